@@ -1,0 +1,82 @@
+"""SPARQL: run a query, list the named ones."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from kgraph.cli.context import output, project, say
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+
+
+def query(
+    ctx: typer.Context,
+    sparql: str = typer.Argument(..., metavar="QUERY",
+                                 help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."),
+    fmt: str = typer.Option("table", "--format", "-f",
+                            help="SELECT/ASK: table, json, csv, tsv, xml (W3C formats). "
+                                 "CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml."),
+    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
+    allow_network: bool = typer.Option(False, "--allow-network",
+                                       help="Let SERVICE and FROM <url> reach the network."),
+) -> None:
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
+
+    The prefixes kg:, kgr:, rdf:, rdfs:, xsd:, owl:, skos:, prov:, schema:, foaf: and dcterms:
+    are predeclared. Examples:
+
+      kgraph query treaties
+
+      kgraph query "SELECT ?s WHERE { ?s a kg:Treaty }" --format csv
+    """
+    from kgraph import query as q
+    from kgraph.results import WRITERS
+    from kgraph.vocab import PREFIXES
+
+    proj = project(ctx)
+    text, _origin = q.resolve_query(sparql, proj.query_folder)
+    q.prepare(text, allow_network)  # report query errors before building the graph
+    result = q.run(proj.graph(), text, allow_network)
+    if result.kind in ("CONSTRUCT", "DESCRIBE"):
+        graph_fmt = "turtle" if fmt == "table" else fmt
+        if graph_fmt not in GRAPH_FORMATS:
+            raise typer.BadParameter(f"{result.kind} gives a graph: use turtle, nt, jsonld or xml",
+                                     param_hint="--format")
+        with output(out, binary=True) as handle:
+            handle.write(result.graph.serialize(format=GRAPH_FORMATS[graph_fmt], encoding="utf-8"))  # type: ignore[attr-defined]
+        return
+    if fmt not in RESULT_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(RESULT_FORMATS)}", param_hint="--format")
+    if fmt == "table":
+        from kgraph.cli import render
+
+        if result.kind == "ASK":
+            typer.echo("yes" if result.boolean else "no")
+            return
+        count = render.result_table(result, {**PREFIXES, "kgr": proj.base})
+        say(f"{count} row(s)")
+        return
+    with output(out) as handle:
+        WRITERS[fmt](result, handle)
+
+
+def queries(ctx: typer.Context) -> None:
+    """List the named queries in queries/ with the question each one answers."""
+    from kgraph.query import named_queries
+
+    folder = project(ctx).query_folder
+    found = named_queries(folder)
+    if not found:
+        say(f"no named queries in {folder}")
+        return
+    width = max(len(q.name) for q in found)
+    for named in found:
+        typer.echo(f"{named.name:<{width}}  {named.description}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(query)
+    app.command()(queries)

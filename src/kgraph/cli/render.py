@@ -1,0 +1,109 @@
+"""Human-readable output. The only module that imports rich."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+    from kgraph.paths import Path
+    from kgraph.results import QueryResult, Term
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    file = sys.stderr if stderr else sys.stdout
+    # Wide enough for quotes when piped; a real terminal uses its own width.
+    return Console(file=file, width=None if file.isatty() else 160, highlight=False,
+                   soft_wrap=False)
+
+
+def compact(term: Term, prefixes: dict[str, str]) -> str:
+    """A term as a person reads it: ``kgr:russia`` rather than the full IRI."""
+    if term.kind == "uri":
+        best = max((ns for ns in prefixes.values() if term.value.startswith(ns)), key=len, default=None)
+        if best is not None:
+            prefix = next(p for p, ns in prefixes.items() if ns == best)
+            return f"{prefix}:{term.value[len(best):]}"
+        return f"<{term.value}>"
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def result_table(result: QueryResult, prefixes: dict[str, str]) -> int:
+    """Print SELECT rows as a table; return the number of rows."""
+    from rich.table import Table
+
+    table = Table(*result.variables, show_lines=False, header_style="bold")
+    count = 0
+    for row in result.rows:
+        count += 1
+        table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in result.variables))
+    console().print(table)
+    return count
+
+
+def path_table(eg: EntityGraph, path: Path, number: int | None = None) -> None:
+    """One path as numbered hops: subject, predicate, object, date, quote, source."""
+    from rich.table import Table
+
+    title = f"Path {number}: {len(path.hops)} hop(s)" if number else f"{len(path.hops)} hop(s)"
+    table = Table("#", "subject", "predicate", "object", "date", "quote", "source", title=title,
+                  title_justify="left", show_lines=True)
+    for index, hop in enumerate(path.hops, 1):
+        e = hop.edge
+        table.add_row(str(index), _label(eg, e.subject), e.predicate_label, _label(eg, e.object),
+                      e.when or "undated", _quote(e), e.source or "")
+    console().print(table)
+
+
+def _label(eg: EntityGraph, entity_id: str) -> str:
+    info = eg.entities.get(entity_id)
+    return info.label if info else entity_id
+
+
+def _quote(edge: Edge) -> str:
+    text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
+    return text + (" [assessment]" if edge.kind == "assessment" else "")
+
+
+def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> None:
+    """Everything known about one entity."""
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{info.label}[/bold]  ({info.type}, id: {info.id})")
+    if info.aliases:
+        out.print("also: " + ", ".join(info.aliases))
+    if info.description:
+        out.print(info.description)
+    table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations",
+                  title_justify="left")
+    count = 0
+    for edge in edges:
+        count += 1
+        if edge.subject == info.id:
+            text = f"{edge.predicate_label} {_label(eg, edge.object)}"
+        else:
+            text = f"{_label(eg, edge.subject)} {edge.predicate_label} {info.label}"
+        table.add_row(edge.when or "undated", text, _quote(edge), edge.source or "")
+    if count:
+        out.print(table)
+    else:
+        out.print("No relations.")
+
+
+def counts_table(title: str, counts: dict[str, int]) -> None:
+    from rich.table import Table
+
+    table = Table(title, "count", title_justify="left")
+    for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(name, str(count))
+    table.add_section()
+    table.add_row("total", str(sum(counts.values())))
+    console().print(table)

@@ -1,0 +1,147 @@
+"""The entity graph: entities as nodes, relations as edges carrying their evidence.
+
+Derived from the compiled RDF graph (direct triples between entities, plus the statement
+nodes that date and quote them), so it works on any graph kgraph builds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kgraph.errors import NotFoundError
+from kgraph.vocab import ENTITY_TYPES, ONTOLOGY, PREDICATES
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Graph
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    id: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One relation between two entities, with what supports it."""
+
+    subject: str
+    predicate: str
+    object: str
+    predicate_label: str
+    statement: str | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    earliest: str | None = None
+    latest: str | None = None
+    quote: str | None = None
+    source: str | None = None
+    kind: str = "fact"
+    cites: tuple[str, ...] = field(default=())
+
+    @property
+    def when(self) -> str | None:
+        """The date as given, or an ISO 8601 interval (``1961/..``) for start/end."""
+        if self.date:
+            return self.date
+        if self.start or self.end:
+            return f"{self.start or '..'}/{self.end or '..'}"
+        return None
+
+
+class EntityGraph:
+    """Entities and the relations between them, as a networkx MultiDiGraph."""
+
+    def __init__(self, entities: dict[str, EntityInfo], edges: list[Edge]) -> None:
+        import networkx as nx
+
+        self.entities = entities
+        self.edges = edges
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        for entity in entities.values():
+            self.graph.add_node(entity.id, label=entity.label, type=entity.type)
+        for index, edge in enumerate(edges):
+            self.graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
+
+    @classmethod
+    def from_rdf(cls, graph: Graph, base: str) -> EntityGraph:
+        """Read entities and relations out of a compiled RDF graph."""
+        from rdflib import RDF, RDFS, URIRef
+
+        def local(iri: Any) -> str:
+            text = str(iri)
+            return text[len(base):] if text.startswith(base) else text
+
+        skos_alt = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+        description = URIRef("http://purl.org/dc/terms/description")
+        entities: dict[str, EntityInfo] = {}
+        for type_name in ENTITY_TYPES:
+            for node in graph.subjects(RDF.type, URIRef(ONTOLOGY + type_name)):
+                label = graph.value(node, RDFS.label)
+                desc = graph.value(node, description)
+                aliases = tuple(sorted(str(a) for a in graph.objects(node, skos_alt)))
+                info = EntityInfo(local(node), str(label) if label else local(node), type_name, aliases,
+                                  str(desc) if desc else None)
+                entities[info.id] = info
+        kg = {name: URIRef(ONTOLOGY + name) for name in
+              ("date", "start", "end", "earliest", "latest", "quote", "kind", "cites")}
+        derived = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+        evidence: dict[tuple[Any, Any, Any], list[Any]] = {}
+        for stmt in graph.subjects(RDF.type, RDF.Statement):
+            key = (graph.value(stmt, RDF.subject), graph.value(stmt, RDF.predicate),
+                   graph.value(stmt, RDF.object))
+            evidence.setdefault(key, []).append(stmt)
+        labels: dict[Any, str] = {}
+        edges: list[Edge] = []
+        for s, p, o in graph:
+            if not str(p).startswith(ONTOLOGY) or local(s) not in entities or local(o) not in entities:
+                continue
+            pid = str(p)[len(ONTOLOGY):]
+            if p not in labels:
+                lab = graph.value(p, RDFS.label)
+                labels[p] = str(lab) if lab else (PREDICATES[pid].label if pid in PREDICATES else pid)
+            stmts = evidence.get((s, p, o)) or [None]
+            for stmt in stmts:
+                values = {name: graph.value(stmt, term) if stmt is not None else None
+                          for name, term in kg.items() if name != "cites"}
+                text = {k: (str(v) if v is not None else None) for k, v in values.items()}
+                source = graph.value(stmt, derived) if stmt is not None else None
+                cites = tuple(sorted(local(c) for c in graph.objects(stmt, kg["cites"]))) if stmt else ()
+                edges.append(Edge(local(s), pid, local(o), labels[p], str(stmt) if stmt else None,
+                                  text["date"], text["start"], text["end"], text["earliest"],
+                                  text["latest"], text["quote"], local(source) if source else None,
+                                  text["kind"] or "fact", cites))
+        edges.sort(key=lambda e: (e.earliest or "9999", e.subject, e.predicate, e.object, e.statement or ""))
+        return cls(entities, edges)
+
+    def resolve(self, name: str) -> EntityInfo:
+        """Find an entity by id, label or alias, case-insensitively; ambiguous or unknown names raise."""
+        wanted = name.strip().casefold()
+        matches = [e for e in self.entities.values()
+                   if wanted in (n.casefold() for n in (e.id, e.label, *e.aliases))]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in sorted(matches, key=lambda e: e.id))
+            raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; give the id",
+                                [e.id for e in matches])
+        by_name: dict[str, str] = {}
+        for e in self.entities.values():
+            for n in (e.id, e.label, *e.aliases):
+                by_name.setdefault(n.casefold(), e.id)
+        close = difflib.get_close_matches(wanted, list(by_name), n=5, cutoff=0.6)
+        contains = [n for n in by_name if wanted in n and n not in close][:5]
+        ids = list(dict.fromkeys(by_name[n] for n in [*close, *contains]))
+        hint = f"; did you mean: {', '.join(self.entities[i].label + ' (' + i + ')' for i in ids)}" if ids else ""
+        raise NotFoundError(f"unknown entity '{name}'{hint}", ids)
+
+    def edges_of(self, entity_id: str) -> list[Edge]:
+        """Every relation the entity takes part in, as subject or object, in date order."""
+        return [e for e in self.edges if entity_id in (e.subject, e.object)]

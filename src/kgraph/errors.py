@@ -1,0 +1,62 @@
+"""Domain exceptions. The library raises these; only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located diagnostic, printed as ``file:line:col: severity: message``."""
+
+    path: str
+    line: int
+    column: int
+    message: str = field(compare=False)
+    severity: str = field(default="error", compare=False)
+    field_name: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class KgraphError(Exception):
+    """Base class: something the user asked for cannot be done (exit code 1)."""
+
+
+class DataError(KgraphError):
+    """The data files are invalid; carries every problem found, sorted by file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} error(s) in the data")
+
+
+class QueryError(KgraphError):
+    """A SPARQL query is malformed, refused or failed; line/column when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.line = line
+        self.column = column
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(where + message)
+
+
+class NotFoundError(KgraphError):
+    """A name, query or file the user gave does not exist or is ambiguous."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        self.candidates = candidates or []
+        super().__init__(message)
+
+
+class NoPathError(KgraphError):
+    """Two entities are not connected under the given constraints."""
+
+
+class OutputError(KgraphError):
+    """An output file cannot be written."""

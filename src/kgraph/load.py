@@ -1,0 +1,288 @@
+"""Read ``entities.yaml`` and ``relations.yaml`` into records, checking each record's shape.
+
+Every problem is collected with its file, line and column; cross-record checks live in validate.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kgraph.dates import PartialDate
+from kgraph.errors import DataError, Problem
+from kgraph.model import Dataset, Entity, Location, Quantity, Relation
+from kgraph.vocab import COMMON_ENTITY_FIELDS, ENTITY_TYPES
+from kgraph.yamlnodes import Node, read_yaml
+
+ENTITIES_FILE = "entities.yaml"
+RELATIONS_FILE = "relations.yaml"
+
+RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
+                   "note", "kind", "cites", "footnote", "quantities")
+RELATION_KINDS = ("fact", "assessment")
+QUANTITY_FIELDS = ("value", "unit", "of")
+_LIST_FIELDS = {"aliases", "same_as", "authors", "cites", "footnote"}
+_DATE_FIELDS = {"date", "start", "end"}
+
+
+def display_path(path: str) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def read_text(path: str, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read."""
+    shown = display_path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        problems.append(Problem(shown, 0, 0, "file not found"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(shown, 0, 0, f"cannot read file: {exc.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
+                                f"(byte 0x{data[exc.start]:02x})"))
+        return None
+    return text.replace("\r\n", "\n")
+
+
+class _Record:
+    """Typed access to one mapping, reporting problems at the right place."""
+
+    def __init__(self, path: str, node: Node, problems: list[Problem]) -> None:
+        self.path, self.node, self.problems = path, node, problems
+        self.fields: dict[str, Node] = node.value
+
+    def problem(self, where: Node | tuple[int, int], message: str) -> None:
+        line, col = (where.line, where.column) if isinstance(where, Node) else where
+        self.problems.append(Problem(self.path, line, col, message))
+
+    def location(self, name: str | None = None) -> Location:
+        node = self.fields.get(name) if name else None
+        node = node or self.node
+        return Location(self.path, node.line, node.column)
+
+    def check_fields(self, allowed: tuple[str, ...] | set[str], what: str) -> None:
+        assert self.node.key_marks is not None
+        for name, mark in self.node.key_marks.items():
+            if name not in allowed:
+                hint = difflib.get_close_matches(name, list(allowed), n=1)
+                tip = f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(sorted(allowed))}"
+                self.problem(mark, f"unknown field '{name}' in {what}{tip}")
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        node = self.fields.get(name)
+        if node is None or node.kind == "null":
+            if required:
+                where = node or self.node
+                self.problem(where, f"missing required field '{name}'" if node is None
+                             else f"field '{name}' is empty (null)")
+            return None
+        if node.kind != "str":
+            self.problem(node, f"field '{name}' must be text, not {_describe(node)}")
+            return None
+        if required and not node.value.strip():
+            self.problem(node, f"field '{name}' is empty")
+            return None
+        return str(node.value)
+
+    def texts(self, name: str) -> list[str]:
+        """A list of texts; a single text is accepted as a one-item list."""
+        node = self.fields.get(name)
+        if node is None or node.kind == "null":
+            return []
+        items = node.value if node.kind == "list" else [node]
+        out = []
+        for item in items:
+            if item.kind in ("str", "int") and str(item.value).strip():
+                out.append(str(item.value))
+            else:
+                self.problem(item, f"field '{name}' must hold text, not {_describe(item)}")
+        return out
+
+    def date(self, name: str) -> PartialDate | None:
+        node = self.fields.get(name)
+        if node is None or node.kind == "null":
+            return None
+        if node.kind not in ("str", "int"):
+            self.problem(node, f"field '{name}' must be a date like 1884-07-07, 1895-04 or 1961, "
+                               f"not {_describe(node)}")
+            return None
+        try:
+            return PartialDate.parse(str(node.value))
+        except ValueError as exc:
+            self.problem(node, f"field '{name}': {exc}")
+            return None
+
+    def scalar(self, name: str) -> Any:
+        node = self.fields.get(name)
+        if node is None:
+            return None
+        if node.kind in ("list", "map"):
+            self.problem(node, f"field '{name}' must be a single value, not {_describe(node)}")
+            return None
+        return node.value
+
+
+def _describe(node: Node) -> str:
+    return {"list": "a list", "map": "a mapping", "int": "a number", "float": "a number",
+            "bool": "true/false", "null": "null", "str": "text"}[node.kind]
+
+
+def _records(path: str, root: Node | None, what: str, problems: list[Problem]) -> list[_Record]:
+    if root is None:
+        return []
+    if root.kind != "list":
+        problems.append(Problem(path, root.line, root.column,
+                                f"the file must be a list of {what} records (- id: ...), not {_describe(root)}"))
+        return []
+    records = []
+    for item in root.value:
+        if item.kind != "map":
+            problems.append(Problem(path, item.line, item.column,
+                                    f"each {what} must be a mapping of fields, not {_describe(item)}"))
+            continue
+        records.append(_Record(path, item, problems))
+    return records
+
+
+def _entity(rec: _Record) -> Entity | None:
+    type_name = rec.text("type", required=True)
+    extra_fields = ENTITY_TYPES[type_name].fields if type_name in ENTITY_TYPES else ()
+    rec.check_fields((*COMMON_ENTITY_FIELDS, *extra_fields), f"a {type_name or 'entity'} record")
+    entity_id, label = rec.text("id", required=True), rec.text("label", required=True)
+    extra: dict[str, Any] = {}
+    for name in extra_fields:
+        if name in rec.fields:
+            extra[name] = rec.texts(name) if name in _LIST_FIELDS else rec.scalar(name)
+    if "same_as" in rec.fields:
+        extra["same_as"] = rec.texts("same_as")
+    entity = Entity(
+        id=entity_id or "", type=type_name or "", label=label or "",
+        aliases=rec.texts("aliases"), description=rec.text("description"),
+        date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
+        extra=extra, location=rec.location(),
+    )
+    _check_interval(rec, entity.date, entity.start, entity.end)
+    return entity if entity_id and type_name and label else None
+
+
+def _relation(rec: _Record, default_source: str | None) -> Relation | None:
+    rec.check_fields(RELATION_FIELDS, "a relation")
+    subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
+    quote = rec.text("quote", required=True)
+    source = rec.text("source") or default_source
+    kind = rec.text("kind") or "fact"
+    if kind not in RELATION_KINDS:
+        rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
+    footnotes = []
+    for item in rec.texts("footnote"):
+        if item.isdigit():
+            footnotes.append(int(item))
+        else:
+            rec.problem(rec.fields["footnote"], f"field 'footnote' must be a footnote number, not '{item}'")
+    relation = Relation(
+        subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
+        source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
+        note=rec.text("note"), kind=kind, cites=rec.texts("cites"), footnotes=footnotes,
+        quantities=_quantities(rec), location=rec.location(),
+        field_locations={name: rec.location(name) for name in rec.fields},
+    )
+    _check_interval(rec, relation.date, relation.start, relation.end)
+    if not source and quote:
+        rec.problem(rec.node, "missing field 'source' (there is no default source: "
+                              "give exactly one publication a 'text')")
+    return relation if subject and predicate and obj and quote else None
+
+
+def _quantities(rec: _Record) -> list[Quantity]:
+    node = rec.fields.get("quantities")
+    if node is None or node.kind == "null":
+        return []
+    items = node.value if node.kind == "list" else [node]
+    out = []
+    for item in items:
+        if item.kind != "map":
+            rec.problem(item, f"each quantity must be a mapping (value, unit, of), not {_describe(item)}")
+            continue
+        q = _Record(rec.path, item, rec.problems)
+        q.check_fields(QUANTITY_FIELDS, "a quantity")
+        value, unit = q.scalar("value"), q.text("unit", required=True)
+        try:
+            decimal = Decimal(str(value)) if value is not None and not isinstance(value, bool) else None
+        except InvalidOperation:
+            decimal = None
+        if decimal is None or not decimal.is_finite():
+            q.problem(q.fields.get("value", item), "field 'value' must be a number, such as 1.2e9 or 90")
+            continue
+        if unit:
+            out.append(Quantity(format(decimal.normalize(), "f"), unit, q.text("of")))
+    return out
+
+
+def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate | None,
+                    end: PartialDate | None) -> None:
+    if date and (start or end):
+        rec.problem(rec.fields["date"], "give either 'date' or 'start'/'end', not both")
+    if start and end and end.latest < start.earliest:
+        rec.problem(rec.fields["end"], f"end {end} is before start {start}")
+
+
+def load(data_dir: str) -> Dataset:
+    """Load and validate a data folder; raise DataError listing every problem found."""
+    from kgraph.validate import validate
+
+    problems: list[Problem] = []
+    if not os.path.isdir(data_dir):
+        raise DataError([Problem(display_path(data_dir), 0, 0, "data folder not found "
+                                 "(give --data DIR or set KGRAPH_DATA)")])
+    paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
+    roots = {}
+    for name, path in paths.items():
+        text = read_text(path, problems)
+        roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
+    entity_records = _records(display_path(paths[ENTITIES_FILE]), roots[ENTITIES_FILE], "entity", problems)
+    entities_list = [e for e in (_entity(r) for r in entity_records) if e]
+    texts = _load_texts(data_dir, entities_list, problems)
+    default_source = next(iter(texts)) if len(texts) == 1 else None
+    relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
+    relations = [r for r in (_relation(rec, default_source) for rec in relation_records) if r]
+    entities: dict[str, Entity] = {}
+    for entity in entities_list:
+        entities.setdefault(entity.id, entity)
+    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts)
+    validate(dataset, entities_list, problems)
+    dataset.warnings = sorted(p for p in problems if p.severity != "error")
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    return dataset
+
+
+def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem]) -> dict[str, str]:
+    texts = {}
+    for entity in entities:
+        rel = entity.extra.get("text")
+        if entity.type != "Publication" or not rel:
+            continue
+        found: list[Problem] = []
+        text = read_text(os.path.join(data_dir, str(rel)), found)
+        if text is not None:
+            texts[entity.id] = text
+        elif entity.location:
+            reason = found[0].message if found else "cannot be read"
+            problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,
+                                    f"source text '{rel}' of '{entity.id}': {reason}"))
+    return texts

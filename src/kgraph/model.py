@@ -1,0 +1,87 @@
+"""Plain records for the annotated data. No RDF here: compile.py turns these into triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgraph.dates import PartialDate
+from kgraph.errors import Problem
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record or field sits in its YAML file (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+
+
+@dataclass
+class Entity:
+    """One annotated thing: a state, person, treaty, event, publication..."""
+
+    id: str
+    type: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    date: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    #: Type-specific fields (authors, title, publisher, url, text...), kept as given.
+    extra: dict[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """Every name the entity can be found by: id, label and aliases."""
+        return [self.id, self.label, *self.aliases]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number the text states, with its unit or currency (``1.2e9 USD``)."""
+
+    value: str  # decimal text, kept exact
+    unit: str
+    of: str | None = None  # what is measured: "debt", "loans", "distance"
+
+
+@dataclass
+class Relation:
+    """One claim of a source: subject predicate object, dated and quoted."""
+
+    subject: str
+    predicate: str
+    object: str
+    quote: str
+    source: str
+    date: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    note: str | None = None
+    kind: str = "fact"  # or "assessment": the author's judgement, not an event
+    cites: list[str] = field(default_factory=list)
+    footnotes: list[int] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    location: Location | None = None
+    #: Locations of individual fields, for precise error messages.
+    field_locations: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    """Everything loaded from a data folder."""
+
+    root: str
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    #: Source texts by publication id (the text a quote must occur in).
+    texts: dict[str, str] = field(default_factory=dict)
+    #: Non-fatal problems found while loading.
+    warnings: list[Problem] = field(default_factory=list)
+
+    def entity(self, entity_id: str) -> Entity:
+        return self.entities[entity_id]

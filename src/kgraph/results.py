@@ -1,0 +1,146 @@
+"""SPARQL results as plain values, and writers for the W3C SPARQL 1.1 result formats.
+
+Engine-neutral: no rdflib here, so any engine can feed these writers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import IO, Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE_TSV_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term: ``kind`` is 'uri', 'literal' or 'bnode'."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def n3(self) -> str:
+        """The term in Turtle/SPARQL syntax, as TSV results want it."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        if self.datatype in _BARE_TSV_TYPES and self.value and " " not in self.value:
+            return self.value
+        text = (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t"))
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype and self.datatype != XSD + "string":
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
+
+Row = dict[str, Term]
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows for SELECT, a boolean for ASK, triples (as N-Triples) for graphs."""
+
+    kind: str  # "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
+    variables: list[str] = field(default_factory=list)
+    rows: Iterable[Row] = ()
+    boolean: bool | None = None
+    graph: object = None  # engine-specific graph for CONSTRUCT/DESCRIBE
+
+
+def write_json(result: QueryResult, out: IO[str]) -> None:
+    """SPARQL 1.1 Query Results JSON Format, streamed row by row."""
+    if result.kind == "ASK":
+        json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
+        out.write("\n")
+        return
+    out.write('{"head": {"vars": ' + json.dumps(result.variables) + '}, "results": {"bindings": [')
+    for index, row in enumerate(result.rows):
+        binding = {}
+        for var, term in row.items():
+            item: dict[str, str] = {"type": term.kind, "value": term.value}
+            if term.lang:
+                item["xml:lang"] = term.lang
+            elif term.datatype and term.kind == "literal" and term.datatype != XSD + "string":
+                item["datatype"] = term.datatype
+            binding[var] = item
+        out.write(("," if index else "") + "\n  " + json.dumps(binding, ensure_ascii=False))
+    out.write("\n]}}\n")
+
+
+def write_xml(result: QueryResult, out: IO[str]) -> None:
+    """SPARQL Query Results XML Format."""
+    out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head>\n')
+    for var in result.variables:
+        out.write(f"    <variable name={quoteattr(var)}/>\n")
+    out.write("  </head>\n")
+    if result.kind == "ASK":
+        out.write(f"  <boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        return
+    out.write("  <results>\n")
+    for row in result.rows:
+        out.write("    <result>\n")
+        for var, term in row.items():
+            if term.kind == "uri":
+                inner = f"<uri>{escape(term.value)}</uri>"
+            elif term.kind == "bnode":
+                inner = f"<bnode>{escape(term.value)}</bnode>"
+            else:
+                attrs = f" xml:lang={quoteattr(term.lang)}" if term.lang else (
+                    f" datatype={quoteattr(term.datatype)}"
+                    if term.datatype and term.datatype != XSD + "string" else "")
+                inner = f"<literal{attrs}>{escape(term.value)}</literal>"
+            out.write(f"      <binding name={quoteattr(var)}>{inner}</binding>\n")
+        out.write("    </result>\n")
+    out.write("  </results>\n</sparql>\n")
+
+
+def write_csv(result: QueryResult, out: IO[str]) -> None:
+    """SPARQL 1.1 Query Results CSV Format: plain values, CRLF line ends."""
+    if result.kind == "ASK":  # the W3C formats define no ASK form; write the boolean alone
+        out.write("true\r\n" if result.boolean else "false\r\n")
+        return
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(var)) for var in result.variables])
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
+def write_tsv(result: QueryResult, out: IO[str]) -> None:
+    """SPARQL 1.1 Query Results TSV Format: terms in SPARQL syntax, ``?var`` header."""
+    if result.kind == "ASK":
+        out.write("true\n" if result.boolean else "false\n")
+        return
+    out.write("\t".join("?" + var for var in result.variables) + "\n")
+    for row in result.rows:
+        out.write("\t".join(row[var].n3() if var in row else "" for var in result.variables) + "\n")
+
+
+WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+
+def to_text(result: QueryResult, fmt: str) -> str:
+    """Render a result fully in memory (for tests and small answers)."""
+    buffer = io.StringIO()
+    WRITERS[fmt](result, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,52 @@
+"""Finding quotes in source texts, forgiving whitespace, quote marks and dashes."""
+
+from __future__ import annotations
+
+import re
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Fold typographic quotes and dashes to ASCII and runs of whitespace to one space.
+
+    >>> normalize("the \u201cpower\nfield\u201d \u2013 Korea")
+    'the "power field" - Korea'
+    """
+    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
+
+
+class SourceText:
+    """A source text prepared for repeated quote look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.normalized = normalize(text)
+
+    def contains(self, quote: str) -> bool:
+        return normalize(quote) in self.normalized
+
+    def line_of(self, quote: str) -> int | None:
+        """The 1-based line of the text where the quote starts, if found."""
+        needle = normalize(quote)
+        at = self.normalized.find(needle)
+        if at < 0:
+            return None
+        # Walk the original text, counting normalized characters, to map back to a line.
+        count, line, previous_space = 0, 1, True
+        for char in self.text:
+            if count >= at:
+                return line
+            if char == "\n":
+                line += 1
+            is_space = char.isspace() or char == "\u00a0"
+            if not (is_space and previous_space):
+                count += 1
+            previous_space = is_space
+        return line

@@ -1,0 +1,212 @@
+"""The project's vocabulary: entity types, predicates, namespaces and IRI minting.
+
+This is the one place IRIs are decided. Plain Python data, so importing it is cheap;
+compile.py turns it into the ontology part of the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ONTOLOGY = "https://w3id.org/kgraph/ontology#"
+DEFAULT_BASE = "https://w3id.org/kgraph/resource/"
+
+#: Prefixes predeclared in every query and used in every export.
+PREFIXES: dict[str, str] = {
+    "kg": ONTOLOGY,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """A class of the ontology."""
+
+    name: str
+    label: str
+    comment: str
+    #: Equivalent or broader terms of standard vocabularies ("schema:Person").
+    matches: tuple[str, ...] = ()
+    #: Fields this type accepts beyond the common ones.
+    fields: tuple[str, ...] = ()
+
+
+COMMON_ENTITY_FIELDS = ("id", "type", "label", "aliases", "description", "date", "start", "end", "same_as")
+
+ENTITY_TYPES: dict[str, EntityType] = {
+    t.name: t
+    for t in [
+        EntityType("State", "state", "A state or polity: a country, an empire, a kingdom.",
+                   ("schema:Country",)),
+        EntityType("Person", "person", "A human being: a leader, an official, an author.",
+                   ("schema:Person", "foaf:Person", "prov:Person"), ("role",)),
+        EntityType("Organization", "organization",
+                   "An organization, administration, alliance, agency or armed force.",
+                   ("schema:Organization", "foaf:Organization", "prov:Organization")),
+        EntityType("Treaty", "treaty",
+                   "A treaty, agreement, declaration, resolution or sanctions regime.",
+                   ("schema:Legislation",)),
+        EntityType("Project", "project", "A project, programme, policy or strategy.",
+                   ("schema:Project",)),
+        EntityType("Event", "event",
+                   "Something that happened: a war, summit, crisis, forum, speech, test.",
+                   ("schema:Event",)),
+        EntityType("Place", "place", "A place: a region, city, island, peninsula.",
+                   ("schema:Place",)),
+        EntityType("Publication", "publication",
+                   "A work: the annotated text itself or a work it cites.",
+                   ("schema:CreativeWork", "prov:Entity"),
+                   ("authors", "title", "publisher", "year", "url", "pages", "place",
+                    "container", "volume", "issue", "text", "citation")),
+    ]
+}
+
+ACTOR = ("State", "Person", "Organization")
+ANY = tuple(ENTITY_TYPES)
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A relation type: what it means and what it may connect."""
+
+    id: str
+    label: str
+    inverse_label: str
+    description: str
+    subject_types: tuple[str, ...] = ACTOR
+    object_types: tuple[str, ...] = ANY
+    symmetric: bool = False
+    #: A relation from an entity to itself makes sense (rarely).
+    reflexive: bool = False
+    #: Chains of this predicate must not loop back (succession).
+    acyclic: bool = False
+    matches: tuple[str, ...] = field(default=())
+
+
+def _p(pid: str, label: str, inverse: str, description: str, subject: tuple[str, ...] = ACTOR,
+       object: tuple[str, ...] = ANY, **flags: bool) -> Predicate:
+    return Predicate(pid, label, inverse, description, subject, object, **flags)
+
+
+PREDICATES: dict[str, Predicate] = {
+    p.id: p
+    for p in [
+        _p("leaderOf", "led", "led by", "The subject led the object (a state, government or body).",
+           ("Person",), ("State", "Organization")),
+        _p("officialOf", "official of", "has official", "The subject held an office in the object.",
+           ("Person",), ("State", "Organization")),
+        _p("memberOf", "member of", "has member", "The subject belongs to the object.",
+           ACTOR, ("Organization", "State")),
+        _p("successorOf", "succeeded", "succeeded by", "The subject is the successor state of the object.",
+           ("State", "Organization"), ("State", "Organization"), acyclic=True),
+        _p("signed", "signed", "signed by", "The subject signed the treaty or agreement.",
+           ACTOR, ("Treaty",)),
+        _p("partyTo", "party to", "has party", "The subject is a party to the treaty, event or project.",
+           ACTOR, ("Treaty", "Event", "Project")),
+        _p("agreedWith", "agreed with", "agreed with", "The two actors reached an agreement.",
+           ACTOR, ACTOR, symmetric=True),
+        _p("proposed", "proposed", "proposed by", "The subject proposed the object.",
+           ACTOR, ("Treaty", "Project", "Event")),
+        _p("proposedTo", "made a proposal to", "received a proposal from",
+           "The subject put a proposal to the object.", ACTOR, ACTOR),
+        _p("rejected", "rejected", "rejected by", "The subject rejected the object.", ACTOR, ANY),
+        _p("supported", "supported", "supported by", "The subject supported the object.", ACTOR, ANY),
+        _p("opposed", "opposed", "opposed by", "The subject opposed the object.", ACTOR, ANY),
+        _p("condemned", "condemned", "condemned by", "The subject condemned the object.",
+           (*ACTOR, "Treaty"), ANY),
+        _p("recognized", "recognized", "recognized by",
+           "The subject recognized the object (a state, government or act).", ACTOR, ("State", "Event", "Organization")),
+        _p("invaded", "invaded", "invaded by", "The subject invaded the object.", ACTOR, ("State", "Place")),
+        _p("annexed", "annexed", "annexed by", "The subject annexed the object.", ACTOR, ("State", "Place")),
+        _p("participatedIn", "took part in", "had participant", "The subject took part in the event or project.",
+           ACTOR, ("Event", "Project", "Treaty")),
+        _p("lentTo", "lent to", "borrowed from", "The subject lent money to the object.", ACTOR, ACTOR),
+        _p("wroteOffDebtOf", "wrote off debt of", "had debt written off by",
+           "The subject cancelled (part of) the object's debt.", ACTOR, ACTOR),
+        _p("warned", "warned", "warned by", "The subject warned the object.", ACTOR, ACTOR),
+        _p("assured", "assured", "assured by", "The subject gave the object an assurance.", ACTOR, ACTOR),
+        _p("met", "met", "met", "The two met.", ACTOR, ACTOR, symmetric=True),
+        _p("created", "created", "created by", "The subject created or founded the object.", ACTOR, ANY),
+        _p("protected", "protected", "protected by", "The subject protected the object.", ACTOR, ACTOR),
+        _p("trained", "trained", "trained by", "The subject trained the object's forces.", ACTOR, ACTOR),
+        _p("investedIn", "invested in", "received investment from", "The subject invested in the object.",
+           ACTOR, ("State", "Place", "Project", "Organization")),
+        _p("cooperatedWith", "cooperated with", "cooperated with", "The two actors cooperated.",
+           ACTOR, ACTOR, symmetric=True),
+        _p("tradedWith", "traded with", "traded with", "The two actors traded.", ACTOR, ACTOR, symmetric=True),
+        _p("rivalOf", "in rivalry with", "in rivalry with", "The two actors were at odds.",
+           ACTOR, ACTOR, symmetric=True),
+        _p("influenced", "had influence in", "under influence of", "The subject held influence over the object.",
+           ACTOR, ("State", "Place", "Organization")),
+        _p("lostControlOf", "lost control of", "no longer controlled by", "The subject lost control of the object.",
+           ACTOR, ("State", "Place")),
+        _p("defeatedIn", "was defeated in", "defeated", "The subject lost the war or contest.", ACTOR, ("Event",)),
+        _p("locatedIn", "located in", "location of", "The subject lies in the object.",
+           ("Place", "Event", "Organization"), ("Place", "State")),
+        _p("partOf", "part of", "has part", "The subject is a part of the object.", ANY, ANY),
+        _p("causedBy", "caused by", "caused", "The subject event was caused by the object.",
+           ("Event",), ("Event", "Project", "Treaty")),
+        _p("authorOf", "author of", "written by", "The person or body wrote the work.",
+           ("Person", "Organization"), ("Publication",)),
+        _p("publisherOf", "published", "published by", "The organization published the work.",
+           ("Organization",), ("Publication",)),
+    ]
+}
+
+_ID = re.compile(r"^[^\W_](?:[\w.-]*[^\W_])?$")
+
+
+def is_valid_id(value: str) -> bool:
+    """Ids are slugs of letters (any script), digits, ``-``, ``_`` and ``.``; no spaces or IRI delimiters."""
+    return bool(_ID.match(value))
+
+
+def entity_iri(base: str, entity_id: str) -> str:
+    """The IRI of a (validated) entity id; letters of any script are kept, as IRIs allow."""
+    return base + entity_id
+
+
+def predicate_iri(predicate_id: str) -> str:
+    return ONTOLOGY + predicate_id
+
+
+def class_iri(type_name: str) -> str:
+    return ONTOLOGY + type_name
+
+
+def statement_iri(base: str, subject: str, predicate: str, object: str, dates: str, quote: str) -> str:
+    """A stable IRI for one relation, from what identifies the claim (not its position in the file)."""
+    import hashlib
+
+    key = "|".join((subject, predicate, object, dates, quote)).encode("utf-8")
+    return f"{base}statement/{subject}.{predicate}.{object}.{hashlib.sha1(key).hexdigest()[:8]}"
+
+
+#: Properties that describe entities and statements, declared in the ontology with a label and comment.
+META_PROPERTIES: dict[str, tuple[str, str]] = {
+    "date": ("date", "When it happened, at the precision the source gives (xsd:date, gYearMonth or gYear)."),
+    "start": ("start", "When it began, at the precision the source gives."),
+    "end": ("end", "When it ended, at the precision the source gives."),
+    "earliest": ("earliest day", "The first day the date or interval can mean (for sorting and filtering)."),
+    "latest": ("latest day", "The last day the date or interval can mean (for sorting and filtering)."),
+    "quote": ("quote", "The verbatim words of the source that support the statement."),
+    "note": ("note", "A curator's note on the statement."),
+    "kind": ("kind", "'fact' for a reported event or state, 'assessment' for the author's own judgement."),
+    "cites": ("cites", "A work the source attributes the claim to (a footnoted reference)."),
+    "footnote": ("footnote", "The number of the source's footnote that gives the reference."),
+    "quantity": ("quantity", "An amount, share or distance the quote states."),
+    "measure": ("measure", "What a quantity measures (debt, loans, distance...)."),
+    "inverseLabel": ("inverse label", "How the relation reads from object to subject."),
+    "subjectType": ("subject type", "A class the relation accepts as subject."),
+    "objectType": ("object type", "A class the relation accepts as object."),
+    "sourceText": ("source text", "The file holding the text of a publication, relative to the data folder."),
+}
