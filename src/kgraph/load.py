@@ -85,6 +85,8 @@ class _Record:
 
     def text(self, name: str, required: bool = False) -> str | None:
         node = self.fields.get(name)
+        if node is not None and node.kind == "invalid":
+            return None  # already reported
         if node is None or node.kind == "null":
             if required:
                 where = node or self.node
@@ -109,13 +111,13 @@ class _Record:
         for item in items:
             if item.kind in ("str", "int") and str(item.value).strip():
                 out.append(str(item.value))
-            else:
+            elif item.kind != "invalid":
                 self.problem(item, f"field '{name}' must hold text, not {_describe(item)}")
         return out
 
     def date(self, name: str) -> PartialDate | None:
         node = self.fields.get(name)
-        if node is None or node.kind == "null":
+        if node is None or node.kind in ("null", "invalid"):
             return None
         if node.kind not in ("str", "int"):
             self.problem(node, f"field '{name}' must be a date like 1884-07-07, 1895-04 or 1961, "
@@ -129,7 +131,7 @@ class _Record:
 
     def scalar(self, name: str) -> Any:
         node = self.fields.get(name)
-        if node is None:
+        if node is None or node.kind == "invalid":
             return None
         if node.kind in ("list", "map"):
             self.problem(node, f"field '{name}' must be a single value, not {_describe(node)}")
@@ -138,7 +140,7 @@ class _Record:
 
 
 def _describe(node: Node) -> str:
-    return {"list": "a list", "map": "a mapping", "int": "a number", "float": "a number",
+    return {"invalid": "an invalid value", "list": "a list", "map": "a mapping", "int": "a number", "float": "a number",
             "bool": "true/false", "null": "null", "str": "text"}[node.kind]
 
 
@@ -176,8 +178,10 @@ def _entity(rec: _Record) -> Entity | None:
         date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
         extra=extra, location=rec.location(),
     )
+    entity.field_locations = {name: rec.location(name) for name in rec.fields}
     _check_interval(rec, entity.date, entity.start, entity.end)
-    return entity if entity_id and type_name and label else None
+    # Keep an incomplete entity (its problems are reported) so references to it do not cascade.
+    return entity if entity_id else None
 
 
 def _relation(rec: _Record, default_source: str | None) -> Relation | None:

@@ -33,6 +33,7 @@ class Entity:
     #: Type-specific fields (authors, title, publisher, url, text...), kept as given.
     extra: dict[str, Any] = field(default_factory=dict)
     location: Location | None = None
+    field_locations: dict[str, Location] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:

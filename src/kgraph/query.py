@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 QUERY_SUFFIXES = (".rq", ".sparql")
-_LOCATION = re.compile(r"line:(\d+), col:(\d+)")
+_LOCATION = re.compile(r"\s*\(at char \d+\),?\s*\(?(line:\d+, col:\d+)?\)?")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
     return arg, "<inline>"
 
 
-def prepare(text: str, allow_network: bool = False) -> Any:
+def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> Any:
     """Parse and translate a query with the project's prefixes; refuse updates and remote data."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -102,7 +102,7 @@ def prepare(text: str, allow_network: bool = False) -> Any:
         raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
                          "`kgraph query` only reads the graph; edit the YAML files instead") from None
     try:
-        prepared = translateQuery(tree, initNs=PREFIXES)
+        prepared = translateQuery(tree, initNs=prefixes or PREFIXES)
     except Exception as exc:  # rdflib raises bare Exception for unknown prefixes
         raise QueryError(str(exc).replace(" :", ":")) from None
     if not allow_network:
@@ -111,7 +111,7 @@ def prepare(text: str, allow_network: bool = False) -> Any:
 
 
 def _clean(exc: Exception) -> str:
-    return _LOCATION.sub("", str(exc)).replace("  ", " ").strip(" ,")
+    return _LOCATION.sub("", str(exc)).strip(" ,")
 
 
 def _refuse_remote(prepared: Any) -> None:
@@ -133,11 +133,12 @@ def _refuse_remote(prepared: Any) -> None:
             stack.extend(node)
 
 
-def run(graph: Graph, text: str, allow_network: bool = False) -> QueryResult:
+def run(graph: Graph, text: str, allow_network: bool = False,
+        prefixes: dict[str, str] | None = None) -> QueryResult:
     """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed."""
     import rdflib.plugins.sparql as sparql
 
-    prepared = prepare(text, allow_network)
+    prepared = prepare(text, allow_network, prefixes)
     sparql.SPARQL_LOAD_GRAPHS = allow_network
     guard = contextlib.nullcontext() if allow_network else no_network(
         "local queries never reach the network (use --allow-network)")

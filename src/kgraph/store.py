@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kgraph.load import load
 from kgraph.model import Dataset
-from kgraph.vocab import DEFAULT_BASE
+from kgraph.vocab import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -31,6 +31,11 @@ class Project:
             return self.queries_dir
         parent = os.path.dirname(os.path.abspath(self.data_dir))
         return os.path.join(parent, "queries")
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The standard prefixes plus ``kgr:`` for this project's entities."""
+        return {**PREFIXES, "kgr": self.base}
 
     def dataset(self) -> Dataset:
         """The validated records; raises DataError with every problem."""

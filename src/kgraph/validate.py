@@ -32,15 +32,16 @@ def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem]) 
 def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
     seen: dict[str, Entity] = {}
     for entity in entities:
+        where = entity.field_locations
         if not is_valid_id(entity.id):
-            problems.append(_at(entity.location, f"invalid id '{entity.id}': use letters, digits, '-', '_' "
+            problems.append(_at(where.get("id", entity.location), f"invalid id '{entity.id}': use letters, digits, '-', '_' "
                                                  "or '.', without spaces (e.g. 'south-korea')"))
-        if entity.type not in ENTITY_TYPES:
-            problems.append(_at(entity.location, f"unknown type '{entity.type}'"
+        if entity.type and entity.type not in ENTITY_TYPES:
+            problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + suggest(entity.type, list(ENTITY_TYPES))))
         if entity.id in seen:
             first = seen[entity.id].location
-            problems.append(_at(entity.location, f"duplicate id '{entity.id}' "
+            problems.append(_at(where.get("id", entity.location), f"duplicate id '{entity.id}' "
                                                  f"(first defined on line {first.line if first else '?'})"))
         else:
             seen[entity.id] = entity

@@ -27,7 +27,7 @@ class Node:
     """A YAML value with its position: ``value`` is a str/int/float/bool/None, list[Node] or dict[str, Node]."""
 
     value: Any
-    kind: str  # "str", "int", "float", "bool", "null", "list", "map"
+    kind: str  # "str", "int", "float", "bool", "null", "list", "map"; "invalid" once reported
     line: int
     column: int
     #: For mappings: the position of each key, to point at a field name.
@@ -88,7 +88,7 @@ class _Converter:
         if id(node) in self.seen:
             # The composer hands back the anchored node again for every alias.
             self._problem(node, "YAML aliases (*name) are not supported; write the value out")
-            return Node(None, "null", line, col)
+            return Node(None, "invalid", line, col)
         self.seen.add(id(node))
         if len(self.seen) > _MAX_NODES:
             raise RecursionError
@@ -96,11 +96,11 @@ class _Converter:
             kind = _SCALAR_TAGS.get(node.tag)
             if kind is None:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
-                return Node(None, "null", line, col)
+                return Node(None, "invalid", line, col)
             return Node(_scalar(node.value, kind), kind, line, col)
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
-            return Node(None, "null", line, col)
+            return Node(None, "invalid", line, col)
         if isinstance(node, yaml.SequenceNode):
             return Node([self.convert(item) for item in node.value], "list", line, col)
         values: dict[str, Node] = {}

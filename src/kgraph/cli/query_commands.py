@@ -34,12 +34,12 @@ def query(
     """
     from kgraph import query as q
     from kgraph.results import WRITERS
-    from kgraph.vocab import PREFIXES
 
     proj = project(ctx)
+    prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    q.prepare(text, allow_network)  # report query errors before building the graph
-    result = q.run(proj.graph(), text, allow_network)
+    q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
+    result = q.run(proj.graph(), text, allow_network, prefixes)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = "turtle" if fmt == "table" else fmt
         if graph_fmt not in GRAPH_FORMATS:
@@ -56,7 +56,7 @@ def query(
         if result.kind == "ASK":
             typer.echo("yes" if result.boolean else "no")
             return
-        count = render.result_table(result, {**PREFIXES, "kgr": proj.base})
+        count = render.result_table(result, prefixes)
         say(f"{count} row(s)")
         return
     with output(out) as handle:

@@ -1,0 +1,186 @@
+"""kgraph query: inline, file, named, stdin; W3C result formats; errors; no network."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+TREATIES = "SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?date"
+KGR = "https://w3id.org/kgraph/resource/"
+
+
+def test_inline_select_as_json_follows_the_w3c_format(cli) -> None:
+    run = cli("query", TREATIES, "--format", "json")
+    assert run.code == 0, run
+    doc = json.loads(run.out)
+    assert doc["head"] == {"vars": ["t", "date"]}
+    assert doc["results"]["bindings"] == [
+        {"t": {"type": "uri", "value": KGR + "treaty-1884"},
+         "date": {"type": "literal", "value": "1884-07-07",
+                  "datatype": "http://www.w3.org/2001/XMLSchema#date"}},
+        {"t": {"type": "uri", "value": KGR + "friendship-treaty"},
+         "date": {"type": "literal", "value": "1961", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}},
+    ]
+
+
+def test_csv_uses_plain_values_and_crlf(cli) -> None:
+    run = cli("query", TREATIES, "--format", "csv")
+    expected = f"t,date\r\n{KGR}treaty-1884,1884-07-07\r\n{KGR}friendship-treaty,1961\r\n"
+    assert run.out_bytes.decode() == expected
+
+
+def test_tsv_uses_sparql_term_syntax(cli) -> None:
+    run = cli("query", TREATIES, "--format", "tsv")
+    lines = run.out.splitlines()
+    assert lines[0] == "?t\t?date"
+    assert lines[1] == f'<{KGR}treaty-1884>\t"1884-07-07"^^<http://www.w3.org/2001/XMLSchema#date>'
+
+
+def test_xml_results_parse_and_carry_datatypes(cli) -> None:
+    run = cli("query", TREATIES, "--format", "xml")
+    ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(run.out)
+    assert [v.get("name") for v in root.findall("s:head/s:variable", ns)] == ["t", "date"]
+    literals = root.findall(".//s:literal", ns)
+    assert literals[1].text == "1961"
+    assert literals[1].get("datatype") == "http://www.w3.org/2001/XMLSchema#gYear"
+
+
+def test_table_shows_compact_names_and_counts_rows_on_stderr(cli) -> None:
+    run = cli("query", TREATIES)
+    assert "kgr:treaty-1884" in run.out and "1884-07-07" in run.out
+    assert run.err.strip() == "2 row(s)"
+
+
+def test_ask_and_construct(cli) -> None:
+    assert cli("query", "ASK { kgr:russia kg:signed kgr:treaty-1884 }").out.strip() == "yes"
+    assert json.loads(cli("query", "ASK { kgr:korea kg:signed kgr:friendship-treaty }", "-f", "json").out) == {
+        "head": {}, "boolean": False}
+    run = cli("query", "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }", "--format", "nt")
+    assert sorted(run.out.splitlines()) == sorted([
+        f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
+        f"<{KGR}korea> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
+        f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}friendship-treaty> .",
+    ])
+
+
+def test_query_from_file_stdin_and_name(cli, tmp_path: Path, make_data) -> None:
+    folder = make_data()
+    (folder.parent / "queries").mkdir()
+    (folder.parent / "queries" / "treaties.rq").write_text("# Which treaties are there?\n" + TREATIES)
+    file = tmp_path / "q.rq"
+    file.write_text(TREATIES)
+    expected = cli("query", TREATIES, "-f", "csv", data=folder).out
+    assert cli("query", str(file), "-f", "csv", data=folder).out == expected
+    assert cli("query", "-", "-f", "csv", data=folder, input=TREATIES).out == expected
+    assert cli("query", "treaties", "-f", "csv", data=folder).out == expected
+    listing = cli("queries", data=folder)
+    assert listing.out == "treaties  Which treaties are there?\n"
+
+
+def test_unknown_named_query_suggests(cli, make_data) -> None:
+    folder = make_data()
+    (folder.parent / "queries").mkdir()
+    (folder.parent / "queries" / "treaties.rq").write_text(TREATIES)
+    run = cli("query", "treatys", data=folder)
+    assert run.code == 1
+    assert "no named query 'treatys'" in run.err and "did you mean treaties?" in run.err
+
+
+def test_syntax_error_reports_line_and_column(cli) -> None:
+    run = cli("query", "SELECT ?s WHERE {\n  ?s ?p\n}")
+    assert run.code == 1
+    assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+
+
+def test_unknown_prefix(cli) -> None:
+    run = cli("query", "SELECT ?s WHERE { ?s foo:bar ?o }")
+    assert run.code == 1
+    assert "Unknown namespace prefix: foo" in run.err
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { kgr:a kg:met kgr:b }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+])
+def test_updates_are_refused(cli, update: str) -> None:
+    run = cli("query", update)
+    assert run.code == 1
+    assert "update operations" in run.err and "refused" in run.err
+
+
+class RecordingServer:
+    """A local TCP port that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def recorder():
+    server = RecordingServer()
+    yield server
+    server.close()
+
+
+def test_service_and_from_are_refused_without_a_connection(cli, recorder) -> None:
+    url = f"http://127.0.0.1:{recorder.port}/sparql"
+    service = cli("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    from_graph = cli("query", f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}")
+    assert service.code == 1 and "SERVICE" in service.err and "--allow-network" in service.err
+    assert from_graph.code == 1 and "FROM" in from_graph.err and "--allow-network" in from_graph.err
+    assert recorder.connections == 0
+
+
+def test_network_guard_blocks_connections_during_local_work(recorder) -> None:
+    from kgraph.netguard import NetworkBlocked, no_network
+
+    with no_network("test"), pytest.raises(NetworkBlocked):
+        socket.create_connection(("127.0.0.1", recorder.port), timeout=1)
+    assert recorder.connections == 0
+    socket.create_connection(("127.0.0.1", recorder.port), timeout=1).close()  # allowed outside
+
+
+def test_csv_is_parseable_with_quotes_and_commas(cli, make_data) -> None:
+    folder = make_data()
+    run = cli("query", "SELECT ?q WHERE { ?s kg:quote ?q } ORDER BY ?q", "-f", "csv", data=folder)
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert rows[0] == ["q"]
+    assert "In April 1895, when China lost control over Korea" in [r[0] for r in rows]
+
+
+def test_query_output_file_is_written(cli, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    run = cli("query", TREATIES, "-f", "json", "-o", str(target))
+    assert run.code == 0 and run.out == ""
+    assert len(json.loads(target.read_text())["results"]["bindings"]) == 2
