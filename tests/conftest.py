@@ -40,6 +40,14 @@ def run_cli(*args: str, data: Path | str | None = MINI, input: str | None = None
     return run
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled graphs go to a temporary folder, not beside tests/data."""
+    import os
+
+    os.environ.setdefault("KGRAPH_CACHE", str(tmp_path_factory.mktemp("kgraph-cache")))
+
+
 @pytest.fixture
 def cli() -> Callable[..., Run]:
     return run_cli

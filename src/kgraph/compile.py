@@ -1,8 +1,14 @@
-"""Records -> RDF graph. Pure and deterministic: the same data gives the same triples."""
+"""Records -> RDF triples. Pure and deterministic: the same data gives the same triples.
+
+The compiler emits each triple as three terms already in N-Triples syntax (no rdflib), so the
+same triples feed every engine: ``to_ntriples`` gives the bytes Oxigraph bulk-loads, ``to_rdflib``
+an rdflib Graph. Writing terms once, as text, is what keeps a million-triple build fast.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Iterable
 
 from kgraph.dates import PartialDate
 from kgraph.model import Dataset, Entity, Relation
@@ -13,6 +19,36 @@ from kgraph.vocab import (DEFAULT_BASE, ENTITY_TYPES, META_PROPERTIES, ONTOLOGY,
 if TYPE_CHECKING:
     from rdflib import Graph
 
+Triple = tuple[str, str, str]
+
+_RDF, _RDFS, _XSD, _OWL = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"], PREFIXES["owl"]
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in ' <>"{}|^`\\'})
+
+
+def iri(value: str) -> str:
+    """An IRI term (characters N-Triples forbids in IRIs are percent-encoded)."""
+    return "<" + value.translate(_IRI_UNSAFE) + ">"
+
+
+def text(value: str) -> str:
+    """A plain (xsd:string) literal term."""
+    return '"' + value.translate(_ESCAPES) + '"'
+
+
+def typed(value: str, datatype: str) -> str:
+    """A literal term with a datatype IRI."""
+    return '"' + value.translate(_ESCAPES) + '"^^<' + datatype + ">"
+
+
+_TYPE, _LABEL, _COMMENT, _SUBCLASS = (iri(_RDF + "type"), iri(_RDFS + "label"), iri(_RDFS + "comment"),
+                                      iri(_RDFS + "subClassOf"))
+_DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
+_STATEMENT = iri(_RDF + "Statement")
+_KG = {name: iri(ONTOLOGY + name) for name in
+       ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
+        "quantity", "measure", "inverseLabel", "subjectType", "objectType")}
+
 # Publication fields and the standard property each becomes.
 _PUBLICATION_FIELDS = {
     "title": "dcterms:title", "publisher": "dcterms:publisher", "year": "dcterms:issued",
@@ -22,119 +58,155 @@ _PUBLICATION_FIELDS = {
 }
 
 
+def _term(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return iri(PREFIXES[prefix] + local)
+
+
+def date_literal(value: PartialDate) -> str:
+    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear)."""
+    return typed(str(value), _XSD + value.xsd_type)
+
+
+def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True) -> list[Triple]:
+    """Every triple of ``dataset``'s graph: ontology, entities, direct triples and statement nodes."""
+    out: list[Triple] = []
+    if ontology:
+        add_ontology(out)
+    for entity in dataset.entities.values():
+        _add_entity(out, base, entity)
+    for relation in dataset.relations:
+        _add_relation(out, base, relation)
+    return out
+
+
 def compile_graph(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True) -> Graph:
-    """Build the RDF graph of ``dataset``: ontology, entities, direct triples and statement nodes."""
-    from rdflib import Graph
+    """Build the rdflib Graph of ``dataset`` (the reference engine's view of the triples)."""
+    return to_rdflib(compile_triples(dataset, base, ontology), base)
+
+
+def to_rdflib(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> Graph:
+    """An rdflib Graph holding ``triples``, with the project's prefixes bound."""
+    from rdflib import Graph, Literal, URIRef
 
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     graph.bind("kgr", base, override=True)
-    if ontology:
-        add_ontology(graph)
-    for entity in dataset.entities.values():
-        _add_entity(graph, base, entity)
-    for relation in dataset.relations:
-        _add_relation(graph, base, relation)
+    iris: dict[str, URIRef] = {}
+    add = graph.add
+    for s, p, o in triples:
+        subject = iris.get(s) or iris.setdefault(s, URIRef(_unpercent(s[1:-1])))
+        predicate = iris.get(p) or iris.setdefault(p, URIRef(p[1:-1]))
+        if o[0] == "<":
+            obj = iris.get(o) or iris.setdefault(o, URIRef(_unpercent(o[1:-1])))
+            add((subject, predicate, obj))
+        else:
+            close = o.rindex('"')
+            datatype = URIRef(o[close + 4:-1]) if close + 1 < len(o) else None
+            add((subject, predicate, Literal(_UNESCAPE.sub(_unescape, o[1:close]), datatype=datatype)))
     return graph
 
 
-def _term(curie: str):  # type: ignore[no-untyped-def]
-    from rdflib import URIRef
-
-    prefix, local = curie.split(":", 1)
-    return URIRef(PREFIXES[prefix] + local)
+_UNESCAPE = re.compile(r"\\(.)")
+_UNESCAPED = {"n": "\n", "r": "\r", '"': '"', "\\": "\\"}
 
 
-def date_literal(value: PartialDate):  # type: ignore[no-untyped-def]
-    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear)."""
-    from rdflib import Literal, URIRef
-
-    return Literal(str(value), datatype=URIRef(PREFIXES["xsd"] + value.xsd_type))
+def _unescape(match: re.Match[str]) -> str:
+    return _UNESCAPED[match.group(1)]
 
 
-def add_ontology(graph: Graph) -> None:
+def _unpercent(value: str) -> str:
+    if "%" not in value:
+        return value
+    for char in ' <>"{}|^`\\':
+        value = value.replace(f"%{ord(char):02X}", char)
+    return value
+
+
+def to_ntriples(triples: Iterable[Triple]) -> bytes:
+    """The triples as N-Triples, in the order given (duplicates are left to the loader)."""
+    return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
+
+
+def add_ontology(out: list[Triple]) -> None:
     """The project's classes and properties, each labelled and linked to standard terms."""
-    from rdflib import OWL, RDF, RDFS, Literal, URIRef
-
-    onto = URIRef(ONTOLOGY.rstrip("#"))
-    graph.add((onto, RDF.type, OWL.Ontology))
-    graph.add((onto, RDFS.label, Literal("kgraph ontology")))
-    entity_class = URIRef(class_iri("Entity"))
-    graph.add((entity_class, RDF.type, OWL.Class))
-    graph.add((entity_class, RDFS.label, Literal("entity")))
-    graph.add((entity_class, RDFS.comment, Literal("Anything annotated in a source text.")))
-    assessment = URIRef(class_iri("Assessment"))
-    graph.add((assessment, RDF.type, OWL.Class))
-    graph.add((assessment, RDFS.subClassOf, RDF.Statement))
-    graph.add((assessment, RDFS.label, Literal("assessment")))
-    graph.add((assessment, RDFS.comment, Literal("A statement that is the author's own judgement.")))
+    onto = iri(ONTOLOGY.rstrip("#"))
+    owl_class = iri(_OWL + "Class")
+    out.append((onto, _TYPE, iri(_OWL + "Ontology")))
+    out.append((onto, _LABEL, text("kgraph ontology")))
+    entity_class = iri(class_iri("Entity"))
+    out.append((entity_class, _TYPE, owl_class))
+    out.append((entity_class, _LABEL, text("entity")))
+    out.append((entity_class, _COMMENT, text("Anything annotated in a source text.")))
+    assessment = iri(class_iri("Assessment"))
+    out.append((assessment, _TYPE, owl_class))
+    out.append((assessment, _SUBCLASS, _STATEMENT))
+    out.append((assessment, _LABEL, text("assessment")))
+    out.append((assessment, _COMMENT, text("A statement that is the author's own judgement.")))
     for etype in ENTITY_TYPES.values():
-        cls = URIRef(class_iri(etype.name))
-        graph.add((cls, RDF.type, OWL.Class))
-        graph.add((cls, RDFS.label, Literal(etype.label)))
-        graph.add((cls, RDFS.comment, Literal(etype.comment)))
-        graph.add((cls, RDFS.subClassOf, entity_class))
+        cls = iri(class_iri(etype.name))
+        out.append((cls, _TYPE, owl_class))
+        out.append((cls, _LABEL, text(etype.label)))
+        out.append((cls, _COMMENT, text(etype.comment)))
+        out.append((cls, _SUBCLASS, entity_class))
         for match in etype.matches:
-            graph.add((cls, RDFS.subClassOf, _term(match)))
+            out.append((cls, _SUBCLASS, _term(match)))
     for pred in PREDICATES.values():
-        prop = URIRef(predicate_iri(pred.id))
-        graph.add((prop, RDF.type, OWL.ObjectProperty))
+        prop = iri(predicate_iri(pred.id))
+        out.append((prop, _TYPE, iri(_OWL + "ObjectProperty")))
         if pred.symmetric:
-            graph.add((prop, RDF.type, OWL.SymmetricProperty))
-        graph.add((prop, RDFS.label, Literal(pred.label)))
-        graph.add((prop, RDFS.comment, Literal(pred.description)))
-        graph.add((prop, _term("kg:inverseLabel"), Literal(pred.inverse_label)))
+            out.append((prop, _TYPE, iri(_OWL + "SymmetricProperty")))
+        out.append((prop, _LABEL, text(pred.label)))
+        out.append((prop, _COMMENT, text(pred.description)))
+        out.append((prop, _KG["inverseLabel"], text(pred.inverse_label)))
         for t in pred.subject_types:
-            graph.add((prop, _term("kg:subjectType"), URIRef(class_iri(t))))
+            out.append((prop, _KG["subjectType"], iri(class_iri(t))))
         for t in pred.object_types:
-            graph.add((prop, _term("kg:objectType"), URIRef(class_iri(t))))
+            out.append((prop, _KG["objectType"], iri(class_iri(t))))
     for name, (label, comment) in META_PROPERTIES.items():
-        prop = URIRef(ONTOLOGY + name)
-        graph.add((prop, RDF.type, OWL.AnnotationProperty))
-        graph.add((prop, RDFS.label, Literal(label)))
-        graph.add((prop, RDFS.comment, Literal(comment)))
+        prop = iri(ONTOLOGY + name)
+        out.append((prop, _TYPE, iri(_OWL + "AnnotationProperty")))
+        out.append((prop, _LABEL, text(label)))
+        out.append((prop, _COMMENT, text(comment)))
 
 
-def _add_dates(graph: Graph, node, date, start, end) -> None:  # type: ignore[no-untyped-def]
-    from rdflib import XSD, Literal
-
+def _add_dates(out: list[Triple], node: str, date: PartialDate | None, start: PartialDate | None,
+               end: PartialDate | None) -> None:
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value is not None:
-            graph.add((node, _term(f"kg:{name}"), date_literal(value)))
+            out.append((node, _KG[name], date_literal(value)))
     first, last = (date or start), (date or end)
     if first is not None:
-        graph.add((node, _term("kg:earliest"), Literal(first.earliest.isoformat(), datatype=XSD.date)))
+        out.append((node, _KG["earliest"], typed(first.earliest.isoformat(), _DATE)))
     if last is not None:
-        graph.add((node, _term("kg:latest"), Literal(last.latest.isoformat(), datatype=XSD.date)))
+        out.append((node, _KG["latest"], typed(last.latest.isoformat(), _DATE)))
 
 
-def _add_entity(graph: Graph, base: str, entity: Entity) -> None:
-    from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
-
-    node = URIRef(entity_iri(base, entity.id))
-    graph.add((node, RDF.type, URIRef(class_iri(entity.type))))
-    graph.add((node, RDFS.label, Literal(entity.label)))
+def _add_entity(out: list[Triple], base: str, entity: Entity) -> None:
+    node = iri(entity_iri(base, entity.id))
+    out.append((node, _TYPE, iri(class_iri(entity.type))))
+    out.append((node, _LABEL, text(entity.label)))
     for alias in entity.aliases:
-        graph.add((node, _term("skos:altLabel"), Literal(alias)))
+        out.append((node, _term("skos:altLabel"), text(alias)))
     if entity.description:
-        graph.add((node, _term("dcterms:description"), Literal(entity.description)))
-    _add_dates(graph, node, entity.date, entity.start, entity.end)
+        out.append((node, _term("dcterms:description"), text(entity.description)))
+    _add_dates(out, node, entity.date, entity.start, entity.end)
     for author in entity.extra.get("authors", []):
-        graph.add((node, _term("dcterms:creator"), Literal(author)))
-    for iri in entity.extra.get("same_as", []):
-        graph.add((node, OWL.sameAs, URIRef(iri)))
+        out.append((node, _term("dcterms:creator"), text(author)))
+    for same in entity.extra.get("same_as", []):
+        out.append((node, iri(_OWL + "sameAs"), iri(same)))
     for name, curie in _PUBLICATION_FIELDS.items():
         value = entity.extra.get(name)
         if value is None:
             continue
         if name == "year":
-            literal = Literal(str(value), datatype=XSD.gYear)
+            literal = typed(str(value), _XSD + "gYear")
         elif name == "url":
-            literal = Literal(str(value), datatype=XSD.anyURI)
+            literal = typed(str(value), _XSD + "anyURI")
         else:
-            literal = Literal(str(value))
-        graph.add((node, _term(curie), literal))
+            literal = text(str(value))
+        out.append((node, _term(curie), literal))
 
 
 def relation_iri(base: str, rel: Relation) -> str:
@@ -143,34 +215,38 @@ def relation_iri(base: str, rel: Relation) -> str:
     return statement_iri(base, rel.subject, rel.predicate, rel.object, dates, normalize(rel.quote))
 
 
-def _add_relation(graph: Graph, base: str, rel: Relation) -> None:
-    from rdflib import RDF, XSD, Literal, URIRef
+_SUBJECT, _PREDICATE, _OBJECT = iri(_RDF + "subject"), iri(_RDF + "predicate"), iri(_RDF + "object")
+_DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
+_ASSESSMENT = iri(class_iri("Assessment"))
 
-    subject, obj = URIRef(entity_iri(base, rel.subject)), URIRef(entity_iri(base, rel.object))
-    predicate = URIRef(predicate_iri(rel.predicate))
-    graph.add((subject, predicate, obj))
-    stmt = URIRef(relation_iri(base, rel))
-    graph.add((stmt, RDF.type, RDF.Statement))
+
+def _add_relation(out: list[Triple], base: str, rel: Relation) -> None:
+    subject, obj = iri(entity_iri(base, rel.subject)), iri(entity_iri(base, rel.object))
+    predicate = iri(predicate_iri(rel.predicate))
+    out.append((subject, predicate, obj))
+    stmt_iri = relation_iri(base, rel)
+    stmt = iri(stmt_iri)
+    out.append((stmt, _TYPE, _STATEMENT))
     if rel.kind == "assessment":
-        graph.add((stmt, RDF.type, URIRef(class_iri("Assessment"))))
-    graph.add((stmt, RDF.subject, subject))
-    graph.add((stmt, RDF.predicate, predicate))
-    graph.add((stmt, RDF.object, obj))
-    graph.add((stmt, _term("kg:kind"), Literal(rel.kind)))
-    _add_dates(graph, stmt, rel.date, rel.start, rel.end)
-    graph.add((stmt, _term("kg:quote"), Literal(normalize(rel.quote))))
-    graph.add((stmt, _term("prov:wasDerivedFrom"), URIRef(entity_iri(base, rel.source))))
+        out.append((stmt, _TYPE, _ASSESSMENT))
+    out.append((stmt, _SUBJECT, subject))
+    out.append((stmt, _PREDICATE, predicate))
+    out.append((stmt, _OBJECT, obj))
+    out.append((stmt, _KG["kind"], text(rel.kind)))
+    _add_dates(out, stmt, rel.date, rel.start, rel.end)
+    out.append((stmt, _KG["quote"], text(normalize(rel.quote))))
+    out.append((stmt, _DERIVED, iri(entity_iri(base, rel.source))))
     for cited in rel.cites:
-        graph.add((stmt, _term("kg:cites"), URIRef(entity_iri(base, cited))))
+        out.append((stmt, _KG["cites"], iri(entity_iri(base, cited))))
     for number in rel.footnotes:
-        graph.add((stmt, _term("kg:footnote"), Literal(number)))
+        out.append((stmt, _KG["footnote"], typed(str(number), _INTEGER)))
     if rel.note:
-        graph.add((stmt, _term("kg:note"), Literal(rel.note)))
+        out.append((stmt, _KG["note"], text(rel.note)))
     for index, quantity in enumerate(rel.quantities, 1):
-        qnode = URIRef(f"{stmt}/quantity{index}")
-        graph.add((stmt, _term("kg:quantity"), qnode))
-        graph.add((qnode, RDF.type, _term("schema:QuantitativeValue")))
-        graph.add((qnode, _term("schema:value"), Literal(quantity.value, datatype=XSD.decimal)))
-        graph.add((qnode, _term("schema:unitText"), Literal(quantity.unit)))
+        qnode = iri(f"{stmt_iri}/quantity{index}")
+        out.append((stmt, _KG["quantity"], qnode))
+        out.append((qnode, _TYPE, _term("schema:QuantitativeValue")))
+        out.append((qnode, _term("schema:value"), typed(quantity.value, _DECIMAL)))
+        out.append((qnode, _term("schema:unitText"), text(quantity.unit)))
         if quantity.of:
-            graph.add((qnode, _term("kg:measure"), Literal(quantity.of)))
+            out.append((qnode, _KG["measure"], text(quantity.of)))

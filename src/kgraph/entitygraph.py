@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph
 
+    from kgraph.model import Dataset
+
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
 
 @dataclass(frozen=True)
 class EntityInfo:
@@ -121,6 +125,13 @@ class EntityGraph:
         edges.sort(key=lambda e: (e.earliest or "9999", e.subject, e.predicate, e.object, e.statement or ""))
         return cls(entities, edges)
 
+    @classmethod
+    def from_rows(cls, rows: Rows) -> EntityGraph:
+        """Rebuild from ``dataset_rows`` (as kept in the compiled-graph cache)."""
+        entities, edges = rows
+        infos = {row[0]: EntityInfo(*row) for row in entities}
+        return cls(infos, [Edge(*row) for row in edges])
+
     def resolve(self, name: str) -> EntityInfo:
         """Find an entity by id, label or alias, case-insensitively; ambiguous or unknown names raise."""
         wanted = name.strip().casefold()
@@ -145,3 +156,31 @@ class EntityGraph:
     def edges_of(self, entity_id: str) -> list[Edge]:
         """Every relation the entity takes part in, as subject or object, in date order."""
         return [e for e in self.edges if entity_id in (e.subject, e.object)]
+
+
+def dataset_rows(dataset: Dataset, base: str) -> Rows:
+    """Entities and edges straight from the records, as plain tuples (cheap to store and load).
+
+    Gives what ``EntityGraph.from_rdf`` reads from the compiled graph, without building one;
+    tests/test_engines.py checks the two agree.
+    """
+    from kgraph.compile import relation_iri
+    from kgraph.textmatch import normalize
+
+    entities = [(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None)
+                for e in dataset.entities.values() if e.type in ENTITY_TYPES]
+    edges = []
+    for rel in dataset.relations:
+        first, last = rel.date or rel.start, rel.date or rel.end
+        pred = PREDICATES.get(rel.predicate)
+        edges.append((rel.subject, rel.predicate, rel.object, pred.label if pred else rel.predicate,
+                      relation_iri(base, rel), _text(rel.date), _text(rel.start), _text(rel.end),
+                      first.earliest.isoformat() if first else None,
+                      last.latest.isoformat() if last else None, normalize(rel.quote), rel.source,
+                      rel.kind or "fact", tuple(sorted(set(rel.cites)))))
+    edges.sort(key=lambda e: (e[8] or "9999", e[0], e[1], e[2], e[4]))
+    return entities, edges
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kgraph.dates import PartialDate
 from kgraph.errors import Problem
 
 
-@dataclass(frozen=True)
-class Location:
-    """Where a record or field sits in its YAML file (1-based line and column)."""
+class Location(NamedTuple):
+    """Where a record or field sits in its YAML file (1-based line and column).
+
+    A NamedTuple rather than a dataclass: loading makes one per field, a million on big data.
+    """
 
     path: str
     line: int

@@ -1,19 +1,26 @@
-"""Where commands get the compiled graph from: load, validate and compile a data folder."""
+"""Where commands get the compiled graph from: load, validate and compile a data folder.
+
+``Project`` is the one seam: ``dataset()`` (records), ``graph()`` (an rdflib Graph, for exports
+rdflib writes), ``store(operation)`` (an engine answering queries), ``entity_graph()`` (paths).
+The store and the entity graph come from the compiled-graph cache (cache.py) when it is current.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kgraph.load import load
 from kgraph.model import Dataset
+from kgraph.timing import phase
 from kgraph.vocab import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgraph.entitygraph import EntityGraph
+    from kgraph.cache import Compiled
+    from kgraph.engine import Store
+    from kgraph.entitygraph import EntityGraph, Rows
 
 
 @dataclass
@@ -23,6 +30,10 @@ class Project:
     data_dir: str = "data"
     base: str = DEFAULT_BASE
     queries_dir: str | None = None
+    #: "oxigraph" or "rdflib" for every operation; None picks the measured default per operation.
+    engine: str | None = None
+    #: Where compiled graphs are kept; None means $KGRAPH_CACHE or .kgraph-cache/ beside the data.
+    cache_dir: str | None = None
 
     @property
     def query_folder(self) -> str:
@@ -39,22 +50,106 @@ class Project:
 
     def dataset(self) -> Dataset:
         """The validated records; raises DataError with every problem."""
+        from kgraph.load import load
+
         if not hasattr(self, "_dataset"):
-            self._dataset = load(self.data_dir)
+            with phase("load and validate"):
+                self._dataset = load(self.data_dir)
         return self._dataset
 
     def graph(self) -> Graph:
-        """The compiled RDF graph of the data folder."""
+        """The compiled RDF graph of the data folder, as an rdflib Graph."""
         from kgraph.compile import compile_graph
 
         if not hasattr(self, "_graph"):
-            self._graph = compile_graph(self.dataset(), self.base)
+            dataset = self.dataset()
+            with phase("compile (rdflib)"):
+                self._graph = compile_graph(dataset, self.base)
         return self._graph
+
+    def compiled(self, rebuild: bool = False) -> Compiled | None:
+        """The current cache entry, built (and validated) when missing or stale.
+
+        None when the cache folder cannot be written; callers then compile in memory.
+        """
+        from kgraph import cache
+
+        if hasattr(self, "_compiled") and not rebuild:
+            return self._compiled
+        found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir)
+        if found is None:
+            found = self._build()
+        self._compiled: Compiled | None = found
+        return found
+
+    def _build(self) -> Compiled | None:
+        from kgraph import cache
+        from kgraph.compile import compile_triples, to_ntriples
+        from kgraph.entitygraph import dataset_rows
+
+        before = cache.source_key(self.data_dir, self.base)
+        dataset = self.dataset()
+        with phase("compile"):
+            triples = compile_triples(dataset, self.base)
+            self._nt = to_ntriples(triples)
+            self._rows = dataset_rows(dataset, self.base)
+        external = self._external_texts(dataset)
+        if cache.source_key(self.data_dir, self.base) != before:
+            return None  # the files changed while we read them: use this build, file nothing
+        info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
+        try:
+            return cache.write(self.data_dir, self.base, cache.source_key(self.data_dir, self.base, external),
+                               self._nt, len(set(triples)), self._rows, info, external, self.cache_dir)
+        except OSError:
+            return None
+
+    def _external_texts(self, dataset: Dataset) -> list[str]:
+        inside = os.path.abspath(self.data_dir) + os.sep
+        found = []
+        for entity in dataset.entities.values():
+            rel = entity.extra.get("text")
+            if entity.type == "Publication" and rel:
+                path = os.path.abspath(os.path.join(self.data_dir, str(rel)))
+                if not path.startswith(inside):
+                    found.append(path)
+        return sorted(set(found))
+
+    def store(self, operation: str = "query") -> Store:
+        """An engine holding the graph: Oxigraph from the cache, or rdflib (``--engine``)."""
+        from kgraph.engine import OxigraphStore, RdflibStore, choose
+
+        if choose(operation, self.engine) == "rdflib":
+            return RdflibStore(self.graph())
+        compiled = self.compiled()
+        if compiled is not None:
+            try:
+                with phase("open store"):
+                    return OxigraphStore(compiled.open_store())
+            except OSError:  # damaged on disk in a way the manifest could not see
+                compiled = self.compiled(rebuild=True)
+                if compiled is not None:
+                    return OxigraphStore(compiled.open_store())
+        import pyoxigraph
+
+        with phase("load store (memory)"):
+            store = pyoxigraph.Store()
+            store.bulk_load(self._nt, pyoxigraph.RdfFormat.N_TRIPLES)
+        return OxigraphStore(store)
+
+    def entity_rows(self) -> Rows:
+        """Entities and edges as plain tuples, from the cache when it is current."""
+        compiled = self.compiled()
+        if compiled is not None:
+            with phase("load entity graph"):
+                return compiled.entity_rows()
+        return self._rows
 
     def entity_graph(self) -> EntityGraph:
         """Entities and relations as a graph for paths and exports."""
         from kgraph.entitygraph import EntityGraph
 
         if not hasattr(self, "_entity_graph"):
-            self._entity_graph = EntityGraph.from_rdf(self.graph(), self.base)
+            rows = self.entity_rows()
+            with phase("build entity graph"):
+                self._entity_graph = EntityGraph.from_rows(rows)
         return self._entity_graph

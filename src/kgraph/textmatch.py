@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TRANSLATE = str.maketrans({
@@ -13,6 +14,7 @@ _TRANSLATE = str.maketrans({
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a quote is normalised by validation, compilation and paths
 def normalize(text: str) -> str:
     """Fold typographic quotes and dashes to ASCII and runs of whitespace to one space.
 

@@ -47,9 +47,8 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
     """Compose ``text`` into Nodes; append located problems and return None when it cannot be read."""
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader_cls)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -71,19 +70,54 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
         return None
 
 
+_LOADER: Any = None
+
+
+def _loader() -> Any:
+    """PyYAML's C loader where built (the pure-Python one otherwise), remembering tag resolutions.
+
+    The C parser asks Python to resolve the tag of every plain scalar; ids, predicates and dates
+    repeat, so a per-document memo of (value, implicit) -> tag saves a regex scan per scalar.
+    """
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        scalar = yaml.ScalarNode
+
+        class Loader(base):  # type: ignore[valid-type,misc]
+            def __init__(self, stream: Any) -> None:
+                super().__init__(stream)
+                self._tags: dict[tuple[str, Any], str] = {}
+
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                if kind is not scalar:
+                    return super().resolve(kind, value, implicit)
+                key = (value, implicit)
+                tag = self._tags.get(key)
+                if tag is None:
+                    tag = self._tags[key] = super().resolve(kind, value, implicit)
+                return tag
+
+        _LOADER = Loader
+    return _LOADER
+
+
 class _Converter:
     def __init__(self, path: str, problems: list[Problem]) -> None:
+        import yaml
+
         self.path = path
         self.problems = problems
         self.seen: set[int] = set()
+        self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
 
     def _problem(self, node: Any, message: str) -> None:
         m = node.start_mark
         self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
 
     def convert(self, node: Any) -> Node:
-        import yaml
-
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if id(node) in self.seen:
             # The composer hands back the anchored node again for every alias.
@@ -92,7 +126,7 @@ class _Converter:
         self.seen.add(id(node))
         if len(self.seen) > _MAX_NODES:
             raise RecursionError
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.scalar_node):
             kind = _SCALAR_TAGS.get(node.tag)
             if kind is None:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
@@ -101,12 +135,12 @@ class _Converter:
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
             return Node(None, "invalid", line, col)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.sequence_node):
             return Node([self.convert(item) for item in node.value], "list", line, col)
         values: dict[str, Node] = {}
         marks: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, self.scalar_node):
                 self._problem(key_node, "mapping keys must be plain names")
                 continue
             key = key_node.value

@@ -94,10 +94,14 @@ def test_unknown_named_query_suggests(cli, make_data) -> None:
     assert "no named query 'treatys'" in run.err and "did you mean treaties?" in run.err
 
 
-def test_syntax_error_reports_line_and_column(cli) -> None:
-    run = cli("query", "SELECT ?s WHERE {\n  ?s ?p\n}")
+@pytest.mark.parametrize("engine,where", [("rdflib", "line 2, column 3"), ("oxigraph", "line 3, column 2")])
+def test_syntax_error_reports_line_and_column(cli, engine: str, where: str) -> None:
+    run = cli("--engine", engine, "query", "SELECT ?s WHERE {\n  ?s ?p\n}")
     assert run.code == 1
-    assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    assert run.err.startswith(f"error: {where}: SPARQL syntax error: "), run
+    assert len(run.err.splitlines()) == 1
+    if engine == "rdflib":
+        assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
 
 
 def test_unknown_prefix(cli) -> None:
@@ -106,13 +110,15 @@ def test_unknown_prefix(cli) -> None:
     assert "Unknown namespace prefix: foo" in run.err
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("update", [
     "INSERT DATA { kgr:a kg:met kgr:b }",
     "DELETE WHERE { ?s ?p ?o }",
     "LOAD <http://example.org/data.ttl>",
+    "PREFIX ex: <http://example.org/>\n# a comment: SELECT\nWITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
 ])
-def test_updates_are_refused(cli, update: str) -> None:
-    run = cli("query", update)
+def test_updates_are_refused(cli, update: str, engine: str) -> None:
+    run = cli("--engine", engine, "query", update)
     assert run.code == 1
     assert "update operations" in run.err and "refused" in run.err
 
@@ -153,13 +159,40 @@ def recorder():
     server.close()
 
 
-def test_service_and_from_are_refused_without_a_connection(cli, recorder) -> None:
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_service_and_from_are_refused_without_a_connection(cli, recorder, engine: str) -> None:
     url = f"http://127.0.0.1:{recorder.port}/sparql"
-    service = cli("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
-    from_graph = cli("query", f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}")
-    assert service.code == 1 and "SERVICE" in service.err and "--allow-network" in service.err
-    assert from_graph.code == 1 and "FROM" in from_graph.err and "--allow-network" in from_graph.err
+    service = cli("--engine", engine, "query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    hidden = cli("--engine", engine, "query",
+                 f"PREFIX r: <{url}#>\nSELECT * WHERE {{ ?s ?p ?o .SERVICE r:x {{ ?s ?p ?o }} }} # SERVICE?")
+    from_graph = cli("--engine", engine, "query", f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}")
+    named = cli("--engine", engine, "query", f"SELECT * FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}")
+    for run in (service, hidden):
+        assert run.code == 1 and "SERVICE" in run.err and "--allow-network" in run.err, run
+    for run in (from_graph, named):
+        assert run.code == 1 and "FROM" in run.err and "--allow-network" in run.err, run
     assert recorder.connections == 0
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_keywords_inside_names_strings_and_comments_are_not_refused(cli, engine: str) -> None:
+    query = ('PREFIX service: <http://example.org/service#>\n'
+             'SELECT ?from WHERE { ?from kg:quote ?q FILTER(?q != "SERVICE <x>") } # FROM <y>')
+    run = cli("--engine", engine, "query", query, "-f", "csv")
+    assert run.code == 0, run
+    assert len(run.out.splitlines()) == 7
+
+
+def test_sparql_scanner_sees_only_real_keywords() -> None:
+    from kgraph.sparqlscan import operation, remote_clause
+
+    assert remote_clause("SELECT * { ?s ex:a.SERVICE ?o }") is None  # one prefixed name
+    assert remote_clause("SELECT * { ?s ?p \'\'\'it's\nSERVICE\'\'\' }") is None
+    assert remote_clause("SELECT * { ?s <http://x/FROM> ?o }") is None
+    assert remote_clause("SELECT * { ?s ?p ?o .service <x> {} }") == "SERVICE"
+    assert remote_clause("SELECT * { FILTER(?a<?b) SERVICE SILENT <x> {} }") == "SERVICE"
+    assert operation("# INSERT\nPREFIX a: <b>\nSELECT * {}") == "SELECT"
+    assert operation("BASE <x> DELETE DATA {}") == "DELETE"
 
 
 def test_network_guard_blocks_connections_during_local_work(recorder) -> None:

@@ -78,12 +78,17 @@ def main_options(
                              help="Base IRI for entities and statements."),
     queries: Optional[str] = typer.Option(None, "--queries", envvar="KGRAPH_QUERIES", metavar="DIR",
                                           help="Folder of named queries [default: queries/ beside the data]."),
+    engine: Optional[str] = typer.Option(None, "--engine", envvar="KGRAPH_ENGINE", metavar="NAME",
+                                         help="oxigraph or rdflib for every operation "
+                                              "[default: the faster one for each, see docs/benchmarks.md]."),
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
     """Global options go before the command: kgraph --data other/ validate."""
-    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries)
+    if engine is not None and engine not in ("oxigraph", "rdflib"):
+        raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
+    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine)
 
 
 def _register() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from typing import IO, Iterator
 
 import typer
@@ -38,3 +39,43 @@ def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ign
 def say(message: str) -> None:
     """Talk to the user on stderr (stdout is for data)."""
     typer.echo(message, err=True)
+
+
+TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."
+
+
+@contextlib.contextmanager
+def timed(enabled: bool) -> Iterator[None]:
+    """Show a progress bar when building takes over a second; with ``enabled``, phase times."""
+    from kgraph import timing
+
+    timing.reset()
+    began = time.perf_counter()
+    shown: dict[str, object] = {}
+
+    def listen(name: str, event: str) -> None:
+        if name not in BUILD_PHASES:
+            return
+        if "bar" not in shown and time.perf_counter() - began > 1.0:
+            from kgraph.cli import render
+
+            shown["bar"] = render.build_progress(len(BUILD_PHASES))
+        bar = shown.get("bar")
+        if bar is not None:
+            bar.step(name, event)  # type: ignore[attr-defined]
+
+    timing.listener = listen
+    try:
+        yield
+    finally:
+        timing.listener = None
+        if "bar" in shown:
+            shown["bar"].close()  # type: ignore[attr-defined]
+        if enabled:
+            for name, seconds in timing.PHASES:
+                say(f"time: {name:<22} {seconds * 1000:9.1f} ms")
+            say(f"time: {'total':<22} {(time.perf_counter() - began) * 1000:9.1f} ms")
+
+
+#: The phases of a cache build, in order, for the progress bar.
+BUILD_PHASES = ("load and validate", "compile", "load store", "write cache")

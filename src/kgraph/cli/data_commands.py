@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from kgraph.cli.context import output, project, say
+from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
 
 
 def validate(ctx: typer.Context) -> None:
@@ -27,18 +27,24 @@ def build(
     ctx: typer.Context,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="Also write the graph here (format from the suffix)."),
+    time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
-    """Validate the data and compile it into the RDF graph; report its size."""
+    """Validate the data and compile it into the RDF graph; report its size.
+
+    The compiled graph is kept in .kgraph-cache/ beside the data folder (or $KGRAPH_CACHE),
+    so later commands skip the YAML until a data file changes.
+    """
     from kgraph.export import format_for, write
 
     proj = project(ctx)
-    graph = proj.graph()
-    if out:
-        fmt = format_for(out, None)
-        with output(out, binary=True) as handle:
-            write(proj, handle, fmt)
-    dataset = proj.dataset()
-    typer.echo(f"built {len(graph)} triples from {len(dataset.entities)} entities and "
+    with timed(time):
+        fmt = format_for(out, None) if out else None
+        dataset = proj.dataset()
+        triples = proj.store("build").count()
+        if out and fmt:
+            with output(out, binary=True) as handle:
+                write(proj, handle, fmt)
+    typer.echo(f"built {triples} triples from {len(dataset.entities)} entities and "
                f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else ""))
 
 
@@ -66,7 +72,7 @@ def export(
 
     proj = project(ctx)
     chosen = format_for(out, fmt)
-    proj.graph()  # validate before opening the output, so a failure leaves no file behind
+    proj.entity_rows()  # validate (or find the cache) before opening the output, so a failure leaves no file
     with output(out, binary=True) as handle:
         write(proj, handle, chosen)
     if out and out != "-":

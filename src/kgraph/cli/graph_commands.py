@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from kgraph.cli.context import project
+from kgraph.cli.context import TIME_OPTION_HELP, project, timed
+
+if TYPE_CHECKING:
+    from kgraph.entitygraph import EntityGraph, EntityInfo
+    from kgraph.paths import Path
 
 
 def path(
@@ -16,18 +20,29 @@ def path(
     target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias."),
     max_hops: Optional[int] = typer.Option(None, "--max-hops", min=1, help="Longest path to accept."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
     """How are two entities connected? The shortest path, every hop dated and quoted.
 
     Example: kgraph path "Vladimir Putin" "Kim Jong-il"
     """
-    from kgraph.paths import path_json, shortest_path
+    from kgraph.paths import shortest_path
+    from kgraph.timing import phase
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter("choose table or json", param_hint="--format")
-    eg = project(ctx).entity_graph()
-    start, end = eg.resolve(source), eg.resolve(target)
-    found = shortest_path(eg, start, end, max_hops)
+    with timed(time):
+        eg = project(ctx).entity_graph()
+        with phase("search"):
+            start, end = eg.resolve(source), eg.resolve(target)
+            found = shortest_path(eg, start, end, max_hops)
+        with phase("print"):
+            _print_path(eg, start, end, found, fmt)
+
+
+def _print_path(eg: EntityGraph, start: EntityInfo, end: EntityInfo, found: Path, fmt: str) -> None:
+    from kgraph.paths import path_json
+
     if fmt == "json":
         typer.echo(json.dumps(path_json(eg, start, end, [found]), indent=2, ensure_ascii=False))
         return

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from kgraph.cli.context import output, project, say
+from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
@@ -22,6 +22,7 @@ def query(
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
+    time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -32,14 +33,20 @@ def query(
 
       kgraph query "SELECT ?s WHERE { ?s a kg:Treaty }" --format csv
     """
+    with timed(time):
+        _query(ctx, sparql, fmt, out, allow_network)
+
+
+def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool) -> None:
     from kgraph import query as q
+    from kgraph.engine import check_with
     from kgraph.results import WRITERS
 
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
-    result = q.run(proj.graph(), text, allow_network, prefixes)
+    check_with(proj.engine, text, allow_network, prefixes)  # report query errors before building the graph
+    result = proj.store("query").query(text, allow_network, prefixes)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = "turtle" if fmt == "table" else fmt
         if graph_fmt not in GRAPH_FORMATS:

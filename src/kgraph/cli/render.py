@@ -107,3 +107,34 @@ def counts_table(title: str, counts: dict[str, int]) -> None:
     table.add_section()
     table.add_row("total", str(sum(counts.values())))
     console().print(table)
+
+
+class _BuildProgress:
+    """A progress bar on stderr over the phases of a build (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress
+
+        self.out = console(stderr=True)
+        self.live = self.out.is_terminal
+        self.progress = Progress(console=self.out, transient=True)
+        self.task = self.progress.add_task("building the graph", total=total)
+        if self.live:
+            self.progress.start()
+
+    def step(self, name: str, event: str) -> None:
+        if event == "start":
+            if self.live:
+                self.progress.update(self.task, description=f"building the graph: {name}")
+            else:
+                self.out.print(f"building the graph: {name}...")
+        elif self.live:
+            self.progress.advance(self.task)
+
+    def close(self) -> None:
+        if self.live:
+            self.progress.stop()
+
+
+def build_progress(total: int) -> _BuildProgress:
+    return _BuildProgress(total)

@@ -1,25 +1,21 @@
-"""RDF serialisations through rdflib; N-Triples sorted so that output is byte-stable."""
+"""RDF serialisations: Oxigraph writes Turtle, N-Triples and RDF/XML fast; rdflib writes JSON-LD.
+
+N-Triples are sorted so that output is byte-stable, whichever engine writes them.
+"""
 
 from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from kgraph.vocab import PREFIXES
-
 if TYPE_CHECKING:
     from kgraph.store import Project
 
-_RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
-
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    graph = project.graph()
-    if fmt == "nt":
-        lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
-        out.writelines(line for line in lines if line.strip())
-        return
-    options: dict[str, object] = {}
-    if fmt == "jsonld":
-        # An inline context only: never a remote one.
-        options = {"context": {**PREFIXES, "kgr": project.base}, "auto_compact": True}
-    out.write(graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options))
+    from kgraph.engine import OXIGRAPH_FORMATS, RdflibStore
+
+    if fmt in OXIGRAPH_FORMATS:
+        store = project.store("export")
+    else:  # JSON-LD compacted with an inline context: rdflib's writer does it
+        store = RdflibStore(project.graph())
+    store.serialize(fmt, out, project.prefixes)

