@@ -14,10 +14,8 @@ import hashlib
 import json
 import marshal
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from kgraph import __version__
 from kgraph.timing import phase
@@ -144,21 +142,33 @@ def _intact(folder: str, manifest: dict[str, Any]) -> bool:
         return False
 
 
-def write(data_dir: str, base: str, key: str, nt: bytes, triples: int,
+def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
           rows: tuple[list[Any], list[Any]], info: dict[str, Any], external: list[str],
           root: str | None = None) -> Compiled:
-    """Build an entry in a temporary folder, then rename it into place and drop older ones."""
+    """Build an entry in a temporary folder, then rename it into place and drop older ones.
+
+    ``nt`` is the graph as N-Triples chunks; they go through a file so that a million triples
+    never sit in memory as one string.
+    """
+    import shutil
+    import tempfile
+
     import pyoxigraph
 
     slot = _slot(cache_root(data_dir, root), data_dir)
     os.makedirs(slot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".tmp-", dir=slot)
     try:
+        dump = os.path.join(tmp, "graph.nt")
+        with phase("compile"), open(dump, "wb") as handle:
+            handle.writelines(nt)
         with phase("load store"):
             store = pyoxigraph.Store(os.path.join(tmp, STORE))
-            store.bulk_load(nt, pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)
             store.flush()
+            triples = len(store)
             del store
+            os.unlink(dump)
         with phase("write cache"):
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
                 marshal.dump(rows, handle)
@@ -182,6 +192,8 @@ def write(data_dir: str, base: str, key: str, nt: bytes, triples: int,
 
 
 def _write_pointer(slot: str, pointer: dict[str, Any]) -> None:
+    import tempfile
+
     handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=slot)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(pointer, out)

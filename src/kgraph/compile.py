@@ -8,7 +8,7 @@ an rdflib Graph. Writing terms once, as text, is what keeps a million-triple bui
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from kgraph.dates import PartialDate
 from kgraph.model import Dataset, Entity, Relation
@@ -78,6 +78,23 @@ def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool =
     for relation in dataset.relations:
         _add_relation(out, base, relation)
     return out
+
+
+def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000) -> Iterator[bytes]:
+    """The graph as N-Triples, a few thousand records at a time (big graphs never sit in memory twice)."""
+    out: list[Triple] = []
+    add_ontology(out)
+    for entity in dataset.entities.values():
+        _add_entity(out, base, entity)
+        if len(out) > size:
+            yield to_ntriples(out)
+            out.clear()
+    for relation in dataset.relations:
+        _add_relation(out, base, relation)
+        if len(out) > size:
+            yield to_ntriples(out)
+            out.clear()
+    yield to_ntriples(out)
 
 
 def compile_graph(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True) -> Graph:

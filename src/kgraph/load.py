@@ -247,6 +247,13 @@ def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate |
 
 def load(data_dir: str) -> Dataset:
     """Load and validate a data folder; raise DataError listing every problem found."""
+    from kgraph.timing import gc_paused
+
+    with gc_paused():
+        return _load(data_dir)
+
+
+def _load(data_dir: str) -> Dataset:
     from kgraph.validate import validate
 
     problems: list[Problem] = []

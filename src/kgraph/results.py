@@ -10,7 +10,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from typing import IO, Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _BARE_TSV_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
@@ -78,6 +77,8 @@ def write_json(result: QueryResult, out: IO[str]) -> None:
 
 def write_xml(result: QueryResult, out: IO[str]) -> None:
     """SPARQL Query Results XML Format."""
+    from xml.sax.saxutils import escape, quoteattr  # imported here: it pulls in urllib (15 ms)
+
     out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head>\n')
     for var in result.variables:
         out.write(f"    <variable name={quoteattr(var)}/>\n")

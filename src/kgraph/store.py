@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kgraph.model import Dataset
 from kgraph.timing import phase
 from kgraph.vocab import DEFAULT_BASE, PREFIXES
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from kgraph.cache import Compiled
     from kgraph.engine import Store
     from kgraph.entitygraph import EntityGraph, Rows
+    from kgraph.model import Dataset
 
 
 @dataclass
@@ -84,24 +84,25 @@ class Project:
 
     def _build(self) -> Compiled | None:
         from kgraph import cache
-        from kgraph.compile import compile_triples, to_ntriples
+        from kgraph.compile import ntriples_chunks
         from kgraph.entitygraph import dataset_rows
+        from kgraph.timing import gc_paused
 
         before = cache.source_key(self.data_dir, self.base)
         dataset = self.dataset()
-        with phase("compile"):
-            triples = compile_triples(dataset, self.base)
-            self._nt = to_ntriples(triples)
-            self._rows = dataset_rows(dataset, self.base)
-        external = self._external_texts(dataset)
-        if cache.source_key(self.data_dir, self.base) != before:
-            return None  # the files changed while we read them: use this build, file nothing
-        info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
-        try:
-            return cache.write(self.data_dir, self.base, cache.source_key(self.data_dir, self.base, external),
-                               self._nt, len(set(triples)), self._rows, info, external, self.cache_dir)
-        except OSError:
-            return None
+        with gc_paused():
+            with phase("compile entity graph"):
+                self._rows = dataset_rows(dataset, self.base)
+            external = self._external_texts(dataset)
+            if cache.source_key(self.data_dir, self.base) != before:
+                return None  # the files changed while we read them: use this build, file nothing
+            info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
+            key = cache.source_key(self.data_dir, self.base, external)
+            try:
+                return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),
+                                   self._rows, info, external, self.cache_dir)
+            except OSError:
+                return None
 
     def _external_texts(self, dataset: Dataset) -> list[str]:
         inside = os.path.abspath(self.data_dir) + os.sep
@@ -131,10 +132,23 @@ class Project:
                     return OxigraphStore(compiled.open_store())
         import pyoxigraph
 
+        from kgraph.compile import ntriples_chunks
+
         with phase("load store (memory)"):
             store = pyoxigraph.Store()
-            store.bulk_load(self._nt, pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base)),
+                            pyoxigraph.RdfFormat.N_TRIPLES)
         return OxigraphStore(store)
+
+    def triple_count(self, operation: str = "build") -> int:
+        """How many triples the graph holds (from the cache's manifest when it is current)."""
+        from kgraph.engine import choose
+
+        if choose(operation, self.engine) == "oxigraph":
+            compiled = self.compiled()
+            if compiled is not None:
+                return compiled.triples
+        return self.store(operation).count()
 
     def entity_rows(self) -> Rows:
         """Entities and edges as plain tuples, from the cache when it is current."""
@@ -142,6 +156,10 @@ class Project:
         if compiled is not None:
             with phase("load entity graph"):
                 return compiled.entity_rows()
+        if not hasattr(self, "_rows"):
+            from kgraph.entitygraph import dataset_rows
+
+            self._rows = dataset_rows(self.dataset(), self.base)
         return self._rows
 
     def entity_graph(self) -> EntityGraph:

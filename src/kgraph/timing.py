@@ -31,3 +31,21 @@ def phase(name: str) -> Iterator[None]:
 
 def reset() -> None:
     PHASES.clear()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a big, acyclic structure is built.
+
+    Loading a million YAML nodes otherwise triggers full collections again and again, each
+    scanning every object made so far: the load turns quadratic. Nothing we build has cycles.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

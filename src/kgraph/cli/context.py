@@ -78,4 +78,4 @@ def timed(enabled: bool) -> Iterator[None]:
 
 
 #: The phases of a cache build, in order, for the progress bar.
-BUILD_PHASES = ("load and validate", "compile", "load store", "write cache")
+BUILD_PHASES = ("load and validate", "compile entity graph", "compile", "load store", "write cache")

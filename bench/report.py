@@ -1,0 +1,110 @@
+"""Render bench/run.py's numbers as docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+QUERIES = ["count_by_type", "two_hop", "date_range", "property_path"]
+
+
+def _t(cell: Any) -> str:
+    if not cell:
+        return "–"
+    s = cell["s"]
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def _mb(cell: Any) -> str:
+    return f"{cell['mb']} MB" if cell else "–"
+
+
+def _ratio(ours: Any, theirs: Any) -> str:
+    if not ours or not theirs or not theirs["s"]:
+        return "–"
+    return f"{ours['s'] / theirs['s']:.2f}×"
+
+
+def render(results: dict[str, Any], shared: str, jena: bool) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `python bench/run.py` (one command; it generates the data with `bench/generate.py`,",
+        "seed 1). Every figure is the median wall time of fresh processes (3 runs at 100k, 5 below),",
+        "peak memory is the largest resident set of those runs. Ratios are kgraph ÷ the reference, from",
+        "the same run: below 1 means kgraph was faster.",
+        "",
+        f"- Date: {m['date']}",
+        f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory; load average before "
+        f"{m['load']}, after {m.get('load after', '?')}",
+        f"- Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
+        f"PyYAML {m['pyyaml']} (True = C loader available)",
+    ]
+    if shared:
+        lines.append(f"- Shared machine: {shared}")
+    art = results.get("article", {})
+    lines += ["", "## The bundled article (warm cache, fresh process)", "",
+              "| command | kgraph | bare pyoxigraph script | ratio | target |",
+              "|---|---|---|---|---|",
+              f"| `kgraph --help` | {_t(art.get('--help'))} | | | < 150 ms |",
+              f"| `kgraph --version` | {_t(art.get('--version'))} | | | |"]
+    for name in ("count_by_type", "date_range"):
+        if art.get(f"query {name}"):
+            lines.append(f"| `kgraph query {name}` | {_t(art[f'query {name}'])} | "
+                         f"{_t(art[f'pyoxigraph query {name}'])} | "
+                         f"{_ratio(art[f'query {name}'], art[f'pyoxigraph query {name}'])} | ≤ 2× |")
+    if art.get("validate"):
+        lines.append(f"| `kgraph validate` | {_t(art['validate'])} | | | |")
+    if art.get("path"):
+        lines.append(f"| `kgraph path putin kim-jong-il` | {_t(art['path'])} | | | |")
+    sizes = [k for k in results if isinstance(k, int) or (isinstance(k, str) and k.isdigit())]
+    for size in sizes:
+        row = results[size]
+        lines += ["", f"## {int(size):,} relations ({row['triples']:,} triples)", "",
+                  "| operation | kgraph | reference | ratio | target | kgraph peak memory |",
+                  "|---|---|---|---|---|---|"]
+        lines.append(f"| validate | {_t(row['validate'])} | | | | {_mb(row['validate'])} |")
+        lines.append(f"| build, cold cache (validates too) | {_t(row['build'])} | floor: CSafeLoader + "
+                     f"pyoxigraph bulk load {_t(row['floor build'])} | {_ratio(row['build'], row['floor build'])}"
+                     f" | ≤ 2× | {_mb(row['build'])} |")
+        lines.append(f"| | | same floor with the GC off {_t(row['floor build (gc off)'])} | "
+                     f"{_ratio(row['build'], row['floor build (gc off)'])} | | |")
+        for name in QUERIES:
+            ours = row[f"query {name}"]
+            lines.append(f"| query {name} (cached) | {_t(ours)} | `oxigraph query` {_t(row[f'oxigraph query {name}'])}"
+                         f" | {_ratio(ours, row[f'oxigraph query {name}'])} | ≤ 1.5× | {_mb(ours)} |")
+            lines.append(f"| | | bare pyoxigraph script {_t(row[f'pyoxigraph query {name}'])} | "
+                         f"{_ratio(ours, row[f'pyoxigraph query {name}'])} | | |")
+            if row.get(f"rdflib query {name}"):
+                lines.append(f"| | | rdflib, query only (after a {_t(row['rdflib load'])} load) "
+                             f"{_t(row[f'rdflib query {name}'])} | {_ratio(ours, row[f'rdflib query {name}'])} | | |")
+            if row.get(f"jena arq {name}"):
+                lines.append(f"| | | Jena `arq` (loads the N-Triples each time) {_t(row[f'jena arq {name}'])} | "
+                             f"{_ratio(ours, row[f'jena arq {name}'])} | | |")
+        lines.append(f"| path chain-a-end → chain-b-end | {_t(row['path'])} | floor: marshal edges → "
+                     f"networkx + search {_t(row['floor path'])} | {_ratio(row['path'], row['floor path'])} | ≤ 2× "
+                     f"| {_mb(row['path'])} |")
+        lines.append(f"| export turtle | {_t(row['export turtle'])} | `oxigraph dump` {_t(row['oxigraph dump turtle'])}"
+                     f" | {_ratio(row['export turtle'], row['oxigraph dump turtle'])} | | {_mb(row['export turtle'])} |")
+        if row.get("rdflib turtle"):
+            lines.append(f"| | | rdflib serialize (graph loaded) {_t(row['rdflib turtle'])} | "
+                         f"{_ratio(row['export turtle'], row['rdflib turtle'])} | | |")
+        lines.append(f"| export graphml | {_t(row['export graphml'])} | | | | {_mb(row['export graphml'])} |")
+        lines.append(f"| (peer) `oxigraph load` of the N-Triples | | {_t(row['oxigraph load'])} | | | |")
+        if row.get("rdflib load"):
+            lines.append(f"| (peer) rdflib parse of the N-Triples | | {_t(row['rdflib load'])} | | | "
+                         f"{_mb(row['rdflib load'])} |")
+        if row.get("jena error"):
+            lines.append(f"\nJena: {row['jena error']}")
+    if len(sizes) > 1:
+        lines += ["", "## Growth", "",
+                  "Time and peak memory per 1,000 relations: flat columns mean linear growth.", "",
+                  "| relations | validate s/1k | build s/1k | build peak MB | path s | query count_by_type s |",
+                  "|---|---|---|---|---|---|"]
+        for size in sizes:
+            row, k = results[size], int(size) / 1000
+            lines.append(f"| {int(size):,} | {row['validate']['s'] / k:.3f} | {row['build']['s'] / k:.3f} | "
+                         f"{row['build']['mb']} | {row['path']['s']:.2f} | {row['query count_by_type']['s']:.2f} |")
+    if not jena:
+        lines += ["", "Jena was not measured: no `java` or no Debian `libapache-jena-java` on this machine."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Time kgraph against its floors and peers on generated data; write docs/benchmarks.md.
+
+    python bench/run.py                      # 1k, 10k and 100k relations
+    python bench/run.py --sizes 1000 --runs 3 --out /tmp/bench.md
+
+Every measurement is a fresh process (wall time and peak memory from wait4), repeated and
+reported as the median. Peers and floors run on the same graph in the same run: the `oxigraph`
+CLI (pip install '.[bench]'), a bare pyoxigraph script, an rdflib script, PyYAML's C loader,
+networkx, and Jena's arq when Debian's libapache-jena-java works. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BIN = os.path.dirname(sys.executable)
+KGRAPH = [os.path.join(BIN, "kgraph")]
+PY = sys.executable
+QUERIES = ["count_by_type", "two_hop", "date_range", "property_path"]
+sys.path.insert(0, os.path.join(ROOT, "src"))
+from kgraph.vocab import PREFIXES  # noqa: E402
+
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "kgr": "https://w3id.org/kgraph/resource/"}.items())
+
+
+def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None,
+          before: object = None) -> dict[str, float]:
+    """Median wall time and the largest peak memory over ``runs`` runs."""
+    walls, peaks = [], []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        wall, peak, _out = _measure_rss(cmd, env)
+        walls.append(wall)
+        peaks.append(peak)
+    return {"s": statistics.median(walls), "mb": max(peaks), "runs": runs}
+
+
+def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str]:
+    began = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    err = proc.stderr.read()  # type: ignore[union-attr]
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - began
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return wall, usage.ru_maxrss // 1024, out.decode("utf-8", "replace")
+
+
+FLOOR_BUILD = r"""
+import sys, yaml, pyoxigraph
+data, nt = sys.argv[1], sys.argv[2]
+for name in ("entities.yaml", "relations.yaml"):
+    with open(f"{data}/{name}", encoding="utf-8") as handle:
+        yaml.load(handle, Loader=yaml.CSafeLoader)
+store = pyoxigraph.Store()
+store.bulk_load(path=nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
+print(len(store))
+"""
+FLOOR_BUILD_NOGC = "import gc; gc.disable()\n" + FLOOR_BUILD
+BARE_QUERY = r"""
+import sys, pyoxigraph
+store = pyoxigraph.Store.read_only(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as handle:
+    text = handle.read()
+store.query(text).serialize(sys.stdout.buffer, pyoxigraph.QueryResultsFormat.CSV)
+"""
+FLOOR_PATH = r"""
+import marshal, sys, networkx as nx
+with open(sys.argv[1], "rb") as handle:
+    entities, edges = marshal.load(handle)
+graph = nx.Graph()
+graph.add_nodes_from(e[0] for e in entities)
+graph.add_edges_from((e[0], e[2]) for e in edges)
+print(len(nx.shortest_path(graph, sys.argv[2], sys.argv[3])) - 1)
+"""
+RDFLIB_PEER = r"""
+import json, sys, time
+began = time.perf_counter()
+import rdflib
+graph = rdflib.Graph()
+graph.parse(sys.argv[1], format="nt")
+times = {"load": time.perf_counter() - began}
+for path in sys.argv[3:]:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    began = time.perf_counter()
+    rows = list(graph.query(text))
+    times[path] = time.perf_counter() - began
+began = time.perf_counter()
+graph.serialize(sys.argv[2], format="turtle")
+times["turtle"] = time.perf_counter() - began
+print(json.dumps(times))
+"""
+
+
+def script(code: str) -> str:
+    handle, path = tempfile.mkstemp(suffix=".py")
+    with os.fdopen(handle, "w") as out:
+        out.write(code)
+    return path
+
+
+def jena_classpath() -> str | None:
+    """A classpath for Jena's arq from Debian's jars, if java and libapache-jena-java are there."""
+    if not shutil.which("java") or not os.path.exists("/usr/share/java/jena-arq.jar"):
+        return None
+    jars = [os.path.join("/usr/share/java", j) for j in sorted(os.listdir("/usr/share/java"))
+            if j.endswith(".jar") and not any(x in j for x in ("slf4j", "log4j", "logback", "jcl"))]
+    return ":".join(jars + ["/usr/share/java/slf4j-api.jar"])
+
+
+def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | None) -> None:
+    data = os.path.join(work, f"data-{relations}")
+    if not os.path.exists(os.path.join(data, "relations.yaml")):
+        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations),
+                        "--seed", "1", "--out", data], check=True)
+    cache = os.path.join(work, f"cache-{relations}")
+    env = {**os.environ, "KGRAPH_CACHE": cache}
+    kg = [*KGRAPH, "--data", data]
+    row: dict[str, object] = {}
+    results[relations] = row
+    clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+    print(f"== {relations} relations", file=sys.stderr)
+    row["validate"] = timed([*kg, "validate"], runs, env)
+    row["build"] = timed([*kg, "build"], runs, env, before=clear)
+    nt = os.path.join(work, f"graph-{relations}.nt")
+    subprocess.run([*kg, "export", "-f", "nt", "-o", nt], check=True, env=env, capture_output=True)
+    row["triples"] = sum(1 for _ in open(nt, "rb"))
+    row["floor build"] = timed([PY, script(FLOOR_BUILD), data, nt], runs)
+    row["floor build (gc off)"] = timed([PY, script(FLOOR_BUILD_NOGC), data, nt], runs)
+    store = os.path.join(work, f"oxigraph-{relations}")
+    shutil.rmtree(store, ignore_errors=True)
+    oxigraph = os.path.join(BIN, "oxigraph")
+    row["oxigraph load"] = timed([oxigraph, "load", "--location", store, "--file", nt], 1)
+    manifest = next(p for p in _walk(cache) if p.endswith("manifest.json"))
+    entry = os.path.dirname(manifest)
+    full = {}
+    for name in QUERIES:
+        path = os.path.join(HERE, "queries", f"{name}.rq")
+        full[name] = os.path.join(work, f"{name}.rq")
+        with open(path) as src, open(full[name], "w") as dst:
+            dst.write(PROLOGUE + src.read())
+        row[f"query {name}"] = timed([*kg, "query", path, "-f", "csv", "-o", os.devnull], runs, env)
+        row[f"oxigraph query {name}"] = timed([oxigraph, "query", "--location", store, "--query-file",
+                                               full[name], "--results-format", "csv",
+                                               "--results-file", os.devnull], runs)
+        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
+                                                 full[name]], runs)
+        if jena:
+            try:
+                row[f"jena arq {name}"] = timed(["java", "-cp", jena, "arq.sparql", "--data", nt,
+                                                 "--query", full[name]], 1)
+            except RuntimeError as exc:
+                causes = [line.strip() for line in str(exc).splitlines()
+                          if "Caused by" in line or "Exception" in line]
+                row["jena error"] = (causes[-1] if causes else str(exc).splitlines()[0])[:240]
+                jena = None
+    row["path"] = timed([*kg, "path", "chain-a-end", "chain-b-end", "-f", "json"], runs, env)
+    row["floor path"] = timed([PY, script(FLOOR_PATH), os.path.join(entry, "entities.marshal"),
+                               "chain-a-end", "chain-b-end"], runs)
+    row["export turtle"] = timed([*kg, "export", "-f", "turtle", "-o", os.path.join(work, "out.ttl")], runs, env)
+    row["export graphml"] = timed([*kg, "export", "-f", "graphml", "-o", os.path.join(work, "out.graphml")],
+                                  runs, env)
+    row["oxigraph dump turtle"] = timed([oxigraph, "dump", "--location", store, "--file",
+                                         os.path.join(work, "peer.ttl"), "--graph", "default"], runs)
+    if relations <= 10000 or os.environ.get("BENCH_RDFLIB_100K"):
+        _wall, peak, out = _measure_rss([PY, script(RDFLIB_PEER), nt, os.path.join(work, "rdflib.ttl"),
+                                         *full.values()], None)
+        times = json.loads(out)
+        row["rdflib load"] = {"s": times["load"], "mb": peak, "runs": 1}
+        for name in QUERIES:
+            row[f"rdflib query {name}"] = {"s": times[full[name]], "mb": peak, "runs": 1}
+        row["rdflib turtle"] = {"s": times["turtle"], "mb": peak, "runs": 1}
+
+
+def _walk(folder: str) -> list[str]:
+    return [os.path.join(p, f) for p, _d, files in os.walk(folder) for f in files]
+
+
+def article(runs: int, work: str, results: dict) -> None:
+    """The bundled article: warm-cache query against a bare pyoxigraph script; --help."""
+    data = os.path.join(ROOT, "data")
+    row: dict[str, object] = {}
+    results["article"] = row
+    row["--help"] = timed([*KGRAPH, "--help"], runs)
+    row["--version"] = timed([*KGRAPH, "--version"], runs)
+    if not os.path.exists(os.path.join(data, "relations.yaml")):
+        return
+    cache = os.path.join(work, "cache-article")
+    env = {**os.environ, "KGRAPH_CACHE": cache}
+    subprocess.run([*KGRAPH, "--data", data, "build"], check=True, env=env, capture_output=True)
+    entry = os.path.dirname(next(p for p in _walk(cache) if p.endswith("manifest.json")))
+    for name in ("count_by_type", "date_range"):
+        path = os.path.join(HERE, "queries", f"{name}.rq")
+        full = os.path.join(work, f"article-{name}.rq")
+        with open(path) as src, open(full, "w") as dst:
+            dst.write(PROLOGUE + src.read())
+        row[f"query {name}"] = timed([*KGRAPH, "--data", data, "query", path, "-f", "csv"], runs, env)
+        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
+                                                 full], runs)
+    row["validate"] = timed([*KGRAPH, "--data", data, "validate"], runs, env)
+    row["path"] = timed([*KGRAPH, "--data", data, "path", "putin", "kim-jong-il"], runs, env) \
+        if _ok([*KGRAPH, "--data", data, "path", "putin", "kim-jong-il"], env) else None
+
+
+def _ok(cmd: list[str], env: dict[str, str]) -> bool:
+    return subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+
+
+def machine() -> dict[str, str]:
+    def sh(cmd: str) -> str:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+
+    return {"nproc": sh("nproc"), "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
+            "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
+            "load": sh("cat /proc/loadavg"), "python": platform.python_version(),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "pyoxigraph": sh(f"{PY} -c 'import pyoxigraph; print(pyoxigraph.__version__)'"),
+            "rdflib": sh(f"{PY} -c 'import rdflib; print(rdflib.__version__)'"),
+            "pyyaml": sh(f"{PY} -c 'import yaml; print(yaml.__version__, yaml.__with_libyaml__)'")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (3 at 100k)")
+    parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "kgraph-bench"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    parser.add_argument("--json", default=None, help="also write the raw numbers here")
+    parser.add_argument("--shared", default="", help="a note on what else ran on the machine")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    results: dict = {"machine": machine()}
+    jena = jena_classpath()
+    article(args.runs, args.work, results)
+    for size in [int(s) for s in args.sizes.split(",")]:
+        bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
+    results["machine"]["load after"] = subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
+                                                      text=True).stdout.strip()
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(results, handle, indent=1)
+    from report import render  # bench/report.py
+
+    with open(args.out, "w", encoding="utf-8") as handle:
+        handle.write(render(results, args.shared, jena is not None))
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    main()
