@@ -22,6 +22,10 @@ def query(
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
+                                           help="Run the query on this SPARQL endpoint instead of the local graph."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
+                                            help="With --endpoint: give up after this long [default: 60]."),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -31,6 +35,8 @@ def query(
       kgraph query treaties
 
       kgraph query "SELECT ?s WHERE { ?s a kg:Treaty }" --format csv
+
+      kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
     from kgraph import query as q
     from kgraph.results import WRITERS
@@ -38,8 +44,15 @@ def query(
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
-    result = q.run(proj.graph(), text, allow_network, prefixes)
+    if endpoint is not None:
+        from kgraph import remote
+
+        q.prepare(text, True, prefixes)  # syntax errors with line and column, before any request
+        result = remote.query(endpoint, remote.with_prefixes(text, prefixes),
+                              remote.DEFAULT_TIMEOUT if timeout is None else timeout)
+    else:
+        q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
+        result = q.run(proj.graph(), text, allow_network, prefixes)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = "turtle" if fmt == "table" else fmt
         if graph_fmt not in GRAPH_FORMATS:

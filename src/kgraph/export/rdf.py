@@ -12,11 +12,16 @@ if TYPE_CHECKING:
 _RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 
 
+def ntriples(project: Project) -> bytes:
+    """The compiled graph as sorted N-Triples (what ``push`` and ``serve`` send)."""
+    lines = sorted(project.graph().serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+    return b"".join(line for line in lines if line.strip())
+
+
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
     graph = project.graph()
     if fmt == "nt":
-        lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
-        out.writelines(line for line in lines if line.strip())
+        out.write(ntriples(project))
         return
     options: dict[str, object] = {}
     if fmt == "jsonld":
