@@ -37,8 +37,9 @@ DEFAULT_BATCH = 1000
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")
 GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle",
                "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
-ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-          "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5")
+#: What to ask for: SELECT and ASK give result tables, CONSTRUCT and DESCRIBE give graphs.
+ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _SNIPPET = 300
@@ -182,11 +183,15 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     return f"{header} {text}" if header else text
 
 
-def query(endpoint: str, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
-    """Run ``text`` on a SPARQL 1.1 Protocol endpoint and parse the answer."""
+def query(endpoint: str, text: str, timeout: float = DEFAULT_TIMEOUT, graph: bool = False) -> QueryResult:
+    """Run ``text`` on a SPARQL 1.1 Protocol endpoint and parse the answer.
+
+    ``graph`` says the query is a CONSTRUCT or DESCRIBE, so that an RDF graph is asked for
+    (some stores would otherwise send its triples as a result table).
+    """
     check_url(endpoint)
     encoded = urllib.parse.urlencode({"query": text})
-    headers = {"Accept": ACCEPT}
+    headers = {"Accept": ACCEPT_GRAPH if graph else ACCEPT_RESULTS}
     separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
     if len(endpoint) + 1 + len(encoded) <= MAX_GET_URL:
         media, body = request(endpoint + separator + encoded, headers=headers, timeout=timeout)

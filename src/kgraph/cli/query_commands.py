@@ -47,9 +47,11 @@ def query(
     if endpoint is not None:
         from kgraph import remote
 
-        q.prepare(text, True, prefixes)  # syntax errors with line and column, before any request
+        # Syntax errors with line and column, and updates refused, before any request.
+        kind = q.prepare(text, True, prefixes).algebra.name
         result = remote.query(endpoint, remote.with_prefixes(text, prefixes),
-                              remote.DEFAULT_TIMEOUT if timeout is None else timeout)
+                              remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+                              graph=kind in ("ConstructQuery", "DescribeQuery"))
     else:
         q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
         result = q.run(proj.graph(), text, allow_network, prefixes)
