@@ -157,7 +157,7 @@ def test_named_queries_give_the_same_answers_on_the_endpoint(tmp_path_factory) -
         # Facts the article states, answered by the store.
         treaties = run_cli("query", "treaties", "-f", "csv", "--endpoint", store.query, data=DATA).out
         assert "Soviet-North Korean Friendship Treaty (1961),1961,Soviet Union,signed" in treaties
-        assert "(2000),2000-02,Russia,signed" in treaties
+        assert "(2000)\",2000-02,Russia,signed" in treaties
         leaders = run_cli("query", "leaders", "-f", "csv", "--endpoint", store.query, data=DATA).out
         assert "Vladimir Putin,President of Russia,Russia" in leaders and "Kim Jong-il" in leaders
     finally:
