@@ -1,4 +1,4 @@
-"""RDF serialisations through rdflib; N-Triples sorted so that output is byte-stable."""
+"""RDF serialisations through rdflib; N-Triples and N-Quads sorted so that output is byte-stable."""
 
 from __future__ import annotations
 
@@ -7,24 +7,56 @@ from typing import IO, TYPE_CHECKING
 from kgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from kgraph.store import Project
 
 _RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+#: Formats for graphs that are not the data (the ontology, the shapes): one graph, no named graph.
+GRAPH_FORMATS = tuple(_RDFLIB_NAMES)
+
+
+def graph_name(project: Project) -> str:
+    """The IRI naming the graph in N-Quads and TriG exports: ``BASE`` + ``graph``."""
+    return project.base + "graph"
+
+
+def sorted_ntriples(graph: Graph) -> bytes:
+    """A graph as N-Triples, one triple per line, sorted."""
+    lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+    return b"".join(line for line in lines if line.strip())
 
 
 def ntriples(project: Project) -> bytes:
     """The compiled graph as sorted N-Triples (what ``push`` and ``serve`` send)."""
-    lines = sorted(project.graph().serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
-    return b"".join(line for line in lines if line.strip())
+    return sorted_ntriples(project.graph())
+
+
+def serialize(graph: Graph, fmt: str, base: str) -> bytes:
+    """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context, never a remote one."""
+    if fmt == "nt":
+        return sorted_ntriples(graph)
+    options: dict[str, object] = {}
+    if fmt == "jsonld":
+        options = {"context": {**PREFIXES, "kgr": base}, "auto_compact": True}
+    return graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options)
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
     graph = project.graph()
-    if fmt == "nt":
-        out.write(ntriples(project))
+    if fmt == "nq":  # sorted N-Triples lines, each put in the named graph
+        name = f" <{graph_name(project)}> .\n".encode()
+        out.writelines(line.rstrip()[:-1].rstrip() + name for line in ntriples(project).splitlines())
         return
-    options: dict[str, object] = {}
-    if fmt == "jsonld":
-        # An inline context only: never a remote one.
-        options = {"context": {**PREFIXES, "kgr": project.base}, "auto_compact": True}
-    out.write(graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options))
+    if fmt == "trig":
+        from rdflib import Dataset, URIRef
+
+        dataset = Dataset()
+        for prefix, ns in graph.namespaces():
+            dataset.bind(prefix, ns, override=True)
+        named = dataset.graph(URIRef(graph_name(project)))
+        for triple in graph:
+            named.add(triple)
+        out.write(dataset.serialize(format="trig", encoding="utf-8"))
+        return
+    out.write(serialize(graph, fmt, project.base))
