@@ -142,9 +142,9 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
         except Exception as exc:  # rdflib raises many parser exception types
             raise KgraphError(f"cannot read shapes from {path}: {exc}") from None
     data: Graph = project.graph()
-    conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                               allow_warnings=True, abort_on_first=False)
-    return [] if conforms else _problems(project, report)
+    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                allow_warnings=True, abort_on_first=False)
+    return _problems(project, report)  # warnings too, which do not stop conformance
 
 
 def _problems(project: Project, report: Graph) -> list[Problem]:
