@@ -66,6 +66,8 @@ def check_port_free(host: str, port: int) -> None:
     """Fail early and clearly when something already listens on the port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As servers do: a port left in TIME_WAIT by a stopped server is free, a listening one is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
