@@ -128,7 +128,7 @@ def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool
         log = os.path.join(folder, "server.log")
         with open(log, "wb") as log_file:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
-                                       stderr=log_file)
+                                       stderr=log_file, preexec_fn=_die_with_parent())
         try:
             wait_until_listening(host, port, process, log)
             url_host = f"[{host}]" if ":" in host else host
@@ -139,6 +139,20 @@ def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool
             return 0
         finally:
             _stop(process)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, have the kernel stop the server if kgraph itself is killed (SIGKILL included)."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return arm
 
 
 def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]

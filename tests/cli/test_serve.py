@@ -38,8 +38,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: i
     process = start_serving(port, tmp_path)
     yield f"http://127.0.0.1:{port}/query", process
     if process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def children(pid: int) -> list[int]:
@@ -67,8 +71,7 @@ def test_serve_answers_like_the_local_graph_and_stops_cleanly(served, tmp_path: 
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0 and err.strip() == "stopped" and out == ""
     assert list(tmp_path.iterdir()) == []  # the store folder went with the server
-    time.sleep(0.2)
-    assert not Path(f"/proc/{server_pids[0]}").exists() or "Z" in Path(f"/proc/{server_pids[0]}/stat").read_text()
+    assert not alive(server_pids[0])
 
 
 def test_serve_is_read_only_and_on_loopback(served) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +85,25 @@ def test_serve_is_read_only_and_on_loopback(served) -> None:  # type: ignore[no-
     assert refused.value.code in (403, 405)
     push = run_cli("push", "--endpoint", url.replace("/query", "/store"))
     assert push.code == 1 and "The server is read-only" in push.err
+
+
+def test_the_server_goes_when_kgraph_is_killed(served) -> None:  # type: ignore[no-untyped-def]
+    _url, process = served
+    server_pids = children(process.pid)
+    assert len(server_pids) == 1
+    process.kill()  # SIGKILL: no clean-up code runs in kgraph
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(server_pids[0]):
+        time.sleep(0.1)
+    assert not alive(server_pids[0])
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_busy_port_is_a_clear_error(served) -> None:  # type: ignore[no-untyped-def]
