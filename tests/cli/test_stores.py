@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import DATA, MINI, ROOT, run_cli
-from servers import Store, oxigraph, start_oxigraph, virtuoso  # noqa: F401  (fixtures)
+from servers import Store, oxigraph, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
 from test_export import assert_isomorphic, built_graph
 
 NUMERIC = re.compile(r"#(integer|decimal|double|float|int|long)$")
@@ -228,3 +228,17 @@ def test_virtuoso_takes_the_graph_both_ways_and_answers_the_same(virtuoso: Store
     scoped = ORDERED[0].replace("WHERE", f"FROM <{graph}> WHERE")
     local = run_cli("query", ORDERED[0], "-f", "csv").out
     assert run_cli("query", scoped, "-f", "csv", "--endpoint", virtuoso.query).out == local
+
+
+@pytest.mark.skipif(not BUNDLED_QUERIES, reason="no bundled data and named queries yet")
+def test_named_queries_run_unchanged_on_virtuoso(tmp_path: Path) -> None:
+    """Virtuoso's default graph is the union of its graphs: push to a named graph, query without FROM."""
+    store = start_virtuoso(tmp_path / "virtuoso")
+    try:
+        run = run_cli("push", "--update-endpoint", store.update, "--graph", "https://example.org/korea",
+                      data=DATA)
+        assert run.code == 0, run
+        for query in BUNDLED_QUERIES:
+            assert_same_answers(str(query), store.query, DATA)
+    finally:
+        store.stop()
