@@ -60,3 +60,7 @@ class NoPathError(KgraphError):
 
 class OutputError(KgraphError):
     """An output file cannot be written."""
+
+
+class ToolMissingError(KgraphError):
+    """An external program a command needs (Graphviz ``dot``) is not installed."""
