@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kgraph.dates import PartialDate
+from kgraph.vocab import PREDICATES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -99,7 +100,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
     """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
 
     Each edge carries ``edges``: the allowed relations between the pair, in either direction
-    unless ``flt.directed``.
+    unless ``flt.directed`` (symmetric relations such as ``met`` go both ways even then).
     """
     import networkx as nx
 
@@ -112,10 +113,14 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
             continue
         if edge.subject not in graph or edge.object not in graph:
             continue
-        if graph.has_edge(edge.subject, edge.object):
-            graph[edge.subject][edge.object]["edges"].append(edge)
-        else:
-            graph.add_edge(edge.subject, edge.object, edges=[edge])
+        pairs = [(edge.subject, edge.object)]
+        if flt.directed and edge.predicate in PREDICATES and PREDICATES[edge.predicate].symmetric:
+            pairs.append((edge.object, edge.subject))  # "met" has no direction to respect
+        for a, b in pairs:
+            if graph.has_edge(a, b):
+                graph[a][b]["edges"].append(edge)
+            else:
+                graph.add_edge(a, b, edges=[edge])
     return graph
 
 
@@ -123,7 +128,7 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
     """Each active constraint, lifted on its own: (what lifting it means, the looser filter)."""
     out: list[tuple[str, Filter]] = []
     if flt.undated == "drop":
-        out.append(("if undated relations are kept (--undated keep)", replace(flt, undated="keep")))
+        out.append(("if undated relations are kept", replace(flt, undated="keep")))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
     if flt.start or flt.end:
