@@ -111,8 +111,8 @@ def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozen
         scores: dict[str, float] = {n: float(d) for n, d in graph.degree()}
     elif metric == "betweenness":
         if graph.number_of_nodes() > SAMPLE_ABOVE:
-            sampled = SAMPLES
-            scores = nx.betweenness_centrality(graph, k=SAMPLES, seed=seed)
+            sampled = min(SAMPLES, graph.number_of_nodes())
+            scores = nx.betweenness_centrality(graph, k=sampled, seed=seed)
         else:
             scores = nx.betweenness_centrality(graph)
     elif metric == "closeness":
@@ -139,6 +139,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
         return dict(nx.closeness_centrality(graph)), None
     rng = random.Random(seed)
     scores: dict[str, float] = {}
+    sampled = 0
     for component in nx.connected_components(graph):
         size = len(component)
         if size == 1:
@@ -146,6 +147,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
             continue
         members = sorted(component)
         count = min(size, max(2, round(SAMPLES * size / total)))
+        sampled += count
         sums = dict.fromkeys(members, 0)
         hits = dict.fromkeys(members, 0)
         for pivot in rng.sample(members, count):
@@ -156,7 +158,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
         for node in members:
             mean = sums[node] / hits[node] if hits[node] else 0.0
             scores[node] = (size - 1) / (total - 1) / mean if mean else 0.0
-    return scores, SAMPLES
+    return scores, sampled
 
 
 def _pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
