@@ -22,11 +22,17 @@ def suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem]) -> None:
-    """Append every cross-record problem of ``dataset`` to ``problems``."""
+def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
+             references: bool = True) -> None:
+    """Append every cross-record problem of ``dataset`` to ``problems``.
+
+    ``references=False`` skips the checks that need the entities (used when entities.yaml
+    could not be read, so that one broken file does not turn every relation into an error).
+    """
     _check_entities(entities, problems)
-    _check_relations(dataset, problems)
-    _check_cycles(dataset, problems)
+    if references:
+        _check_relations(dataset, problems)
+        _check_cycles(dataset, problems)
 
 
 def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
