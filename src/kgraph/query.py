@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -104,10 +105,51 @@ def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | N
     try:
         prepared = translateQuery(tree, initNs=prefixes or PREFIXES)
     except Exception as exc:  # rdflib raises bare Exception for unknown prefixes
-        raise QueryError(str(exc).replace(" :", ":")) from None
+        message = str(exc).replace(" :", ":")
+        unknown = re.match(r"Unknown namespace prefix: (\S*)", message)
+        line, column = _find_prefix(text, unknown.group(1)) if unknown else (None, None)
+        if unknown:
+            message += " (declare it with PREFIX " + unknown.group(1) + ": <...>)"
+        raise QueryError(message, line, column) from None
     if not allow_network:
         _refuse_remote(prepared)
+    _order_star_variables(text, prepared)
     return prepared
+
+
+def _order_star_variables(text: str, prepared: Any) -> None:
+    """``SELECT *`` lists variables in the order they first appear, as SPARQL 1.1 says.
+
+    rdflib collects them in a set, so without this the columns change order from run to run.
+    """
+    blanked = _blank(text)
+    if prepared.algebra.name != "SelectQuery" or not re.search(
+            r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", blanked, re.IGNORECASE):
+        return
+    first: dict[str, int] = {}
+    for found in re.finditer(r"[?$]([\w\u00b7\u0300-\u036f\u203f-\u2040]+)", blanked):
+        first.setdefault(found.group(1), found.start())
+    variables = prepared.algebra["PV"]
+    prepared.algebra["PV"] = sorted(variables, key=lambda v: (first.get(str(v), len(text)), str(v)))
+
+
+_SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:\\.|[^"\\\n])*"'
+                   r"|'(?:\\.|[^'\\\n])*'|#[^\n]*")
+
+
+def _blank(text: str) -> str:
+    """``text`` with IRIs, strings and comments replaced by spaces (positions kept)."""
+    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _find_prefix(text: str, prefix: str) -> tuple[int | None, int | None]:
+    """Line and column of the first use of ``prefix:`` outside IRIs, strings and comments."""
+    blanked = _blank(text)
+    found = re.search(r"(?<![\w.:-])" + re.escape(prefix) + ":", blanked)
+    if not found:
+        return None, None
+    line = text.count("\n", 0, found.start()) + 1
+    return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
 
 
 def _clean(exc: Exception) -> str:
@@ -134,36 +176,68 @@ def _refuse_remote(prepared: Any) -> None:
 
 
 def run(graph: Graph, text: str, allow_network: bool = False,
-        prefixes: dict[str, str] | None = None) -> QueryResult:
-    """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed."""
-    import rdflib.plugins.sparql as sparql
+        prefixes: dict[str, str] | None = None, timeout: float | None = None) -> QueryResult:
+    """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed.
 
+    SELECT rows are produced lazily, one at a time, as the consumer reads them. With
+    ``timeout`` (seconds), the answer must be delivered in that time or QueryTimeout is raised.
+    """
     prepared = prepare(text, allow_network, prefixes)
+    work = functools.partial(_evaluate, graph, prepared, allow_network)
+    if timeout is None:
+        return work()
+    from kgraph.deadline import run_limited
+
+    return run_limited(work, timeout)
+
+
+def _evaluate(graph: Graph, prepared: Any, allow_network: bool) -> QueryResult:
+    import rdflib.plugins.sparql as sparql
+    from rdflib.plugins.sparql.evaluate import evalQuery
+
     sparql.SPARQL_LOAD_GRAPHS = allow_network
+    with _engine_errors(allow_network):
+        # evalQuery rather than graph.query: rdflib's Result keeps every row it hands out.
+        answer = evalQuery(graph, prepared, {})
+    kind = answer["type_"]
+    if kind == "SELECT":
+        names = [str(v) for v in answer["vars_"] or []]
+        return QueryResult(kind, names, _rows(answer["bindings"], answer["vars_"] or [], allow_network))
+    if kind == "ASK":
+        return QueryResult(kind, boolean=bool(answer["askAnswer"]))
+    return QueryResult(kind, graph=answer["graph"])
+
+
+@contextlib.contextmanager
+def _engine_errors(allow_network: bool) -> Iterator[None]:
+    """Engine work: no network unless allowed, and engine failures become QueryError."""
     guard = contextlib.nullcontext() if allow_network else no_network(
         "local queries never reach the network (use --allow-network)")
     try:
         with guard:
-            return _wrap(graph.query(prepared))
+            yield
     except KgraphError:
         raise
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from None
 
 
-def _wrap(result: Any) -> QueryResult:
-    kind = result.type
-    if kind == "SELECT":
-        return QueryResult(kind, [str(v) for v in result.vars or []], list(_rows(result)))
-    if kind == "ASK":
-        return QueryResult(kind, boolean=bool(result.askAnswer))
-    return QueryResult(kind, graph=result.graph)
-
-
-def _rows(result: Any) -> Iterator[Row]:
-    names = [str(v) for v in result.vars or []]
-    for row in result:
-        yield {name: to_term(value) for name, value in zip(names, row) if value is not None}
+def _rows(bindings: Any, variables: list[Any], allow_network: bool) -> Iterator[Row]:
+    """Rows one at a time; the network guard covers only the engine's own work."""
+    names = [(str(v), v) for v in variables]
+    found = iter(bindings)
+    while True:
+        with _engine_errors(allow_network):
+            try:
+                solution = next(found)
+            except StopIteration:
+                return
+        row = {}
+        for name, var in names:
+            value = solution.get(var)
+            if value is not None:
+                row[name] = to_term(value)
+        yield row
 
 
 def to_term(value: Any) -> Term:
