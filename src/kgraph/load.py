@@ -278,7 +278,10 @@ def load(data_dir: str) -> Dataset:
     entities_readable = entities_root is not None and entities_root.kind == "list"
     entities_list = [e for e in (_entity(r) for r in entity_records) if e]
     texts = _load_texts(data_dir, entities_list, problems)
-    default_source = next(iter(texts)) if len(texts) == 1 else None
+    # The default source is the one publication that declares a text, even when that text could
+    # not be read (that is reported once, on the publication, not again on every relation).
+    with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
+    default_source = with_text[0] if len(with_text) == 1 else None
     relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
     relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
     entities: dict[str, Entity] = {}

@@ -36,6 +36,21 @@ class NamedQuery:
             return handle.read()
 
 
+def _read_query_file(path: str) -> str:
+    """A query file as text; a file that is not UTF-8 is refused with the place of the bad byte."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise NotFoundError(f"cannot read query file {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise QueryError(f"{path} is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+
+
 def named_queries(folder: str) -> list[NamedQuery]:
     """The named queries in ``folder``, sorted by name."""
     if not os.path.isdir(folder):
@@ -50,7 +65,7 @@ def named_queries(folder: str) -> list[NamedQuery]:
 
 
 def _first_comment(path: str) -> str:
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         for line in handle:
             stripped = line.strip()
             if stripped.startswith("#"):
@@ -70,14 +85,13 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     if arg.endswith(QUERY_SUFFIXES) or os.path.sep in arg:
         if os.path.isfile(arg):
-            with open(arg, encoding="utf-8-sig") as handle:
-                return handle.read(), arg
+            return _read_query_file(arg), arg
         if not re.search(r"\s", arg):
             raise NotFoundError(f"query file not found: {arg}")
     if re.fullmatch(r"[\w.-]+", arg):
         names = {q.name: q for q in named_queries(queries_folder)}
         if arg in names:
-            return names[arg].text, names[arg].path
+            return _read_query_file(names[arg].path), names[arg].path
         import difflib
 
         close = difflib.get_close_matches(arg, list(names), n=3)
@@ -93,12 +107,18 @@ def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | N
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    if not _blank(text).strip():
+        raise QueryError("the query is empty (only blanks or comments)")
     try:
         tree = parseQuery(text)
     except ParseException as exc:
         try:
             parseUpdate(text)
         except ParseException:
+            unclosed = _unclosed_string(text)
+            if unclosed:
+                raise QueryError("SPARQL syntax error: this string is not closed on its line",
+                                 *unclosed) from None
             raise QueryError(f"SPARQL syntax error: {_clean(exc)}", exc.lineno, exc.col) from None
         raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
                          "`kgraph query` only reads the graph; edit the YAML files instead") from None
@@ -142,6 +162,16 @@ def _blank(text: str) -> str:
     return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
+def _unclosed_string(text: str) -> tuple[int, int] | None:
+    """Line and column of a quote that opens a string never closed (a common paste error)."""
+    blanked = _blank(text)
+    found = re.search(r"[\"']", blanked)
+    if not found:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    return text.count("\n", 0, found.start()) + 1, found.start() - start + 1
+
+
 def _find_prefix(text: str, prefix: str) -> tuple[int | None, int | None]:
     """Line and column of the first use of ``prefix:`` outside IRIs, strings and comments."""
     blanked = _blank(text)
@@ -167,8 +197,10 @@ def _refuse_remote(prepared: Any) -> None:
                 raise QueryError(f"SERVICE <{node.get('term')}> would query a remote endpoint; "
                                  "pass --allow-network to permit it")
             if node.name == "DatasetClause":
-                iri = node.get("default") or node.get("named")
-                raise QueryError(f"FROM <{iri}> would load a graph from outside the local data; "
+                # dict.get: CompValue.get returns the key itself when it is missing.
+                named = dict.get(node, "named")
+                iri, keyword = (named, "FROM NAMED") if named is not None else (dict.get(node, "default"), "FROM")
+                raise QueryError(f"{keyword} <{iri}> would load a graph from outside the local data; "
                                  "pass --allow-network to permit it")
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)):

@@ -55,8 +55,16 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
         root = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problems.append(Problem(path, line, col, f"YAML syntax error: {exc.problem or exc}"))
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(path, line, col, f"YAML syntax error: {_syntax_message(exc)}"))
+        return None
+    except yaml.reader.ReaderError as exc:
+        # Control characters: PyYAML gives an offset into the text; turn it into line and column.
+        start = text.rfind("\n", 0, exc.position) + 1
+        problems.append(Problem(path, text.count("\n", 0, exc.position) + 1, exc.position - start + 1,
+                                f"character U+{exc.character:04X} is not allowed in YAML "
+                                "(a control character; remove it)" if isinstance(exc.character, int)
+                                else f"YAML error: {exc.reason}"))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 1, 1, f"YAML error: {exc}"))
@@ -86,6 +94,19 @@ def _report_aliases(path: str, text: str, loader_cls: Any, problems: list[Proble
             m = event.start_mark
             problems.append(Problem(path, m.line + 1, m.column + 1,
                                     f"YAML alias '*{event.anchor}' is not supported; write the value out"))
+
+
+def _syntax_message(exc: Any) -> str:
+    """PyYAML's problem, with where the construct it was reading began when that is elsewhere."""
+    problem = exc.problem or str(exc)
+    context, mark, at = exc.context, exc.context_mark, exc.problem_mark
+    if not context:
+        return problem
+    if not context.startswith("while"):  # "expected a single document ..., but found another"
+        return f"{context}, {problem}"
+    if mark is not None and at is not None and (mark.line, mark.column) != (at.line, at.column):
+        return f"{problem} ({context} that starts at line {mark.line + 1}, column {mark.column + 1})"
+    return problem
 
 
 class _Converter:
