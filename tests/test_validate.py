@@ -26,7 +26,8 @@ def test_yaml_syntax_error_has_line_and_column(cli, make_data) -> None:
     folder = make_data(relations="- subject: russia\n  predicate: [signed\n")
     run = cli("validate", data=folder)
     assert run.code == 1
-    assert errors(run) == ["data/relations.yaml:3:1: error: YAML syntax error: did not find expected ',' or ']'"]
+    assert errors(run) == ["data/relations.yaml:3:1: error: YAML syntax error: did not find expected ',' or ']' "
+                            "(while parsing a flow sequence that starts at line 2, column 14)"]
 
 
 def test_duplicate_keys_are_caught(cli, make_data) -> None:

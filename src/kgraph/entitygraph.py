@@ -25,6 +25,9 @@ class EntityInfo:
     type: str
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    #: The entity's own date as given (``1961``) or interval (``1950-06/1953-07``), for timelines.
+    when: str | None = None
+    earliest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,19 @@ class Edge:
         if self.start or self.end:
             return f"{self.start or '..'}/{self.end or '..'}"
         return None
+
+
+def _entity_when(graph: Graph, node: Any) -> tuple[str | None, str | None]:
+    """An entity's date or interval as written, and the first day it can mean."""
+    from rdflib import URIRef
+
+    def get(name: str) -> str | None:
+        value = graph.value(node, URIRef(ONTOLOGY + name))
+        return str(value) if value is not None else None
+
+    date, start, end = get("date"), get("start"), get("end")
+    when = date or (f"{start or '..'}/{end or '..'}" if start or end else None)
+    return when, get("earliest")
 
 
 class EntityGraph:
@@ -88,7 +104,7 @@ class EntityGraph:
                 desc = graph.value(node, description)
                 aliases = tuple(sorted(str(a) for a in graph.objects(node, skos_alt)))
                 info = EntityInfo(local(node), str(label) if label else local(node), type_name, aliases,
-                                  str(desc) if desc else None)
+                                  str(desc) if desc else None, *_entity_when(graph, node))
                 entities[info.id] = info
         kg = {name: URIRef(ONTOLOGY + name) for name in
               ("date", "start", "end", "earliest", "latest", "quote", "kind", "cites")}

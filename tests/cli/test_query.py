@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import socket
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -115,42 +114,6 @@ def test_updates_are_refused(cli, update: str) -> None:
     run = cli("query", update)
     assert run.code == 1
     assert "update operations" in run.err and "refused" in run.err
-
-
-class RecordingServer:
-    """A local TCP port that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop = True
-        self.thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def recorder():
-    server = RecordingServer()
-    yield server
-    server.close()
 
 
 def test_service_and_from_are_refused_without_a_connection(cli, recorder) -> None:

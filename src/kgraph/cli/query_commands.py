@@ -22,10 +22,11 @@ def query(
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
+                                            help="Give up (exit 1) if the answer is not delivered "
+                                                 "within this many seconds [with --endpoint: 60]."),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
                                            help="Run the query on this SPARQL endpoint instead of the local graph."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS",
-                                            help="With --endpoint: give up after this long [default: 60]."),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -41,6 +42,8 @@ def query(
     from kgraph import query as q
     from kgraph.results import WRITERS
 
+    if timeout is not None and not timeout > 0:
+        raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
@@ -54,7 +57,7 @@ def query(
                               graph=kind in ("ConstructQuery", "DescribeQuery"))
     else:
         q.prepare(text, allow_network, prefixes)  # report query errors before building the graph
-        result = q.run(proj.graph(), text, allow_network, prefixes)
+        result = q.run(proj.graph(), text, allow_network, prefixes, timeout)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = "turtle" if fmt == "table" else fmt
         if graph_fmt not in GRAPH_FORMATS:
