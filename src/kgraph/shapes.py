@@ -130,7 +130,6 @@ def local_name(iri: Any) -> str:
 def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
     """Validate the compiled graph against the shapes (plus ``extra`` shape files) with pySHACL."""
     import pyshacl
-    from rdflib import Graph
     from rdflib.util import guess_format
 
     shapes = shapes_graph()
@@ -141,7 +140,7 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
             shapes.parse(path, format=guess_format(path) or "turtle")
         except Exception as exc:  # rdflib raises many parser exception types
             raise KgraphError(f"cannot read shapes from {path}: {exc}") from None
-    data: Graph = project.graph()
+    data = project.graph()
     _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                                 allow_warnings=True, abort_on_first=False)
     return _problems(project, report)  # warnings too, which do not stop conformance

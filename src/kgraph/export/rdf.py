@@ -39,7 +39,8 @@ def serialize(graph: Graph, fmt: str, base: str) -> bytes:
     options: dict[str, object] = {}
     if fmt == "jsonld":
         options = {"context": {**PREFIXES, "kgr": base}, "auto_compact": True}
-    return graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options)
+    data: bytes = graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options)  # type: ignore[call-overload]
+    return data
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
@@ -49,6 +50,8 @@ def write(project: Project, out: IO[bytes], fmt: str) -> None:
         out.writelines(line.rstrip()[:-1].rstrip() + name for line in ntriples(project).splitlines())
         return
     if fmt == "trig":
+        import warnings
+
         from rdflib import Dataset, URIRef
 
         dataset = Dataset()
@@ -57,6 +60,8 @@ def write(project: Project, out: IO[bytes], fmt: str) -> None:
         named = dataset.graph(URIRef(graph_name(project)))
         for triple in graph:
             named.add(triple)
-        out.write(dataset.serialize(format="trig", encoding="utf-8"))
+        with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated names
+            warnings.simplefilter("ignore", DeprecationWarning)
+            out.write(dataset.serialize(format="trig", encoding="utf-8"))
         return
     out.write(serialize(graph, fmt, project.base))
