@@ -155,3 +155,56 @@ def test_path_lengths_are_symmetric(data, pick) -> None:  # type: ignore[no-unty
             assert node in ends
             node = ends[1] if node == ends[0] else ends[0]
         assert node == end
+
+
+@SETTINGS
+@given(datasets(), st.data(), st.dates(), st.sampled_from(["keep", "drop"]))
+def test_at_never_returns_a_relation_out_of_force(data, pick, at, undated) -> None:  # type: ignore[no-untyped-def]
+    from kgraph.dates import PartialDate
+
+    moment = PartialDate.parse(at.isoformat()[: st_len(at)])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _write(Path(tmp) / "data", data)
+        ids = re.findall(r"^- id: (\S+)$", data[0], re.MULTILINE)
+        a, b = pick.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+        run = run_cli("path", a, b, "--at", str(moment), "--undated", undated, "--k", "3", "-f", "json",
+                      data=folder)
+    assert run.code in (0, 1), run
+    if run.code == 1:
+        assert "no path between" in run.err
+        return
+    for path in json.loads(run.out)["paths"]:
+        for hop in path["hops"]:
+            if hop["date"] is None:
+                assert undated == "keep", hop
+                continue
+            when = PartialDate.parse(hop["date"])  # the generated data only has single dates
+            assert when.earliest <= moment.latest and when.latest >= moment.earliest, (hop, moment)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.dates(), st.sampled_from(["keep", "drop"]))
+def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # type: ignore[no-untyped-def]
+    """The graph that path and rank search, under --at, holds no relation out of force."""
+    from kgraph.dates import PartialDate
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.pathfilters import Filter, simple_graph
+    from kgraph.vocab import DEFAULT_BASE
+
+    moment = PartialDate.parse(at.isoformat()[: st_len(at)])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _write(Path(tmp) / "data", data)
+        eg = EntityGraph.from_rdf(compile_graph(load(str(folder))), DEFAULT_BASE)
+    graph = simple_graph(eg, Filter(at=moment, undated=undated))
+    kept = [edge for _, _, edges in graph.edges(data="edges") for edge in edges]
+    for edge in kept:
+        if edge.when is None:
+            assert undated == "keep"
+            continue
+        when = PartialDate.parse(edge.when)
+        assert when.earliest <= moment.latest and when.latest >= moment.earliest, (edge, moment)
+    in_force = [e for e in eg.edges if e.subject != e.object and (
+        (e.when is None and undated == "keep") or (e.when is not None and PartialDate.parse(e.when).earliest
+                                                   <= moment.latest and PartialDate.parse(e.when).latest
+                                                   >= moment.earliest))]
+    assert len(kept) == len(in_force)  # and none in force is lost
