@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import textwrap
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -69,3 +71,39 @@ def make_data(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+class RecordingServer:
+    """A local TCP port that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def recorder():
+    server = RecordingServer()
+    yield server
+    server.close()

@@ -132,3 +132,12 @@ def test_results_text_is_engine_neutral() -> None:
 
     result = QueryResult("SELECT", ["x"], [{"x": Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer")}])
     assert to_text(result, "tsv") == "?x\n1\n"
+
+
+def test_group_by_over_no_solutions_gives_no_rows_on_both_engines() -> None:
+    """SPARQL: no solutions, no groups. rdflib alone would answer one empty row."""
+    query = "SELECT ?o (COUNT(?x) AS ?n) WHERE { ?x kg:successorOf ?o } GROUP BY ?o"
+    for engine in ("oxigraph", "rdflib"):
+        assert answer(engine, MINI, query).splitlines() == ["o,n"]
+    total = "SELECT (COUNT(?x) AS ?n) WHERE { ?x kg:successorOf ?o }"  # no GROUP BY: one row, 0
+    assert answer("oxigraph", MINI, total).splitlines() == answer("rdflib", MINI, total).splitlines() == ["n", "0"]

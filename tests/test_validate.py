@@ -26,7 +26,8 @@ def test_yaml_syntax_error_has_line_and_column(cli, make_data) -> None:
     folder = make_data(relations="- subject: russia\n  predicate: [signed\n")
     run = cli("validate", data=folder)
     assert run.code == 1
-    assert errors(run) == ["data/relations.yaml:3:1: error: YAML syntax error: did not find expected ',' or ']'"]
+    assert errors(run) == ["data/relations.yaml:3:1: error: YAML syntax error: did not find expected ',' or ']' "
+                            "(while parsing a flow sequence that starts at line 2, column 14)"]
 
 
 def test_duplicate_keys_are_caught(cli, make_data) -> None:
@@ -160,3 +161,12 @@ def test_self_relation_and_succession_cycle(cli, make_data) -> None:
     assert "data/relations.yaml:31:3: error: cycle in 'successorOf': russia -> ussr -> russia" in found
     assert ("data/relations.yaml:41:11: error: 'china' cooperatedWith itself: "
             "'cooperatedWith' does not relate an entity to itself") in found
+
+
+def test_unknown_source_and_non_publication_source(cli, make_data) -> None:
+    folder = make_data(relations=RELATIONS.replace("  note: Test only.", "  source: artcle")
+                       .replace("  date: 1961\n", "  date: 1961\n  cites: [russia]\n"))
+    assert errors(cli("validate", data=folder)) == [
+        "data/relations.yaml:25:11: error: unknown source 'artcle' (did you mean 'article'?)",
+        "data/relations.yaml:30:10: error: 'cites' must name a Publication; 'russia' is a State",
+    ]

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from typing import IO, Iterator
 
 from kgraph.errors import OutputError
 
 
+def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]
+    try:
+        if binary:
+            return open(path, "wb")
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
 @contextlib.contextmanager
 def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
     """Yield a file to write; on success it replaces ``path`` whole, on any failure
-    (including Ctrl-C) the previous file stays intact and no temporary file remains."""
+    (including Ctrl-C) the previous file stays intact and no temporary file remains.
+
+    A path that is a device or a pipe (``/dev/null``) is written directly instead."""
     folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(path) and not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        # /dev/null, /dev/stdout, a named pipe: write straight through; renaming over them
+        # would replace the device or pipe with a regular file.
+        with _open_special(path, binary) as handle:
+            yield handle
+        return
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: folder {os.path.dirname(path) or '.'} does not exist")
     if os.path.isdir(path):

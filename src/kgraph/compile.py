@@ -146,8 +146,17 @@ def to_ntriples(triples: Iterable[Triple]) -> bytes:
     return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
-def add_ontology(out: list[Triple]) -> None:
-    """The project's classes and properties, each labelled and linked to standard terms."""
+def add_ontology(out: list[Triple] | Graph) -> None:
+    """The project's classes and properties, each labelled and linked to standard terms.
+
+    ``out`` is a list of triples, or an rdflib Graph (the ontology export) to add them to.
+    """
+    if not isinstance(out, list):
+        triples: list[Triple] = []
+        add_ontology(triples)
+        for triple in to_rdflib(triples):
+            out.add(triple)
+        return
     onto = iri(ONTOLOGY.rstrip("#"))
     owl_class = iri(_OWL + "Class")
     out.append((onto, _TYPE, iri(_OWL + "Ontology")))

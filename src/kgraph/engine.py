@@ -36,8 +36,8 @@ class Store(Protocol):
     def check(self, text: str, allow_network: bool = False,
               prefixes: dict[str, str] | None = None) -> None: ...
 
-    def query(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> QueryResult: ...
+    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
+              timeout: float | None = None) -> QueryResult: ...
 
     def count(self) -> int: ...
 
@@ -51,6 +51,20 @@ def choose(operation: str, override: str | None) -> str:
             raise KgraphError(f"unknown engine '{override}'; choose {' or '.join(ENGINES)}")
         return override
     return DEFAULTS.get(operation, "oxigraph")
+
+
+def _no_phantom_group(rows: Iterable[Row]) -> Iterator[Row]:
+    """Drop the one empty row rdflib gives for GROUP BY over no solutions (SPARQL: no groups, no rows)."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if first or second is not None:
+        yield first
+    if second is not None:
+        yield second
+        yield from iterator
 
 
 def check_with(engine: str | None, text: str, allow_network: bool = False,
@@ -78,11 +92,15 @@ class RdflibStore:
 
         prepare(text, allow_network, prefixes)
 
-    def query(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> QueryResult:
+    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        from kgraph import sparqlscan
         from kgraph.query import run
 
-        return run(self.graph, text, allow_network, prefixes)
+        result = run(self.graph, text, allow_network, prefixes, timeout)
+        if result.kind == "SELECT" and "GROUP" in sparqlscan.keywords(text):
+            result.rows = _no_phantom_group(result.rows)
+        return result
 
     def count(self) -> int:
         return len(self.graph)
@@ -111,11 +129,22 @@ class OxigraphStore:
               prefixes: dict[str, str] | None = None) -> None:
         check_oxigraph(text, allow_network, prefixes)
 
-    def query(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> QueryResult:
+    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time."""
+        check_text(text, allow_network)
+        if timeout is None:
+            return self._query(text, allow_network, prefixes)
+        import functools
+
+        from kgraph.deadline import run_limited
+
+        # A forked child evaluates: Oxigraph's native loop never hands control back to Python.
+        return run_limited(functools.partial(self._query, text, allow_network, prefixes), timeout)
+
+    def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None) -> QueryResult:
         import pyoxigraph
 
-        check_text(text, allow_network)
         guard = contextlib.nullcontext() if allow_network else no_network(
             "local queries never reach the network (use --allow-network)")
         try:
@@ -133,7 +162,8 @@ class OxigraphStore:
             names = [v.value for v in answer.variables]
             return QueryResult("SELECT", names, _rows(answer, names))
         kind = "DESCRIBE" if _first_word(text) == "DESCRIBE" else "CONSTRUCT"
-        return QueryResult(kind, graph=TripleGraph(list(answer), prefixes or PREFIXES))
+        data = pyoxigraph.serialize(answer, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        return QueryResult(kind, graph=TripleGraph(data, prefixes or PREFIXES))
 
     def count(self) -> int:
         return len(self.store)
@@ -158,6 +188,11 @@ def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, s
     try:  # parsing happens here; evaluation is lazy, and an empty store has nothing to read
         pyoxigraph.Store().query(text, prefixes=prefixes or PREFIXES)
     except SyntaxError as exc:
+        # Errors are rare: let rdflib's parser word them (same messages on both engines);
+        # Oxigraph's own message stands if rdflib accepts what Oxigraph refused.
+        from kgraph.query import prepare
+
+        prepare(text, allow_network, prefixes)
         raise _syntax_error(text, exc) from None
 
 
@@ -174,8 +209,9 @@ def check_text(text: str, allow_network: bool) -> None:
             raise QueryError(f"SERVICE <{sparqlscan.remote_iri(text, 'SERVICE')}> would query a remote "
                              "endpoint; pass --allow-network to permit it")
         if clause == "FROM":
-            raise QueryError(f"FROM <{sparqlscan.remote_iri(text, 'FROM')}> would load a graph from "
-                             "outside the local data; pass --allow-network to permit it")
+            named = " NAMED" if sparqlscan.named_after_from(text) else ""
+            raise QueryError(f"FROM{named} <{sparqlscan.remote_iri(text, 'FROM')}> would load a graph "
+                             "from outside the local data; pass --allow-network to permit it")
 
 
 def _first_word(text: str) -> str | None:
@@ -226,20 +262,25 @@ def _rows(solutions: Iterable[Any], names: list[str]) -> Iterator[Row]:
 
 
 class TripleGraph:
-    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph."""
+    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph.
+
+    Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
+    """
 
     _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "json-ld": "JSON_LD"}
 
-    def __init__(self, triples: list[Any], prefixes: dict[str, str]) -> None:
-        self.triples = triples
+    def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
+        self.data = data
         self.prefixes = prefixes
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return self.data.count(b"\n")
 
     def serialize(self, format: str = "turtle", encoding: str = "utf-8") -> bytes:
         import pyoxigraph
 
+        if format == "nt":
+            return self.data
+        triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
         fmt = getattr(pyoxigraph.RdfFormat, self._FORMATS[format])
-        prefixes = None if format == "nt" else self.prefixes
-        return pyoxigraph.serialize(self.triples, format=fmt, prefixes=prefixes) or b""
+        return pyoxigraph.serialize(triples, format=fmt, prefixes=self.prefixes) or b""

@@ -29,6 +29,9 @@ class EntityInfo:
     type: str
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    #: The entity's own date as given (``1961``) or interval (``1950-06/1953-07``), for timelines.
+    when: str | None = None
+    earliest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,19 @@ class Edge:
         if self.start or self.end:
             return f"{self.start or '..'}/{self.end or '..'}"
         return None
+
+
+def _entity_when(graph: Graph, node: Any) -> tuple[str | None, str | None]:
+    """An entity's date or interval as written, and the first day it can mean."""
+    from rdflib import URIRef
+
+    def get(name: str) -> str | None:
+        value = graph.value(node, URIRef(ONTOLOGY + name))
+        return str(value) if value is not None else None
+
+    date, start, end = get("date"), get("start"), get("end")
+    when = date or (f"{start or '..'}/{end or '..'}" if start or end else None)
+    return when, get("earliest")
 
 
 class EntityGraph:
@@ -92,7 +108,7 @@ class EntityGraph:
                 desc = graph.value(node, description)
                 aliases = tuple(sorted(str(a) for a in graph.objects(node, skos_alt)))
                 info = EntityInfo(local(node), str(label) if label else local(node), type_name, aliases,
-                                  str(desc) if desc else None)
+                                  str(desc) if desc else None, *_entity_when(graph, node))
                 entities[info.id] = info
         kg = {name: URIRef(ONTOLOGY + name) for name in
               ("date", "start", "end", "earliest", "latest", "quote", "kind", "cites")}
@@ -167,8 +183,8 @@ def dataset_rows(dataset: Dataset, base: str) -> Rows:
     from kgraph.compile import relation_iri
     from kgraph.textmatch import normalize
 
-    entities = [(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None)
-                for e in dataset.entities.values() if e.type in ENTITY_TYPES]
+    entities = [(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None,
+                 *_when(e.date, e.start, e.end)) for e in dataset.entities.values() if e.type in ENTITY_TYPES]
     edges = []
     for rel in dataset.relations:
         first, last = rel.date or rel.start, rel.date or rel.end
@@ -180,6 +196,13 @@ def dataset_rows(dataset: Dataset, base: str) -> Rows:
                       rel.kind or "fact", tuple(sorted(set(rel.cites)))))
     edges.sort(key=lambda e: (e[8] or "9999", e[0], e[1], e[2], e[4]))
     return entities, edges
+
+
+def _when(date: Any, start: Any, end: Any) -> tuple[str | None, str | None]:
+    """As ``_entity_when`` reads them from RDF: the date or interval as written, and its first day."""
+    when = str(date) if date else (f"{start or '..'}/{end or '..'}" if start or end else None)
+    first = date or start
+    return when, first.earliest.isoformat() if first else None
 
 
 def _text(value: object) -> str | None:

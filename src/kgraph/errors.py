@@ -46,6 +46,15 @@ class QueryError(KgraphError):
         super().__init__(where + message)
 
 
+class QueryTimeout(QueryError):
+    """A query did not deliver its answer within the time allowed (``--timeout``)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query did not finish within {seconds:g} second(s) (--timeout); "
+                         "narrow it (more specific patterns, LIMIT) or allow more time")
+
+
 class NotFoundError(KgraphError):
     """A name, query or file the user gave does not exist or is ambiguous."""
 
@@ -60,3 +69,7 @@ class NoPathError(KgraphError):
 
 class OutputError(KgraphError):
     """An output file cannot be written."""
+
+
+class ToolMissingError(KgraphError):
+    """An external program a command needs (Graphviz ``dot``) is not installed."""

@@ -147,12 +147,16 @@ def _describe(node: Node) -> str:
 def _records(path: str, root: Node | None, what: str, problems: list[Problem]) -> list[_Record]:
     if root is None:
         return []
+    if root.kind == "invalid":
+        return []
     if root.kind != "list":
         problems.append(Problem(path, root.line, root.column,
                                 f"the file must be a list of {what} records (- id: ...), not {_describe(root)}"))
         return []
     records = []
     for item in root.value:
+        if item.kind == "invalid":
+            continue  # already reported (a refused tag or an alias)
         if item.kind != "map":
             problems.append(Problem(path, item.line, item.column,
                                     f"each {what} must be a mapping of fields, not {_describe(item)}"))
@@ -184,7 +188,7 @@ def _entity(rec: _Record) -> Entity | None:
     return entity if entity_id else None
 
 
-def _relation(rec: _Record, default_source: str | None) -> Relation | None:
+def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     quote = rec.text("quote", required=True)
@@ -206,7 +210,7 @@ def _relation(rec: _Record, default_source: str | None) -> Relation | None:
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     _check_interval(rec, relation.date, relation.start, relation.end)
-    if not source and quote:
+    if not source and quote and check_source:
         rec.problem(rec.node, "missing field 'source' (there is no default source: "
                               "give exactly one publication a 'text')")
     return relation if subject and predicate and obj and quote else None
@@ -263,19 +267,35 @@ def _load(data_dir: str) -> Dataset:
     paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
     roots = {}
     for name, path in paths.items():
+        before = len(problems)
         text = read_text(path, problems)
         roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
-    entity_records = _records(display_path(paths[ENTITIES_FILE]), roots[ENTITIES_FILE], "entity", problems)
+        if roots[name] is None and len(problems) == before:
+            # An empty file (or only comments): say so rather than report nothing or cascade.
+            empty = Problem(display_path(path), 1, 1, "the file holds no records (it is empty); "
+                            + ("add the entities (- id: ..., type: ..., label: ...)" if name == ENTITIES_FILE
+                               else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
+                            "error" if name == ENTITIES_FILE else "warning")
+            problems.append(empty)
+    entities_path = display_path(paths[ENTITIES_FILE])
+    entity_records = _records(entities_path, roots[ENTITIES_FILE], "entity", problems)
+    # When entities.yaml cannot be read as a list of records, every reference in relations.yaml
+    # would be "unknown": check only the shape of the relations and report the real cause.
+    entities_root = roots[ENTITIES_FILE]
+    entities_readable = entities_root is not None and entities_root.kind == "list"
     entities_list = [e for e in (_entity(r) for r in entity_records) if e]
     texts = _load_texts(data_dir, entities_list, problems)
-    default_source = next(iter(texts)) if len(texts) == 1 else None
+    # The default source is the one publication that declares a text, even when that text could
+    # not be read (that is reported once, on the publication, not again on every relation).
+    with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
+    default_source = with_text[0] if len(with_text) == 1 else None
     relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
-    relations = [r for r in (_relation(rec, default_source) for rec in relation_records) if r]
+    relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts)
-    validate(dataset, entities_list, problems)
+    validate(dataset, entities_list, problems, references=entities_readable)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
 from kgraph.errors import KgraphError, NoPathError
+from kgraph.pathfilters import Filter, relaxations, simple_graph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -36,49 +41,114 @@ def _best_edge(edges: list[Edge]) -> Edge:
     return min(edges, key=lambda e: (e.kind != "fact", e.earliest is None, e.earliest or "", e.predicate))
 
 
-def shortest_path(eg: EntityGraph, source: EntityInfo, target: EntityInfo,
-                  max_hops: int | None = None) -> Path:
-    """The shortest path from ``source`` to ``target``, ignoring edge direction."""
+def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter | None = None,
+               k: int = 1, all_shortest: bool = False) -> list[Path]:
+    """Paths from ``source`` to ``target`` under ``flt``: the ``k`` shortest simple paths, shortest
+    first, or every path of the minimum length. Raises NoPathError saying which constraint
+    removed the last connection.
+    """
     import networkx as nx
 
     if source.id == target.id:
         raise KgraphError(f"'{source.label}' and '{target.label}' are the same entity; "
                           "give two different entities")
-    undirected = eg.graph.to_undirected(as_view=True)
+    flt = replace(flt or Filter(), ends=frozenset((source.id, target.id)))
+    graph = simple_graph(eg, flt)
     try:
-        nodes = nx.shortest_path(undirected, source.id, target.id)
+        if all_shortest:
+            found = sorted(nx.all_shortest_paths(graph, source.id, target.id),
+                           key=lambda nodes: [_sort_key(eg, n) for n in nodes])
+        else:
+            found = []
+            for nodes in nx.shortest_simple_paths(graph, source.id, target.id):
+                if flt.max_hops is not None and len(nodes) - 1 > flt.max_hops or len(found) >= k:
+                    break
+                found.append(nodes)
     except nx.NetworkXNoPath:
-        raise NoPathError(f"no path between '{source.label}' and '{target.label}': "
-                          "they are in separate parts of the graph") from None
-    if max_hops is not None and len(nodes) - 1 > max_hops:
-        raise NoPathError(f"no path within {max_hops} hop(s) between '{source.label}' and "
-                          f"'{target.label}'; the shortest has {len(nodes) - 1}")
-    return Path(tuple(_hop(eg, a, b) for a, b in zip(nodes, nodes[1:])))
+        found = []
+    found = [nodes for nodes in found if flt.max_hops is None or len(nodes) - 1 <= flt.max_hops]
+    if not found:
+        raise NoPathError(_why_not(eg, source, target, flt, graph))
+    return [Path(tuple(_hop(graph, a, b) for a, b in zip(nodes, nodes[1:]))) for nodes in found]
 
 
-def _hop(eg: EntityGraph, a: str, b: str) -> Hop:
-    forward = [data["edge"] for data in eg.graph.get_edge_data(a, b, default={}).values()]
-    backward = [data["edge"] for data in eg.graph.get_edge_data(b, a, default={}).values()]
-    best = _best_edge(forward + backward)
+def shortest_path(eg: EntityGraph, source: EntityInfo, target: EntityInfo,
+                  max_hops: int | None = None) -> Path:
+    """The shortest path from ``source`` to ``target``, ignoring edge direction."""
+    return find_paths(eg, source, target, Filter(max_hops=max_hops))[0]
+
+
+def _sort_key(eg: EntityGraph, entity_id: str) -> str:
+    info = eg.entities.get(entity_id)
+    return (info.label if info else entity_id).casefold()
+
+
+def _distance(eg: EntityGraph, source: str, target: str, flt: Filter) -> int | None:
+    import networkx as nx
+
+    try:
+        return int(nx.shortest_path_length(simple_graph(eg, flt), source, target))
+    except nx.NetworkXNoPath:
+        return None
+
+
+def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter, graph: nx.Graph) -> str:
+    """Which constraint removed the last connection, in the words of the options."""
+    import networkx as nx
+
+    between = f"between '{source.label}' and '{target.label}'"
+    constraints = flt.describe()
+    try:
+        shortest: int | None = int(nx.shortest_path_length(graph, source.id, target.id))
+    except nx.NetworkXNoPath:
+        shortest = None
+    if shortest is not None:  # only --max-hops stands in the way
+        return f"no path within {flt.max_hops} hop(s) {between}; the shortest has {shortest}"
+    if not constraints:
+        return f"no path {between}: they are in separate parts of the graph"
+    loose = replace(flt, max_hops=None)
+    options = []
+    for words, looser in relaxations(loose):
+        hops = _distance(eg, source.id, target.id, looser)
+        if hops is not None:
+            options.append(f"connected {words} (shortest: {hops} hop(s))")
+    head = f"no path {between} with {' '.join(constraints)}"
+    if options:
+        return f"{head}; " + "; ".join(options)
+    free = Filter(ends=flt.ends)
+    hops = _distance(eg, source.id, target.id, free)
+    if hops is None:
+        return f"{head}; they are in separate parts of the graph even without constraints"
+    return (f"{head}; no single constraint is to blame: lifting all of them connects them "
+            f"in {hops} hop(s)")
+
+
+def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
+    best = _best_edge(graph[a][b]["edges"])
     return Hop(best, best.subject == a)
 
 
-def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path]) -> dict[str, object]:
-    """The documented JSON shape of a path answer."""
-
-    def ref(entity_id: str) -> dict[str, str]:
-        info = eg.entities.get(entity_id)
-        return {"id": entity_id, "label": info.label if info else entity_id}
-
+def relation_json(eg: EntityGraph, edge: Edge) -> dict[str, object]:
+    """One relation with its evidence, as path hops and other JSON answers show it."""
     return {
-        "from": ref(source.id),
-        "to": ref(target.id),
-        "paths": [{"hops": [{
-            "subject": ref(h.edge.subject),
-            "predicate": {"id": h.edge.predicate, "label": h.edge.predicate_label},
-            "object": ref(h.edge.object),
-            "date": h.edge.when,
-            "quote": h.edge.quote,
-            "source": h.edge.source,
-        } for h in p.hops]} for p in paths],
+        "subject": _ref(eg, edge.subject),
+        "predicate": {"id": edge.predicate, "label": edge.predicate_label},
+        "object": _ref(eg, edge.object),
+        "date": edge.when,
+        "quote": edge.quote,
+        "source": edge.source,
+    }
+
+
+def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
+    info = eg.entities.get(entity_id)
+    return {"id": entity_id, "label": info.label if info else entity_id}
+
+
+def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path]) -> dict[str, object]:
+    """The documented JSON shape of a path answer: one entry per path, each with its hops."""
+    return {
+        "from": _ref(eg, source.id),
+        "to": _ref(eg, target.id),
+        "paths": [{"hops": [relation_json(eg, h.edge) for h in p.hops]} for p in paths],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -35,6 +36,21 @@ class NamedQuery:
             return handle.read()
 
 
+def _read_query_file(path: str) -> str:
+    """A query file as text; a file that is not UTF-8 is refused with the place of the bad byte."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise NotFoundError(f"cannot read query file {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise QueryError(f"{path} is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+
+
 def named_queries(folder: str) -> list[NamedQuery]:
     """The named queries in ``folder``, sorted by name."""
     if not os.path.isdir(folder):
@@ -49,7 +65,7 @@ def named_queries(folder: str) -> list[NamedQuery]:
 
 
 def _first_comment(path: str) -> str:
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         for line in handle:
             stripped = line.strip()
             if stripped.startswith("#"):
@@ -69,14 +85,13 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     if arg.endswith(QUERY_SUFFIXES) or os.path.sep in arg:
         if os.path.isfile(arg):
-            with open(arg, encoding="utf-8-sig") as handle:
-                return handle.read(), arg
+            return _read_query_file(arg), arg
         if not re.search(r"\s", arg):
             raise NotFoundError(f"query file not found: {arg}")
     if re.fullmatch(r"[\w.-]+", arg):
         names = {q.name: q for q in named_queries(queries_folder)}
         if arg in names:
-            return names[arg].text, names[arg].path
+            return _read_query_file(names[arg].path), names[arg].path
         import difflib
 
         close = difflib.get_close_matches(arg, list(names), n=3)
@@ -92,22 +107,79 @@ def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | N
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    if not _blank(text).strip():
+        raise QueryError("the query is empty (only blanks or comments)")
     try:
         tree = parseQuery(text)
     except ParseException as exc:
         try:
             parseUpdate(text)
         except ParseException:
+            unclosed = _unclosed_string(text)
+            if unclosed:
+                raise QueryError("SPARQL syntax error: this string is not closed on its line",
+                                 *unclosed) from None
             raise QueryError(f"SPARQL syntax error: {_clean(exc)}", exc.lineno, exc.col) from None
         raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
                          "`kgraph query` only reads the graph; edit the YAML files instead") from None
     try:
         prepared = translateQuery(tree, initNs=prefixes or PREFIXES)
     except Exception as exc:  # rdflib raises bare Exception for unknown prefixes
-        raise QueryError(str(exc).replace(" :", ":")) from None
+        message = str(exc).replace(" :", ":")
+        unknown = re.match(r"Unknown namespace prefix: (\S*)", message)
+        line, column = _find_prefix(text, unknown.group(1)) if unknown else (None, None)
+        if unknown:
+            message += " (declare it with PREFIX " + unknown.group(1) + ": <...>)"
+        raise QueryError(message, line, column) from None
     if not allow_network:
         _refuse_remote(prepared)
+    _order_star_variables(text, prepared)
     return prepared
+
+
+def _order_star_variables(text: str, prepared: Any) -> None:
+    """``SELECT *`` lists variables in the order they first appear, as SPARQL 1.1 says.
+
+    rdflib collects them in a set, so without this the columns change order from run to run.
+    """
+    blanked = _blank(text)
+    if prepared.algebra.name != "SelectQuery" or not re.search(
+            r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", blanked, re.IGNORECASE):
+        return
+    first: dict[str, int] = {}
+    for found in re.finditer(r"[?$]([\w\u00b7\u0300-\u036f\u203f-\u2040]+)", blanked):
+        first.setdefault(found.group(1), found.start())
+    variables = prepared.algebra["PV"]
+    prepared.algebra["PV"] = sorted(variables, key=lambda v: (first.get(str(v), len(text)), str(v)))
+
+
+_SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:\\.|[^"\\\n])*"'
+                   r"|'(?:\\.|[^'\\\n])*'|#[^\n]*")
+
+
+def _blank(text: str) -> str:
+    """``text`` with IRIs, strings and comments replaced by spaces (positions kept)."""
+    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _unclosed_string(text: str) -> tuple[int, int] | None:
+    """Line and column of a quote that opens a string never closed (a common paste error)."""
+    blanked = _blank(text)
+    found = re.search(r"[\"']", blanked)
+    if not found:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    return text.count("\n", 0, found.start()) + 1, found.start() - start + 1
+
+
+def _find_prefix(text: str, prefix: str) -> tuple[int | None, int | None]:
+    """Line and column of the first use of ``prefix:`` outside IRIs, strings and comments."""
+    blanked = _blank(text)
+    found = re.search(r"(?<![\w.:-])" + re.escape(prefix) + ":", blanked)
+    if not found:
+        return None, None
+    line = text.count("\n", 0, found.start()) + 1
+    return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
 
 
 def _clean(exc: Exception) -> str:
@@ -125,8 +197,10 @@ def _refuse_remote(prepared: Any) -> None:
                 raise QueryError(f"SERVICE <{node.get('term')}> would query a remote endpoint; "
                                  "pass --allow-network to permit it")
             if node.name == "DatasetClause":
-                iri = node.get("default") or node.get("named")
-                raise QueryError(f"FROM <{iri}> would load a graph from outside the local data; "
+                # dict.get: CompValue.get returns the key itself when it is missing.
+                named = dict.get(node, "named")
+                iri, keyword = (named, "FROM NAMED") if named is not None else (dict.get(node, "default"), "FROM")
+                raise QueryError(f"{keyword} <{iri}> would load a graph from outside the local data; "
                                  "pass --allow-network to permit it")
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)):
@@ -134,36 +208,68 @@ def _refuse_remote(prepared: Any) -> None:
 
 
 def run(graph: Graph, text: str, allow_network: bool = False,
-        prefixes: dict[str, str] | None = None) -> QueryResult:
-    """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed."""
-    import rdflib.plugins.sparql as sparql
+        prefixes: dict[str, str] | None = None, timeout: float | None = None) -> QueryResult:
+    """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed.
 
+    SELECT rows are produced lazily, one at a time, as the consumer reads them. With
+    ``timeout`` (seconds), the answer must be delivered in that time or QueryTimeout is raised.
+    """
     prepared = prepare(text, allow_network, prefixes)
+    work = functools.partial(_evaluate, graph, prepared, allow_network)
+    if timeout is None:
+        return work()
+    from kgraph.deadline import run_limited
+
+    return run_limited(work, timeout)
+
+
+def _evaluate(graph: Graph, prepared: Any, allow_network: bool) -> QueryResult:
+    import rdflib.plugins.sparql as sparql
+    from rdflib.plugins.sparql.evaluate import evalQuery
+
     sparql.SPARQL_LOAD_GRAPHS = allow_network
+    with _engine_errors(allow_network):
+        # evalQuery rather than graph.query: rdflib's Result keeps every row it hands out.
+        answer = evalQuery(graph, prepared, {})
+    kind = answer["type_"]
+    if kind == "SELECT":
+        names = [str(v) for v in answer["vars_"] or []]
+        return QueryResult(kind, names, _rows(answer["bindings"], answer["vars_"] or [], allow_network))
+    if kind == "ASK":
+        return QueryResult(kind, boolean=bool(answer["askAnswer"]))
+    return QueryResult(kind, graph=answer["graph"])
+
+
+@contextlib.contextmanager
+def _engine_errors(allow_network: bool) -> Iterator[None]:
+    """Engine work: no network unless allowed, and engine failures become QueryError."""
     guard = contextlib.nullcontext() if allow_network else no_network(
         "local queries never reach the network (use --allow-network)")
     try:
         with guard:
-            return _wrap(graph.query(prepared))
+            yield
     except KgraphError:
         raise
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from None
 
 
-def _wrap(result: Any) -> QueryResult:
-    kind = result.type
-    if kind == "SELECT":
-        return QueryResult(kind, [str(v) for v in result.vars or []], list(_rows(result)))
-    if kind == "ASK":
-        return QueryResult(kind, boolean=bool(result.askAnswer))
-    return QueryResult(kind, graph=result.graph)
-
-
-def _rows(result: Any) -> Iterator[Row]:
-    names = [str(v) for v in result.vars or []]
-    for row in result:
-        yield {name: to_term(value) for name, value in zip(names, row) if value is not None}
+def _rows(bindings: Any, variables: list[Any], allow_network: bool) -> Iterator[Row]:
+    """Rows one at a time; the network guard covers only the engine's own work."""
+    names = [(str(v), v) for v in variables]
+    found = iter(bindings)
+    while True:
+        with _engine_errors(allow_network):
+            try:
+                solution = next(found)
+            except StopIteration:
+                return
+        row = {}
+        for name, var in names:
+            value = solution.get(var)
+            if value is not None:
+                row[name] = to_term(value)
+        yield row
 
 
 def to_term(value: Any) -> Term:

@@ -56,3 +56,9 @@ def remote_iri(text: str, keyword: str) -> str:
                 if _kind in ("iri", "pname", "var"):
                     return after.strip("<>")
     return "?"
+
+
+def named_after_from(text: str) -> bool:
+    """Whether the first FROM is a FROM NAMED."""
+    words = keywords(text)
+    return "FROM" in words and words[words.index("FROM") + 1:words.index("FROM") + 2] == ["NAMED"]

@@ -22,11 +22,17 @@ def suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem]) -> None:
-    """Append every cross-record problem of ``dataset`` to ``problems``."""
+def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
+             references: bool = True) -> None:
+    """Append every cross-record problem of ``dataset`` to ``problems``.
+
+    ``references=False`` skips the checks that need the entities (used when entities.yaml
+    could not be read, so that one broken file does not turn every relation into an error).
+    """
     _check_entities(entities, problems)
-    _check_relations(dataset, problems)
-    _check_cycles(dataset, problems)
+    if references:
+        _check_relations(dataset, problems)
+        _check_cycles(dataset, problems)
 
 
 def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
@@ -102,12 +108,14 @@ def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem]) -> 
     for field_name, pid in [("source", rel.source), *(("cites", c) for c in rel.cites)]:
         where = loc.get(field_name, rel.location)
         publication = dataset.entities.get(pid)
+        if not pid:
+            continue  # a missing source is reported by the loader
         if publication is None:
             problems.append(_at(where, f"unknown source '{pid}'" + suggest(pid, list(dataset.entities))))
         elif publication.type != "Publication":
             problems.append(_at(where, f"'{field_name}' must name a Publication; '{pid}' is a "
                                        f"{publication.type}"))
-        elif field_name == "source" and pid not in dataset.texts:
+        elif field_name == "source" and pid not in dataset.texts and not publication.extra.get("text"):
             problems.append(_at(where, f"source '{pid}' has no 'text' to check the quote against"))
 
 

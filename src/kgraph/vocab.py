@@ -159,6 +159,33 @@ PREDICATES: dict[str, Predicate] = {
            ("Person", "Organization"), ("Publication",)),
         _p("publisherOf", "published", "published by", "The organization published the work.",
            ("Organization",), ("Publication",)),
+        _p("alliedWith", "allied with", "allied with",
+           "The two actors were (strategic or military) allies.", ACTOR, ACTOR, symmetric=True),
+        _p("endedWith", "ended with", "ended", "The subject event ended with the object (a cease-fire, "
+           "treaty or event).", ("Event",), ("Treaty", "Event")),
+        _p("affectedBy", "affected by", "affected",
+           "The subject's relations or position were strained or shaped by the object.",
+           ACTOR, ("Event", "Project", "Treaty")),
+        _p("concernedAbout", "concerned about", "a concern of",
+           "The subject was wary of or concerned about the object.", ACTOR, ANY),
+        _p("mediatorIn", "acts as mediator in", "has mediator",
+           "The subject acts, or seeks to act, as facilitator, mediator or broker in the object "
+           "(negotiations, talks).", ACTOR, ("Event",)),
+        _p("seeksInfluenceIn", "seeks influence in", "influence sought by",
+           "The subject seeks to gain, increase or regain influence in the object.",
+           ACTOR, ("State", "Place")),
+        _p("seeksStabilityOf", "seeks peace and stability in", "peace and stability sought by",
+           "The subject aims to keep peace and stability in the object.", ACTOR, ("State", "Place")),
+        _p("balancesAgainst", "balances against", "balanced against by",
+           "The subject seeks to balance off the object's influence or impact.", ACTOR, ACTOR),
+        _p("borders", "borders", "borders", "The two share a border.",
+           ("State", "Place"), ("State", "Place"), symmetric=True),
+        _p("near", "lies near", "has nearby", "The subject lies close to the object.",
+           ("Place",), ("State", "Place")),
+        _p("persuaded", "persuaded", "persuaded by", "The subject convinced the object to act.",
+           ACTOR, ACTOR),
+        _p("attacked", "attacked", "attacked by", "The subject attacked the object militarily.",
+           ACTOR, ("State", "Place")),
     ]
 }
 

@@ -20,6 +20,9 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp": "str",  # dates stay text: we parse partial dates ourselves
 }
 _MAX_NODES = 2_000_000
+#: kgraph records are at most four levels deep; anything far deeper is a mistake or an attack,
+#: and stopping early keeps Python's recursion limit out of reach.
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -47,12 +50,21 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
     """Compose ``text`` into Nodes; append located problems and return None when it cannot be read."""
     import yaml
 
+    loader_cls = _loader()
     try:
-        root = yaml.compose(text, Loader=_loader())
+        root = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problems.append(Problem(path, line, col, f"YAML syntax error: {exc.problem or exc}"))
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(path, line, col, f"YAML syntax error: {_syntax_message(exc)}"))
+        return None
+    except yaml.reader.ReaderError as exc:
+        # Control characters: PyYAML gives an offset into the text; turn it into line and column.
+        start = text.rfind("\n", 0, exc.position) + 1
+        problems.append(Problem(path, text.count("\n", 0, exc.position) + 1, exc.position - start + 1,
+                                f"character U+{exc.character:04X} is not allowed in YAML "
+                                "(a control character; remove it)" if isinstance(exc.character, int)
+                                else f"YAML error: {exc.reason}"))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 1, 1, f"YAML error: {exc}"))
@@ -64,10 +76,37 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
         return None
     converter = _Converter(path, problems)
     try:
-        return converter.convert(root)
+        node = converter.convert(root)
     except RecursionError:
         problems.append(Problem(path, 1, 1, "YAML nesting is too deep"))
         return None
+    if converter.aliased:
+        _report_aliases(path, text, loader_cls, problems)
+    return node
+
+
+def _report_aliases(path: str, text: str, loader_cls: Any, problems: list[Problem]) -> None:
+    """Point at every ``*alias`` (the composed tree only knows where the anchor was)."""
+    import yaml
+
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, yaml.AliasEvent):
+            m = event.start_mark
+            problems.append(Problem(path, m.line + 1, m.column + 1,
+                                    f"YAML alias '*{event.anchor}' is not supported; write the value out"))
+
+
+def _syntax_message(exc: Any) -> str:
+    """PyYAML's problem, with where the construct it was reading began when that is elsewhere."""
+    problem = exc.problem or str(exc)
+    context, mark, at = exc.context, exc.context_mark, exc.problem_mark
+    if not context:
+        return problem
+    if not context.startswith("while"):  # "expected a single document ..., but found another"
+        return f"{context}, {problem}"
+    if mark is not None and at is not None and (mark.line, mark.column) != (at.line, at.column):
+        return f"{problem} ({context} that starts at line {mark.line + 1}, column {mark.column + 1})"
+    return problem
 
 
 _LOADER: Any = None
@@ -112,20 +151,26 @@ class _Converter:
         self.problems = problems
         self.seen: set[int] = set()
         self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
+        #: Set when an alias was met; the aliases are then reported at their own positions.
+        self.aliased = False
 
     def _problem(self, node: Any, message: str) -> None:
         m = node.start_mark
         self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
 
-    def convert(self, node: Any) -> Node:
+    def convert(self, node: Any, depth: int = 0) -> Node:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if id(node) in self.seen:
-            # The composer hands back the anchored node again for every alias.
-            self._problem(node, "YAML aliases (*name) are not supported; write the value out")
+            # The composer hands back the anchored node again for every alias, so an alias
+            # bomb ("billion laughs") costs one step per alias, never an expansion.
+            self.aliased = True
             return Node(None, "invalid", line, col)
         self.seen.add(id(node))
         if len(self.seen) > _MAX_NODES:
             raise RecursionError
+        if depth > MAX_DEPTH and not isinstance(node, self.scalar_node):
+            self._problem(node, f"YAML nesting is deeper than {MAX_DEPTH} levels; kgraph records are flat")
+            return Node(None, "invalid", line, col)
         if isinstance(node, self.scalar_node):
             kind = _SCALAR_TAGS.get(node.tag)
             if kind is None:
@@ -136,7 +181,7 @@ class _Converter:
             self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
             return Node(None, "invalid", line, col)
         if isinstance(node, self.sequence_node):
-            return Node([self.convert(item) for item in node.value], "list", line, col)
+            return Node([self.convert(item, depth + 1) for item in node.value], "list", line, col)
         values: dict[str, Node] = {}
         marks: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
@@ -149,7 +194,7 @@ class _Converter:
                 self._problem(key_node, f"duplicate key '{key}' (first given on line {first})")
                 continue
             marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            values[key] = self.convert(value_node)
+            values[key] = self.convert(value_node, depth + 1)
         return Node(values, "map", line, col, marks)
 
 

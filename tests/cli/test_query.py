@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import socket
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -94,14 +93,11 @@ def test_unknown_named_query_suggests(cli, make_data) -> None:
     assert "no named query 'treatys'" in run.err and "did you mean treaties?" in run.err
 
 
-@pytest.mark.parametrize("engine,where", [("rdflib", "line 2, column 3"), ("oxigraph", "line 3, column 2")])
-def test_syntax_error_reports_line_and_column(cli, engine: str, where: str) -> None:
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_syntax_error_reports_line_and_column(cli, engine: str) -> None:
     run = cli("--engine", engine, "query", "SELECT ?s WHERE {\n  ?s ?p\n}")
     assert run.code == 1
-    assert run.err.startswith(f"error: {where}: SPARQL syntax error: "), run
-    assert len(run.err.splitlines()) == 1
-    if engine == "rdflib":
-        assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
 
 
 def test_unknown_prefix(cli) -> None:
@@ -121,42 +117,6 @@ def test_updates_are_refused(cli, update: str, engine: str) -> None:
     run = cli("--engine", engine, "query", update)
     assert run.code == 1
     assert "update operations" in run.err and "refused" in run.err
-
-
-class RecordingServer:
-    """A local TCP port that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop = True
-        self.thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def recorder():
-    server = RecordingServer()
-    yield server
-    server.close()
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])

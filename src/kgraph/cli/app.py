@@ -13,6 +13,8 @@ from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+#: The reader of our output went away (``kgraph query ... | head``): 128 + SIGPIPE, like other tools.
+EXIT_BROKEN_PIPE = 141
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
@@ -41,6 +43,9 @@ class KgraphGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except _PASS_THROUGH:
             raise
         except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
@@ -49,6 +54,18 @@ class KgraphGroup(TyperGroup):
             typer.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(run with --debug for the traceback)", err=True)
             raise typer.Exit(EXIT_ERROR) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the final flush at exit does not fail on the closed pipe."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests): nothing to flush
+        pass
 
 
 app = typer.Typer(
@@ -92,9 +109,9 @@ def main_options(
 
 
 def _register() -> None:
-    from kgraph.cli import data_commands, graph_commands, query_commands
+    from kgraph.cli import data_commands, graph_commands, query_commands, store_commands
 
-    for module in (data_commands, query_commands, graph_commands):
+    for module in (data_commands, query_commands, graph_commands, store_commands):
         module.register(app)
 
 

@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
 
+if TYPE_CHECKING:
+    from kgraph.store import Project
 
-def validate(ctx: typer.Context) -> None:
+
+def validate(
+    ctx: typer.Context,
+    shacl: bool = typer.Option(False, "--shacl",
+                               help="Also check the compiled graph against kgraph's SHACL shapes (pySHACL)."),
+    shapes: Optional[list[str]] = typer.Option(None, "--shapes", metavar="FILE",
+                                               help="More SHACL shapes to check (repeatable; implies --shacl)."),
+) -> None:
     """Check entities.yaml and relations.yaml: fields, ids, references, types, dates and quotes.
 
     Every problem is listed as FILE:LINE:COL: error: MESSAGE. Exit 1 when there is any error.
+    With --shacl the compiled graph is checked against the SHACL shapes too, and each violation is
+    reported at the YAML record its node comes from.
     """
-    dataset = project(ctx).dataset()
+    proj = project(ctx)
+    dataset = proj.dataset()
     for warning in dataset.warnings:
         say(str(warning))
     quotes = len(dataset.relations)
-    typer.echo(f"ok: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
+    summary = (f"ok: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
                f"{quotes} quotes found in their sources")
+    if shacl or shapes:
+        from kgraph.errors import DataError
+        from kgraph.shapes import check
+
+        problems = check(proj, shapes)
+        if any(p.severity == "error" for p in problems):
+            raise DataError(problems)
+        for problem in problems:
+            say(str(problem))
+        summary += "; the graph conforms to the SHACL shapes"
+    typer.echo(summary)
 
 
 def build(
@@ -60,23 +83,61 @@ def stats(ctx: typer.Context) -> None:
 def export(
     ctx: typer.Context,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="turtle, nt, jsonld, xml or graphml [default: from -o's suffix]."),
+                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv or events "
+                                           "[default: from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write here (atomically) instead of stdout."),
+                                      help="Write here (atomically) instead of stdout; csv: BASE of two files."),
+    ontology: bool = typer.Option(False, "--ontology", help="Export the ontology (classes, properties) only."),
+    shapes: bool = typer.Option(False, "--shapes", help="Export the SHACL shapes of the data model only."),
 ) -> None:
-    """Export the graph: RDF (turtle, nt, jsonld, xml) or GraphML for Gephi, yEd and Cytoscape.
+    """Export the graph: RDF (turtle, nt, jsonld, xml, nq, trig), GraphML, GEXF, CSV or an event table.
 
-    Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort
+    csv writes BASE.nodes.csv and BASE.edges.csv; events writes one row per dated relation
+    (date, source actor, action, target actor, quote, source); gexf dates relations as spells
+    for Gephi's timeline. Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort;
+    kgraph export --format csv -o kg; kgraph export --ontology -o kgraph.ttl
     """
-    from kgraph.export import format_for, write
+    from kgraph.export import format_for, write, write_parts
 
     proj = project(ctx)
     chosen = format_for(out, fmt)
+    if ontology or shapes:
+        _export_model(proj, chosen.name, out, shapes)
+        return
+    if chosen.parts:
+        written = write_parts(proj, out, chosen)
+        say(f"wrote {', '.join(written)} ({chosen.description})")
+        return
     proj.entity_rows()  # validate (or find the cache) before opening the output, so a failure leaves no file
     with output(out, binary=True) as handle:
         write(proj, handle, chosen)
     if out and out != "-":
         say(f"wrote {out} ({chosen.description})")
+
+
+def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> None:
+    """The ontology or the SHACL shapes: needs no data folder."""
+    from rdflib import Graph
+
+    from kgraph.compile import add_ontology
+    from kgraph.export.rdf import GRAPH_FORMATS, serialize
+
+    if fmt not in GRAPH_FORMATS:
+        raise typer.BadParameter(f"the {'shapes' if shapes else 'ontology'} is RDF: use "
+                                 f"{', '.join(GRAPH_FORMATS)}", param_hint="--format")
+    if shapes:
+        from kgraph.shapes import shapes_graph
+
+        graph = shapes_graph()
+    else:
+        graph = Graph()
+        for prefix, ns in proj.prefixes.items():
+            graph.bind(prefix, ns, override=True)
+        add_ontology(graph)
+    with output(out, binary=True) as handle:
+        handle.write(serialize(graph, fmt, proj.base))
+    if out and out != "-":
+        say(f"wrote {out} ({len(graph)} triples)")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,60 +1,90 @@
-"""Commands about entities and their connections: path, show."""
+"""Commands about entities and their connections: path, show (and, registered from here,
+the network commands: neighbors, timeline, rank, draw)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Optional
+from typing import List, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, project, timed
+from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
+from kgraph.cli.options import (AT, FROM, TO, UNDATED, build_filter, choice, complete_entity,
+                                complete_predicate, complete_types)
 
-if TYPE_CHECKING:
-    from kgraph.entitygraph import EntityGraph, EntityInfo
-    from kgraph.paths import Path
+PATH_FORMATS = ("table", "json", "dot", "mermaid")
 
 
 def path(
     ctx: typer.Context,
-    source: str = typer.Argument(..., metavar="FROM", help="Entity id, label or alias."),
-    target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias."),
+    source: str = typer.Argument(..., metavar="FROM", help="Entity id, label or alias.",
+                                 autocompletion=complete_entity),
+    target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias.",
+                                 autocompletion=complete_entity),
+    k: Optional[int] = typer.Option(None, "--k", min=1, help="The N shortest simple paths, shortest first."),
+    all_shortest: bool = typer.Option(False, "--all-shortest", help="Every path of the minimum length."),
     max_hops: Optional[int] = typer.Option(None, "--max-hops", min=1, help="Longest path to accept."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    via: Optional[List[str]] = typer.Option(None, "--via", metavar="PREDICATE",
+                                            help="Only relations of this type (repeatable).",
+                                            autocompletion=complete_predicate),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude-predicate", metavar="PREDICATE",
+                                                help="Never relations of this type (repeatable).",
+                                                autocompletion=complete_predicate),
+    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
+                                              help="Never pass through this entity (repeatable).",
+                                              autocompletion=complete_entity),
+    through_types: Optional[str] = typer.Option(None, "--through-types", metavar="TYPES",
+                                                help="Types allowed for intermediate entities: State,Person.",
+                                                autocompletion=complete_types),
+    directed: bool = typer.Option(False, "--directed", help="Follow relations only subject to object."),
+    at: Optional[str] = AT,
+    start: Optional[str] = FROM,
+    end: Optional[str] = TO,
+    undated: str = UNDATED,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, dot or mermaid."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
-    """How are two entities connected? The shortest path, every hop dated and quoted.
+    """How are two entities connected? The shortest paths, every hop dated and quoted.
 
-    Example: kgraph path "Vladimir Putin" "Kim Jong-il"
+    Example: kgraph path "Vladimir Putin" "Kim Jong-il" --k 3 --at 2000
     """
-    from kgraph.paths import shortest_path
+    from kgraph.paths import find_paths, path_json
     from kgraph.timing import phase
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("choose table or json", param_hint="--format")
+    choice(fmt, PATH_FORMATS, "--format")
+    if k is not None and all_shortest:
+        raise typer.BadParameter("give either --k or --all-shortest", param_hint="--k")
+
     with timed(time):
         eg = project(ctx).entity_graph()
         with phase("search"):
-            start, end = eg.resolve(source), eg.resolve(target)
-            found = shortest_path(eg, start, end, max_hops)
+            first, last = eg.resolve(source), eg.resolve(target)
+            flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
+                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops)
+            if flt.avoid & {first.id, last.id}:
+                raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
+            found = find_paths(eg, first, last, flt, k=k or 1, all_shortest=all_shortest)
         with phase("print"):
-            _print_path(eg, start, end, found, fmt)
+            if k and len(found) < k:
+                say(f"only {len(found)} path(s) found under these constraints")
+            if fmt == "json":
+                typer.echo(json.dumps(path_json(eg, first, last, found), indent=2, ensure_ascii=False))
+            elif fmt in ("dot", "mermaid"):
+                from kgraph import draw
 
+                pic = draw.of_paths(eg, found, f"{first.label} \u2192 {last.label}")
+                typer.echo(draw.to_dot(pic) if fmt == "dot" else draw.to_mermaid(pic), nl=False)
+            else:
+                from kgraph.cli import render
 
-def _print_path(eg: EntityGraph, start: EntityInfo, end: EntityInfo, found: Path, fmt: str) -> None:
-    from kgraph.paths import path_json
-
-    if fmt == "json":
-        typer.echo(json.dumps(path_json(eg, start, end, [found]), indent=2, ensure_ascii=False))
-        return
-    from kgraph.cli import render
-
-    typer.echo(f"{start.label} \u2192 {end.label}")
-    render.path_table(eg, found)
+                typer.echo(f"{first.label} \u2192 {last.label}")
+                for number, found_path in enumerate(found, 1):
+                    render.path_table(eg, found_path, number if len(found) > 1 else None)
 
 
 def show(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Entity id, label or alias."),
+    name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
 ) -> None:
     """Everything known about one entity: names, type, description, and its relations both ways."""
     from kgraph.cli import render
@@ -65,5 +95,8 @@ def show(
 
 
 def register(app: typer.Typer) -> None:
+    from kgraph.cli import network_commands
+
     app.command()(path)
     app.command()(show)
+    network_commands.register(app)

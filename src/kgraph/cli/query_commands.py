@@ -22,6 +22,11 @@ def query(
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
+                                            help="Give up (exit 1) if the answer is not delivered "
+                                                 "within this many seconds [with --endpoint: 60]."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
+                                           help="Run the query on this SPARQL endpoint instead of the local graph."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
@@ -32,21 +37,36 @@ def query(
       kgraph query treaties
 
       kgraph query "SELECT ?s WHERE { ?s a kg:Treaty }" --format csv
+
+      kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
     with timed(time):
-        _query(ctx, sparql, fmt, out, allow_network)
+        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint)
 
 
-def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool) -> None:
+def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,
+           timeout: Optional[float], endpoint: Optional[str]) -> None:
     from kgraph import query as q
-    from kgraph.engine import check_with
     from kgraph.results import WRITERS
 
+    if timeout is not None and not timeout > 0:
+        raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    check_with(proj.engine, text, allow_network, prefixes)  # report query errors before building the graph
-    result = proj.store("query").query(text, allow_network, prefixes)
+    if endpoint is not None:
+        from kgraph import remote
+
+        # Syntax errors with line and column, and updates refused, before any request.
+        kind = q.prepare(text, True, prefixes).algebra.name
+        result = remote.query(endpoint, remote.with_prefixes(text, prefixes),
+                              remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+                              graph=kind in ("ConstructQuery", "DescribeQuery"))
+    else:
+        from kgraph.engine import check_with
+
+        check_with(proj.engine, text, allow_network, prefixes)  # report query errors before building the graph
+        result = proj.store("query").query(text, allow_network, prefixes, timeout)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = "turtle" if fmt == "table" else fmt
         if graph_fmt not in GRAPH_FORMATS:

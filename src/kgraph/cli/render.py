@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+    from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
     from kgraph.results import QueryResult, Term
 
@@ -106,6 +107,55 @@ def counts_table(title: str, counts: dict[str, int]) -> None:
         table.add_row(name, str(count))
     table.add_section()
     table.add_row("total", str(sum(counts.values())))
+    console().print(table)
+
+
+def ego_tables(eg: EntityGraph, ego: Ego) -> None:
+    """An ego network: the entities by distance, then the relations among them."""
+    from rich.table import Table
+
+    out = console()
+    people = Table("distance", "entity", "type", "id", title=f"Within {ego.depth} of {ego.center.label}",
+                   title_justify="left")
+    for entity_id in sorted(ego.distances, key=lambda i: (ego.distances[i], _label(eg, i).casefold())):
+        info = eg.entities[entity_id]
+        people.add_row(str(ego.distances[entity_id]), info.label, info.type, info.id)
+    out.print(people)
+    relations = Table("date", "subject", "predicate", "object", "quote", "source", title="Relations",
+                      title_justify="left", show_lines=True)
+    for e in ego.edges:
+        relations.add_row(e.when or "undated", _label(eg, e.subject), e.predicate_label,
+                          _label(eg, e.object), _quote(e), e.source or "")
+    out.print(relations)
+
+
+def timeline_table(eg: EntityGraph, moments: list[Moment]) -> None:
+    """Dated relations and events in order."""
+    from rich.table import Table
+
+    table = Table("date", "what", "quote", "source", show_lines=True)
+    for m in moments:
+        if m.edge is not None:
+            e = m.edge
+            table.add_row(m.when, f"{_label(eg, e.subject)} {e.predicate_label} {_label(eg, e.object)}",
+                          _quote(e), e.source or "")
+        elif m.entity is not None:
+            table.add_row(m.when, f"{m.entity.label} ({m.entity.type})", m.entity.description or "", "")
+    if moments:
+        console().print(table)
+    else:
+        console().print("No dated relations.")
+
+
+def rank_table(ranking: Ranking) -> None:
+    """Entities by a network measure, highest first."""
+    from rich.table import Table
+
+    table = Table("#", "entity", "type", ranking.metric, title_justify="left",
+                  title=f"{ranking.metric} on {ranking.nodes} entities, {ranking.links} links")
+    for number, (info, score) in enumerate(ranking.rows, 1):
+        shown = str(int(score)) if ranking.metric == "degree" else f"{score:.4f}"
+        table.add_row(str(number), info.label, info.type, shown)
     console().print(table)
 
 

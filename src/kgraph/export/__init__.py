@@ -23,6 +23,8 @@ class Format:
     module: str  # kgraph.export.<module> defines write(project, out, fmt)
     suffixes: tuple[str, ...]
     description: str
+    #: Formats written as several files name them ``BASE.PART.csv``; one file when empty.
+    parts: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in [
@@ -31,6 +33,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("jsonld", "rdf", (".jsonld", ".json"), "JSON-LD with the project's prefixes as context"),
     Format("xml", "rdf", (".rdf", ".xml", ".owl"), "RDF/XML"),
     Format("graphml", "graphml", (".graphml",), "GraphML entity graph for Gephi, yEd and Cytoscape"),
+    Format("nq", "rdf", (".nq",), "N-Quads, the graph in a named graph, sorted"),
+    Format("trig", "rdf", (".trig",), "TriG, the graph in a named graph"),
+    Format("gexf", "gexf", (".gexf",), "GEXF for Gephi, relations dated as spells for the timeline"),
+    Format("events", "tables", (".events.csv",),
+           "CSV of dated relations: date, source actor, action, target actor, quote, source"),
+    Format("csv", "tables", (".csv",), "two CSV files, BASE.nodes.csv and BASE.edges.csv",
+           ("nodes", "edges")),
 ]}
 
 
@@ -42,15 +51,41 @@ def format_for(path: str | None, fmt: str | None) -> Format:
         return FORMATS[fmt]
     if not path or path == "-":
         raise KgraphError("writing to stdout needs --format (one of " + ", ".join(FORMATS) + ")")
-    suffix = os.path.splitext(path)[1].lower()
-    for candidate in FORMATS.values():
-        if suffix in candidate.suffixes:
+    lowered = path.lower()
+    for candidate in FORMATS.values():  # ".events.csv" is tried before ".csv"
+        if lowered.endswith(candidate.suffixes):
             return candidate
+    suffix = os.path.splitext(path)[1].lower()
     raise KgraphError(f"cannot tell the format from '{suffix or path}'; give --format "
                       f"(one of {', '.join(FORMATS)})")
 
 
 def write(project: Project, out: IO[bytes], fmt: Format) -> None:
     """Write the project's graph in ``fmt`` to a binary stream."""
+    if fmt.parts:
+        raise KgraphError(f"{fmt.name} writes {len(fmt.parts)} files: use "
+                          f"kgraph export --format {fmt.name} -o BASE")
     module = importlib.import_module(f"kgraph.export.{fmt.module}")
     module.write(project, out, fmt.name)
+
+
+def part_paths(path: str | None, fmt: Format) -> list[str]:
+    """Where a several-file format goes: ``kg`` or ``kg.csv`` -> ``kg.nodes.csv``, ``kg.edges.csv``."""
+    if not path or path == "-":
+        raise KgraphError(f"{fmt.name} writes {len(fmt.parts)} files ({', '.join(fmt.parts)}); "
+                          "give -o BASE to name them")
+    stem = path[:-len(fmt.suffixes[0])] if path.lower().endswith(fmt.suffixes[0]) else path
+    return [f"{stem}.{part}{fmt.suffixes[0]}" for part in fmt.parts]
+
+
+def write_parts(project: Project, path: str | None, fmt: Format) -> list[str]:
+    """Write every file of a several-file format, each atomically; return their paths."""
+    from kgraph.atomic import atomic_output
+
+    paths = part_paths(path, fmt)
+    module = importlib.import_module(f"kgraph.export.{fmt.module}")
+    project.entity_graph()  # fail on bad data before any file is touched
+    for part, target in zip(fmt.parts, paths):
+        with atomic_output(target, binary=True) as handle:
+            module.write_part(project, handle, fmt.name, part)
+    return paths

@@ -1,0 +1,125 @@
+"""Options shared by the graph commands (time and path filters) and their tab completion."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from typing import TYPE_CHECKING, Any, List, Optional
+
+import typer
+
+from kgraph.vocab import ENTITY_TYPES, PREDICATES
+
+if TYPE_CHECKING:
+    from kgraph.dates import PartialDate
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.pathfilters import Filter
+
+
+# --- tab completion: fast, never raising (a broken data folder just completes nothing) ---
+
+def _data_dir(ctx: Any) -> str:
+    root = ctx.find_root() if ctx is not None else None
+    params = getattr(root, "params", None) or {}
+    return str(params.get("data") or os.environ.get("KGRAPH_DATA") or "data")
+
+
+def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Entity ids and labels from ``entities.yaml`` that start with what was typed."""
+    try:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        with open(os.path.join(_data_dir(ctx), "entities.yaml"), encoding="utf-8") as handle:
+            records = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        names: dict[str, None] = {}
+        for record in records if isinstance(records, list) else []:
+            if not isinstance(record, dict) or record.get("type") == "Publication":
+                continue
+            for key in ("id", "label"):
+                if isinstance(record.get(key), (str, int)):
+                    names[str(record[key])] = None
+        wanted = incomplete.casefold()
+        return sorted(n for n in names if n.casefold().startswith(wanted))
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+def complete_predicate(incomplete: str) -> list[str]:
+    """Predicate ids of the vocabulary."""
+    return sorted(p for p in PREDICATES if p.casefold().startswith(incomplete.casefold()))
+
+
+def complete_types(incomplete: str) -> list[str]:
+    """Entity types, completing the last item of a comma-separated list."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = done + "," if done else ""
+    return [prefix + t for t in ENTITY_TYPES if t.casefold().startswith(last.casefold())]
+
+
+# --- shared options ---
+
+AT = typer.Option(None, "--at", metavar="DATE",
+                  help="Only relations in force at this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+FROM = typer.Option(None, "--from", metavar="DATE", help="Only relations overlapping the period from DATE.")
+TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping the period up to DATE.")
+UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
+                       help="Keep or drop relations without a date.")
+DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the entity.")
+
+
+def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
+    from kgraph.dates import PartialDate
+
+    if text is None:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def _split(values: Optional[List[str]]) -> list[str]:
+    """Repeatable options also accept comma-separated lists."""
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _known(values: list[str], known: Any, option: str) -> frozenset[str]:
+    for value in values:
+        if value not in known:
+            close = difflib.get_close_matches(value, list(known), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise typer.BadParameter(f"unknown {'type' if option == '--through-types' else 'predicate'} "
+                                     f"'{value}'{hint}", param_hint=option)
+    return frozenset(values)
+
+
+def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[str] = None,
+                 end: Optional[str] = None, undated: str = "keep", via: Optional[List[str]] = None,
+                 exclude: Optional[List[str]] = None, avoid: Optional[List[str]] = None,
+                 through_types: Optional[str] = None, directed: bool = False,
+                 max_hops: Optional[int] = None) -> Filter:
+    """Turn command-line options into a library Filter; usage errors exit 2."""
+    from kgraph.pathfilters import UNDATED_CHOICES, Filter
+
+    if undated not in UNDATED_CHOICES:
+        raise typer.BadParameter("choose keep or drop", param_hint="--undated")
+    if at is not None and (start is not None or end is not None):
+        raise typer.BadParameter("give either --at or --from/--to, not both", param_hint="--at")
+    low, high = parse_date(start, "--from"), parse_date(end, "--to")
+    if low and high and low.earliest > high.latest:
+        raise typer.BadParameter(f"--from {low} is after --to {high}", param_hint="--from")
+    return Filter(
+        via=_known(_split(via), PREDICATES, "--via"),
+        exclude=_known(_split(exclude), PREDICATES, "--exclude-predicate"),
+        avoid=frozenset(eg.resolve(name).id for name in _split(avoid)),
+        through_types=_known(_split([through_types] if through_types else []), ENTITY_TYPES,
+                             "--through-types"),
+        directed=directed, at=parse_date(at, "--at"), start=low, end=high, undated=undated,
+        max_hops=max_hops)
+
+
+def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(f"choose one of {', '.join(allowed)}", param_hint=option)
+    return value

@@ -1,0 +1,96 @@
+"""Commands for triple stores: push the graph to one, serve it as one."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from kgraph.cli.context import project, say
+
+TIMEOUT_HELP = "Seconds to wait for the server before giving up."
+
+
+def push(
+    ctx: typer.Context,
+    endpoint: Optional[str] = typer.Option(
+        None, "--endpoint", metavar="URL",
+        help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data)."),
+    update_endpoint: Optional[str] = typer.Option(
+        None, "--update-endpoint", metavar="URL",
+        help="SPARQL Update URL, for stores without the Graph Store Protocol: sends INSERT DATA in batches."),
+    graph: Optional[str] = typer.Option(None, "--graph", metavar="IRI",
+                                        help="Named graph to write [default: the default graph]."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="Replace the graph's content (PUT) instead of adding to it (POST)."),
+    batch: int = typer.Option(1000, "--batch-size", min=1, metavar="N",
+                              help="Triples per INSERT DATA request (with --update-endpoint)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, metavar="SECONDS", help=TIMEOUT_HELP),
+) -> None:
+    """Upload the compiled graph to a SPARQL store and report how many triples were sent.
+
+    Credentials come from KGRAPH_ENDPOINT_USER and KGRAPH_ENDPOINT_PASSWORD (or KGRAPH_ENDPOINT_TOKEN)
+    or from ~/.netrc, never from the command line. Examples:
+
+      kgraph push --endpoint http://127.0.0.1:7878/store --graph https://example.org/korea --replace
+
+      kgraph push --update-endpoint http://127.0.0.1:8890/sparql --graph https://example.org/korea
+    """
+    from kgraph import remote
+    from kgraph.export.rdf import ntriples
+
+    if (endpoint is None) == (update_endpoint is None):
+        raise typer.BadParameter("give exactly one of --endpoint (Graph Store Protocol) or "
+                                 "--update-endpoint (SPARQL Update)", param_hint="--endpoint")
+    data = ntriples(project(ctx))
+    count = data.count(b"\n")
+    where = f"graph <{graph}>" if graph else "the default graph"
+    if endpoint is not None:
+        remote.push_graph_store(endpoint, data, graph, replace, timeout)
+        say(f"{'replaced' if replace else 'added to'} {where} at {endpoint}")
+    else:
+        assert update_endpoint is not None
+        requests = remote.push_update(update_endpoint, data, graph, replace, batch, timeout)
+        say(f"{'replaced' if replace else 'added to'} {where} at {update_endpoint} "
+            f"in {requests} update request(s)")
+    typer.echo(f"pushed {count} triples")
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(7878, "--port", min=1, max=65535, help="Port to listen on."),
+    cors: bool = typer.Option(False, "--cors",
+                              help="Let web pages from other origins (a hosted YASGUI) query it."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, metavar="SECONDS",
+                                            help="Stop queries that run longer than this."),
+) -> None:
+    """Serve the compiled graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
+
+    Runs Oxigraph's server (pip install 'kgraph[server]'). Query it with
+    kgraph query --endpoint http://127.0.0.1:7878/query, with YASGUI, or open
+    http://127.0.0.1:7878/ in a browser.
+    """
+    from kgraph.export.rdf import ntriples
+    from kgraph.serve import Running, ServerError, oxigraph_binary
+    from kgraph.serve import serve as run_server
+
+    oxigraph_binary()  # say how to install it before compiling anything
+    data = ntriples(project(ctx))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        say(f"warning: listening on {host} lets other machines read the graph")
+
+    triples = data.count(b"\n")
+
+    def ready(server: Running) -> None:
+        say(f"serving {triples} triples read-only at {server.url} (Ctrl-C stops)")
+
+    code = run_server(data, host, port, cors, timeout, ready)
+    if code:
+        raise ServerError(f"the oxigraph server stopped by itself (exit {code})")
+    say("stopped")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(push)
+    app.command()(serve)

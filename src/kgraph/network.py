@@ -1,0 +1,220 @@
+"""The network around and across actors: ego networks, timelines, and rankings by centrality."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.errors import KgraphError
+from kgraph.pathfilters import Filter, simple_graph
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+METRICS = ("degree", "betweenness", "closeness", "pagerank")
+
+#: Above this many entities, betweenness and closeness are estimated from this many sampled sources.
+SAMPLE_ABOVE = 2000
+SAMPLES = 200
+
+
+@dataclass(frozen=True)
+class Ego:
+    """An entity, the entities within ``depth`` relations of it, and the relations among them."""
+
+    center: EntityInfo
+    depth: int
+    distances: dict[str, int]
+    edges: list[Edge]
+
+
+def neighbors(eg: EntityGraph, center: EntityInfo, depth: int = 1, flt: Filter | None = None) -> Ego:
+    """The ego network of ``center``: who is within ``depth`` relations, and through what."""
+    import networkx as nx
+
+    if depth < 1:
+        raise KgraphError("--depth must be at least 1")
+    flt = replace(flt or Filter(), ends=frozenset((center.id,)))
+    graph = simple_graph(eg, flt)
+    distances = dict(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True)
+                                                           if flt.directed else graph,
+                                                           center.id, cutoff=depth))
+    edges = [e for e in eg.edges if e.subject in distances and e.object in distances
+             and e.subject != e.object and flt.keeps_edge(e)]
+    return Ego(center, depth, distances, edges)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One dated line of a timeline: a relation, or an entity with its own date (an event, a treaty)."""
+
+    earliest: str
+    when: str
+    edge: Edge | None = None
+    entity: EntityInfo | None = None
+
+
+def timeline(eg: EntityGraph, entity: EntityInfo | None = None, flt: Filter | None = None) -> list[Moment]:
+    """Dated relations (and dated entities) in date order, for one entity or for all."""
+    flt = replace(flt or Filter(), undated="drop")
+    out: list[Moment] = []
+    for edge in eg.edges:
+        if entity is not None and entity.id not in (edge.subject, edge.object):
+            continue
+        if flt.keeps_edge(edge) and edge.when:
+            out.append(Moment(edge.earliest or "0000-01-01", edge.when, edge=edge))
+    window = flt.window
+    for info in eg.entities.values():
+        if info.when is None or info.type == "Publication":
+            continue
+        if entity is not None and info.id != entity.id:
+            continue
+        if window is not None and info.earliest is not None and not window[0] <= info.earliest <= window[1]:
+            continue
+        out.append(Moment(info.earliest or "0000-01-01", info.when, entity=info))
+    out.sort(key=lambda m: (m.earliest, m.entity is None, m.when,
+                            m.edge.subject if m.edge else "", m.edge.predicate if m.edge else "",
+                            m.edge.object if m.edge else m.entity.id if m.entity else ""))
+    return out
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Entities by a network measure, highest first."""
+
+    metric: str
+    rows: list[tuple[EntityInfo, float]]
+    nodes: int
+    links: int
+    #: Number of sampled sources when the measure was estimated, else None.
+    sampled: int | None = None
+
+
+def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozenset(),
+         flt: Filter | None = None, top: int | None = None, seed: int = 0) -> Ranking:
+    """Rank entities by ``metric`` on the undirected entity graph of the relations ``flt`` keeps.
+
+    The measure is computed on every entity (treaties and events join their parties), then
+    only entities of ``types`` are listed. Entities without any kept relation are left out.
+    ``degree`` counts distinct neighbours; the others are networkx's normalised scores.
+    """
+    import networkx as nx
+
+    if metric not in METRICS:
+        raise KgraphError(f"unknown metric '{metric}': choose one of {', '.join(METRICS)}")
+    graph = simple_graph(eg, replace(flt or Filter(), directed=False))
+    graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    sampled = None
+    if metric == "degree":
+        scores: dict[str, float] = {n: float(d) for n, d in graph.degree()}
+    elif metric == "betweenness":
+        if graph.number_of_nodes() > SAMPLE_ABOVE:
+            sampled = min(SAMPLES, graph.number_of_nodes())
+            scores = nx.betweenness_centrality(graph, k=sampled, seed=seed)
+        else:
+            scores = nx.betweenness_centrality(graph)
+    elif metric == "closeness":
+        scores, sampled = _closeness(graph, seed)
+    else:
+        scores = _pagerank(graph)
+    rows = [(eg.entities[n], s) for n, s in scores.items()
+            if n in eg.entities and (not types or eg.entities[n].type in types)]
+    rows.sort(key=lambda r: (-r[1], r[0].label.casefold(), r[0].id))
+    return Ranking(metric, rows[:top] if top else rows, graph.number_of_nodes(),
+                   graph.number_of_edges(), sampled)
+
+
+def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None]:
+    """Closeness with the Wasserman-Faust correction for disconnected graphs (as networkx).
+
+    Exact below SAMPLE_ABOVE entities; above, the mean distance to a node is estimated from
+    breadth-first searches out of sampled sources in its component (distances are symmetric).
+    """
+    import networkx as nx
+
+    total = graph.number_of_nodes()
+    if total <= SAMPLE_ABOVE:
+        return dict(nx.closeness_centrality(graph)), None
+    rng = random.Random(seed)
+    scores: dict[str, float] = {}
+    sampled = 0
+    for component in nx.connected_components(graph):
+        size = len(component)
+        if size == 1:
+            scores.update({n: 0.0 for n in component})
+            continue
+        members = sorted(component)
+        count = min(size, max(2, round(SAMPLES * size / total)))
+        sampled += count
+        sums = dict.fromkeys(members, 0)
+        hits = dict.fromkeys(members, 0)
+        for pivot in rng.sample(members, count):
+            for node, dist in nx.single_source_shortest_path_length(graph, pivot).items():
+                if node != pivot:
+                    sums[node] += dist
+                    hits[node] += 1
+        for node in members:
+            mean = sums[node] / hits[node] if hits[node] else 0.0
+            scores[node] = (size - 1) / (total - 1) / mean if mean else 0.0
+    return scores, sampled
+
+
+def _pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
+    """PageRank by power iteration (networkx's own needs numpy and scipy, which kgraph does not)."""
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    n = len(nodes)
+    rank = dict.fromkeys(nodes, 1.0 / n)
+    degree = {v: graph.degree(v) for v in nodes}
+    for _ in range(rounds):
+        dangling = alpha * sum(rank[v] for v in nodes if degree[v] == 0) / n
+        new = {}
+        for v in nodes:
+            new[v] = (1 - alpha) / n + dangling + alpha * sum(rank[u] / degree[u] for u in graph[v])
+        change = sum(abs(new[v] - rank[v]) for v in nodes)
+        rank = new
+        if change < n * tol:
+            break
+    return rank
+
+
+def ego_json(eg: EntityGraph, ego: Ego) -> dict[str, object]:
+    """An ego network as JSON: entities with their distance, and the relations among them."""
+    from kgraph.paths import relation_json
+
+    order = sorted(ego.distances, key=lambda i: (ego.distances[i], eg.entities[i].label.casefold()))
+    return {
+        "center": {"id": ego.center.id, "label": ego.center.label},
+        "depth": ego.depth,
+        "entities": [{"id": i, "label": eg.entities[i].label, "type": eg.entities[i].type,
+                      "distance": ego.distances[i]} for i in order],
+        "relations": [relation_json(eg, e) for e in ego.edges],
+    }
+
+
+def timeline_json(eg: EntityGraph, moments: list[Moment]) -> list[dict[str, object]]:
+    """A timeline as JSON: relations with their evidence, dated entities with their type."""
+    from kgraph.paths import relation_json
+
+    out: list[dict[str, object]] = []
+    for m in moments:
+        if m.edge is not None:
+            out.append({"date": m.when, "relation": relation_json(eg, m.edge)})
+        elif m.entity is not None:
+            out.append({"date": m.when, "entity": {"id": m.entity.id, "label": m.entity.label,
+                                                   "type": m.entity.type}})
+    return out
+
+
+def ranking_json(ranking: Ranking) -> dict[str, object]:
+    return {
+        "metric": ranking.metric,
+        "entities": ranking.nodes,
+        "links": ranking.links,
+        "sampled_sources": ranking.sampled,
+        "ranking": [{"rank": n, "id": info.id, "label": info.label, "type": info.type, "score": score}
+                    for n, (info, score) in enumerate(ranking.rows, 1)],
+    }

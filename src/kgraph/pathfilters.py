@@ -1,0 +1,152 @@
+"""Which relations and entities a path (or a network measure) may use.
+
+A :class:`Filter` keeps or drops each :class:`~kgraph.entitygraph.Edge` by predicate and by date,
+and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
+``earliest``/``latest`` days an edge's partial date can mean), so ``1961`` covers the whole year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kgraph.dates import PartialDate
+from kgraph.vocab import PREDICATES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kgraph.entitygraph import Edge, EntityGraph
+
+UNDATED_CHOICES = ("keep", "drop")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Constraints on the relations and entities a path or measure may use."""
+
+    via: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    avoid: frozenset[str] = frozenset()
+    through_types: frozenset[str] = frozenset()
+    directed: bool = False
+    at: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    undated: str = "keep"
+    #: Longest path to accept (paths only).
+    max_hops: int | None = None
+    #: Entities exempt from ``avoid``/``through_types`` (a path's two ends).
+    ends: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def window(self) -> tuple[str, str] | None:
+        """The period a relation must overlap, as inclusive ISO day strings; None for no time filter."""
+        if self.at is not None:
+            return self.at.earliest.isoformat(), self.at.latest.isoformat()
+        if self.start is not None or self.end is not None:
+            low = self.start.earliest.isoformat() if self.start else "0000-01-01"
+            high = self.end.latest.isoformat() if self.end else "9999-12-31"
+            return low, high
+        return None
+
+    def keeps_edge(self, edge: Edge) -> bool:
+        """Whether the relation passes the predicate and time constraints."""
+        if self.via and edge.predicate not in self.via:
+            return False
+        if edge.predicate in self.exclude:
+            return False
+        if edge.earliest is None and edge.latest is None:
+            return self.undated == "keep"
+        window = self.window
+        if window is None:
+            return True
+        # Only a start: in force from then on. Only an end: in force until then.
+        first = edge.earliest or "0000-01-01"
+        last = edge.latest or "9999-12-31"
+        return first <= window[1] and last >= window[0]
+
+    def keeps_node(self, entity_id: str, entity_type: str) -> bool:
+        """Whether a path may pass through the entity (a path's ends always may)."""
+        if entity_id in self.ends:
+            return True
+        if entity_id in self.avoid:
+            return False
+        return not self.through_types or entity_type in self.through_types
+
+    def describe(self) -> list[str]:
+        """The active constraints in the words of the command-line options."""
+        out = []
+        if self.via:
+            out.append("--via " + ",".join(sorted(self.via)))
+        if self.exclude:
+            out.append("--exclude-predicate " + ",".join(sorted(self.exclude)))
+        if self.avoid:
+            out.append("--avoid " + ",".join(sorted(self.avoid)))
+        if self.through_types:
+            out.append("--through-types " + ",".join(sorted(self.through_types)))
+        if self.directed:
+            out.append("--directed")
+        if self.at:
+            out.append(f"--at {self.at}")
+        if self.start or self.end:
+            out.append(f"--from {self.start or '..'} --to {self.end or '..'}")
+        if self.undated == "drop":
+            out.append("--undated drop")
+        return out
+
+
+def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
+    """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
+
+    Each edge carries ``edges``: the allowed relations between the pair, in either direction
+    unless ``flt.directed`` (symmetric relations such as ``met`` go both ways even then).
+    """
+    import networkx as nx
+
+    graph: nx.Graph = nx.DiGraph() if flt.directed else nx.Graph()
+    for info in eg.entities.values():
+        if flt.keeps_node(info.id, info.type):
+            graph.add_node(info.id)
+    for edge in eg.edges:
+        if edge.subject == edge.object or not flt.keeps_edge(edge):
+            continue
+        if edge.subject not in graph or edge.object not in graph:
+            continue
+        pairs = [(edge.subject, edge.object)]
+        if flt.directed and edge.predicate in PREDICATES and PREDICATES[edge.predicate].symmetric:
+            pairs.append((edge.object, edge.subject))  # "met" has no direction to respect
+        for a, b in pairs:
+            if graph.has_edge(a, b):
+                graph[a][b]["edges"].append(edge)
+            else:
+                graph.add_edge(a, b, edges=[edge])
+    return graph
+
+
+def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
+    """Each active constraint, lifted on its own: (what lifting it means, the looser filter)."""
+    out: list[tuple[str, Filter]] = []
+    if flt.undated == "drop":
+        out.append(("if undated relations are kept", replace(flt, undated="keep")))
+    if flt.at:
+        out.append((f"without --at {flt.at}", replace(flt, at=None)))
+    if flt.start or flt.end:
+        out.append(("without --from/--to", replace(flt, start=None, end=None)))
+    if flt.via:
+        out.append(("without --via", replace(flt, via=frozenset())))
+    if flt.exclude:
+        out.append(("without --exclude-predicate", replace(flt, exclude=frozenset())))
+    if flt.avoid:
+        out.append(("without --avoid", replace(flt, avoid=frozenset())))
+    if flt.through_types:
+        out.append(("without --through-types", replace(flt, through_types=frozenset())))
+    if flt.directed:
+        out.append(("if relations may be followed both ways (without --directed)",
+                    replace(flt, directed=False)))
+    return out
+
+
+def parse_date(text: str) -> PartialDate:
+    """A user's date (``1965``, ``1991-09``, ``2000-07-19``); ValueError says what is wrong."""
+    return PartialDate.parse(text)

@@ -1,0 +1,165 @@
+"""A read-only SPARQL endpoint over the compiled graph, served by Oxigraph's own server.
+
+kgraph writes the graph into a fresh Oxigraph store (``oxigraph load``) in a temporary folder and
+runs ``oxigraph serve-read-only`` on it; the folder goes when the server stops. The ``oxigraph``
+package from PyPI ships the binary: ``pip install 'kgraph[server]'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from kgraph.errors import KgraphError
+
+INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
+READY_WAIT = 30.0
+
+
+class ServerError(KgraphError):
+    """The Oxigraph server is missing, could not start, or stopped by itself."""
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` executable: beside this Python first (a venv's bin/), then on PATH."""
+    names = ("oxigraph.exe", "oxigraph") if os.name == "nt" else ("oxigraph",)
+    folders = [os.path.dirname(sys.executable), sysconfig.get_path("scripts")]
+    for folder in folders:
+        for name in names:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise ServerError(f"the oxigraph server is not installed; {INSTALL_HINT}")
+
+
+def load_store(binary: str, location: str, ntriples: bytes) -> None:
+    """Fill an Oxigraph store folder with N-Triples, using the server's own loader."""
+    done = subprocess.run([binary, "load", "--location", location, "--format", "nt"], input=ntriples,
+                          capture_output=True, timeout=600)
+    if done.returncode != 0:
+        raise ServerError("oxigraph could not load the graph: "
+                          + done.stderr.decode("utf-8", "replace").strip()[-500:])
+
+
+@dataclass
+class Running:
+    """A started server: where it listens, and its process."""
+
+    url: str
+    process: subprocess.Popen  # type: ignore[type-arg]
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail early and clearly when something already listens on the port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As servers do: a port left in TIME_WAIT by a stopped server is free, a listening one is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                              "(choose another --port)") from None
+
+
+def wait_until_listening(host: str, port: int, process: subprocess.Popen,  # type: ignore[type-arg]
+                         log: str, limit: float = READY_WAIT) -> None:
+    """Poll the port until it accepts a connection, the process dies, or ``limit`` seconds pass."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            with open(log, encoding="utf-8", errors="replace") as handle:
+                err = handle.read().strip()
+            raise ServerError(f"oxigraph stopped at start (exit {process.returncode})"
+                              + (f": {err[-500:]}" if err else ""))
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise ServerError(f"oxigraph did not listen on {host}:{port} within {limit:g} s")
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C so that the server and its folder are always cleaned up."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool = False,
+          timeout: float | None = None, on_ready: Callable[[Running], None] | None = None) -> int:
+    """Serve ``ntriples`` read-only until Ctrl-C or SIGTERM; return the server's exit code.
+
+    ``on_ready`` is called once the port accepts connections.
+    """
+    binary = oxigraph_binary()
+    with tempfile.TemporaryDirectory(prefix="kgraph-serve-") as folder, _sigterm_as_interrupt():
+        location = os.path.join(folder, "store")
+        load_store(binary, location, ntriples)
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        command = [binary, "serve-read-only", "--location", location, "--bind", bind]
+        if cors:
+            command.append("--cors")
+        if timeout:
+            command += ["--timeout-s", str(max(1, round(timeout)))]
+        check_port_free(host, port)
+        log = os.path.join(folder, "server.log")
+        with open(log, "wb") as log_file:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
+                                       stderr=log_file, preexec_fn=_die_with_parent())
+        try:
+            wait_until_listening(host, port, process, log)
+            url_host = f"[{host}]" if ":" in host else host
+            if on_ready:
+                on_ready(Running(f"http://{url_host}:{port}/query", process))
+            return process.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(process)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, have the kernel stop the server if kgraph itself is killed (SIGKILL included)."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return arm
+
+
+def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,42 @@
+"""Tab completion of entity names, predicate ids and types, driven as a shell drives it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NET = Path(__file__).resolve().parent.parent / "data" / "net"
+
+
+def complete(words: str, data: Path | None = NET) -> list[str]:
+    """What bash completion offers for the last word of ``kgraph [--data DIR] WORDS``."""
+    line = ["kgraph"] + (["--data", str(data)] if data else []) + words.split(" ")
+    env = {**os.environ, "_KGRAPH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line),
+           "COMP_CWORD": str(len(line) - 1)}
+    code = "import sys; sys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def test_entity_names_complete_ids_and_labels() -> None:
+    assert complete("path Vl") == ["Vladimir Putin"]
+    assert complete("path putin so") == ["south-korea", "soviet-union"]
+    assert complete("path putin So") == ["South Korea", "Soviet Union"]
+    assert complete("show ki") == ["kim-jong-il"] and complete("show Ki") == ["Kim Jong-il"]
+    assert "Test network text" not in complete("neighbors T")  # the publication is not an actor
+
+
+def test_predicates_and_types_complete() -> None:
+    assert complete("path putin china --via lea") == ["leaderOf"]
+    assert complete("path putin china --exclude-predicate trad") == ["tradedWith"]
+    assert complete("path putin china --through-types State,Pe") == ["State,Person"]
+    assert complete("rank --type Tr") == ["Treaty"]
+
+
+def test_completion_survives_broken_data(tmp_path: Path) -> None:
+    (tmp_path / "entities.yaml").write_text("- id: [unclosed\n  : :\n", encoding="utf-8")
+    assert complete("path pu", data=tmp_path) == []
+    assert complete("path pu", data=tmp_path / "missing") == []

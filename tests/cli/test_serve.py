@@ -1,0 +1,127 @@
+"""kgraph serve: a read-only endpoint over the compiled graph, started and stopped as a user would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import MINI, run_cli
+from servers import free_port, oxigraph_binary
+from test_stores import ORDERED, assert_same_answers
+
+pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")
+KGRAPH = [sys.executable, "-m", "kgraph"]
+
+
+def start_serving(port: int, tmp: Path) -> subprocess.Popen:  # type: ignore[type-arg]
+    process = subprocess.Popen([*KGRAPH, "--data", str(MINI), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(tmp)})
+    assert process.stderr is not None
+    line = process.stderr.readline()  # blocks until ready or failed; the server's own limit is 30 s
+    assert line.startswith("serving "), line + process.stderr.read()
+    return process
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    port = free_port()
+    process = start_serving(port, tmp_path)
+    yield f"http://127.0.0.1:{port}/query", process
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid and stat[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def test_serve_answers_like_the_local_graph_and_stops_cleanly(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, process = served
+    assert [p.name.startswith("kgraph-serve-") for p in tmp_path.iterdir()] == [True]
+    for query in ORDERED:
+        assert_same_answers(query, url, MINI)
+    assert run_cli("query", "ASK { kgr:russia kg:signed kgr:treaty-1884 }", "--endpoint", url).out == "yes\n"
+    server_pids = children(process.pid)
+    assert len(server_pids) == 1
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0 and err.strip() == "stopped" and out == ""
+    assert list(tmp_path.iterdir()) == []  # the store folder went with the server
+    assert not alive(server_pids[0])
+
+
+def test_serve_is_read_only_and_on_loopback(served) -> None:  # type: ignore[no-untyped-def]
+    url, _process = served
+    assert url.startswith("http://127.0.0.1:")
+    store = url.replace("/query", "/store?default")
+    request = urllib.request.Request(store, data=b"<http://a> <http://b> <http://c> .", method="POST",
+                                     headers={"Content-Type": "application/n-triples"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code in (403, 405)
+    push = run_cli("push", "--endpoint", url.replace("/query", "/store"))
+    assert push.code == 1 and "The server is read-only" in push.err
+
+
+def test_the_server_goes_when_kgraph_is_killed(served) -> None:  # type: ignore[no-untyped-def]
+    _url, process = served
+    server_pids = children(process.pid)
+    assert len(server_pids) == 1
+    process.kill()  # SIGKILL: no clean-up code runs in kgraph
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(server_pids[0]):
+        time.sleep(0.1)
+    assert not alive(server_pids[0])
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_busy_port_is_a_clear_error(served) -> None:  # type: ignore[no-untyped-def]
+    url, _process = served
+    port = url.split(":")[2].split("/")[0]
+    done = subprocess.run([*KGRAPH, "--data", str(MINI), "serve", "--port", port], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port)\n"
+
+
+def test_missing_server_says_how_to_install(monkeypatch, tmp_path: Path) -> None:
+    import kgraph.serve
+
+    monkeypatch.setattr(kgraph.serve.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(kgraph.serve.sysconfig, "get_path", lambda name: str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    run = run_cli("serve", "--port", str(free_port()))
+    assert run.code == 1
+    assert run.err == ("error: the oxigraph server is not installed; install it with: "
+                       "pip install 'kgraph[server]' (the oxigraph package ships the server)\n")

@@ -1,0 +1,244 @@
+"""kgraph push and query --endpoint against a real Oxigraph server (and Virtuoso where installed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import DATA, MINI, ROOT, run_cli
+from servers import Store, oxigraph, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
+from test_export import assert_isomorphic, built_graph
+
+NUMERIC = re.compile(r"#(integer|decimal|double|float|int|long)$")
+ORDERED = ["SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?t",
+           "SELECT ?s ?o ?q WHERE { ?st rdf:subject ?s ; rdf:object ?o ; kg:quote ?q } ORDER BY ?q ?s ?o",
+           "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY ?type",
+           "SELECT ?e ?label ?alias WHERE { ?e rdfs:label ?label OPTIONAL { ?e skos:altLabel ?alias } } "
+           "ORDER BY ?e ?alias"]
+BUNDLED_QUERIES = sorted((ROOT / "queries").glob("*.rq")) if (DATA / "relations.yaml").exists() else []
+
+
+def push(store_url: str, *args: str, data: Path = MINI):  # type: ignore[no-untyped-def]
+    run = run_cli("push", "--endpoint", store_url, *args, data=data)
+    assert run.code == 0, run
+    return run
+
+
+def remote_graph(store: Store, graph: str | None = None) -> Graph:
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    run = run_cli("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "--endpoint", store.query,
+                  "-f", "nt")
+    assert run.code == 0, run
+    return Graph().parse(data=run.out, format="nt")
+
+
+def normal(term: dict[str, str]) -> tuple[str, ...]:
+    """A JSON result term in one canonical form: numbers by value, blank nodes by kind only."""
+    if term["type"] == "bnode":
+        return ("bnode",)
+    datatype = term.get("datatype", "")
+    value = term["value"]
+    if NUMERIC.search(datatype):
+        try:
+            value = str(Decimal(value).normalize())
+        except InvalidOperation:
+            pass
+        datatype = "numeric"
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = ""
+    return (term["type"], value, datatype, term.get("xml:lang", ""))
+
+
+def answers(run_args: list[str], data: Path) -> tuple[str, list[tuple[tuple[str, tuple[str, ...]], ...]] | bool]:
+    run = run_cli("query", *run_args, "-f", "json", data=data)
+    assert run.code == 0, run
+    doc = json.loads(run.out)
+    if "boolean" in doc:
+        return "ASK", doc["boolean"]
+    rows = [tuple(sorted((var, normal(term)) for var, term in binding.items()))
+            for binding in doc["results"]["bindings"]]
+    return "SELECT", rows
+
+
+def assert_same_answers(query: str, endpoint: str, data: Path) -> None:
+    kind, local = answers([query], data)
+    _, remote = answers([query, "--endpoint", endpoint], data)
+    if kind == "ASK":
+        assert local == remote
+        return
+    assert isinstance(local, list) and isinstance(remote, list)
+    text = Path(query).read_text() if query.endswith(".rq") else query
+    assert sorted(local) == sorted(remote), f"rows differ for {query}"
+    if re.search(r"ORDER\s+BY", text, re.I) and not re.search(r"\bLIMIT\b", text, re.I):
+        keys = re.findall(r"\?(\w+)", re.split(r"ORDER\s+BY", text, flags=re.I)[-1])
+        def project(rows: list) -> list:  # type: ignore[type-arg]
+            return [tuple(v for k, v in row if k in keys) for row in rows]
+        assert project(local) == project(remote), f"order differs for {query}"
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    store = start_oxigraph(tmp_path_factory.mktemp("mini-store"))
+    push(store.graph_store, "--replace")
+    yield store
+    store.stop()
+
+
+def test_push_sends_every_triple_and_the_store_holds_the_same_graph(oxigraph: Store) -> None:
+    graph = "https://example.org/test/push"
+    run = push(oxigraph.graph_store, "--graph", graph, "--replace")
+    local = built_graph()
+    assert run.out == f"pushed {len(local)} triples\n"
+    assert f"replaced graph <{graph}> at {oxigraph.graph_store}" in run.err
+    assert_isomorphic(local, remote_graph(oxigraph, graph))
+
+
+def test_replace_puts_and_plain_push_adds(oxigraph: Store, make_data) -> None:
+    graph = "https://example.org/test/replace"
+    smaller = make_data(relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+                                  "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n")
+    push(oxigraph.graph_store, "--graph", graph, "--replace")
+    push(oxigraph.graph_store, "--graph", graph, "--replace", data=smaller)
+    assert_isomorphic(built_graph(smaller), remote_graph(oxigraph, graph))
+    push(oxigraph.graph_store, "--graph", graph)  # POST adds the full graph back to the smaller one
+    assert_isomorphic(built_graph(MINI) + built_graph(smaller), remote_graph(oxigraph, graph))
+
+
+def test_update_endpoint_sends_insert_data_in_batches(oxigraph: Store) -> None:
+    graph = "https://example.org/test/update"
+    run = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace",
+                  "--batch-size", "100")
+    assert run.code == 0, run
+    triples = len(built_graph())
+    assert run.out == f"pushed {triples} triples\n"
+    assert f"in {1 + -(-triples // 100)} update request(s)" in run.err  # CLEAR, then the batches
+    assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
+
+
+@pytest.mark.parametrize("query", ORDERED + [
+    "ASK { kgr:russia kg:signed kgr:friendship-treaty }",
+    "ASK { kgr:korea kg:signed kgr:friendship-treaty }",
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'Korea')) }",
+])
+def test_same_answers_locally_and_on_the_endpoint(mini_store: Store, query: str) -> None:
+    assert_same_answers(query, mini_store.query, MINI)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xml", "json"])
+def test_remote_answers_render_like_local_ones(mini_store: Store, fmt: str) -> None:
+    local = run_cli("query", ORDERED[0], "-f", fmt)
+    remote = run_cli("query", ORDERED[0], "-f", fmt, "--endpoint", mini_store.query)
+    assert remote.code == 0, remote
+    assert remote.out == local.out
+
+
+def test_table_and_construct_from_the_endpoint(mini_store: Store) -> None:
+    table = run_cli("query", ORDERED[0], "--endpoint", mini_store.query)
+    assert "kgr:friendship-treaty" in table.out and table.err == "2 row(s)\n"
+    construct = "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }"
+    local, remote = (run_cli("query", construct, "-f", "nt", *extra)
+                     for extra in ((), ("--endpoint", mini_store.query)))
+    assert sorted(local.out.splitlines()) == sorted(remote.out.splitlines()) and len(remote.out) > 100
+
+
+@pytest.mark.skipif(not BUNDLED_QUERIES, reason="no bundled data and named queries yet")
+def test_named_queries_give_the_same_answers_on_the_endpoint(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    store = start_oxigraph(tmp_path_factory.mktemp("bundled-store"))
+    try:
+        run = push(store.graph_store, "--replace", data=DATA)
+        assert int(run.out.split()[1]) > 1000
+        for query in BUNDLED_QUERIES:
+            assert_same_answers(str(query), store.query, DATA)
+        # Facts the article states, answered by the store.
+        treaties = run_cli("query", "treaties", "-f", "csv", "--endpoint", store.query, data=DATA).out
+        assert "Soviet-North Korean Friendship Treaty (1961),1961,Soviet Union,signed" in treaties
+        assert "(2000)\",2000-02,Russia,signed" in treaties
+        leaders = run_cli("query", "leaders", "-f", "csv", "--endpoint", store.query, data=DATA).out
+        assert "Vladimir Putin,President of Russia,Russia" in leaders and "Kim Jong-il" in leaders
+    finally:
+        store.stop()
+
+
+def test_long_queries_go_by_post(mini_store: Store) -> None:
+    padding = "# " + "x" * 3000 + "\n"
+    assert_same_answers(padding + ORDERED[0], mini_store.query, MINI)
+
+
+# --- failure paths against the real server -------------------------------------------------------
+
+def test_a_graph_name_that_is_not_an_iri_is_refused(oxigraph: Store) -> None:
+    run = run_cli("push", "--endpoint", oxigraph.graph_store, "--graph", "korea")
+    assert run.code == 1
+    assert run.err == "error: graph name must be an absolute IRI such as https://example.org/graph, not 'korea'\n"
+
+
+def test_an_empty_graph_answers_no_rows(oxigraph: Store) -> None:
+    run = run_cli("query", "SELECT ?s ?p ?o WHERE { GRAPH <https://example.org/test/never-pushed> { ?s ?p ?o } }",
+                  "--endpoint", oxigraph.query, "-f", "csv")
+    assert run.code == 0 and run.out_bytes == b"s,p,o\r\n"
+
+
+def test_pushing_to_the_query_url_reports_the_servers_4xx(oxigraph: Store) -> None:
+    run = run_cli("push", "--endpoint", oxigraph.query)
+    assert run.code == 1
+    assert run.err.startswith(f"error: {oxigraph.query} answered HTTP 415 Unsupported Media Type: ")
+    assert "application/n-triples" in run.err and "Traceback" not in run.err
+
+
+def test_a_wrong_path_is_a_404(oxigraph: Store) -> None:
+    wrong = oxigraph.query.replace("/query", "/nothing")
+    run = run_cli("query", ORDERED[0], "--endpoint", wrong)
+    assert run.code == 1 and run.err.startswith(f"error: {wrong} answered HTTP 404 Not Found")
+
+
+def test_an_html_page_is_not_a_sparql_answer(oxigraph: Store) -> None:
+    home = oxigraph.query.replace("/query", "/")
+    run = run_cli("query", ORDERED[0], "--endpoint", home)
+    assert run.code == 1
+    assert f"{home} answered with text/html, not SPARQL results (is this the query endpoint?)" in run.err
+
+
+def test_a_stopped_server_is_reported(tmp_path: Path) -> None:
+    store = start_oxigraph(tmp_path / "short-lived")
+    assert run_cli("query", "ASK {}", "--endpoint", store.query).out == "yes\n"
+    store.stop()
+    for args in (("query", "ASK {}", "--endpoint", store.query), ("push", "--endpoint", store.graph_store)):
+        run = run_cli(*args)
+        assert run.code == 1
+        assert "connection refused (is the server running?)" in run.err
+
+
+# --- Virtuoso, where installed -------------------------------------------------------------------
+
+def test_virtuoso_takes_the_graph_both_ways_and_answers_the_same(virtuoso: Store) -> None:  # noqa: F811
+    graph = "https://example.org/test/virtuoso"
+    update = run_cli("push", "--update-endpoint", virtuoso.update, "--graph", graph, "--replace",
+                     "--batch-size", "250")
+    assert update.code == 0, update
+    assert update.out == f"pushed {len(built_graph())} triples\n"
+    assert_isomorphic(built_graph(), remote_graph(virtuoso, graph))
+    gsp = run_cli("push", "--endpoint", virtuoso.graph_store, "--graph", graph + "/gsp", "--replace")
+    assert gsp.code == 0, gsp
+    assert_isomorphic(built_graph(), remote_graph(virtuoso, graph + "/gsp"))
+    scoped = ORDERED[0].replace("WHERE", f"FROM <{graph}> WHERE")
+    local = run_cli("query", ORDERED[0], "-f", "csv").out
+    assert run_cli("query", scoped, "-f", "csv", "--endpoint", virtuoso.query).out == local
+
+
+@pytest.mark.skipif(not BUNDLED_QUERIES, reason="no bundled data and named queries yet")
+def test_named_queries_run_unchanged_on_virtuoso(tmp_path: Path) -> None:
+    """Virtuoso's default graph is the union of its graphs: push to a named graph, query without FROM."""
+    store = start_virtuoso(tmp_path / "virtuoso")
+    try:
+        run = run_cli("push", "--update-endpoint", store.update, "--graph", "https://example.org/korea",
+                      data=DATA)
+        assert run.code == 0, run
+        for query in BUNDLED_QUERIES:
+            assert_same_answers(str(query), store.query, DATA)
+    finally:
+        store.stop()

@@ -1,0 +1,234 @@
+"""Real SPARQL servers for the integration tests, on free loopback ports, always stopped at the end.
+
+Oxigraph comes from the ``oxigraph`` PyPI package (the test extra); Virtuoso from Debian's
+``virtuoso-opensource`` (installed by .ci/run). Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+READY_WAIT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen, limit: float = READY_WAIT) -> None:  # type: ignore[type-arg]
+    """Poll ``url`` until it answers 200, the process dies, or ``limit`` seconds pass."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server not ready at {url} within {limit} s")
+
+
+def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@dataclass
+class Store:
+    """A running store: its SPARQL query, update and Graph Store Protocol URLs."""
+
+    query: str
+    update: str
+    graph_store: str
+    process: subprocess.Popen  # type: ignore[type-arg]
+    log: Path
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def oxigraph_binary() -> str | None:
+    from kgraph.serve import ServerError
+    from kgraph.serve import oxigraph_binary as find
+
+    try:
+        return find()
+    except ServerError:
+        return None
+
+
+def start_oxigraph(folder: Path) -> Store:
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "oxigraph.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([binary, "serve", "--location", str(folder / "store"),
+                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=out,
+                                   stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/query?query=ASK%7B%7D", process)
+    except BaseException:
+        stop(process)
+        raise
+    return Store(base + "/query", base + "/update", base + "/store", process, log)
+
+
+VIRTUOSO_INI = "/etc/virtuoso-opensource-7/virtuoso.ini"
+
+
+def start_virtuoso(folder: Path) -> Store:
+    """Virtuoso in a private folder with its own ini: SQL and HTTP ports on loopback only."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if binary is None or isql is None or not os.path.isfile(VIRTUOSO_INI):
+        pytest.skip("Virtuoso is not installed (Debian virtuoso-opensource)")
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = Path(VIRTUOSO_INI).read_text()
+    ini = ini.replace("/var/lib/virtuoso-opensource-7/db", str(folder))
+    ini = re.sub(r"(?m)^ServerPort\s*=\s*1111\b.*$", f"ServerPort = 127.0.0.1:{sql_port}", ini)
+    ini = re.sub(r"(?m)^ServerPort\s*=\s*8890\b.*$", f"ServerPort = 127.0.0.1:{http_port}", ini)
+    (folder / "virtuoso.ini").write_text(ini)
+    log = folder / "console.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+                                   cwd=folder, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_for(base + "/sparql?query=ASK%7B%7D", process, limit=180)
+        # The anonymous SPARQL user may read only; this test store lets it write too.
+        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
+                        'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True,
+                       timeout=60)
+    except BaseException:
+        stop(process)
+        raise
+    return Store(base + "/sparql", base + "/sparql", base + "/sparql-graph-crud", process, log)
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield store
+    store.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield store
+    store.stop()
+
+
+# --- Small loopback HTTP servers with scripted answers, for the client's failure paths -----------
+
+@dataclass
+class Seen:
+    """What a scripted server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Scripted:
+    """A loopback HTTP server answering every request with ``answer(seen)``."""
+
+    answer: Callable[[Seen], tuple[int, dict[str, str], bytes]]
+    seen: list[Seen] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                seen = Seen(self.command, self.path, dict(self.headers), self.rfile.read(length))
+                outer.seen.append(seen)
+                status, headers, body = outer.answer(seen)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = _any
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+                                       daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., Scripted]]:
+    started: list[Scripted] = []
+
+    def start(answer: Callable[[Seen], tuple[int, dict[str, str], bytes]]) -> Scripted:
+        server = Scripted(answer)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+class Silent:
+    """Accepts connections and never answers: a server that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def silent() -> Iterator[Silent]:
+    server = Silent()
+    yield server
+    server.close()
