@@ -215,8 +215,8 @@ def article(runs: int, work: str, results: dict) -> None:
         row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
                                                  full], runs)
     row["validate"] = timed([*KGRAPH, "--data", data, "validate"], runs, env)
-    row["path"] = timed([*KGRAPH, "--data", data, "path", "putin", "kim-jong-il"], runs, env) \
-        if _ok([*KGRAPH, "--data", data, "path", "putin", "kim-jong-il"], env) else None
+    row["path"] = timed([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], runs, env) \
+        if _ok([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], env) else None
 
 
 def _ok(cmd: list[str], env: dict[str, str]) -> bool:

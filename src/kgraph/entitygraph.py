@@ -7,6 +7,7 @@ nodes that date and quote them), so it works on any graph kgraph builds.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,15 +81,21 @@ class EntityGraph:
     """Entities and the relations between them, as a networkx MultiDiGraph."""
 
     def __init__(self, entities: dict[str, EntityInfo], edges: list[Edge]) -> None:
-        import networkx as nx
-
         self.entities = entities
         self.edges = edges
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        for entity in entities.values():
-            self.graph.add_node(entity.id, label=entity.label, type=entity.type)
-        for index, edge in enumerate(edges):
-            self.graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
+
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The MultiDiGraph, made on first use: paths and measures build their own simple graphs,
+        so most commands never need it (on 100k relations it takes longer than the search)."""
+        import networkx as nx
+
+        graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        for entity in self.entities.values():
+            graph.add_node(entity.id, label=entity.label, type=entity.type)
+        for index, edge in enumerate(self.edges):
+            graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
+        return graph
 
     @classmethod
     def from_rdf(cls, graph: Graph, base: str) -> EntityGraph:

@@ -152,9 +152,11 @@ class Project:
 
     def entity_rows(self) -> Rows:
         """Entities and edges as plain tuples, from the cache when it is current."""
+        from kgraph.timing import gc_paused
+
         compiled = self.compiled()
         if compiled is not None:
-            with phase("load entity graph"):
+            with phase("load entity graph"), gc_paused():
                 return compiled.entity_rows()
         if not hasattr(self, "_rows"):
             from kgraph.entitygraph import dataset_rows
@@ -167,7 +169,9 @@ class Project:
         from kgraph.entitygraph import EntityGraph
 
         if not hasattr(self, "_entity_graph"):
+            from kgraph.timing import gc_paused
+
             rows = self.entity_rows()
-            with phase("build entity graph"):
+            with phase("build entity graph"), gc_paused():
                 self._entity_graph = EntityGraph.from_rows(rows)
         return self._entity_graph
