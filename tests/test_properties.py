@@ -19,7 +19,8 @@ from kgraph.load import load
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Characters YAML may hold in a double-quoted scalar (no controls, no line separators).
 TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"),
-                             blacklist_characters="\u2028\u2029\x85\ufeff"), min_size=1, max_size=15).filter(str.strip)
+                             blacklist_characters="\u2028\u2029\x85\ufeff"), min_size=1, max_size=15).filter(
+    str.strip)  # a label of spaces only is rightly refused by the validator
 ID_CHARS = st.sampled_from("abcxyz019가나다жщé")
 IDS = st.text(ID_CHARS, min_size=1, max_size=6).map(lambda s: "e" + s)
 WORDS = st.text(st.sampled_from("abcdefghij "), min_size=3, max_size=30).map(str.strip).filter(bool)

@@ -51,8 +51,9 @@ def test_russia_and_north_korea_signed_in_2000(cli) -> None:
 
 
 def test_at_1965_removes_post_1991_links(cli) -> None:
-    run = cli("path", "Vladimir Putin", "South Korea", "--at", "1965", data=DATA)
+    run = cli("path", "Vladimir Putin", "South Korea", "--at", "1965", "--undated", "drop", data=DATA)
     assert run.code == 1 and "connected without --at 1965" in run.err
+    assert "connected if undated relations are kept" in run.err
     for path in hops(cli("path", "Soviet Union", "North Korea", "--at", "1965", "--k", "3",
                          "-f", "json", data=DATA)):
         assert all(covers(h["date"], 1965) for h in path), path
