@@ -6,9 +6,12 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import IO, Iterator
 
 from kgraph.errors import OutputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
+if TYPE_CHECKING:
+    from typing import IO, Iterator
 
 
 def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]

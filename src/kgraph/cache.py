@@ -14,11 +14,13 @@ import hashlib
 import json
 import marshal
 import os
-from dataclasses import dataclass
-from typing import Any, Iterable
 
 from kgraph import __version__
 from kgraph.timing import phase
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -72,12 +74,11 @@ def source_key(data_dir: str, base: str, external: list[str] = ()) -> str:  # ty
     return digest.hexdigest()
 
 
-@dataclass
 class Compiled:
     """One valid cache entry."""
 
-    path: str
-    manifest: dict[str, Any]
+    def __init__(self, path: str, manifest: dict[str, Any]) -> None:
+        self.path, self.manifest = path, manifest
 
     @property
     def store_path(self) -> str:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.netguard import no_network
 from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
+    from typing import IO, Any, Iterable, Iterator, Protocol
+
     from rdflib import Graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -28,20 +30,21 @@ _LANG_STRING = PREFIXES["rdf"] + "langString"
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
 
 
-class Store(Protocol):
-    """What commands need from an engine."""
+if TYPE_CHECKING:
+    class Store(Protocol):
+        """What commands need from an engine."""
 
-    name: str
+        name: str
 
-    def check(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> None: ...
+        def check(self, text: str, allow_network: bool = False,
+                  prefixes: dict[str, str] | None = None) -> None: ...
 
-    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-              timeout: float | None = None) -> QueryResult: ...
+        def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
+                  timeout: float | None = None) -> QueryResult: ...
 
-    def count(self) -> int: ...
+        def count(self) -> int: ...
 
-    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
+        def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
 
 
 def choose(operation: str, override: str | None) -> str:

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from kgraph.record import Record
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One located diagnostic, printed as ``file:line:col: severity: message``."""
+class Problem(Record):
+    """One located diagnostic, printed as ``file:line:col: severity: message``.
 
-    path: str
-    line: int
-    column: int
-    message: str = field(compare=False)
-    severity: str = field(default="error", compare=False)
-    field_name: str | None = field(default=None, compare=False)
+    Equal, hashed and sorted by place only (path, line, column)."""
+
+    __slots__ = ("path", "line", "column", "message", "severity", "field_name")
+    _compare = ("path", "line", "column")
+
+    def __init__(self, path: str, line: int, column: int, message: str, severity: str = "error",
+                 field_name: str | None = None) -> None:
+        self.path, self.line, self.column, self.message = path, line, column, message
+        self.severity, self.field_name = severity, field_name
+
+    def __lt__(self, other: Problem) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: Problem) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Problem) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: Problem) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() >= other._key()
 
     def __str__(self) -> str:
         where = self.path

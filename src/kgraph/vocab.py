@@ -7,7 +7,7 @@ compile.py turns it into the ontology part of the graph.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from kgraph.record import Record
 
 ONTOLOGY = "https://w3id.org/kgraph/ontology#"
 DEFAULT_BASE = "https://w3id.org/kgraph/resource/"
@@ -27,17 +27,18 @@ PREFIXES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class EntityType:
-    """A class of the ontology."""
+class EntityType(Record):
+    """A class of the ontology.
 
-    name: str
-    label: str
-    comment: str
-    #: Equivalent or broader terms of standard vocabularies ("schema:Person").
-    matches: tuple[str, ...] = ()
-    #: Fields this type accepts beyond the common ones.
-    fields: tuple[str, ...] = ()
+    ``matches``: equivalent or broader terms of standard vocabularies ("schema:Person");
+    ``fields``: fields this type accepts beyond the common ones.
+    """
+
+    __slots__ = ("name", "label", "comment", "matches", "fields")
+
+    def __init__(self, name: str, label: str, comment: str, matches: tuple[str, ...] = (),
+                 fields: tuple[str, ...] = ()) -> None:
+        self.name, self.label, self.comment, self.matches, self.fields = name, label, comment, matches, fields
 
 
 COMMON_ENTITY_FIELDS = ("id", "type", "label", "aliases", "description", "date", "start", "end", "same_as")
@@ -74,22 +75,23 @@ ACTOR = ("State", "Person", "Organization")
 ANY = tuple(ENTITY_TYPES)
 
 
-@dataclass(frozen=True)
-class Predicate:
-    """A relation type: what it means and what it may connect."""
+class Predicate(Record):
+    """A relation type: what it means and what it may connect.
 
-    id: str
-    label: str
-    inverse_label: str
-    description: str
-    subject_types: tuple[str, ...] = ACTOR
-    object_types: tuple[str, ...] = ANY
-    symmetric: bool = False
-    #: A relation from an entity to itself makes sense (rarely).
-    reflexive: bool = False
-    #: Chains of this predicate must not loop back (succession).
-    acyclic: bool = False
-    matches: tuple[str, ...] = field(default=())
+    ``reflexive``: a relation from an entity to itself makes sense (rarely);
+    ``acyclic``: chains of this predicate must not loop back (succession).
+    """
+
+    __slots__ = ("id", "label", "inverse_label", "description", "subject_types", "object_types",
+                 "symmetric", "reflexive", "acyclic", "matches")
+
+    def __init__(self, id: str, label: str, inverse_label: str, description: str,  # noqa: A002
+                 subject_types: tuple[str, ...] = ACTOR, object_types: tuple[str, ...] = ANY,
+                 symmetric: bool = False, reflexive: bool = False, acyclic: bool = False,
+                 matches: tuple[str, ...] = ()) -> None:
+        self.id, self.label, self.inverse_label, self.description = id, label, inverse_label, description
+        self.subject_types, self.object_types = subject_types, object_types
+        self.symmetric, self.reflexive, self.acyclic, self.matches = symmetric, reflexive, acyclic, matches
 
 
 def _p(pid: str, label: str, inverse: str, description: str, subject: tuple[str, ...] = ACTOR,

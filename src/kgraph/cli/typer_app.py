@@ -1,0 +1,106 @@
+"""The Typer application: global options, error-to-exit-code mapping, command registration.
+
+Imported by ``kgraph.cli.app.main()`` only when the fast path (fastquery.py) does not answer."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from kgraph import __version__
+from kgraph.errors import DataError, KgraphError
+from kgraph.store import Project
+from kgraph.vocab import DEFAULT_BASE
+
+from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, silence_stdout
+
+try:  # Typer >= 0.20 vendors Click; older releases use Click itself
+    from typer.exceptions import TyperException as _UsageBase
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException as _UsageBase  # type: ignore[assignment]
+
+#: Exceptions that already carry their own message and exit code.
+_PASS_THROUGH = (typer.Exit, typer.Abort, _UsageBase)
+
+
+class KgraphGroup(TyperGroup):
+    """Maps library exceptions to messages and exit codes, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            typer.echo(f"{errors} error(s) found", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except KgraphError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        except _PASS_THROUGH:
+            raise
+        except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
+            if ctx.params.get("debug"):
+                raise
+            typer.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(run with --debug for the traceback)", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+app = typer.Typer(
+    cls=KgraphGroup,
+    name="kgraph",
+    help="Build a knowledge graph from annotated YAML and query it: SPARQL, exports, "
+         "and paths between actors with the quoted evidence for every hop.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: str = typer.Option("data", "--data", "-d", envvar="KGRAPH_DATA", metavar="DIR",
+                             help="Data folder holding entities.yaml and relations.yaml."),
+    base: str = typer.Option(DEFAULT_BASE, "--base", envvar="KGRAPH_BASE", metavar="IRI",
+                             help="Base IRI for entities and statements."),
+    queries: Optional[str] = typer.Option(None, "--queries", envvar="KGRAPH_QUERIES", metavar="DIR",
+                                          help="Folder of named queries [default: queries/ beside the data]."),
+    engine: Optional[str] = typer.Option(None, "--engine", envvar="KGRAPH_ENGINE", metavar="NAME",
+                                         help="oxigraph or rdflib for every operation "
+                                              "[default: the faster one for each, see docs/benchmarks.md]."),
+    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Global options go before the command: kgraph --data other/ validate."""
+    if engine is not None and engine not in ("oxigraph", "rdflib"):
+        raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
+    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine)
+
+
+def _register() -> None:
+    from kgraph.cli import data_commands, graph_commands, query_commands, store_commands
+
+    for module in (data_commands, query_commands, graph_commands, store_commands):
+        module.register(app)
+
+
+_register()
