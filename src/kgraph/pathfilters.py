@@ -100,7 +100,8 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
     """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
 
     Each edge carries ``edges``: the allowed relations between the pair, in either direction
-    unless ``flt.directed`` (symmetric relations such as ``met`` go both ways even then).
+    unless ``flt.directed`` (symmetric relations such as ``met`` go both ways even then), and
+    ``weight``: one hop plus a small penalty when its best evidence is weak (see ``evidence_cost``).
     """
     import networkx as nx
 
@@ -116,12 +117,29 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
         pairs = [(edge.subject, edge.object)]
         if flt.directed and edge.predicate in PREDICATES and PREDICATES[edge.predicate].symmetric:
             pairs.append((edge.object, edge.subject))  # "met" has no direction to respect
+        cost = 1.0 + evidence_cost(edge)
         for a, b in pairs:
             if graph.has_edge(a, b):
-                graph[a][b]["edges"].append(edge)
+                data = graph[a][b]
+                data["edges"].append(edge)
+                data["weight"] = min(data["weight"], cost)
             else:
-                graph.add_edge(a, b, edges=[edge])
+                graph.add_edge(a, b, edges=[edge], weight=cost)
     return graph
+
+
+#: Penalties far below one hop: they only order paths of the same length (up to 1,000 hops).
+ASSESSMENT_COST, UNDATED_COST = 1e-4, 1e-5
+
+
+def evidence_cost(edge: Edge) -> float:
+    """How much weaker than a dated, reported fact this relation is as evidence for a hop.
+
+    Among paths of equal length, kgraph prefers those resting on reported facts over the
+    author's assessments, and dated relations over undated ones.
+    """
+    return (ASSESSMENT_COST if edge.kind == "assessment" else 0.0) + (
+        UNDATED_COST if edge.earliest is None and edge.latest is None else 0.0)
 
 
 def relaxations(flt: Filter) -> list[tuple[str, Filter]]:

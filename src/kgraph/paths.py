@@ -57,10 +57,12 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     try:
         if all_shortest:
             found = sorted(nx.all_shortest_paths(graph, source.id, target.id),
-                           key=lambda nodes: [_sort_key(eg, n) for n in nodes])
+                           key=lambda nodes: (_weight(graph, nodes), [_sort_key(eg, n) for n in nodes]))
+        elif k == 1:  # hop count first, then the strongest evidence (see pathfilters.evidence_cost)
+            found = [nx.shortest_path(graph, source.id, target.id, weight="weight")]
         else:
             found = []
-            for nodes in nx.shortest_simple_paths(graph, source.id, target.id):
+            for nodes in nx.shortest_simple_paths(graph, source.id, target.id, weight="weight"):
                 if flt.max_hops is not None and len(nodes) - 1 > flt.max_hops or len(found) >= k:
                     break
                 found.append(nodes)
@@ -76,6 +78,10 @@ def shortest_path(eg: EntityGraph, source: EntityInfo, target: EntityInfo,
                   max_hops: int | None = None) -> Path:
     """The shortest path from ``source`` to ``target``, ignoring edge direction."""
     return find_paths(eg, source, target, Filter(max_hops=max_hops))[0]
+
+
+def _weight(graph: nx.Graph, nodes: list[str]) -> float:
+    return sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:]))
 
 
 def _sort_key(eg: EntityGraph, entity_id: str) -> str:

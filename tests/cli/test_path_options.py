@@ -188,3 +188,27 @@ def test_dot_and_mermaid_draw_the_path(cli) -> None:
         done = subprocess.run(["dot", "-Tplain"], input=run.out, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert "Vladimir Putin" in done.stdout
+
+
+@pytest.mark.parametrize("judged,reported", [("aa-judged", "zz-reported"), ("zz-judged", "aa-reported")])
+def test_equal_length_paths_prefer_dated_facts_over_assessments(cli, make_data, judged: str,
+                                                                 reported: str) -> None:
+    """Of two 2-hop routes, the one resting on the author's assessments comes second,
+    whichever the graph happens to meet first."""
+    from conftest import MINI
+
+    entities = (MINI / "entities.yaml").read_text() + "".join(
+        f"- id: {i}\n  type: State\n  label: {i.title()}\n" for i in (judged, reported, "start", "end"))
+    relations = (MINI / "relations.yaml").read_text() + "".join(
+        f"- subject: {s}\n  predicate: cooperatedWith\n  object: {o}\n  quote: {q}\n{extra}"
+        for s, o, q, extra in (
+            # dated earlier, so a plain breadth-first search would meet them first
+            ("start", judged, "Russia", "  kind: assessment\n  date: '1884'\n"),
+            (judged, "end", "China", "  kind: assessment\n  date: '1884'\n"),
+            ("start", reported, "Korea", "  date: 1895-04\n"),
+            (reported, "end", "Russia", "  date: '1961'\n")))
+    folder = make_data(entities=entities, relations=relations)
+    best = paths_of(cli("path", "start", "end", "-f", "json", data=folder))
+    assert [nodes_of(p, "start") for p in best] == [["start", reported, "end"]]
+    both = paths_of(cli("path", "start", "end", "--k", "2", "-f", "json", data=folder))
+    assert [nodes_of(p, "start") for p in both] == [["start", reported, "end"], ["start", judged, "end"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Iterable
 
@@ -18,8 +19,11 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     file = sys.stderr if stderr else sys.stdout
-    # Wide enough for quotes when piped; a real terminal uses its own width.
-    return Console(file=file, width=None if file.isatty() else 160, highlight=False,
+    # A real terminal uses its own width; piped output is wide enough for quotes unless
+    # COLUMNS says otherwise (as it does for the README's examples).
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else None if file.isatty() else 160
+    return Console(file=file, width=width, highlight=False,
                    soft_wrap=False)
 
 
