@@ -118,13 +118,17 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
 NOTES = """\
 - **Queries on a cached graph** run on the same Oxigraph store as the peers, so the engine work is
   the same; what kgraph adds is a fixed cost per call, measured here as kgraph minus the bare
-  pyoxigraph script: {fixed}. It is the Python CLI: Typer/Click and kgraph's modules, the cache
-  check (hashing the data files: ~1 ms at 1k relations, ~35 ms at 100k) and argument handling;
-  `kgraph query ... --time` shows the in-command phases. These benchmark queries take the Rust
-  CLI 15-120 ms, so that fixed cost dominates: the 1.5x (`oxigraph query`) and 2x (bare script)
-  targets are not met, and the limit is start-up, not the engine; the gap narrows as queries get
-  heavier (compare date_range at 100k with count_by_type). Typer is pinned below 0.29, whose
-  pydantic import would add another ~90 ms to every call.
+  pyoxigraph script: {fixed}. A plain `kgraph query QUERY -f csv|tsv|json|xml [-o FILE]` on a
+  current cache takes a fast path that never imports Typer/Click (src/kgraph/cli/fastquery.py); what
+  remains is the standard modules kgraph needs (re, json, hashlib, csv: ~10 ms), its own modules,
+  the cache check (hashing the data files: ~1 ms at 1k relations, ~35 ms at 100k) and the query's
+  resolution and safety checks. Every other call (the table format, `--time`, `--endpoint`...)
+  goes through Typer/Click, about 40 ms more. The gap to the Rust CLI (`oxigraph query`) is
+  Python's own start-up plus the above; it narrows as queries get heavier (compare date_range at
+  100k with count_by_type). Typer is pinned below 0.29, whose pydantic import would add another
+  ~90 ms to every Typer call. kgraph's modules run from compiled bytecode, as after `pip install`
+  (run.py compiles them first: this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise
+  make every call recompile them, ~10 ms).
 - **Build** at 100k equals the floor as a plain script runs it (PyYAML's C loader plus Oxigraph's
   in-memory bulk load, 1.0x) and is 2.5x the same floor with Python's garbage collector switched
   off. kgraph itself loads with the collector paused (it made loading quadratic). What remains

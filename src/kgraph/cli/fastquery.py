@@ -131,10 +131,12 @@ def _answer(args: dict[str, str]) -> int:
 
     proj = Project(data_dir=args.get("data", "data"), base=args.get("base", DEFAULT_BASE),
                    queries_dir=args.get("queries"), engine=args.get("engine"))
+    from kgraph.engine import check_text, choose
+
+    if choose("query", proj.engine) != "oxigraph":
+        raise _Fallback  # the default engine for queries changed: only Oxigraph is served here
     try:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
-        from kgraph.engine import check_text
-
         check_text(text, False)
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
