@@ -16,6 +16,7 @@ from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
 if TYPE_CHECKING:
+    from kgraph.params import Parameter
     from rdflib import Graph
 
 QUERY_SUFFIXES = (".rq", ".sparql")
@@ -34,6 +35,13 @@ class NamedQuery:
     def text(self) -> str:
         with open(self.path, encoding="utf-8-sig") as handle:
             return handle.read()
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """The parameters its header declares (``# @param NAME KIND description``)."""
+        from kgraph.params import declared
+
+        return declared(self.text)
 
 
 def _read_query_file(path: str) -> str:
