@@ -232,3 +232,46 @@ def silent() -> Iterator[Silent]:
     server = Silent()
     yield server
     server.close()
+
+
+class Streaming:
+    """Answers 200 with a SPARQL JSON content type, then sends the body without ever ending it:
+    ``pause`` seconds between chunks (a trickle) or none (a flood). Stops by itself after ``limit`` s."""
+
+    def __init__(self, pause: float, chunk: bytes = b" ", limit: float = 20.0) -> None:
+        self.pause, self.chunk, self.limit = pause, chunk, limit
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        deadline = time.monotonic() + self.limit
+        try:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n{")
+            while not self.stopped.is_set() and time.monotonic() < deadline:
+                conn.sendall(self.chunk)
+                if self.pause:
+                    time.sleep(self.pause)
+        except OSError:
+            pass  # the client hung up, as it should
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.sock.close()

@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per
 if TYPE_CHECKING:
     from typing import Any, Iterator
 
+    from kgraph.params import Parameter
     from rdflib import Graph
 
 QUERY_SUFFIXES = (".rq", ".sparql")
@@ -36,6 +37,13 @@ class NamedQuery(Record):
     def text(self) -> str:
         with open(self.path, encoding="utf-8-sig") as handle:
             return handle.read()
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """The parameters its header declares (``# @param NAME KIND description``)."""
+        from kgraph.params import declared
+
+        return declared(self.text)
 
 
 def _read_query_file(path: str) -> str:

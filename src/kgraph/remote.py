@@ -18,6 +18,7 @@ import json
 import os
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -143,9 +144,28 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
     return media, body
 
 
+#: The largest answer kgraph accepts from a server (an endless body stops here at the latest).
+MAX_ANSWER_BYTES = 1 << 30
+
+
 def _read(response: HTTPResponse, url: str, timeout: float) -> bytes:
+    """The whole body, within ``timeout`` seconds in all: a server trickling bytes, or sending
+    without end, is cut off rather than waited for (a per-read timeout alone would not)."""
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
     try:
-        return response.read()
+        while True:
+            chunk = response.read1(1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise RemoteError(f"{url} did not finish its answer within {timeout:g} s (--timeout); "
+                                  f"{size:,} bytes arrived")
+            if size > MAX_ANSWER_BYTES:
+                raise RemoteError(f"{url} sent more than {MAX_ANSWER_BYTES >> 20:,} MiB; stopped reading")
     except (TimeoutError, socket.timeout):
         raise RemoteError(f"{url} stopped answering for {timeout:g} s (--timeout)") from None
 

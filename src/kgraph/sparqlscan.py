@@ -62,3 +62,22 @@ def named_after_from(text: str) -> bool:
     """Whether the first FROM is a FROM NAMED."""
     words = keywords(text)
     return "FROM" in words and words[words.index("FROM") + 1:words.index("FROM") + 2] == ["NAMED"]
+
+
+def where_group_start(text: str) -> int | None:
+    """The offset just inside the ``{`` that opens the query's WHERE group, or None.
+
+    For CONSTRUCT the template's braces are skipped: the group is the one after WHERE.
+    """
+    operation_seen, construct, where_seen = False, False, False
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "word":
+            word = value.upper()
+            if not operation_seen and word in QUERY_KEYWORDS:
+                operation_seen, construct = True, word == "CONSTRUCT"
+            elif word == "WHERE":
+                where_seen = True
+        elif kind == "other" and value == "{" and operation_seen and (where_seen or not construct):
+            return match.end()
+    return None

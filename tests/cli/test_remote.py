@@ -163,3 +163,35 @@ def test_push_needs_exactly_one_target(cli) -> None:
     for args in ((), ("--endpoint", "http://127.0.0.1:1/store", "--update-endpoint", "http://127.0.0.1:1/u")):
         run = cli("push", *args)
         assert run.code == 2 and "give exactly one of --endpoint" in run.err
+
+
+@pytest.mark.parametrize("pause,chunk", [(0.1, b" "), (0.002, b" " * 65536)], ids=["trickle", "stream"])
+def test_an_endless_answer_is_cut_off_at_the_timeout(pause: float, chunk: bytes) -> None:
+    """A per-read timeout never fires on a server that keeps sending: the whole answer has a deadline."""
+    from servers import Streaming
+
+    server = Streaming(pause, chunk)
+    try:
+        started = time.monotonic()
+        run = run_cli("query", "ASK {}", "--endpoint", server.url, "--timeout", "1")
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert run.code == 1, run
+    assert run.err.startswith(f"error: {server.url} did not finish its answer within 1 s (--timeout); ")
+    assert elapsed < 5
+
+
+def test_an_oversized_answer_is_cut_off(monkeypatch) -> None:
+    from servers import Streaming
+
+    import kgraph.remote
+
+    monkeypatch.setattr(kgraph.remote, "MAX_ANSWER_BYTES", 1 << 20)
+    server = Streaming(0.0, b" " * 65536)
+    try:
+        run = run_cli("query", "ASK {}", "--endpoint", server.url, "--timeout", "30")
+    finally:
+        server.close()
+    assert run.code == 1
+    assert run.err == f"error: {server.url} sent more than 1 MiB; stopped reading\n"

@@ -54,8 +54,20 @@ def normal(term: dict[str, str]) -> tuple[str, ...]:
     return (term["type"], value, datatype, term.get("xml:lang", ""))
 
 
+#: A value for each parameter a named query declares, so that it runs as users run it.
+EXAMPLE_PARAMS = {"actor": "Soviet Union"}
+
+
+def param_args(query: str) -> list[str]:
+    if not query.endswith(".rq"):
+        return []
+    from kgraph.params import declared
+
+    return [arg for p in declared(Path(query).read_text()) for arg in ("--param", f"{p.name}={EXAMPLE_PARAMS[p.name]}")]
+
+
 def answers(run_args: list[str], data: Path) -> tuple[str, list[tuple[tuple[str, tuple[str, ...]], ...]] | bool]:
-    run = run_cli("query", *run_args, "-f", "json", data=data)
+    run = run_cli("query", *run_args, *param_args(run_args[0]), "-f", "json", data=data)
     assert run.code == 0, run
     doc = json.loads(run.out)
     if "boolean" in doc:

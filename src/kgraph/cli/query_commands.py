@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -28,6 +28,9 @@ def query(
     endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
                                            help="Run the query on this SPARQL endpoint instead of the local graph."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
+                                              help="Bind ?NAME (repeatable). Entities by id, label or "
+                                                   "alias; `kgraph queries` lists each query's parameters."),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -38,14 +41,16 @@ def query(
 
       kgraph query "SELECT ?s WHERE { ?s a kg:Treaty }" --format csv
 
+      kgraph query relations-of --param actor="Soviet Union"
+
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
     with timed(time):
-        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint)
+        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
 
 
 def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,
-           timeout: Optional[float], endpoint: Optional[str]) -> None:
+           timeout: Optional[float], endpoint: Optional[str], params: List[str]) -> None:
     from kgraph import query as q
     from kgraph.results import WRITERS
 
@@ -54,6 +59,16 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
+    if params:
+        from kgraph.errors import KgraphError
+        from kgraph.params import bind, parse_assignments
+        from kgraph.vocab import entity_iri
+
+        try:
+            values = parse_assignments(params)
+        except KgraphError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--param") from None
+        text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
     if endpoint is not None:
         from kgraph import remote
 
@@ -102,6 +117,9 @@ def queries(ctx: typer.Context) -> None:
     width = max(len(q.name) for q in found)
     for named in found:
         typer.echo(f"{named.name:<{width}}  {named.description}")
+        for parameter in named.parameters:
+            value = parameter.kind.upper()
+            typer.echo(f"{'':<{width}}    --param {parameter.name}={value}  {parameter.description}".rstrip())
 
 
 def register(app: typer.Typer) -> None:

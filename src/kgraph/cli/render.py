@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
     from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
-    from kgraph.results import QueryResult, Term
+    from kgraph.results import QueryResult, Row, Term
 
 
 def console(stderr: bool = False) -> Console:
@@ -42,13 +42,18 @@ def compact(term: Term, prefixes: dict[str, str]) -> str:
 
 def result_table(result: QueryResult, prefixes: dict[str, str]) -> int:
     """Print SELECT rows as a table; return the number of rows."""
+    return rows_table(result.variables, result.rows, prefixes)
+
+
+def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, str]) -> int:
+    """Print rows of terms as a table, IRIs compacted; return the number of rows."""
     from rich.table import Table
 
-    table = Table(*result.variables, show_lines=False, header_style="bold")
+    table = Table(*variables, show_lines=False, header_style="bold")
     count = 0
-    for row in result.rows:
+    for row in rows:
         count += 1
-        table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in result.variables))
+        table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
     console().print(table)
     return count
 

@@ -1,0 +1,92 @@
+"""Curators' own checks: SELECT queries in ``queries/checks/`` that must return no rows.
+
+Each file starts with a comment block giving its description and severity::
+
+    # A person who leads a state, with no date on that relation.
+    # severity: warn
+    SELECT ...
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from kgraph.errors import KgraphError
+from kgraph.results import QueryResult, Row
+
+SEVERITIES = ("info", "warn", "error")
+_SEVERITY = re.compile(r"^#\s*severity\s*:\s*(\w+)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    path: str
+    severity: str
+    description: str
+
+    @property
+    def text(self) -> str:
+        with open(self.path, encoding="utf-8-sig") as handle:
+            return handle.read()
+
+
+@dataclass
+class Outcome:
+    """A check and the rows that break it (none when it passes)."""
+
+    check: Check
+    variables: list[str]
+    rows: list[Row]
+
+    @property
+    def passed(self) -> bool:
+        return not self.rows
+
+
+def load_checks(folder: str) -> list[Check]:
+    """The checks in ``folder``, sorted by name; a missing or bad header is an error."""
+    if not os.path.isdir(folder):
+        return []
+    checks = []
+    for entry in sorted(os.listdir(folder)):
+        name, suffix = os.path.splitext(entry)
+        if suffix != ".rq":
+            continue
+        path = os.path.join(folder, entry)
+        with open(path, encoding="utf-8-sig") as handle:
+            header = [line.strip() for line in handle.read().splitlines()]
+        severity, description = None, ""
+        for line in header:
+            if not line.startswith("#"):
+                break
+            match = _SEVERITY.match(line)
+            if match:
+                severity = match.group(1).lower()
+            elif not description:
+                description = line.lstrip("#").strip()
+        if severity not in SEVERITIES:
+            raise KgraphError(f"{path}: give the check a severity in its header "
+                              f"('# severity: {' | '.join(SEVERITIES)}'), not {severity!r}")
+        checks.append(Check(name, path, severity, description))
+    return checks
+
+
+def run_checks(checks: list[Check], run: Callable[[str], QueryResult]) -> list[Outcome]:
+    """Run each check's SELECT query with ``run`` and keep its rows."""
+    outcomes = []
+    for check in checks:
+        result = run(check.text)
+        if result.kind != "SELECT":
+            raise KgraphError(f"{check.path}: a check must be a SELECT query, not {result.kind}")
+        outcomes.append(Outcome(check, list(result.variables), list(result.rows)))
+    return outcomes
+
+
+def failing(outcomes: list[Outcome], threshold: str) -> list[Outcome]:
+    """The outcomes with rows whose severity is at or above ``threshold``."""
+    floor = SEVERITIES.index(threshold)
+    return [o for o in outcomes if o.rows and SEVERITIES.index(o.check.severity) >= floor]

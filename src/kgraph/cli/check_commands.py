@@ -1,0 +1,55 @@
+"""kgraph check: the curators' own checks in queries/checks/."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from kgraph.cli.context import project, say
+
+
+def check(
+    ctx: typer.Context,
+    fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY",
+                                help="Exit 1 when a check of this severity or above has rows: "
+                                     "error, warn or info."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the checks that have rows."),
+) -> None:
+    """Run the checks in queries/checks/: SELECT queries that must return no rows.
+
+    Each check starts with a comment giving its description and its severity
+    (# severity: error, warn or info). The rows of every failing check are printed;
+    the exit code is 1 when a check at or above --fail-on has rows.
+    """
+    from kgraph.checks import SEVERITIES, failing, load_checks, run_checks
+    from kgraph.cli import render
+
+    if fail_on not in SEVERITIES:
+        raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
+    proj = project(ctx)
+    folder = os.path.join(proj.query_folder, "checks")
+    checks = load_checks(folder)
+    if not checks:
+        say(f"no checks in {folder}")
+        return
+    store = proj.store("query")
+    outcomes = run_checks(checks, lambda text: store.query(text, False, proj.prefixes, None))
+    for outcome in outcomes:
+        if outcome.passed and quiet:
+            continue
+        status = "ok" if outcome.passed else f"{len(outcome.rows)} row(s)"
+        typer.echo(f"{outcome.check.severity:<5}  {outcome.check.name}: {status}  "
+                   f"({outcome.check.description})")
+        if not outcome.passed:
+            render.rows_table(outcome.variables, outcome.rows, proj.prefixes)
+    failed = failing(outcomes, fail_on)
+    counts = {s: sum(1 for o in outcomes if o.rows and o.check.severity == s) for s in SEVERITIES}
+    say(f"{len(outcomes)} check(s): {counts['error']} error, {counts['warn']} warn, {counts['info']} info "
+        f"with rows; failing at --fail-on {fail_on}: {len(failed)}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)

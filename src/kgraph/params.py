@@ -1,0 +1,124 @@
+"""Parameters of named queries: declared in the query's header, bound by an injected VALUES block.
+
+A query declares its parameters in its leading comment block::
+
+    # Which relations does an actor take part in?
+    # @param actor entity  The actor: an id, label or alias
+
+and ``kgraph query relations-of --param actor=Russia`` binds ``?actor`` to ``kgr:russia`` by
+opening the WHERE group with ``VALUES ?actor { kgr:russia }``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from kgraph.errors import KgraphError, QueryError
+
+KINDS = ("entity", "text", "number", "date")
+_DECLARATION = re.compile(r"^#\s*@param\s+(\w+)(?:\s+(\w+))?\s*(.*)$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: the variable it binds, what kind of value it takes, and why."""
+
+    name: str
+    kind: str = "entity"
+    description: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})" + (f": {self.description}" if self.description else "")
+
+
+def declared(text: str) -> list[Parameter]:
+    """The parameters declared in the leading comment block of a query."""
+    found = []
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break
+            continue
+        match = _DECLARATION.match(stripped)
+        if match:
+            name, kind, description = match.group(1), match.group(2) or "entity", match.group(3).strip()
+            if kind not in KINDS:  # "# @param actor The actor" without a kind
+                kind, description = "entity", f"{match.group(2)} {description}".strip()
+            found.append(Parameter(name, kind, description))
+    return found
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """``["actor=russia", "year=1961"]`` -> ``{"actor": "russia", "year": "1961"}``."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"\w+", name):
+            raise KgraphError(f"--param takes NAME=VALUE, not '{item}'")
+        values[name] = value
+    return values
+
+
+def bind(text: str, values: dict[str, str], resolve_entity: Callable[[str], str]) -> str:
+    """``text`` with a VALUES block binding each parameter, opened inside the WHERE group.
+
+    ``resolve_entity`` turns an id, label or alias into an IRI (raising NotFoundError).
+    Declared parameters are typed by their declaration; an undeclared one is allowed only when
+    the query declares none (an ad-hoc query) and uses the variable.
+    """
+    if not values:
+        return text
+    from kgraph.sparqlscan import where_group_start
+
+    params = {p.name: p for p in declared(text)}
+    terms = []
+    for name, value in values.items():
+        if name not in params:
+            if params:
+                raise QueryError(f"the query has no parameter '{name}'; it takes "
+                                 + ", ".join(str(p) for p in params.values()))
+            if not re.search(rf"[?$]{name}\b", text):
+                raise QueryError(f"the query has no variable ?{name} to bind")
+        kind = params[name].kind if name in params else "entity-or-text"
+        terms.append(_term(name, kind, value, resolve_entity))
+    where = where_group_start(text)
+    if where is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    variables = " ".join(f"?{name}" for name in values)
+    block = f" VALUES ({variables}) {{ ({' '.join(terms)}) }} "
+    return text[:where] + block + text[where:]
+
+
+def _term(name: str, kind: str, value: str, resolve_entity: Callable[[str], str]) -> str:
+    """The SPARQL term for one parameter value."""
+    from kgraph.errors import NotFoundError
+
+    if kind == "entity":
+        return f"<{resolve_entity(value)}>"
+    if kind == "entity-or-text":
+        try:
+            return f"<{resolve_entity(value)}>"
+        except NotFoundError:
+            return json.dumps(value, ensure_ascii=False)
+    if kind == "number":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise KgraphError(f"parameter '{name}' takes a number, not '{value}'") from None
+        return f"\"{format(number, 'f')}\"^^<{_XSD}decimal>"
+    if kind == "date":
+        from kgraph.dates import PartialDate
+
+        try:
+            date = PartialDate.parse(value)
+        except ValueError as exc:
+            raise KgraphError(f"parameter '{name}': {exc}") from None
+        return f'"{date}"^^<{_XSD}{date.xsd_type}>'
+    return json.dumps(value, ensure_ascii=False)

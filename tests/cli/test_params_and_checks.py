@@ -1,0 +1,111 @@
+"""Named-query parameters (--param) and the curators' checks (kgraph check) on the bundled data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT
+
+
+def rows(run) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert run.code == 0, run
+    return list(csv.DictReader(io.StringIO(run.out)))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_relations_of_binds_the_actor_by_label_id_or_alias(cli, engine: str) -> None:
+    by_label = cli("--engine", engine, "query", "relations-of", "--param", "actor=Soviet Union", "-f", "csv",
+                   data=DATA)
+    found = rows(by_label)
+    assert all("Soviet Union" in (r["subject"], r["object"]) for r in found)
+    assert {"date": "1961", "start": "", "end": "", "subject": "Soviet Union", "relation": "signed",
+            "object": "Soviet-North Korean Friendship Treaty (1961)", "kind": "fact",
+            "quote": "In 1961 two states signed the Friendship Treaty"} in found
+    # In order of the first day each relation can mean; those with no first day (undated, or
+    # known only to have ended) come last.
+    first_days = [(r["date"] or r["start"])[:4] for r in found]
+    dated = [day for day in first_days if day]
+    assert first_days[:len(dated)] == sorted(dated) and len(dated) > 10
+    by_id = cli("--engine", engine, "query", "relations-of", "-p", "actor=soviet-union", "-f", "csv", data=DATA)
+    assert by_id.out == by_label.out
+    moscow = rows(cli("--engine", engine, "query", "relations-of", "-p", "actor=Moscow", "-f", "csv", data=DATA))
+    assert {"subject": "Russia", "relation": "supported", "object": "UN Security Council Resolution 1695"}.items() \
+        <= next(r for r in moscow if r["relation"] == "supported" and "1695" in r["object"]).items()
+
+
+def test_parameters_are_listed_with_the_queries(cli) -> None:
+    listing = cli("queries", data=DATA).out.splitlines()
+    at = next(i for i, line in enumerate(listing) if line.startswith("relations-of "))
+    assert listing[at + 1].strip().startswith("--param actor=ENTITY  The actor: an id, label or alias")
+
+
+def test_unknown_entity_unknown_parameter_and_bad_syntax(cli) -> None:
+    unknown = cli("query", "relations-of", "-p", "actor=Sovet Union", data=DATA)
+    assert unknown.code == 1 and "unknown entity 'Sovet Union'; did you mean: Soviet Union" in unknown.err
+    wrong = cli("query", "relations-of", "-p", "state=russia", data=DATA)
+    assert wrong.code == 1 and "the query has no parameter 'state'; it takes actor (entity)" in wrong.err
+    malformed = cli("query", "relations-of", "-p", "russia", data=DATA)
+    assert malformed.code == 2 and "--param takes NAME=VALUE, not 'russia'" in malformed.err
+
+
+def test_ad_hoc_and_typed_parameters(cli) -> None:
+    label = rows(cli("query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "-p", "x=Pyongyang", "-f", "csv", data=DATA))
+    assert label == [{"l": "North Korea"}]
+    missing = cli("query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "-p", "y=russia", data=DATA)
+    assert missing.code == 1 and "no variable ?y" in missing.err
+    dated = ("# @param year date  a year\n"
+             "SELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }")
+    assert rows(cli("query", dated, "-p", "year=1961", "-f", "csv", data=DATA)) == [
+        {"t": "Soviet-North Korean Friendship Treaty (1961)"}]
+    numbers = ("# @param least number\n"
+               "SELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v")
+    assert [r["v"] for r in rows(cli("query", numbers, "-p", "least=1e10", "-f", "csv", data=DATA))] == [
+        "11000000000", "11000000000"]
+    bad = cli("query", numbers, "-p", "least=many", data=DATA)
+    assert bad.code == 1 and "parameter 'least' takes a number, not 'many'" in bad.err
+
+
+def test_check_passes_the_bundled_data_at_error_and_reports_warnings(cli) -> None:
+    run = cli("check", data=DATA)
+    assert run.code == 0, run
+    assert "error  entity-without-relation: ok" in run.out
+    assert "error  relation-without-quote: ok" in run.out
+    assert "warn   leader-without-date: 5 row(s)" in run.out and "Kim Il-sung" in run.out
+    assert "warn   treaty-with-fewer-than-two-parties: 6 row(s)" in run.out
+    assert run.err.strip() == "6 check(s): 0 error, 2 warn, 1 info with rows; failing at --fail-on error: 0"
+    strict = cli("check", "--fail-on", "warn", "--quiet", data=DATA)
+    assert strict.code == 1
+    assert "entity-without-relation" not in strict.out and "leader-without-date: 5 row(s)" in strict.out
+    assert cli("check", "--fail-on", "fatal", data=DATA).code == 2
+
+
+def copy_project(tmp_path: Path) -> Path:
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    return tmp_path / "data"
+
+
+def test_an_error_check_with_rows_fails(cli, tmp_path: Path) -> None:
+    data = copy_project(tmp_path)
+    with open(data / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- id: lonely\n  type: Place\n  label: Nowhere in particular\n")
+    run = cli("check", data=data)
+    assert run.code == 1
+    assert "error  entity-without-relation: 1 row(s)" in run.out and "Nowhere in particular" in run.out
+    assert "failing at --fail-on error: 1" in run.err
+
+
+def test_a_check_needs_a_severity_and_a_select(cli, tmp_path: Path) -> None:
+    data = copy_project(tmp_path)
+    checks = tmp_path / "queries" / "checks"
+    (checks / "no-header.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n")
+    run = cli("check", data=data)
+    assert run.code == 1 and "no-header.rq: give the check a severity in its header" in run.err
+    (checks / "no-header.rq").write_text("# Anything at all.\n# severity: info\nASK { ?s ?p ?o }\n")
+    run = cli("check", data=data)
+    assert run.code == 1 and "a check must be a SELECT query, not ASK" in run.err
