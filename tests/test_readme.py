@@ -1,0 +1,50 @@
+"""The README's examples on local data are real: each one is run and its output compared.
+
+Examples that print tables, need a server or write files are left to their own tests."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from conftest import DATA, ROOT, run_cli
+
+SKIP = ("--endpoint", " push ", " serve", " -o ", " draw ")
+
+
+def examples() -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the README's code blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```\n(.*?)```", text, re.S):
+        parts = re.split(r"^\$ ", block, flags=re.M)
+        for part in parts[1:]:
+            command, _, output = part.partition("\n")
+            if not command.startswith("kgraph ") or any(s in f" {command} " for s in SKIP):
+                continue
+            if "\u250f" in output:  # a rich table: its layout depends on the terminal
+                continue
+            found.append((command.strip(), output.rstrip("\n")))
+    return found
+
+
+EXAMPLES = examples()
+
+
+def test_the_readme_has_examples_to_check() -> None:
+    assert len(EXAMPLES) >= 6, EXAMPLES
+
+
+@pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example(command: str, expected: str) -> None:
+    pipeline = command.split(" | ")
+    argv = shlex.split(pipeline[0])[1:]
+    run = run_cli(*argv, data=DATA)
+    lines = (run.out + run.err).rstrip("\n").splitlines()
+    for stage in pipeline[1:]:
+        match = re.fullmatch(r"head -(\d+)", stage.strip())
+        assert match, f"unsupported pipe in README example: {stage}"
+        lines = lines[: int(match.group(1))]
+    assert [line.rstrip() for line in lines] == expected.splitlines()
