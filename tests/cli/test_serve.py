@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from conftest import MINI, run_cli
-from servers import free_port, oxigraph_binary
+from servers import free_port, oxigraph_binary, stop
 from test_stores import ORDERED, assert_same_answers
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")
@@ -37,13 +37,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: i
     port = free_port()
     process = start_serving(port, tmp_path)
     yield f"http://127.0.0.1:{port}/query", process
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    stop(process)
 
 
 def children(pid: int) -> list[int]:
