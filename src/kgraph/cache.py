@@ -14,6 +14,7 @@ import hashlib
 import json
 import marshal
 import os
+import time
 
 from kgraph import __version__
 from kgraph.timing import phase
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
 STORE = "oxigraph"
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
@@ -61,16 +63,68 @@ def source_files(data_dir: str) -> list[str]:
     return sorted(found)
 
 
-def source_key(data_dir: str, base: str, external: list[str] = ()) -> str:  # type: ignore[assignment]
+class Hashes:
+    """Content hashes remembered by file identity, so a warm command need not re-read big sources.
+
+    A remembered hash is used only while the file's device, inode, size, mtime and ctime are all
+    unchanged (any write changes ctime, which no tool can set back), and only when the hash was
+    taken at least two seconds after the file's last change: a write within the same clock tick
+    as an earlier hashing could otherwise keep every timestamp (git's "racy" rule).
+    """
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path, self.known, self.changed = path, {}, False
+        if path:
+            try:
+                self.known = json.loads(_read(path))
+            except (OSError, ValueError):
+                self.known = {}
+
+    def sha(self, file: str) -> str:
+        if self.path is None:
+            return _sha(file)
+        st = os.stat(file)
+        signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        name = os.path.abspath(file)
+        entry = self.known.get(name)
+        if (isinstance(entry, list) and len(entry) == 3 and entry[0] == signature
+                and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS):
+            return str(entry[1])
+        digest = _sha(file)
+        self.known[name] = [signature, digest, time.time_ns()]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Remember new hashes (atomically; a failure only costs re-hashing next time)."""
+        if not (self.path and self.changed):
+            return
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(self.known, handle)
+            os.replace(tmp, self.path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def source_key(data_dir: str, base: str, external: list[str] = (),  # type: ignore[assignment]
+               hashes: Hashes | None = None) -> str:
     """The hash a cache entry is filed under."""
+    sha = (hashes or Hashes()).sha
     digest = hashlib.sha256(f"kgraph {__version__} cache {FORMAT}\nbase {base}\n".encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for module in _CODE:
-        digest.update(f"code {module} {_sha(os.path.join(here, module + '.py'))}\n".encode())
+        digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
     for rel in source_files(data_dir):
-        digest.update(f"file {rel} {_sha(os.path.join(data_dir, rel))}\n".encode())
+        digest.update(f"file {rel} {sha(os.path.join(data_dir, rel))}\n".encode())
     for path in external:
-        digest.update(f"external {path} {_sha(path) if os.path.isfile(path) else '-'}\n".encode())
+        digest.update(f"external {path} {sha(path) if os.path.isfile(path) else '-'}\n".encode())
     return digest.hexdigest()
 
 
@@ -117,16 +171,17 @@ def find(data_dir: str, base: str, root: str | None = None) -> Compiled | None:
     if not os.path.isdir(slot):
         return None
     with phase("cache check"):
+        hashes = Hashes(os.path.join(slot, HASHES))
         try:
             pointer = json.loads(_read(os.path.join(slot, "current.json")))
-            key = source_key(data_dir, base, pointer.get("external", []))
+            key = source_key(data_dir, base, pointer.get("external", []), hashes)
             folder = os.path.join(slot, key[:40])
             manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
         except (OSError, ValueError, TypeError, AttributeError):
             return None
-        if manifest.get("key") != key or not _intact(folder, manifest):
-            return None
-    return Compiled(folder, manifest)
+        intact = manifest.get("key") == key and _intact(folder, manifest, hashes)
+        hashes.save()
+    return Compiled(folder, manifest) if intact else None
 
 
 def _read(path: str) -> str:
@@ -134,11 +189,11 @@ def _read(path: str) -> str:
         return handle.read()
 
 
-def _intact(folder: str, manifest: dict[str, Any]) -> bool:
+def _intact(folder: str, manifest: dict[str, Any], hashes: Hashes) -> bool:
     try:
         if _inventory(folder) != manifest.get("files"):
             return False
-        return _sha(os.path.join(folder, ENTITIES)) == manifest.get("entities_sha256")
+        return hashes.sha(os.path.join(folder, ENTITIES)) == manifest.get("entities_sha256")
     except OSError:
         return False
 
