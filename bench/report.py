@@ -121,7 +121,8 @@ NOTES = """\
   pyoxigraph script: {fixed}. A plain `kgraph query QUERY -f csv|tsv|json|xml [-o FILE]` on a
   current cache takes a fast path that never imports Typer/Click (src/kgraph/cli/fastquery.py); what
   remains is the standard modules kgraph needs (re, json, hashlib, csv: ~10 ms), its own modules,
-  the cache check (hashing the data files: ~1 ms at 1k relations, ~35 ms at 100k) and the query's
+  the cache check (about 1 ms: file hashes are remembered by file identity; re-hashing the
+  100k data on a change costs ~30 ms) and the query's
   resolution and safety checks. Every other call (the table format, `--time`, `--endpoint`...)
   goes through Typer/Click, about 40 ms more. The gap to the Rust CLI (`oxigraph query`) is
   Python's own start-up plus the above; it narrows as queries get heavier (compare date_range at
