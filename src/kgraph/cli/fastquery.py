@@ -5,7 +5,7 @@ graph in the cache is current. It takes only what it can answer exactly as the T
 byte for byte: the global options ``--data/-d``, ``--base``, ``--queries``, ``--engine oxigraph``
 (or their ``KGRAPH_*`` variables), and after ``query`` one QUERY with ``--format/-f`` (json, csv,
 tsv, xml) and ``--output/-o``. It uses the same library calls: query resolution, the read-only and
-no-SERVICE/FROM checks, the cache lookup (which hashes every data file, so a stale graph is never
+no-SERVICE/FROM checks, the cache lookup (which checks every data file, so a stale graph is never
 served), the Oxigraph store and the result writers.
 
 Anything else returns None and the Typer path runs: help, other options or commands, the table
