@@ -109,15 +109,9 @@ class RdflibStore:
         return len(self.graph)
 
     def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
-        if fmt == "nt":
-            lines = sorted(self.graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
-            out.writelines(line for line in lines if line.strip())
-            return
-        options: dict[str, object] = {}
-        if fmt == "jsonld":  # an inline context only: never a remote one
-            options = {"context": prefixes, "auto_compact": True}
-        name = {"turtle": "turtle", "jsonld": "json-ld", "xml": "xml"}[fmt]
-        out.write(self.graph.serialize(format=name, encoding="utf-8", **options))
+        from kgraph.export.rdf import serialize
+
+        out.write(serialize(self.graph, fmt, prefixes))
 
 
 class OxigraphStore:

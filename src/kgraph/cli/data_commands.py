@@ -135,7 +135,7 @@ def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> 
             graph.bind(prefix, ns, override=True)
         add_ontology(graph)
     with output(out, binary=True) as handle:
-        handle.write(serialize(graph, fmt, proj.base))
+        handle.write(serialize(graph, fmt, proj.prefixes))
     if out and out != "-":
         say(f"wrote {out} ({len(graph)} triples)")
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from kgraph.vocab import PREFIXES
-
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -38,13 +36,14 @@ def ntriples(project: Project) -> bytes:
     return buffer.getvalue()
 
 
-def serialize(graph: Graph, fmt: str, base: str) -> bytes:
-    """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context, never a remote one."""
+def serialize(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
+    """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context of ``prefixes``,
+    never a remote one."""
     if fmt == "nt":
         return sorted_ntriples(graph)
     options: dict[str, object] = {}
     if fmt == "jsonld":
-        options = {"context": {**PREFIXES, "kgr": base}, "auto_compact": True}
+        options = {"context": prefixes, "auto_compact": True}
     data: bytes = graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options)  # type: ignore[call-overload]
     return data
 
@@ -75,4 +74,4 @@ def write(project: Project, out: IO[bytes], fmt: str) -> None:
             warnings.simplefilter("ignore", DeprecationWarning)
             out.write(dataset.serialize(format="trig", encoding="utf-8"))
         return
-    out.write(serialize(graph, fmt, project.base))
+    out.write(serialize(graph, fmt, project.prefixes))
