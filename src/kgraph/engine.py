@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
         name: str
 
-        def check(self, text: str, allow_network: bool = False,
-                  prefixes: dict[str, str] | None = None) -> None: ...
-
         def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
                   timeout: float | None = None) -> QueryResult: ...
 
@@ -89,12 +86,6 @@ class RdflibStore:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def check(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> None:
-        from kgraph.query import prepare
-
-        prepare(text, allow_network, prefixes)
-
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
               timeout: float | None = None) -> QueryResult:
         from kgraph import sparqlscan
@@ -121,10 +112,6 @@ class OxigraphStore:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-
-    def check(self, text: str, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> None:
-        check_oxigraph(text, allow_network, prefixes)
 
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
               timeout: float | None = None) -> QueryResult:
