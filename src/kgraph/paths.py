@@ -74,12 +74,6 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     return [Path(tuple(_hop(graph, a, b) for a, b in zip(nodes, nodes[1:]))) for nodes in found]
 
 
-def shortest_path(eg: EntityGraph, source: EntityInfo, target: EntityInfo,
-                  max_hops: int | None = None) -> Path:
-    """The shortest path from ``source`` to ``target``, ignoring edge direction."""
-    return find_paths(eg, source, target, Filter(max_hops=max_hops))[0]
-
-
 def _weight(graph: nx.Graph, nodes: list[str]) -> float:
     return sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:]))
 

@@ -16,7 +16,7 @@ _SPACE = re.compile(r"\s+")
 
 @functools.lru_cache(maxsize=1 << 18)  # a quote is normalised by validation, compilation and paths
 def normalize(text: str) -> str:
-    """Fold typographic quotes and dashes to ASCII and runs of whitespace to one space.
+    r"""Fold typographic quotes and dashes to ASCII and runs of whitespace to one space.
 
     >>> normalize("the \u201cpower\nfield\u201d \u2013 Korea")
     'the "power field" - Korea'
@@ -33,22 +33,3 @@ class SourceText:
 
     def contains(self, quote: str) -> bool:
         return normalize(quote) in self.normalized
-
-    def line_of(self, quote: str) -> int | None:
-        """The 1-based line of the text where the quote starts, if found."""
-        needle = normalize(quote)
-        at = self.normalized.find(needle)
-        if at < 0:
-            return None
-        # Walk the original text, counting normalized characters, to map back to a line.
-        count, line, previous_space = 0, 1, True
-        for char in self.text:
-            if count >= at:
-                return line
-            if char == "\n":
-                line += 1
-            is_space = char.isspace() or char == "\u00a0"
-            if not (is_space and previous_space):
-                count += 1
-            previous_space = is_space
-        return line
