@@ -160,6 +160,10 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     from kgraph.netguard import no_network
     from kgraph.results import QueryResult
 
+    from kgraph.sandbox import may_reach_network
+
+    if may_reach_network(text):
+        raise _Fallback  # evaluated cut off from the network, by the Typer path's engine
     try:
         store = compiled.open_store()
         with no_network("local queries never reach the network (use --allow-network)"):
