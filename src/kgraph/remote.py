@@ -180,7 +180,7 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
     if creds:
         req.add_unredirected_header("Authorization", creds.header)
         if creds.user is not None:
-            handlers.append(_digest_for(full_url, creds))
+            handlers += [_HearTheChallenge(), _digest_for(full_url, creds)]
     deadline = _Deadline(timeout)
     handlers += [_TimedHTTP(deadline), _TimedHTTPS(deadline)]
     opener = urllib.request.build_opener(*handlers)
@@ -203,6 +203,21 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
             raise RemoteError(f"{url} sent a malformed HTTP answer: {_snippet(str(exc).encode())}") from None
         raise RemoteError(_connection_message(url, exc, timeout)) from None
     return media, body
+
+
+class _HearTheChallenge(urllib.request.BaseHandler):
+    """A 401 to Basic credentials without a challenge (Virtuoso's /sparql-auth answers so): ask
+    once more without them, so that the server says which scheme it wants (Digest)."""
+
+    handler_order = 480  # before the Digest handler (490), which needs the challenge
+
+    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                       headers: Any) -> Any:
+        sent = req.unredirected_hdrs.get("Authorization", "")
+        if headers.get("WWW-Authenticate") or not sent.startswith("Basic "):
+            return None
+        req.remove_header("Authorization")
+        return self.parent.open(req, timeout=req.timeout)  # type: ignore[attr-defined]
 
 
 def _digest_for(url: str, creds: Credentials) -> urllib.request.HTTPDigestAuthHandler:
