@@ -70,17 +70,22 @@ def named_after_from(text: str) -> bool:
 def where_group_start(text: str) -> int | None:
     """The offset just inside the ``{`` that opens the query's WHERE group, or None.
 
-    For CONSTRUCT the template's braces are skipped: the group is the one after WHERE.
+    For CONSTRUCT the template's braces are skipped: the group is the one after WHERE. Braces
+    inside parentheses belong to an expression of the projection (``(EXISTS { ... } AS ?e)``),
+    not to the WHERE group.
     """
-    operation_seen, construct, where_seen = False, False, False
+    operation_seen, construct, where_seen, depth = False, False, False, 0
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
         if kind == "word":
             word = value.upper()
             if not operation_seen and word in QUERY_KEYWORDS:
                 operation_seen, construct = True, word == "CONSTRUCT"
-            elif word == "WHERE":
+            elif word == "WHERE" and depth == 0:
                 where_seen = True
-        elif kind == "other" and value == "{" and operation_seen and (where_seen or not construct):
+        elif kind == "other" and value in "()":
+            depth += 1 if value == "(" else -1
+        elif (kind == "other" and value == "{" and operation_seen and depth == 0
+              and (where_seen or not construct)):
             return match.end()
     return None
