@@ -185,13 +185,17 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
     handlers += [_TimedHTTP(deadline), _TimedHTTPS(deadline)]
     opener = urllib.request.build_opener(*handlers)
     try:
-        with deadline, opener.open(req, timeout=timeout) as response:
-            body = _read(response, url, deadline)
-            media = response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        text = _snippet(exc.read() if exc.fp else b"") if not deadline.expired else ""
-        raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}" + (f": {text}" if text else "")
-                          ) from None
+        with deadline:  # the error page too is read within the limit
+            try:
+                with opener.open(req, timeout=timeout) as response:
+                    body = _read(response, url, deadline)
+                    media = response.headers.get_content_type()
+            except urllib.error.HTTPError as exc:
+                text = _snippet(exc.read(1 << 16) if exc.fp else b"")
+                if deadline.expired:
+                    text += f" (cut off at the --timeout of {timeout:g} s)"
+                raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}"
+                                  + (f": {text}" if text else "")) from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if deadline.expired:
             raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
@@ -199,7 +203,7 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
             raise RemoteError(_connection_message(url, exc.reason, timeout)) from None
         if isinstance(exc, (TimeoutError, socket.timeout)):
             raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
-        if isinstance(exc, (http.client.HTTPException, ValueError)) and not isinstance(exc, OSError):
+        if isinstance(exc, (http.client.HTTPException, ValueError)) and not isinstance(exc, (OSError, UnicodeError)):
             raise RemoteError(f"{url} sent a malformed HTTP answer: {_snippet(str(exc).encode())}") from None
         raise RemoteError(_connection_message(url, exc, timeout)) from None
     return media, body
@@ -551,7 +555,7 @@ def push_update(update_url: str, ntriples: bytes, graph: str | None = None, repl
             with contextlib.suppress(RemoteError):
                 _update(update_url, f"DROP SILENT GRAPH <{staging}>", timeout)
         where = f"graph <{graph}>" if graph else "the default graph"
-        raise RemoteError(f"{exc}\n{where} was left as it was (the data went to a staging graph "
+        raise RemoteError(f"{exc}; {where} was left as it was (the data went to a staging graph "
                           "first)" + _hint(str(exc), graph)) from None
     return sent
 

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("no_ambient_credentials")
 def _one_line_error(run) -> None:  # type: ignore[no-untyped-def]
     assert run.code == 1, run
     assert run.err.startswith("error: ") and "internal error" not in run.err, run
+    assert run.err.count("\n") == 1, run
 
 
 # --- item 2: a redirect on an upload -----------------------------------------------------------
@@ -82,13 +83,16 @@ def test_shapes_in_json_ld_with_a_remote_context_are_not_fetched(recorder, tmp_p
 
 # --- item 8: one deadline for connection, headers and body ------------------------------------------
 
+@pytest.mark.parametrize("head", [b"HTTP/1.1 200 OK\r\nX-Slow: ",
+                                  b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\n\r\n"],
+                         ids=["headers", "error-page"])
 @pytest.mark.parametrize("args", [
     ("query", "ASK {}", "--endpoint", "{url}/sparql"),
     ("push", "--endpoint", "{url}/store", "--replace"),
     ("push", "--update-endpoint", "{url}/update", "--graph", "https://example.org/g"),
 ], ids=["query", "push-gsp", "push-update"])
-def test_timeout_covers_a_server_trickling_header_bytes(args: tuple[str, ...]) -> None:
-    server = Streaming(0.1, b"a", head=b"HTTP/1.1 200 OK\r\nX-Slow: ")  # one header byte per 0.1 s
+def test_timeout_covers_a_server_trickling_header_bytes(args: tuple[str, ...], head: bytes) -> None:
+    server = Streaming(0.1, b"a", head=head)  # one byte per 0.1 s, never ending
     try:
         started = time.monotonic()
         url = server.url.removesuffix("/sparql")
@@ -97,7 +101,10 @@ def test_timeout_covers_a_server_trickling_header_bytes(args: tuple[str, ...]) -
     finally:
         server.close()
     _one_line_error(run)
-    assert "within 1 s (--timeout)" in run.err, run
+    if b" 500 " in head:
+        assert "HTTP 500 Oops: aaa" in run.err and "cut off at the --timeout of 1 s" in run.err, run
+    else:
+        assert "within 1 s (--timeout)" in run.err, run
     assert elapsed < 4, elapsed
 
 
