@@ -462,8 +462,11 @@ def push_graph_store(store_url: str, ntriples: bytes, graph: str | None = None, 
     target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     separator = "&" if urllib.parse.urlsplit(store_url).query else "?"
     url = store_url + separator + target
-    request(url, method="PUT" if replace else "POST", data=ntriples,
-            headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+    try:
+        request(url, method="PUT" if replace else "POST", data=ntriples,
+                headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+    except RemoteError as exc:
+        raise RemoteError(f"{exc}{_hint(str(exc), graph)}") from None
     if not replace:
         return None
     expected = _triples(ntriples)
@@ -562,7 +565,8 @@ def push_update(update_url: str, ntriples: bytes, graph: str | None = None, repl
 
 def _hint(message: str, graph: str | None) -> str:
     """The fix for store errors whose own words do not give it."""
-    if "SP031" in message and graph is None:  # Virtuoso: no writable default graph
+    virtuoso = ("SP031", "not configured to have default graph")  # Update, Graph Store Protocol
+    if graph is None and any(sign in message for sign in virtuoso):  # no writable default graph
         return "; Virtuoso stores triples in named graphs only: add --graph IRI, e.g. --graph https://example.org/graph"
     return ""
 

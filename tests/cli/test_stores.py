@@ -374,5 +374,6 @@ def test_virtuoso_digest_authentication(virtuoso: Store, monkeypatch, tmp_path: 
 
 
 def test_virtuoso_push_without_a_graph_says_what_to_add(virtuoso: Store) -> None:  # noqa: F811
-    run = run_cli("push", "--update-endpoint", virtuoso.update)
-    assert run.code == 1 and "add --graph" in run.err, run
+    for target in (("--update-endpoint", virtuoso.update), ("--endpoint", virtuoso.graph_store)):
+        run = run_cli("push", *target)
+        assert run.code == 1 and "add --graph IRI" in run.err, run
