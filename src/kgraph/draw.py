@@ -1,12 +1,19 @@
-"""Pictures of (parts of) the entity graph: Graphviz DOT, Mermaid, SVG/PNG through ``dot``, and a
-self-contained interactive HTML page (inline script and style, no network)."""
+"""Pictures of (parts of) the entity graph: Graphviz DOT, Mermaid, SVG/PNG through Graphviz, and a
+self-contained interactive explorer (HTML with Cytoscape.js vendored into the package, no network).
+
+Relations between the same two entities are drawn as one bundled edge per pair and direction (one
+per pair for symmetric predicates such as ``met``): thirty parallel arrows with thirty labels cannot
+be read, one arrow saying "cooperated with ×12 (1991–2017)" can.
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import math
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
@@ -17,12 +24,33 @@ if TYPE_CHECKING:
     from kgraph.pathfilters import Filter
     from kgraph.paths import Path
 
-#: Fill colours by entity type (colour-blind-safe Okabe-Ito hues, lightened).
-COLOURS = {
-    "State": "#9ecae9", "Person": "#f4b183", "Organization": "#b7e1cd", "Treaty": "#f9e79f",
-    "Project": "#d7bde2", "Event": "#f5b7b1", "Place": "#d5dbdb", "Publication": "#e5e7e9",
-}
+#: Fill colours for entity types: light hues that keep dark text readable. A type's colour comes
+#: from a hash of its name, so any vocabulary's types get one, the same in every picture.
+PALETTE = ("#9ecae9", "#f4b183", "#b7e1cd", "#f9e79f", "#d7bde2", "#f5b7b1", "#d5dbdb", "#e5e7e9",
+           "#a9dfbf", "#fad7a0", "#aed6f1", "#f5cba7", "#d2b4de", "#a3e4d7", "#f7dc6f", "#e6b0aa")
+
+
+def colour(type_name: str) -> str:
+    """The fill colour of a type: stable across runs, projects and Python's hash seed."""
+    import hashlib
+
+    digest = hashlib.sha256(type_name.encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+
+
+def legend(pic: Picture) -> dict[str, str]:
+    """The colour of each type drawn, by type name."""
+    return {t: colour(t) for t in sorted({info.type for info in pic.entities})}
+
+
 FORMATS = ("svg", "png", "html", "dot", "mermaid")
+ENGINES = ("auto", "dot", "neato", "sfdp", "fdp", "circo", "twopi")
+#: Above this many entities a layered (``dot``) layout turns into a long unreadable band; a
+#: force-directed one (``neato``, then ``sfdp`` for the largest) keeps the picture near square.
+NEATO_ABOVE = 40
+SFDP_ABOVE = 150
+#: A bundle lists at most this many predicates in its label; the tooltip has them all.
+LABEL_PREDICATES = 4
 INSTALL_HINT = ("Graphviz is not installed (the 'dot' program is needed for SVG and PNG): "
                 "install it with 'sudo apt-get install graphviz' (Debian/Ubuntu), "
                 "'brew install graphviz' (macOS) or from https://graphviz.org/download/; "
@@ -31,11 +59,21 @@ INSTALL_HINT = ("Graphviz is not installed (the 'dot' program is needed for SVG 
 
 @dataclass(frozen=True)
 class Picture:
-    """What to draw: entities, the relations between them, and a title."""
+    """What to draw: entities, the relations between them, a title, and which predicates are
+    symmetric (drawn without arrowheads)."""
 
     title: str
     entities: list[EntityInfo]
     edges: list[Edge]
+    symmetric: frozenset[str] = field(default=frozenset())
+
+
+def symmetric_predicates(eg: EntityGraph) -> frozenset[str]:
+    """The predicates with no direction ("met", "cooperated with"): the one place pictures ask."""
+    from kgraph.vocab import PREDICATES
+
+    return frozenset(p for p in {e.predicate for e in eg.edges}
+                     if p in PREDICATES and PREDICATES[p].symmetric)
 
 
 def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
@@ -45,20 +83,91 @@ def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
     for path in paths:
         ids.update(dict.fromkeys(path.nodes))
         edges.update(dict.fromkeys(h.edge for h in path.hops))
-    return Picture(title, [eg.entities[i] for i in ids], list(edges))
+    return Picture(title, [eg.entities[i] for i in ids], list(edges), symmetric_predicates(eg))
 
 
-def of_ego(eg: EntityGraph, ego: Ego) -> Picture:
+def of_ego(eg: EntityGraph, ego: Ego, title: str | None = None) -> Picture:
     """An ego network, nearest entities first."""
     order = sorted(ego.distances, key=lambda i: (ego.distances[i], eg.entities[i].label.casefold()))
-    return Picture(f"{ego.center.label}: depth {ego.depth}", [eg.entities[i] for i in order], ego.edges)
+    return Picture(title or f"{ego.center.label}: depth {ego.depth}", [eg.entities[i] for i in order],
+                   ego.edges, symmetric_predicates(eg))
 
 
 def of_graph(eg: EntityGraph, flt: Filter | None = None, title: str = "kgraph") -> Picture:
     """Every relation ``flt`` keeps, and the entities taking part in them."""
     edges = [e for e in eg.edges if e.subject != e.object and (flt is None or flt.keeps_edge(e))]
     used = {e.subject for e in edges} | {e.object for e in edges}
-    return Picture(title, [e for e in eg.entities.values() if e.id in used], edges)
+    return Picture(title, [e for e in eg.entities.values() if e.id in used], edges,
+                   symmetric_predicates(eg))
+
+
+def top(pic: Picture, n: int, metric: str = "degree", keep: frozenset[str] = frozenset()) -> Picture:
+    """Only the ``n`` entities ranked highest by ``metric`` within the picture (plus ``keep``,
+    e.g. the centre of an ego network), and the relations among them: an overview that stays
+    readable at screen size."""
+    from kgraph.network import rank
+
+    ranking = rank(EntityGraph({e.id: e for e in pic.entities}, pic.edges), metric)
+    chosen = set(keep) | {info.id for info, _ in ranking.rows[:n]}
+    edges = [e for e in pic.edges if e.subject in chosen and e.object in chosen]
+    used = {e.subject for e in edges} | {e.object for e in edges} | (set(keep) & chosen)
+    return Picture(f"{pic.title}, top {n} by {metric}", [e for e in pic.entities if e.id in used],
+                   edges, pic.symmetric)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The relations from one entity to another (either way when ``directed`` is False)."""
+
+    subject: str
+    object: str
+    directed: bool
+    edges: tuple[Edge, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.edges)
+
+    def span(self) -> str:
+        """The years the relations cover: ``1991``, ``1961–2017``, or '' when none is dated."""
+        years = sorted({d[:4] for e in self.edges for d in (e.earliest, e.latest) if d})
+        if not years:
+            return ""
+        return years[0] if years[0] == years[-1] else f"{years[0]}\u2013{years[-1]}"
+
+    def label(self) -> str:
+        """One line per predicate: the date when it is alone, else a count and the years."""
+        groups: dict[str, list[Edge]] = {}
+        for edge in self.edges:
+            groups.setdefault(edge.predicate_label, []).append(edge)
+        ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        lines = []
+        for name, edges in ordered[:LABEL_PREDICATES]:
+            if len(edges) == 1:
+                lines.append(name + (f" ({edges[0].when})" if edges[0].when else ""))
+            else:
+                span = Bundle(self.subject, self.object, self.directed, tuple(edges)).span()
+                lines.append(f"{name} \u00d7{len(edges)}" + (f" ({span})" if span else ""))
+        if len(ordered) > LABEL_PREDICATES:
+            rest = sum(len(edges) for _, edges in ordered[LABEL_PREDICATES:])
+            lines.append(f"+{rest} more")
+        return "\n".join(lines)
+
+    def width(self) -> float:
+        """Pen width: grows with the logarithm of the count, so 30 relations do not blot out the rest."""
+        return round(min(6.0, 1.0 + 1.5 * math.log2(self.count)), 2)
+
+
+def bundles(pic: Picture) -> list[Bundle]:
+    """One bundle per related pair and direction; symmetric predicates make one per pair."""
+    groups: dict[tuple[str, str, bool], list[Edge]] = {}
+    for edge in pic.edges:
+        if edge.predicate in pic.symmetric:
+            a, b = sorted((edge.subject, edge.object))
+            groups.setdefault((a, b, False), []).append(edge)
+        else:
+            groups.setdefault((edge.subject, edge.object, True), []).append(edge)
+    return [Bundle(s, o, d, tuple(edges)) for (s, o, d), edges in groups.items()]
 
 
 def _edge_tip(eg_labels: dict[str, str], edge: Edge) -> str:
@@ -69,28 +178,54 @@ def _edge_tip(eg_labels: dict[str, str], edge: Edge) -> str:
     return head + when + quote
 
 
+def _bundle_tip(labels: dict[str, str], bundle: Bundle, most: int = 12) -> str:
+    tips = [_edge_tip(labels, e) for e in bundle.edges[:most]]
+    if bundle.count > most:
+        tips.append(f"\u2026 and {bundle.count - most} more")
+    return "\n\n".join(tips)
+
+
 def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(pic: Picture) -> str:
-    """Graphviz DOT: nodes coloured by type, edges labelled by predicate and date, quotes as tooltips."""
+def engine_for(pic: Picture) -> str:
+    """The Graphviz layout that keeps a picture of this size readable."""
+    size = len(pic.entities)
+    return "dot" if size <= NEATO_ABOVE else "neato" if size <= SFDP_ABOVE else "sfdp"
+
+
+def to_dot(pic: Picture, engine: str = "auto") -> str:
+    """Graphviz DOT: nodes coloured by type, one labelled edge per bundle, quotes as tooltips, a
+    legend of the types; ``layout`` names the engine so that the file draws alike anywhere."""
+    if engine not in ENGINES:
+        raise KgraphError(f"unknown layout engine '{engine}': choose one of {', '.join(ENGINES)}")
+    layout = engine_for(pic) if engine == "auto" else engine
     labels = {e.id: e.label for e in pic.entities}
+    spread = ("" if layout == "dot" else
+              ", overlap=prism, overlap_scaling=-4, sep=\"+12\", splines=true, esep=\"+6\"")
     lines = [f"digraph {_dot_string(pic.title)} {{",
-             "  graph [rankdir=LR, fontname=\"Helvetica\", label=" + _dot_string(pic.title)
-             + ", labelloc=t];",
+             f"  graph [layout={layout}, rankdir=LR, fontname=\"Helvetica\", fontsize=16, "
+             f"label={_dot_string(pic.title)}, labelloc=t, labeljust=l{spread}];",
              "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];",
-             "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"]
+             "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", fontcolor=\"#333333\"];"]
     for info in pic.entities:
         lines.append(f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
-                     f"fillcolor=\"{COLOURS.get(info.type, '#ffffff')}\", "
+                     f"fillcolor=\"{colour(info.type)}\", "
                      f"tooltip={_dot_string(f'{info.label} ({info.type})')}];")
-    for edge in pic.edges:
-        label = edge.predicate_label + (f"\n{edge.when}" if edge.when else "")
-        tip = _edge_tip(labels, edge)
-        lines.append(f"  {_dot_string(edge.subject)} -> {_dot_string(edge.object)} "
-                     f"[label={_dot_string(label)}, tooltip={_dot_string(tip)}, "
-                     f"labeltooltip={_dot_string(tip)}];")
+    key = legend(pic)
+    if key:  # one HTML-table node: a legend every layout engine places, none mistakes for data
+        rows = "".join(f'<tr><td bgcolor="{fill}" width="14"> </td><td align="left">'
+                       f"{html.escape(name)}</td></tr>" for name, fill in key.items())
+        lines.append('  "legend:types" [shape=plain, fontsize=10, tooltip="types", label=<<table '
+                     'border="1" cellborder="0" cellspacing="2" color="#999999">'
+                     f'<tr><td colspan="2"><b>types</b></td></tr>{rows}</table>>];')
+    for bundle in bundles(pic):
+        tip = _bundle_tip(labels, bundle)
+        extra = "" if bundle.directed else ", dir=none"
+        lines.append(f"  {_dot_string(bundle.subject)} -> {_dot_string(bundle.object)} "
+                     f"[label={_dot_string(bundle.label())}, penwidth={bundle.width()}, "
+                     f"tooltip={_dot_string(tip)}, labeltooltip={_dot_string(tip)}{extra}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -99,118 +234,78 @@ def to_mermaid(pic: Picture) -> str:
     """A Mermaid flowchart; node ids are numbered since Mermaid ids cannot hold every letter."""
 
     def text(value: str) -> str:
-        return value.replace('"', "#quot;")
+        return value.replace('"', "#quot;").replace("\n", "<br>")
 
     ids = {info.id: f"n{index}" for index, info in enumerate(pic.entities)}
-    lines = ["flowchart LR"]
+    lines = ["---", f"title: {json.dumps(pic.title, ensure_ascii=False)}", "---", "flowchart LR"]
     for info in pic.entities:
         lines.append(f'  {ids[info.id]}["{text(info.label)}"]:::{info.type}')
-    for edge in pic.edges:
-        label = edge.predicate_label + (f" ({edge.when})" if edge.when else "")
-        lines.append(f'  {ids[edge.subject]} -- "{text(label)}" --> {ids[edge.object]}')
-    for type_name in sorted({info.type for info in pic.entities}):
-        lines.append(f"  classDef {type_name} fill:{COLOURS.get(type_name, '#ffffff')},stroke:#555")
+    for bundle in bundles(pic):
+        arrow = ("==" if bundle.count > 1 else "--") + (">" if bundle.directed else "-")
+        opener = "==" if bundle.count > 1 else "--"
+        lines.append(f'  {ids[bundle.subject]} {opener} "{text(bundle.label())}" {arrow} '
+                     f"{ids[bundle.object]}")
+    for type_name, fill in legend(pic).items():
+        lines.append(f"  classDef {type_name} fill:{fill},stroke:#555")
     return "\n".join(lines) + "\n"
 
 
 def render_graphviz(dot_text: str, fmt: str) -> bytes:
-    """Run Graphviz ``dot`` to make SVG or PNG bytes."""
+    """Run Graphviz to make SVG or PNG bytes (the DOT text names its own layout engine)."""
     if fmt not in ("svg", "png"):
         raise KgraphError(f"Graphviz renders svg or png here, not '{fmt}'")
     program = shutil.which("dot")
     if program is None:
         raise ToolMissingError(INSTALL_HINT)
     done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"),
-                          capture_output=True, timeout=120, check=False)
+                          capture_output=True, timeout=300, check=False)
     if done.returncode != 0:
         raise KgraphError("Graphviz failed: " + done.stderr.decode("utf-8", "replace").strip())
     return done.stdout
 
 
-def to_html(pic: Picture) -> str:
-    """A self-contained page: a force layout drawn in SVG by inline script; hover shows the quote."""
-    labels = {e.id: e.label for e in pic.entities}
-    data = {
+def script_json(value: object) -> str:
+    """JSON that can sit inside a <script> element: '<', '>' and '&' become \\u escapes, so no
+    label can end the element or open a comment (the escapes are the same JSON strings)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def explorer_data(pic: Picture) -> dict[str, object]:
+    """What the explorer page shows: entities, every relation with its dates and quote, and the
+    bundles that draw them; the time slider and the filters pick among the relations."""
+    index = {id(edge): k for k, edge in enumerate(pic.edges)}
+    related = {e.subject for e in pic.edges} | {e.object for e in pic.edges}
+    years = sorted({int(d[:4]) for e in pic.edges for d in (e.earliest, e.latest) if d}
+                   | {int(e.earliest[:4]) for e in pic.entities if e.earliest})
+    return {
         "title": pic.title,
-        "nodes": [{"id": e.id, "label": e.label, "type": e.type,
-                   "colour": COLOURS.get(e.type, "#ffffff")} for e in pic.entities],
-        "links": [{"source": e.subject, "target": e.object, "label": e.predicate_label,
-                   "tip": _edge_tip(labels, e)} for e in pic.edges],
-        "colours": {t: c for t, c in COLOURS.items() if any(e.type == t for e in pic.entities)},
+        "types": legend(pic),
+        "predicates": sorted({e.predicate_label for e in pic.edges}),
+        "years": [years[0], years[-1]] if years else [2000, 2000],
+        "nodes": [{"id": e.id, "label": e.label, "type": e.type, "aliases": list(e.aliases),
+                   "colour": colour(e.type), "w": round(16 + 6.6 * len(e.label)),
+                   "related": e.id in related} for e in pic.entities],
+        "relations": [{"s": e.subject, "o": e.object, "predicate": e.predicate_label, "when": e.when,
+                       "earliest": e.earliest, "latest": e.latest, "quote": e.quote,
+                       "source": e.source} for e in pic.edges],
+        "bundles": [{"s": b.subject, "o": b.object, "directed": b.directed, "width": b.width(),
+                     "rel": [index[id(e)] for e in b.edges]} for b in bundles(pic)],
     }
-    # "</" must not end the script element early; "<\\/" is the same JSON string.
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    title = pic.title.replace("&", "&amp;").replace("<", "&lt;")
-    return _HTML.replace("%TITLE%", title).replace("%DATA%", payload)
 
 
-_HTML = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>%TITLE%</title>
-<style>
-body{font:14px Helvetica,Arial,sans-serif;margin:0;background:#fafafa}
-header{padding:8px 12px;border-bottom:1px solid #ddd;background:#fff}
-#legend span{display:inline-block;margin-right:10px}
-#legend i{display:inline-block;width:12px;height:12px;border:1px solid #555;margin-right:4px;vertical-align:middle}
-svg{width:100vw;height:calc(100vh - 60px);display:block}
-.node rect{stroke:#555;rx:6;ry:6}
-.node text{font-size:12px;pointer-events:none}
-.link line{stroke:#777;stroke-width:1.4}
-.link text{font-size:10px;fill:#333}
-.link:hover line{stroke:#c00;stroke-width:3}
-#tip{position:fixed;max-width:420px;background:#fff;border:1px solid #999;padding:6px 8px;
- white-space:pre-wrap;display:none;box-shadow:2px 2px 6px rgba(0,0,0,.2);pointer-events:none}
-</style></head>
-<body><header><b>%TITLE%</b> &nbsp; <span id="legend"></span>
-<small>drag nodes; hover a relation for its quote</small></header>
-<svg id="graph"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7"
-markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker></defs></svg>
-<div id="tip"></div>
-<script id="kgraph-data" type="application/json">%DATA%</script>
-<script>
-(function(){
-var data=JSON.parse(document.getElementById("kgraph-data").textContent);
-var NS="http://www.w3.org/2000/svg",svg=document.getElementById("graph"),tip=document.getElementById("tip");
-var legend=document.getElementById("legend");
-Object.keys(data.colours).forEach(function(t){var s=document.createElement("span");
- s.innerHTML='<i style="background:'+data.colours[t]+'"></i>';s.appendChild(document.createTextNode(t));legend.appendChild(s);});
-function el(name,attrs,parent){var e=document.createElementNS(NS,name);for(var k in attrs)e.setAttribute(k,attrs[k]);
- if(parent)parent.appendChild(e);return e;}
-var W=svg.clientWidth||960,H=svg.clientHeight||600,byId={};
-data.nodes.forEach(function(n,i){var a=2*Math.PI*i/Math.max(1,data.nodes.length);
- n.x=W/2+Math.min(W,H)*0.35*Math.cos(a);n.y=H/2+Math.min(W,H)*0.35*Math.sin(a);n.vx=0;n.vy=0;byId[n.id]=n;});
-var links=data.links.filter(function(l){return byId[l.source]&&byId[l.target];});
-function show(text,ev){tip.textContent=text;tip.style.display="block";tip.style.left=(ev.clientX+12)+"px";tip.style.top=(ev.clientY+12)+"px";}
-function hide(){tip.style.display="none";}
-links.forEach(function(l){var g=el("g",{"class":"link"},svg);
- l.line=el("line",{"marker-end":"url(#arrow)"},g);l.text=el("text",{"text-anchor":"middle"},g);l.text.textContent=l.label;
- g.addEventListener("mousemove",function(ev){show(l.tip,ev);});g.addEventListener("mouseleave",hide);});
-data.nodes.forEach(function(n){var g=el("g",{"class":"node"},svg);n.g=g;
- var t=el("text",{"text-anchor":"middle",dy:"4"},g);t.textContent=n.label;
- var w=Math.max(40,7*n.label.length+12);n.w=w;
- g.insertBefore(el("rect",{x:-w/2,y:-11,width:w,height:22,fill:n.colour}),t);
- g.addEventListener("mousemove",function(ev){show(n.label+" ("+n.type+")",ev);});g.addEventListener("mouseleave",hide);
- g.addEventListener("mousedown",function(ev){drag=n;ev.preventDefault();});});
-var drag=null;
-svg.addEventListener("mousemove",function(ev){if(!drag)return;var r=svg.getBoundingClientRect();
- drag.x=ev.clientX-r.left;drag.y=ev.clientY-r.top;drag.vx=drag.vy=0;heat=Math.max(heat,0.3);});
-window.addEventListener("mouseup",function(){drag=null;});
-var heat=1;
-function step(){
- var ns=data.nodes;
- for(var i=0;i<ns.length;i++)for(var j=i+1;j<ns.length;j++){var a=ns[i],b=ns[j],dx=b.x-a.x,dy=b.y-a.y,
-  d2=dx*dx+dy*dy+0.01,f=9000/d2,d=Math.sqrt(d2);a.vx-=f*dx/d;a.vy-=f*dy/d;b.vx+=f*dx/d;b.vy+=f*dy/d;}
- links.forEach(function(l){var a=byId[l.source],b=byId[l.target],dx=b.x-a.x,dy=b.y-a.y,d=Math.sqrt(dx*dx+dy*dy)+0.01,
-  f=(d-160)*0.02;a.vx+=f*dx/d;a.vy+=f*dy/d;b.vx-=f*dx/d;b.vy-=f*dy/d;});
- ns.forEach(function(n){n.vx+=(W/2-n.x)*0.002;n.vy+=(H/2-n.y)*0.002;
-  if(n!==drag){n.x+=Math.max(-20,Math.min(20,n.vx*heat));n.y+=Math.max(-20,Math.min(20,n.vy*heat));}
-  n.vx*=0.5;n.vy*=0.5;n.x=Math.max(n.w/2,Math.min(W-n.w/2,n.x));n.y=Math.max(12,Math.min(H-12,n.y));
-  n.g.setAttribute("transform","translate("+n.x+","+n.y+")");});
- links.forEach(function(l){var a=byId[l.source],b=byId[l.target],dx=b.x-a.x,dy=b.y-a.y,d=Math.sqrt(dx*dx+dy*dy)||1,
-  s=Math.min(0.45,(b.w/2+4)/d);
-  l.line.setAttribute("x1",a.x);l.line.setAttribute("y1",a.y);l.line.setAttribute("x2",b.x-dx*s);l.line.setAttribute("y2",b.y-dy*s);
-  l.text.setAttribute("x",(a.x+b.x)/2);l.text.setAttribute("y",(a.y+b.y)/2-3);});
- heat=Math.max(0.02,heat*0.985);requestAnimationFrame(step);}
-step();
-})();
-</script></body></html>
-"""
+def to_html(pic: Picture) -> str:
+    """The explorer: one offline page with Cytoscape.js (vendored, MIT) inlined and the data as
+    JSON; nothing is fetched, and data only ever reaches the page as text (textContent)."""
+    import re
+    from importlib.resources import files
+
+    package = files("kgraph")
+    values = {
+        "TITLE": html.escape(pic.title),
+        "DATA": script_json(explorer_data(pic)),
+        "CYTOSCAPE": package.joinpath("vendor/cytoscape.min.js").read_text(encoding="utf-8"),
+    }
+    template = package.joinpath("explorer.html").read_text(encoding="utf-8")
+    # One pass, so a label that spells %DATA% is never itself replaced.
+    return re.sub(r"%(TITLE|DATA|CYTOSCAPE)%", lambda m: values[m.group(1)], template)

@@ -24,7 +24,8 @@ def test_svg_of_a_path_has_the_labels(cli, tmp_path: Path) -> None:
     assert run.code == 0, run
     svg = out.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    for label in ("Vladimir Putin", "Russia", "Soviet Union", "South Korea", "succeeded", "lent to"):
+    for label in ("Vladimir Putin", "Russia", "Soviet Union", "South Korea",
+                  "succeeded (1991&#45;12)", "lent to (1991)"):
         assert f">{label}<" in svg, label
     assert "China" not in svg  # only the shortest path is drawn
     assert "In 1991 South Korea lent the Soviet Union three billion dollars." in svg  # tooltip
@@ -54,38 +55,108 @@ def test_k_paths_and_time_filter(cli, tmp_path: Path) -> None:
     assert ">Soviet Union<" in svg and ">Russia<" not in svg and ">Vladimir Putin<" not in svg
 
 
+def _page_data(page: str) -> dict:
+    return json.loads(re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+
+
 def test_html_is_self_contained_and_carries_quotes(cli, tmp_path: Path) -> None:
     out = tmp_path / "graph.html"
     run = cli("draw", "-o", str(out), data=NET)
     assert run.code == 0, run
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert not re.search(r"<(script|link)[^>]+(src|href)=", page)  # no CDN, nothing fetched
-    data = json.loads(re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>',
-                                page, re.S).group(1))
-    assert len(data["nodes"]) == 9 and len(data["links"]) == 13
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # no CDN, nothing fetched
+    assert "cytoscape" in page and "The Cytoscape Consortium" in page  # vendored, licence kept
+    data = _page_data(page)
+    assert len(data["nodes"]) == 9 and len(data["relations"]) == 13
+    assert sum(len(b["rel"]) for b in data["bundles"]) == 13
     assert {n["label"]: n["type"] for n in data["nodes"]}["Vladimir Putin"] == "Person"
-    tip = next(link["tip"] for link in data["links"] if link["label"] == "lent to")
-    assert tip == ("South Korea lent to Soviet Union (1991)\n"
-                   "\u201cIn 1991 South Korea lent the Soviet Union three billion dollars.\u201d")
+    lent = next(r for r in data["relations"] if r["predicate"] == "lent to")
+    assert lent["quote"] == "In 1991 South Korea lent the Soviet Union three billion dollars."
+    assert (lent["earliest"], lent["latest"], lent["when"]) == ("1991-01-01", "1991-12-31", "1991")
+    met = next(b for b in data["bundles"] if {b["s"], b["o"]} == {"putin", "kim-jong-il"})
+    assert met["directed"] is False  # 'met' is symmetric: no arrowhead
 
 
-def test_html_escapes_script_end_in_labels(cli, make_data, tmp_path: Path) -> None:
+def test_html_keeps_labels_out_of_markup(cli, make_data, tmp_path: Path) -> None:
     from conftest import MINI
 
-    entities = (MINI / "entities.yaml").read_text().replace("label: China", "label: China</script>")
+    label = "China</script><!--<script>alert(1)</script> & %DATA%"
+    entities = (MINI / "entities.yaml").read_text().replace("label: China", f"label: '{label}'")
     out = tmp_path / "x.html"
     assert cli("draw", "-o", str(out), data=make_data(entities=entities)).code == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("</script>") == 2 and "China<\\/script>" in page
+    assert page.count("</script>") == 3 and "<!--" not in page and "alert(1)" not in page.split(
+        'type="application/json">')[0]
+    assert "China\\u003c/script\\u003e\\u003c!--" in page
+    assert label in [n["label"] for n in _page_data(page)["nodes"]]  # the same text once parsed
 
 
-def test_dot_and_mermaid_to_stdout(cli) -> None:
+def test_parallel_relations_make_one_labelled_edge_per_pair_and_direction(cli) -> None:
+    from conftest import DATA
+
+    run = cli("draw", "North Korea", "--format", "dot", data=DATA)
+    assert run.code == 0, run.err
+    edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" \[label="([^"]*)", penwidth=([0-9.]+)(.*)\];$',
+                       run.out, re.M)
+    directed = [(a, b) for a, b, *_, rest in edges if "dir=none" not in rest]
+    undirected = [frozenset((a, b)) for a, b, *_, rest in edges if "dir=none" in rest]
+    assert len(directed) == len(set(directed))  # one edge per pair and direction
+    assert len(undirected) == len(set(undirected))  # symmetric: one edge per pair, not per direction
+    assert len(edges) < 105 and undirected  # 105 relations, each its own arrow, before bundling
+    pair = [(lab, float(w)) for a, b, lab, w, _ in edges if {a, b} == {"russia", "north-korea"}]
+    label, width = next(p for p in pair if "cooperated with" in p[0])
+    assert re.search(r"cooperated with \u00d7\d+ \(\d{4}\u2013\d{4}\)", label) and width > 3
+    assert any(re.search(r"\\n\+\d+ more$", lab) for lab, _ in pair)  # the first predicates, then a count
+    one = next(float(w) for a, b, lab, w, _ in edges if "\\n" not in lab and "\u00d7" not in lab)
+    assert one == 1.0
+
+
+def test_symmetric_legend_and_title(cli) -> None:
     run = cli("draw", "Kim Jong-il", "--format", "dot", data=NET)
-    assert run.code == 0 and run.out.startswith('digraph "Kim Jong-il: depth 1"')
-    assert '"putin" -> "kim-jong-il"' in run.out
-    run = cli("draw", "Kim Jong-il", "--format", "mermaid", data=NET)
+    assert run.code == 0 and run.out.startswith('digraph "net: Kim Jong-il and its neighbours (depth 1)"')
+    assert re.search(r'"kim-jong-il" -> "putin" \[label="met \(2000-07\)".*dir=none\];', run.out)
+    assert re.search(r'"kim-jong-il" -> "north-korea" \[label="led \(1994/2011\)"[^\n]*\];', run.out)
+    assert "dir=none" not in next(line for line in run.out.splitlines() if "led (1994" in line)
+    legend = next(line for line in run.out.splitlines() if line.startswith('  "legend:types"'))
+    for type_name in ("Person", "State"):
+        assert re.search(r'bgcolor="#[0-9a-f]{6}" width="14"> </td><td align="left">' + type_name, legend)
+    run = cli("draw", "Kim Jong-il", "--format", "mermaid", "--at", "2000", data=NET)
     assert run.code == 0 and "flowchart LR" in run.out and '["Kim Jong-il"]:::Person' in run.out
+    assert 'title: "net: Kim Jong-il and its neighbours (depth 1), --at 2000"' in run.out
+    assert re.search(r'n\d+ -- "met \(2000-07\)" --- n\d+', run.out)  # no arrowhead
+    assert re.search(r'n\d+ -- "led \(1994/2011\)" --> n\d+', run.out)
+
+
+def test_top_and_layout_engine_for_large_selections(cli) -> None:
+    from conftest import DATA
+
+    run = cli("draw", "--top", "5", "--format", "dot", data=DATA)
+    assert run.code == 0, run.err
+    nodes = re.findall(r'^  "([^"]+)" \[label=', run.out, re.M)
+    assert len(nodes) == 5 and {"north-korea", "russia"} <= set(nodes)
+    assert "all relations, top 5 by degree" in run.out and "layout=dot" in run.out
+    run = cli("draw", "--format", "dot", data=DATA)  # 116 entities: a force layout
+    assert "layout=neato" in run.out and "overlap=prism" in run.out
+    assert "layout=sfdp" in cli("draw", "--engine", "sfdp", "--format", "dot", data=DATA).out
+    run = cli("draw", "--engine", "spring", "--format", "dot", data=DATA)
+    assert run.code == 2 and "--engine" in run.err
+    run = cli("draw", "--top", "3", "--metric", "pagerank", "--format", "dot", data=DATA)
+    assert run.code == 0 and "top 3 by pagerank" in run.out
+
+
+@needs_dot
+def test_north_korea_picture_is_smaller_than_the_fan(cli, tmp_path: Path) -> None:
+    from conftest import DATA
+
+    out = tmp_path / "nk.svg"
+    run = cli("draw", "North Korea", "-o", str(out), data=DATA)
+    assert run.code == 0 and "105 relations in " in run.err
+    drawn = int(re.search(r"105 relations in (\d+) edges", run.err).group(1))
+    svg = out.read_text(encoding="utf-8")
+    assert svg.count('class="edge"') == drawn < 80
+    assert "North Korea and its neighbours" in svg and ">types<" in svg
 
 
 def test_format_must_be_known(cli, tmp_path: Path) -> None:

@@ -51,19 +51,42 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="table or json; with -o: svg or html [default: table, "
+                                           "or the -o suffix]."),
+    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Draw the timeline to FILE (.svg or .html): one lane per "
+                                           "actor, intervals as bars, points as marks, quotes on hover."),
 ) -> None:
     """Dated relations and events in date order, with their quotes; for one entity or for all.
 
     Example: kgraph timeline "Kim Jong-il" --from 1991 --to 2001
+    Example: kgraph timeline -o timeline.svg
     """
     from kgraph.network import timeline as moments_of
     from kgraph.network import timeline_json
 
-    choice(fmt, ("table", "json"), "--format")
+    if out is not None:
+        suffix = os.path.splitext(out)[1].lower().lstrip(".")
+        fmt = choice(fmt or {"htm": "html"}.get(suffix, suffix), ("svg", "html"), "--format")
+    else:
+        fmt = choice(fmt or "table", ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
     flt = build_filter(eg, start=start, end=end)
-    moments = moments_of(eg, eg.resolve(name) if name else None, flt)
+    focus = eg.resolve(name) if name else None
+    moments = moments_of(eg, focus, flt)
+    if fmt in ("svg", "html"):
+        from kgraph import timeline_draw
+
+        when = "".join(f", {part}" for part in flt.describe())
+        title = (f"{_project_name(project(ctx).data_dir)}: timeline of "
+                 f"{focus.label if focus else 'all actors'}{when}")
+        svg = timeline_draw.to_svg(eg, moments, title, focus.id if focus else None)
+        text = svg if fmt == "svg" else timeline_draw.to_html(svg, title)
+        with output(out, binary=True) as handle:
+            handle.write(text.encode("utf-8"))
+        say(f"wrote {out} ({fmt}, {len(moments)} dated relations and events)")
+        return
     if fmt == "json":
         typer.echo(json.dumps(timeline_json(eg, moments), indent=2, ensure_ascii=False))
         return
@@ -131,38 +154,72 @@ def draw(
                                            "(.svg .png .html .dot .mmd)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
                                       help="svg, png (both need Graphviz), html, dot or mermaid."),
+    top_n: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N",
+                                        help="Only the N entities ranked highest by --metric "
+                                             "within the selection: an overview that stays readable."),
+    metric: str = typer.Option("degree", "--metric", "-m",
+                               help="With --top: degree, betweenness, closeness or pagerank."),
+    engine: str = typer.Option("auto", "--engine",
+                               help="Graphviz layout: auto (dot up to 40 entities, neato up to 150, "
+                                    "then sfdp), dot, neato, sfdp, fdp, circo or twopi."),
 ) -> None:
-    """A picture of the network: SVG or PNG through Graphviz, or an interactive HTML page.
+    """A picture of the network: SVG or PNG through Graphviz, or an interactive HTML explorer.
 
-    Nodes are coloured by type and edges labelled by predicate; hover shows the quote.
+    The relations between two entities are drawn as one edge per direction (one for symmetric
+    predicates such as 'met'), labelled with the predicates, counts and years, thicker when many;
+    nodes are coloured by type, with a legend; hover shows the quotes. The HTML page (Cytoscape.js,
+    offline) has search, filters by type and predicate, and a time slider.
     Example: kgraph draw --path Russia "Kim Jong-il" -o path.svg
     """
     from kgraph import draw as pictures
     from kgraph.network import neighbors as ego_network
     from kgraph.paths import find_paths
 
+    from kgraph.network import METRICS
+
     fmt = _draw_format(out, fmt)
+    choice(metric, METRICS, "--metric")
+    choice(engine, pictures.ENGINES, "--engine")
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    folder = _project_name(project(ctx).data_dir)
+    when = "".join(f", {part}" for part in flt.describe())
+    keep: frozenset[str] = frozenset()
     if path_ends:
         first, last = eg.resolve(path_ends[0]), eg.resolve(path_ends[1])
         pic = pictures.of_paths(eg, find_paths(eg, first, last, flt, k=k),
-                                f"{first.label} \u2192 {last.label}")
+                                f"{folder}: {first.label} \u2192 {last.label}{when}")
+        keep = frozenset((first.id, last.id))
     elif name:
-        pic = pictures.of_ego(eg, ego_network(eg, eg.resolve(name), depth, flt))
+        center = eg.resolve(name)
+        pic = pictures.of_ego(eg, ego_network(eg, center, depth, flt),
+                              f"{folder}: {center.label} and its neighbours (depth {depth}){when}")
+        keep = frozenset((center.id,))
     else:
-        pic = pictures.of_graph(eg, flt)
+        pic = pictures.of_graph(eg, flt, f"{folder}: all relations{when}")
+    if top_n is not None:
+        pic = pictures.top(pic, top_n, metric, keep)
     if fmt in ("svg", "png"):
-        data: bytes = pictures.render_graphviz(pictures.to_dot(pic), fmt)
+        data: bytes = pictures.render_graphviz(pictures.to_dot(pic, engine), fmt)
+    elif fmt == "dot":
+        data = pictures.to_dot(pic, engine).encode("utf-8")
     else:
-        text = {"html": pictures.to_html, "dot": pictures.to_dot, "mermaid": pictures.to_mermaid}[fmt](pic)
-        data = text.encode("utf-8")
+        data = {"html": pictures.to_html, "mermaid": pictures.to_mermaid}[fmt](pic).encode("utf-8")
     with output(out, binary=True) as handle:
         handle.write(data)
     if out and out != "-":
-        say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations)")
+        say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations "
+            f"in {len(pictures.bundles(pic))} edges)")
+
+
+def _project_name(data_dir: str) -> str:
+    """The project's folder for titles: the data folder's own name, or its parent's when it is
+    the conventional 'data'."""
+    path = os.path.abspath(data_dir)
+    base = os.path.basename(path)
+    return os.path.basename(os.path.dirname(path)) if base == "data" else base
 
 
 def _draw_format(out: Optional[str], fmt: Optional[str]) -> str:
