@@ -1,0 +1,170 @@
+"""A timeline picture: one lane per actor, intervals as bars, points as marks, the quote on hover.
+
+Drawn as plain SVG (a chart on a time axis, not a graph layout); the HTML page wraps the same SVG.
+Text reaches the SVG only through XML escaping, so no label can become markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.network import Moment
+
+LANE_LABEL = 250  # px for the actor names (longer ones are cut, whole on hover)
+ROW = 18  # px per row; a lane stacks rows so that no two items overlap
+CHAR = 6.0  # px per character of 10 px text, for packing labels
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing on a lane: a bar from ``start`` to ``end`` (years, fractional), or a mark."""
+
+    lane: str
+    start: float
+    end: float
+    point: bool
+    label: str
+    tip: str
+    colour: str
+
+
+def _year(day: str) -> float:
+    year, month, dom = (int(p) for p in day[:10].split("-"))
+    return year + (month - 1) / 12 + (dom - 1) / 365
+
+
+def _bounds(when: str) -> tuple[str | None, str | None]:
+    """The first and last day a date or interval as written can mean (None where open)."""
+    from kgraph.dates import PartialDate
+
+    head, _, tail = when.partition("/")
+    tail = tail if "/" in when else head
+    first = PartialDate.parse(head).earliest.isoformat() if head not in ("", "..") else None
+    last = PartialDate.parse(tail).latest.isoformat() if tail not in ("", "..") else None
+    return first, last
+
+
+def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> list[Item]:
+    """Moments as lane items: a relation sits on its subject's lane (its object's when the
+    subject is the selected actor), an event or treaty on its own."""
+    from kgraph.draw import colour
+
+    out = []
+    for m in moments:
+        if m.edge is not None:
+            e = m.edge
+            lane, other = (e.object, e.subject) if e.subject == focus else (e.subject, e.object)
+            first = e.earliest or e.latest or m.earliest  # only an end: a mark there
+            last = e.latest
+            label = (f"{e.predicate_label} {eg.entities[e.object].label}" if lane == e.subject
+                     else f"{eg.entities[e.subject].label} {e.predicate_label}")
+            tip = (f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label}"
+                   f" ({m.when})" + (f"\n\u201c{e.quote}\u201d" if e.quote else ""))
+            fill = colour(eg.entities[other].type)
+        elif m.entity is not None:
+            info = m.entity
+            lane, label = info.id, info.label
+            first, last = _bounds(m.when)
+            first = first or last or m.earliest  # "../1953": known only by its end, marked there
+            tip = f"{info.label} ({info.type}, {m.when})" + (f"\n{info.description}" if info.description else "")
+            fill = colour(info.type)
+        else:  # pragma: no cover - a Moment is one or the other
+            continue
+        start = _year(first)
+        open_end = "/" in m.when and m.when.endswith("/..")
+        end = _year(last) if last else start
+        point = "/" not in m.when and end - start <= 1.0
+        if open_end:
+            end = float("inf")
+        out.append(Item(lane, start, end, point, label, tip, fill))
+    return out
+
+
+def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None = None,
+           year_px: float = 11.0) -> str:
+    """The timeline as a standalone SVG document."""
+    found = items(eg, moments, focus)
+    if not found:
+        return _svg(title, 600, 80, ['<text x="10" y="60">no dated relations or events</text>'])
+    finite = [i.end for i in found if i.end != float("inf")] + [i.start for i in found]
+    low, high = int(min(finite)), int(max(finite)) + 1
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if (high - low) / s <= 16)
+    low, high = low - low % step, high + (-high) % step
+    width = LANE_LABEL + (high - low) * year_px + 160
+
+    def x(year: float) -> float:
+        return round(LANE_LABEL + (min(year, high) - low) * year_px, 1)
+
+    lanes: dict[str, list[Item]] = {}
+    for item in sorted(found, key=lambda i: (i.start, i.label)):
+        lanes.setdefault(item.lane, []).append(item)
+    body: list[str] = []
+    y = 50
+    rows_total = 0
+    for lane in sorted(lanes, key=lambda k: (min(i.start for i in lanes[k]), eg.entities[k].label)):
+        rows: list[float] = []  # the x where each row is free again
+        placed = []
+        for item in lanes[lane]:
+            left = x(item.start)
+            right = max(x(item.end), left + 8) + 4 + CHAR * len(item.label) + 8
+            row = next((r for r, free in enumerate(rows) if free <= left), len(rows))
+            if row == len(rows):
+                rows.append(0.0)
+            rows[row] = right
+            placed.append((row, item))
+        height = max(1, len(rows)) * ROW + 6
+        if rows_total % 2 == 0:
+            body.append(f'<rect class="lane" x="0" y="{y}" width="{width:.0f}" height="{height}" '
+                        'fill="#f4f6f8"/>')
+        name = eg.entities[lane].label
+        body.append(f'<text class="actor" x="{LANE_LABEL - 8}" y="{y + 14}" text-anchor="end">'
+                    f"<title>{escape(name)}</title>{escape(_cut(name, 38))}</text>")
+        for row, item in placed:
+            top = y + 3 + row * ROW
+            left = x(item.start)
+            tip = f"<title>{escape(item.tip)}</title>"
+            if item.point:
+                cx, cy = left, top + 7
+                shape = (f'<path class="mark" d="M{cx},{cy - 6}L{cx + 6},{cy}L{cx},{cy + 6}'
+                         f'L{cx - 6},{cy}Z" fill="{item.colour}" stroke="#444"/>')
+                text_x = cx + 9
+            else:
+                right = max(x(item.end), left + 3)
+                dash = ' stroke-dasharray="3,2"' if item.end == float("inf") else ""
+                shape = (f'<rect class="bar" x="{left}" y="{top + 1}" width="{right - left:.1f}" '
+                         f'height="12" rx="3" fill="{item.colour}" stroke="#444"{dash}/>')
+                text_x = right + 4
+            body.append(f'<g class="item">{tip}{shape}<text x="{text_x:.1f}" y="{top + 11}">'
+                        f"{escape(item.label)}</text></g>")
+        y += height
+        rows_total += 1
+    axis = []
+    for year in range(low, high + 1, step):
+        axis.append(f'<line x1="{x(year)}" y1="40" x2="{x(year)}" y2="{y}" stroke="#ccc"/>'
+                    f'<text class="year" x="{x(year)}" y="36" text-anchor="middle">{year}</text>')
+    return _svg(title, width, y + 20, axis + body)
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1] + "\u2026"
+
+
+def _svg(title: str, width: float, height: float, parts: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica,Arial,sans-serif" '
+            'font-size="10">\n<rect width="100%" height="100%" fill="#ffffff"/>\n'
+            '<style>.actor{font-size:11px;font-weight:bold}.year{font-size:10px;fill:#555}'
+            '.item:hover text{font-weight:bold}</style>\n'
+            f'<text x="10" y="20" font-size="15">{escape(title)}</text>\n' + "\n".join(parts)
+            + "\n</svg>\n")
+
+
+def to_html(svg: str, title: str) -> str:
+    """The timeline SVG in a page of its own; hovering an item shows its quote (SVG titles)."""
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title>\n<style>body{{margin:0;background:#fff}}"
+            ".item{cursor:help}</style></head>\n<body>\n" + svg + "</body></html>\n")
