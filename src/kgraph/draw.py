@@ -271,9 +271,32 @@ def script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def graphviz_layout(pic: Picture) -> tuple[str, dict[str, tuple[float, float, float, float]]] | None:
+    """Where Graphviz's force layout puts each entity (centre x, y and box width, height in
+    pixels, y downwards), or None without Graphviz: the explorer then lays out with Cytoscape's
+    own cose. Graphviz's neato with overlap removal keeps boxes apart and lays out the same every
+    time, which cose (random starts) does not."""
+    program = shutil.which("dot")
+    if program is None or not pic.entities:
+        return None
+    engine = "sfdp" if len(pic.entities) > SFDP_ABOVE else "neato"
+    done = subprocess.run([program, "-Tjson0"], input=to_dot(pic, engine).encode("utf-8"),
+                          capture_output=True, timeout=300, check=False)
+    if done.returncode != 0:
+        return None
+    out = {}
+    for node in json.loads(done.stdout).get("objects", []):
+        if "pos" in node and not node["name"].startswith("legend:"):
+            x, y = (float(v) for v in node["pos"].split(","))
+            out[node["name"]] = (x, -y, float(node["width"]) * 72, float(node["height"]) * 72)
+    return engine, out
+
+
 def explorer_data(pic: Picture) -> dict[str, object]:
     """What the explorer page shows: entities, every relation with its dates and quote, and the
     bundles that draw them; the time slider and the filters pick among the relations."""
+    layout = graphviz_layout(pic)
+    engine, boxes = layout if layout else ("cose", {})
     index = {id(edge): k for k, edge in enumerate(pic.edges)}
     related = {e.subject for e in pic.edges} | {e.object for e in pic.edges}
     years = sorted({int(d[:4]) for e in pic.edges for d in (e.earliest, e.latest) if d}
@@ -283,9 +306,12 @@ def explorer_data(pic: Picture) -> dict[str, object]:
         "types": legend(pic),
         "predicates": sorted({e.predicate_label for e in pic.edges}),
         "years": [years[0], years[-1]] if years else [2000, 2000],
+        "layout": engine,
         "nodes": [{"id": e.id, "label": e.label, "type": e.type, "aliases": list(e.aliases),
-                   "colour": colour(e.type), "w": round(16 + 6.6 * len(e.label)),
-                   "related": e.id in related} for e in pic.entities],
+                   "colour": colour(e.type), "related": e.id in related,
+                   # Without Graphviz, a box about as wide as 11 px Helvetica needs.
+                   "box": [round(v, 1) for v in boxes.get(e.id, (0, 0, 14 + 6.2 * len(e.label), 36))]}
+                  for e in pic.entities],
         "relations": [{"s": e.subject, "o": e.object, "predicate": e.predicate_label, "when": e.when,
                        "earliest": e.earliest, "latest": e.latest, "quote": e.quote,
                        "source": e.source} for e in pic.edges],

@@ -75,6 +75,11 @@ def test_html_is_self_contained_and_carries_quotes(cli, tmp_path: Path) -> None:
     lent = next(r for r in data["relations"] if r["predicate"] == "lent to")
     assert lent["quote"] == "In 1991 South Korea lent the Soviet Union three billion dollars."
     assert (lent["earliest"], lent["latest"], lent["when"]) == ("1991-01-01", "1991-12-31", "1991")
+    assert data["layout"] == ("neato" if shutil.which("dot") else "cose")
+    if shutil.which("dot"):  # Graphviz's boxes, apart from one another
+        boxes = [n["box"] for n in data["nodes"]]
+        assert all(abs(a[0] - b[0]) * 2 >= a[2] + b[2] - 1 or abs(a[1] - b[1]) * 2 >= a[3] + b[3] - 1
+                   for i, a in enumerate(boxes) for b in boxes[i + 1:])
     met = next(b for b in data["bundles"] if {b["s"], b["o"]} == {"putin", "kim-jong-il"})
     assert met["directed"] is False  # 'met' is symmetric: no arrowhead
 
@@ -176,4 +181,5 @@ def test_without_graphviz_the_error_says_how_to_install_and_html_works(tmp_path:
     assert "Traceback" not in done.stderr and not (tmp_path / "x.svg").exists()
     done = subprocess.run([*kgraph, "-o", str(tmp_path / "x.html")], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "Vladimir Putin" in (tmp_path / "x.html").read_text(encoding="utf-8")
+    page = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert "Vladimir Putin" in page and _page_data(page)["layout"] == "cose"  # Cytoscape lays it out
