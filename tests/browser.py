@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import struct
 import subprocess
@@ -55,8 +56,9 @@ class Browser:
 
     def _read(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self._buffer:
-            if time.monotonic() > deadline:
-                raise TimeoutError("Chromium did not answer")
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_chrome], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
             chunk = os.read(self._from_chrome, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the pipe")
@@ -88,9 +90,14 @@ class Browser:
                     raise RuntimeError(f"{method}: {data['error']}")
                 return data.get("result", {})
 
-    def open(self, path: Path) -> None:
+    def open(self, path: Path, fragment: str = "") -> None:
+        # Load the page afresh: a link differing only by its fragment would not reload it.
+        self._navigate("about:blank")
+        self._navigate(path.resolve().as_uri() + fragment)
+
+    def _navigate(self, url: str) -> None:
         self.events.clear()
-        self.call("Page.navigate", url=path.resolve().as_uri())
+        self.call("Page.navigate", url=url)
         deadline = time.monotonic() + 60
         while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
             self._read(deadline)

@@ -83,6 +83,14 @@ def test_clicking_a_node_lists_its_relations_with_quotes(browser: Browser, explo
     assert browser.errors == []
 
 
+def test_a_link_to_an_entity_opens_with_its_evidence(browser: Browser, explorer: Path) -> None:
+    browser.open(explorer, "#soviet-union")
+    text = browser.js("document.getElementById('details').textContent")
+    assert text.startswith("Soviet Union (State)")
+    assert "\u201cFrom 1961 to 1991 the Soviet Union protected North Korea.\u201d" in text
+    assert browser.js("kgraph.cy.$(':selected').map(n => n.id())") == ["soviet-union"]
+
+
 def test_time_slider_at_1965_hides_the_relations_after_1991(browser: Browser, explorer: Path) -> None:
     browser.open(explorer)
     shown = browser.js("""(() => {
