@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kgraph.engine import Store
     from kgraph.entitygraph import EntityGraph, Rows
     from kgraph.model import Dataset
+    from kgraph.vocabulary import Vocabulary
 
 
 class Project:
@@ -54,13 +55,24 @@ class Project:
         """The standard prefixes plus ``kgr:`` for this project's entities."""
         return {**PREFIXES, "kgr": self.base}
 
+    def vocabulary(self) -> Vocabulary:
+        """The project's types and predicates: the data folder's vocabulary.yaml, or core without one.
+
+        Raises DataError with every problem of the vocabulary file.
+        """
+        from kgraph.vocabulary import load_vocabulary
+
+        if not hasattr(self, "_vocabulary"):
+            self._vocabulary = load_vocabulary(self.data_dir)
+        return self._vocabulary
+
     def dataset(self) -> Dataset:
         """The validated records; raises DataError with every problem."""
         from kgraph.load import load
 
         if not hasattr(self, "_dataset"):
             with phase("load and validate"):
-                self._dataset = load(self.data_dir)
+                self._dataset = load(self.data_dir, self.vocabulary())
         return self._dataset
 
     def graph(self) -> Graph:
@@ -113,9 +125,10 @@ class Project:
     def _external_texts(self, dataset: Dataset) -> list[str]:
         inside = os.path.abspath(self.data_dir) + os.sep
         found = []
+        vocabulary = self.vocabulary()
         for entity in dataset.entities.values():
             rel = entity.extra.get("text")
-            if entity.type == "Publication" and rel:
+            if vocabulary.is_publication(entity.type) and rel:
                 path = os.path.abspath(os.path.join(self.data_dir, str(rel)))
                 if not path.startswith(inside):
                     found.append(path)
@@ -179,5 +192,5 @@ class Project:
 
             rows = self.entity_rows()
             with phase("build entity graph"), gc_paused():
-                self._entity_graph = EntityGraph.from_rows(rows)
+                self._entity_graph = EntityGraph.from_rows(rows, self.vocabulary())
         return self._entity_graph
