@@ -1,0 +1,304 @@
+"""The vocabulary file: shipped vocabularies, located errors, subtypes, meaning-aware hints.
+
+Every kind of vocabulary error is checked through ``kgraph validate`` at its exact position.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kgraph.vocabulary import packaged
+
+from conftest import MINI
+
+
+def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]
+             relations: str | None = None) -> Path:
+    folder: Path = make_data(entities, relations)
+    target = folder / "vocabulary.yaml"
+    if vocabulary is None:
+        target.unlink()
+    else:
+        target.write_text(textwrap.dedent(vocabulary), encoding="utf-8")
+    return folder
+
+
+# --- shipped vocabularies ---
+
+def test_core_holds_exactly_the_promised_types_and_predicates() -> None:
+    core = packaged("core")
+    assert list(core.types) == ["Thing", "Person", "Organization", "Place", "Event", "Publication"]
+    assert core.types["Thing"].parent is None
+    assert all(core.types[t].parent == "Thing" for t in list(core.types)[1:])
+    expected = {
+        "partOf": (("Thing",), ("Thing",), True), "locatedIn": (("Thing",), ("Place",), False),
+        "participatedIn": (("Person", "Organization"), ("Event",), False),
+        "authorOf": (("Person", "Organization"), ("Publication",), False),
+        "publisherOf": (("Organization",), ("Publication",), False),
+        "memberOf": (("Person", "Organization"), ("Organization",), False),
+        "leaderOf": (("Person",), ("Organization",), False),
+        "created": (("Person", "Organization"), ("Thing",), False),
+        "successorOf": (("Thing",), ("Thing",), True),
+        "cites": (("Publication",), ("Publication",), False),
+    }
+    assert {p.id: (p.subject_types, p.object_types, p.acyclic) for p in core.predicates.values()} == expected
+    assert all(p.label and p.inverse_label and p.description for p in core.predicates.values())
+    assert set(core.fields("Publication")) == {"authors", "title", "publisher", "year", "url", "pages", "place",
+                                              "container", "volume", "issue", "text", "citation"}
+    assert core.fields("Person")["role"].property == "https://schema.org/jobTitle"
+    assert "https://schema.org/Person" not in core.types["Person"].matches  # CURIEs as written
+    assert "schema:Person" in core.types["Person"].matches
+
+
+def test_politics_extends_core_with_the_articles_types_and_predicates() -> None:
+    politics = packaged("politics")
+    assert politics.chain == ("core", "politics")
+    assert set(politics.types) == {"Thing", "State", "Person", "Organization", "Treaty", "Project", "Event",
+                                   "Place", "Publication"}
+    assert len(politics.predicates) == 62  # today's 61 and core's cites
+    leader = politics.predicates["leaderOf"]  # redeclared: widened object, inherited labels
+    assert (leader.label, leader.inverse_label, leader.object_types) == ("led", "led by", ("State", "Organization"))
+    assert packaged("core").predicates["leaderOf"].object_types == ("Organization",)
+    assert politics.predicates["met"].symmetric and not politics.inverse_id(politics.predicates["met"])
+    assert politics.inverse_id(politics.predicates["leaderOf"]) == "ledBy"
+
+
+def test_the_bundled_project_says_extends_politics() -> None:
+    text = (Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml").read_text()
+    assert "extends: politics" in text
+
+
+# --- every kind of error, at its exact place ---
+
+ERRORS = {
+    "unknown-key": ("""\
+        types:
+          Award:
+            label: award
+            parnt: Thing
+        """, "4:5", "unknown key 'parnt' in type 'Award' (did you mean 'parent'?)"),
+    "unknown-top-key": ("""\
+        extends: core
+        predicate:
+          x: {}
+        """, "2:1", "unknown key 'predicate' in the vocabulary (did you mean 'predicates'?)"),
+    "undeclared-type": ("""\
+        predicates:
+          receivedAward:
+            subject: [Person, Organisation]
+        """, "3:23", "predicate 'receivedAward': 'subject' names undeclared type 'Organisation' "
+                     "(did you mean 'Organization'?)"),
+    "undeclared-parent": ("""\
+        types:
+          Award:
+            parent: Prize
+        """, "3:13", "type 'Award': 'parent' names undeclared type 'Prize'"),
+    "duplicate-name": ("""\
+        types:
+          Award: {}
+        predicates:
+          Award: {}
+        """, "4:3", "duplicate name 'Award': it is already a type"),
+    "duplicate-key": ("""\
+        types:
+          Award: {}
+          Award: {}
+        """, "3:3", "duplicate key 'Award' (first given on line 2)"),
+    "parent-cycle": ("""\
+        types:
+          Prize:
+            parent: Award
+          Award:
+            parent: Prize
+        """, "3:13", "parent cycle: Prize -> Award -> Prize"),
+    "not-an-iri": ("""\
+        predicates:
+          received award: {}
+        """, "2:3", "predicate 'received award' cannot become an IRI"),
+    "unknown-extends": ("""\
+        extends: politcs
+        """, "1:10", "unknown vocabulary 'politcs' in 'extends' (did you mean 'politics'?); kgraph ships: "),
+    "unknown-range": ("""\
+        types:
+          Award:
+            fields:
+              year: {range: gYeer}
+        """, "4:21", "field 'year' of type 'Award': unknown range 'gYeer' (did you mean 'gYear'?)"),
+    "bad-prefix": ("""\
+        prefix: my ontology
+        """, "1:9", "'prefix' must be an absolute IRI ending in '#' or '/'"),
+    "unknown-curie-prefix": ("""\
+        types:
+          Award:
+            matches: [wd:Q618779]
+        """, "3:15", "type 'Award': 'matches': unknown prefix 'wd' in 'wd:Q618779'"),
+    "inverse-clash": ("""\
+        predicates:
+          contains:
+            inverse: part of
+        """, "2:3", "its inverse label 'part of' would be the property 'partOf', which is already "
+                    "predicate 'partOf'"),
+    "reserved": ("""\
+        predicates:
+          quote: {}
+        """, "2:3", "predicate 'quote' is reserved"),
+    "not-a-mapping": ("""\
+        - Award
+        """, "1:1", "a vocabulary file is a mapping"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_vocabulary_errors_are_located(cli, make_data, case: str) -> None:
+    text, where, message = ERRORS[case]
+    folder = _project(make_data, text)
+    run = cli("validate", data=folder)
+    assert run.code == 1, run
+    line = next(ln for ln in run.err.splitlines() if "vocabulary.yaml" in ln)
+    assert line.startswith(f"{folder / 'vocabulary.yaml'}:{where}: error: "), run
+    assert message in line, run
+
+
+def test_every_problem_of_the_file_at_once(cli, make_data) -> None:
+    text = "\n".join(textwrap.dedent(ERRORS[c][0]) for c in ("bad-prefix",)) + textwrap.dedent("""\
+        types:
+          Award:
+            parnt: Thing
+        predicates:
+          receivedAward:
+            object: [Prize]
+        """)
+    run = cli("validate", data=_project(make_data, text))
+    problems = [ln for ln in run.err.splitlines() if ": error: " in ln]
+    assert [p.split(": error: ")[0].rsplit("vocabulary.yaml:", 1)[1] for p in problems] == ["1:9", "4:5", "7:14"]
+    assert "3 error(s) found" in run.err
+
+
+def test_a_broken_vocabulary_is_reported_alone(cli, make_data) -> None:
+    """Checked against a broken vocabulary every record would err: only the file's problems show."""
+    run = cli("validate", data=_project(make_data, "types: [Award]\n"))
+    assert run.code == 1
+    assert "'types' must be a mapping" in run.err and "relations.yaml" not in run.err
+
+
+# --- what a data folder without vocabulary.yaml gets ---
+
+def test_without_a_vocabulary_file_a_project_has_core(cli, make_data) -> None:
+    folder = _project(make_data, None)
+    run = cli("validate", data=folder)
+    assert run.code == 1
+    assert ("unknown type 'State': there is no such type in this project's vocabulary; 'State' is in "
+            "kgraph's 'politics' vocabulary: add 'extends: politics' to vocabulary.yaml") in run.err
+    assert "unknown predicate 'signed': there is no such predicate in this project's vocabulary; " \
+           "'signed' is in kgraph's 'politics' vocabulary" in run.err
+    vocab = cli("vocab", "-f", "json", data=folder)
+    import json
+
+    assert [t["type"] for t in json.loads(vocab.out)["types"]] == list(packaged("core").types)
+
+
+# --- "did you mean": by meaning, not only by spelling ---
+
+def _relation(predicate: str, subject: str = "putin", obj: str = "treaty-1884") -> str:
+    return f"- {{subject: {subject}, predicate: {predicate}, object: {obj}, quote: Vladimir Putin}}\n"
+
+
+def test_a_label_finds_its_predicate(cli, make_data) -> None:
+    folder = _project(make_data, "extends: politics\n", relations=_relation("took part in"))
+    run = cli("validate", data=folder)
+    assert "relations.yaml:1:31: error: unknown predicate 'took part in' (did you mean 'participatedIn'? " \
+           "'took part in' is its label)" in run.err
+
+
+def test_an_inverse_label_finds_its_predicate_the_other_way(cli, make_data) -> None:
+    folder = _project(make_data, "extends: politics\n", relations=_relation("led by", "russia", "putin"))
+    run = cli("validate", data=folder)
+    assert "unknown predicate 'led by' (did you mean 'leaderOf' with subject and object swapped? " \
+           "'led by' is its inverse label)" in run.err
+
+
+def test_a_word_spelled_alike_is_not_offered(cli, make_data) -> None:
+    """'acquired' is not 'assured' (the old hint): say there is none and how to declare it."""
+    folder = _project(make_data, "extends: politics\n", relations=_relation("acquired", obj="russia"))
+    run = cli("validate", data=folder)
+    assert "assured" not in run.err
+    assert "unknown predicate 'acquired': there is no such predicate, nor one close in meaning; declare it " \
+           "under 'predicates:' in " in run.err
+    assert "vocabulary.yaml (label, inverse, description, subject, object); see kgraph vocab" in run.err
+
+
+def test_the_closest_by_meaning_are_listed(cli, make_data) -> None:
+    vocabulary = """\
+        extends: politics
+        predicates:
+          boughtStake:
+            label: bought a stake in
+            description: The subject acquired shares of the object.
+            subject: [Organization, State]
+            object: [Organization]
+        """
+    folder = _project(make_data, vocabulary, relations=_relation("acquired", obj="russia"))
+    run = cli("validate", data=folder)
+    assert "unknown predicate 'acquired': there is no such predicate; closest by meaning: " \
+           "'boughtStake' (bought a stake in); or declare it under 'predicates:' in " in run.err
+
+
+def test_a_near_spelling_is_still_offered(cli, make_data) -> None:
+    folder = _project(make_data, "extends: politics\n", relations=_relation("leaderof", obj="russia"))
+    assert "unknown predicate 'leaderof' (did you mean 'leaderOf'?)" in cli("validate", data=folder).err
+
+
+def test_an_unknown_type_is_not_matched_by_spelling(cli, make_data) -> None:
+    entities = (MINI / "entities.yaml").read_text() + "- {id: widget, type: Product, label: Widget}\n"
+    folder = _project(make_data, "extends: politics\n", entities=entities)
+    run = cli("validate", data=folder)
+    assert "Project" not in run.err
+    assert "unknown type 'Product': there is no such type, nor one close in meaning; declare it under " \
+           "'types:' in " in run.err
+
+
+# --- subtypes ---
+
+SUBTYPES = """\
+    extends: politics
+    types:
+      Award:
+        description: A prize or honour.
+      Prize:
+        parent: Award
+        fields:
+          year: {range: gYear}
+          amount: {range: decimal, property: schema:value}
+    predicates:
+      receivedAward:
+        label: received
+        inverse: awarded to
+        subject: [Person, State]
+        object: [Award]
+    """
+
+
+def test_a_subtype_is_accepted_where_its_parent_is(cli, make_data) -> None:
+    entities = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel, year: 1901}\n"
+    relations = (MINI / "relations.yaml").read_text() + _relation("receivedAward", obj="nobel")
+    folder = _project(make_data, SUBTYPES, entities, relations)
+    run = cli("validate", data=folder)
+    assert run.code == 0, run
+    wrong = relations + _relation("receivedAward", obj="russia")
+    run = cli("validate", data=_project(make_data, SUBTYPES, entities, wrong))
+    assert "'receivedAward' does not take a State as object ('russia'); it takes Award" in run.err
+
+
+def test_declared_fields_are_mapped_and_checked(cli, make_data) -> None:
+    entities = (MINI / "entities.yaml").read_text() + \
+        "- {id: nobel, type: Prize, label: Nobel, year: 1901, amount: 150782}\n"
+    folder = _project(make_data, SUBTYPES, entities)
+    run = cli("query", "SELECT ?y ?a WHERE { kgr:nobel kg:year ?y ; schema:value ?a }", "-f", "csv",
+              data=folder)
+    assert run.out.splitlines() == ["y,a", "1901,150782"], run
+    bad = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel, year: 19o1}\n"
+    run = cli("validate", data=_project(make_data, SUBTYPES, bad))
+    assert "entities.yaml:32:48: error: field 'year' must be a year like 1961, not '19o1'" in run.err, run
