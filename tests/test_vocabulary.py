@@ -302,3 +302,83 @@ def test_declared_fields_are_mapped_and_checked(cli, make_data) -> None:
     bad = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel, year: 19o1}\n"
     run = cli("validate", data=_project(make_data, SUBTYPES, bad))
     assert "entities.yaml:32:48: error: field 'year' must be a year like 1961, not '19o1'" in run.err, run
+
+
+def test_rank_type_and_through_types_take_subtypes(cli, make_data) -> None:
+    entities = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel}\n"
+    relations = (MINI / "relations.yaml").read_text() + _relation("receivedAward", obj="nobel") + \
+        _relation("receivedAward", subject="kim-jong-il", obj="nobel")
+    folder = _project(make_data, SUBTYPES, entities, relations)
+    run = cli("rank", "--type", "Award", "-f", "json", data=folder)
+    assert [r["id"] for r in __import__("json").loads(run.out)["ranking"]] == ["nobel"], run
+    run = cli("path", "kim-jong-il", "putin", "--through-types", "Award", "--exclude-predicate", "met",
+              "-f", "json", data=folder)
+    assert run.code == 0 and '"nobel"' in run.out, run
+
+
+def test_a_subtype_of_publication_is_a_source(cli, make_data) -> None:
+    vocabulary = "extends: politics\ntypes:\n  Report: {parent: Publication}\n"
+    entities = (MINI / "entities.yaml").read_text().replace("type: Publication", "type: Report", 1)
+    folder = _project(make_data, vocabulary, entities)
+    run = cli("validate", data=folder)
+    assert run.code == 0, run
+    query = "SELECT ?t WHERE { kgr:article kg:sourceText ?t }"
+    assert cli("query", query, "-f", "csv", data=folder).out.splitlines() == ["t", "sources/text.txt"]
+
+
+def test_extends_omitted_means_core_and_redeclared_types_gain_fields(cli, make_data) -> None:
+    vocabulary = """\
+        types:
+          Person:
+            fields:
+              born: {range: date, property: schema:birthDate}
+              prizes: {list: true}
+        """
+    entities = """\
+        - {id: article, type: Publication, label: Test article, text: sources/text.txt}
+        - {id: putin, type: Person, label: Vladimir Putin, role: President, born: 1952-10-07,
+           prizes: [a, b]}
+        """
+    folder = _project(make_data, vocabulary, entities, "[]\n")
+    run = cli("validate", data=folder)
+    assert run.code == 0, run
+    assert json_of(cli("vocab", "-f", "json", data=folder).out)["extends"] == ["core"]
+    run = cli("query", "SELECT ?role ?born ?prize WHERE { kgr:putin schema:jobTitle ?role ; "
+                       "schema:birthDate ?born ; kg:prizes ?prize } ORDER BY ?prize", "-f", "csv", data=folder)
+    assert run.out.splitlines() == ["role,born,prize", "President,1952-10-07,a", "President,1952-10-07,b"], run
+
+
+def json_of(text: str) -> dict:  # type: ignore[type-arg]
+    import json
+
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def test_a_prefix_puts_the_files_own_terms_in_its_namespace(cli, make_data, tmp_path: Path) -> None:
+    vocabulary = SUBTYPES.replace("extends: politics\n", "extends: politics\n    prefix: https://example.org/sci#\n")
+    entities = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel}\n"
+    relations = (MINI / "relations.yaml").read_text() + _relation("receivedAward", obj="nobel")
+    folder = _project(make_data, vocabulary, entities, relations)
+    run = cli("query", "SELECT ?p ?o WHERE { ?p <http://www.w3.org/2002/07/owl#inverseOf> ?o . "
+                       "FILTER(STRSTARTS(STR(?p), 'https://example.org/')) }", "-f", "csv", data=folder)
+    assert run.out.splitlines() == ["p,o", "https://example.org/sci#awardedTo,https://example.org/sci#receivedAward"], run
+    run = cli("query", "ASK { kgr:nobel a <https://example.org/sci#Prize> . "
+                       "kgr:putin <https://example.org/sci#receivedAward> kgr:nobel . "
+                       "kgr:putin kg:leaderOf kgr:russia }", "-f", "json", data=folder)
+    assert json_of(run.out)["boolean"] is True, run  # inherited terms stay in kg:
+    path = cli("path", "putin", "nobel", "-f", "json", data=folder)
+    assert path.code == 0 and '"receivedAward"' in path.out, path
+
+
+def test_shipped_vocabularies_are_in_the_cache_key(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from kgraph import cache
+
+    shipped = tmp_path / "vocabularies"
+    shutil.copytree(Path(cache._VOCABULARIES), shipped)
+    monkeypatch.setattr(cache, "_VOCABULARIES", str(shipped))
+    before = cache.source_key(str(MINI), "http://example.org/")
+    politics = shipped / "politics.yaml"
+    politics.write_text(politics.read_text().replace("label: signed", "label: put its name to"))
+    assert cache.source_key(str(MINI), "http://example.org/") != before
