@@ -373,11 +373,11 @@ def test_a_prefix_puts_the_files_own_terms_in_its_namespace(cli, make_data, tmp_
 def test_shipped_vocabularies_are_in_the_cache_key(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from kgraph import cache
+    from kgraph import cache, vocabulary
 
     shipped = tmp_path / "vocabularies"
-    shutil.copytree(Path(cache._VOCABULARIES), shipped)
-    monkeypatch.setattr(cache, "_VOCABULARIES", str(shipped))
+    shutil.copytree(vocabulary.PACKAGED_DIR, shipped)
+    monkeypatch.setattr(vocabulary, "PACKAGED_DIR", str(shipped))
     before = cache.source_key(str(MINI), "http://example.org/")
     politics = shipped / "politics.yaml"
     politics.write_text(politics.read_text().replace("label: signed", "label: put its name to"))

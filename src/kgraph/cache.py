@@ -32,8 +32,7 @@ STORE = "oxigraph"
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
 _CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "vocabulary",
          "yamlnodes")
-#: The vocabularies kgraph ships, which a project's vocabulary.yaml extends (package data).
-_VOCABULARIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vocabularies")
+
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -127,9 +126,10 @@ def source_key(data_dir: str, base: str, external: list[str] = (),  # type: igno
         digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
     # Every shipped vocabulary, not only those the project extends: finding out which it extends
     # would mean reading YAML, which the cache check exists to avoid.
-    for name in sorted(os.listdir(_VOCABULARIES)):
-        if name.endswith(".yaml"):
-            digest.update(f"vocabulary {name} {sha(os.path.join(_VOCABULARIES, name))}\n".encode())
+    from kgraph.vocabulary import packaged_files
+
+    for path in packaged_files():
+        digest.update(f"vocabulary {os.path.basename(path)} {sha(path)}\n".encode())
     for rel in source_files(data_dir):
         digest.update(f"file {rel} {sha(os.path.join(data_dir, rel))}\n".encode())
     for path in external:

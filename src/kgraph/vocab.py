@@ -41,10 +41,6 @@ def entity_iri(base: str, entity_id: str) -> str:
     return base + entity_id
 
 
-def predicate_iri(predicate_id: str) -> str:
-    return ONTOLOGY + predicate_id
-
-
 def class_iri(type_name: str) -> str:
     return ONTOLOGY + type_name
 

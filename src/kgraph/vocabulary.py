@@ -249,6 +249,9 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
     close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.85)
     if close:
         return f" (did you mean '{folded[close[0]]}'?)"
+    elsewhere = shipped_elsewhere(name, vocabulary)
+    if elsewhere:
+        return f": there is no such {what} in this project's vocabulary{elsewhere}"
     words = _content(name)
     scored = []
     for key, (label, inverse, description) in entries.items():
@@ -256,9 +259,6 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
             2 * len(words & _content(inverse)) + len(words & _content(description))
         if score:
             scored.append((-score, key))
-    elsewhere = shipped_elsewhere(name, vocabulary)
-    if elsewhere:
-        return f": there is no such {what} in this project's vocabulary{elsewhere}"
     where = vocabulary.source or f"{VOCABULARY_FILE} in the data folder"
     declare = (f"declare it under 'predicates:' in {where} (label, inverse, description, subject, object)"
                if what == "predicate" else
@@ -270,8 +270,8 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
 
 
 def shipped_elsewhere(name: str, vocabulary: Vocabulary) -> str:
-    """`` it is in kgraph's politics vocabulary: ...`` when a vocabulary the project does not
-    extend declares the name (a project without vocabulary.yaml has core only)."""
+    """``; 'signed' is in kgraph's 'politics' vocabulary: ...`` when a shipped vocabulary the project
+    does not extend declares the name (a project without vocabulary.yaml has core only)."""
     for other in packaged_names():
         if other in vocabulary.chain:
             continue
