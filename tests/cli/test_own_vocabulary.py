@@ -194,3 +194,12 @@ def test_editing_the_vocabulary_rebuilds_the_graph(cli, project: Path) -> None:
     vocabulary = project / "vocabulary.yaml"
     vocabulary.write_text(vocabulary.read_text().replace("label: received", "label: was given"))
     assert cli("query", query, "-f", "csv", data=project).out.splitlines() == ["l", "was given"]
+
+
+def test_completion_offers_the_projects_own_names(project: Path) -> None:
+    from test_complete import complete
+
+    assert complete("path marie pierre --via rec", data=project) == ["receivedAward"]
+    assert complete("path marie pierre --through-types Person,Aw", data=project) == ["Person,Award"]
+    assert complete("path marie pierre --via sign", data=project) == []  # core has no 'signed'
+    assert "Notes on the Curies" not in complete("show No", data=project)  # a work, not an actor
