@@ -373,12 +373,39 @@ def test_a_prefix_puts_the_files_own_terms_in_its_namespace(cli, make_data, tmp_
 def test_shipped_vocabularies_are_in_the_cache_key(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from kgraph import cache, vocabulary
+    from kgraph import cache, vocab
 
     shipped = tmp_path / "vocabularies"
-    shutil.copytree(vocabulary.PACKAGED_DIR, shipped)
-    monkeypatch.setattr(vocabulary, "PACKAGED_DIR", str(shipped))
+    shutil.copytree(vocab.PACKAGED_DIR, shipped)
+    monkeypatch.setattr(vocab, "PACKAGED_DIR", str(shipped))
     before = cache.source_key(str(MINI), "http://example.org/")
     politics = shipped / "politics.yaml"
     politics.write_text(politics.read_text().replace("label: signed", "label: put its name to"))
     assert cache.source_key(str(MINI), "http://example.org/") != before
+
+
+def test_the_plain_form_round_trips() -> None:
+    from kgraph.vocabulary import Vocabulary
+
+    politics = packaged("politics")
+    again = Vocabulary.from_plain(politics.to_plain())
+    assert again.to_plain() == politics.to_plain()
+    assert again.is_publication("Publication") and again.predicates["met"].symmetric
+
+
+def test_warm_graph_commands_read_the_vocabulary_from_the_cache(make_data, tmp_path: Path) -> None:
+    """The cache entry keeps the vocabulary it was built with: a warm path composes no YAML."""
+    import os
+    import subprocess
+    import sys
+
+    folder = make_data()
+    code = ("import sys; sys.argv = ['kgraph', '--data', sys.argv[1], 'path', 'putin', 'russia']\n"
+            "from kgraph.cli.app import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('yaml loaded: %s' % ('yaml' in sys.modules))\n")
+    env = {**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env,
+                           timeout=120) for _ in range(2)]
+    assert "Vladimir Putin" in runs[1].stdout, runs[1]
+    assert runs[0].stderr.endswith("yaml loaded: True") and runs[1].stderr.endswith("yaml loaded: False"), runs

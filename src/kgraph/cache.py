@@ -126,7 +126,7 @@ def source_key(data_dir: str, base: str, external: list[str] = (),  # type: igno
         digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
     # Every shipped vocabulary, not only those the project extends: finding out which it extends
     # would mean reading YAML, which the cache check exists to avoid.
-    from kgraph.vocabulary import packaged_files
+    from kgraph.vocab import packaged_files
 
     for path in packaged_files():
         digest.update(f"vocabulary {os.path.basename(path)} {sha(path)}\n".encode())

@@ -60,10 +60,14 @@ class Project:
 
         Raises DataError with every problem of the vocabulary file.
         """
-        from kgraph.vocabulary import load_vocabulary
+        from kgraph.vocabulary import Vocabulary, load_vocabulary
 
         if not hasattr(self, "_vocabulary"):
-            self._vocabulary = load_vocabulary(self.data_dir)
+            # A current cache entry holds the vocabulary it was built with (its key covers the
+            # vocabulary files), so warm commands read no YAML.
+            compiled = getattr(self, "_compiled", None)
+            plain = compiled.manifest.get("vocabulary") if compiled is not None else None
+            self._vocabulary = Vocabulary.from_plain(plain) if plain else load_vocabulary(self.data_dir)
         return self._vocabulary
 
     def dataset(self) -> Dataset:
@@ -114,7 +118,8 @@ class Project:
             external = self._external_texts(dataset)
             if cache.source_key(self.data_dir, self.base) != before:
                 return None  # the files changed while we read them: use this build, file nothing
-            info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
+            info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
+                    "vocabulary": self.vocabulary().to_plain()}
             key = cache.source_key(self.data_dir, self.base, external)
             try:
                 return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),

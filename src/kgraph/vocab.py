@@ -6,6 +6,7 @@ is what every project shares: prefixes, the kgraph ontology's own properties, id
 
 from __future__ import annotations
 
+import os
 import re
 
 ONTOLOGY = "https://w3id.org/kgraph/ontology#"
@@ -72,3 +73,13 @@ META_PROPERTIES: dict[str, tuple[str, str]] = {
     "objectType": ("object type", "A class the relation accepts as object."),
     "sourceText": ("source text", "The file holding the text of a publication, relative to the data folder."),
 }
+
+
+#: Where the vocabularies kgraph ships live (package data: core.yaml, politics.yaml).
+PACKAGED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vocabularies")
+
+
+def packaged_files() -> list[str]:
+    """The shipped vocabulary files, sorted (the cache key hashes them: editing one changes every
+    graph built on it). Here rather than in vocabulary.py so the cache check stays cheap to import."""
+    return sorted(os.path.join(PACKAGED_DIR, name) for name in os.listdir(PACKAGED_DIR) if name.endswith(".yaml"))

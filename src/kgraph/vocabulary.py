@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
-from kgraph.vocab import COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES
+from kgraph.vocab import COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, packaged_files
 
 if TYPE_CHECKING:
     from kgraph.yamlnodes import Node
@@ -29,7 +29,6 @@ VOCABULARY_FILE = "vocabulary.yaml"
 BASE = "core"
 #: The root type (every type without a parent is one) and the type of the sources.
 ROOT, PUBLICATION = "Thing", "Publication"
-PACKAGED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vocabularies")
 
 #: A field's range and the XSD datatype its literal gets (None: a plain string).
 RANGES: dict[str, str | None] = {
@@ -109,6 +108,36 @@ class Vocabulary:
     def __repr__(self) -> str:
         return (f"Vocabulary({len(self.types)} types, {len(self.predicates)} predicates, "
                 f"chain={self.chain!r}, source={self.source!r})")
+
+    # --- a plain form, kept in the compiled-graph cache so warm commands read no YAML ---
+
+    def to_plain(self) -> dict[str, object]:
+        """Lists, strings and booleans only (JSON and marshal can hold it)."""
+        return {
+            "types": [[t.name, t.label, t.comment, t.parent, list(t.matches),
+                       [[f.name, f.range, f.property, f.many] for f in t.fields.values()], t.iri]
+                      for t in self.types.values()],
+            "predicates": [[p.id, p.label, p.inverse_label, p.description, list(p.subject_types),
+                            list(p.object_types), p.symmetric, p.reflexive, p.acyclic, list(p.matches), p.iri]
+                           for p in self.predicates.values()],
+            "namespace": self.namespace, "files": list(self.files), "chain": list(self.chain),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> Vocabulary:
+        """The inverse of :meth:`to_plain`."""
+        types = {}
+        for name, label, comment, parent, matches, fields, iri in plain["types"]:
+            types[name] = EntityType(name, label, comment, parent, tuple(matches),
+                                     {f[0]: Field(f[0], f[1], f[2], f[3]) for f in fields}, iri)
+        predicates = {}
+        for pid, label, inverse, description, subject, obj, symmetric, reflexive, acyclic, matches, iri \
+                in plain["predicates"]:
+            predicates[pid] = Predicate(pid, label, inverse, description, tuple(subject), tuple(obj),
+                                        symmetric, reflexive, acyclic, tuple(matches), iri)
+        return cls(types, predicates, plain["namespace"], tuple(plain["files"]), tuple(plain["chain"]),
+                   plain["source"])
 
     # --- subtypes ---
 
@@ -291,12 +320,7 @@ def namespace_of(iri: str) -> str:
 
 def packaged_names() -> list[str]:
     """The vocabularies kgraph ships."""
-    return sorted(name[:-5] for name in os.listdir(PACKAGED_DIR) if name.endswith(".yaml"))
-
-
-def packaged_files() -> list[str]:
-    """Their files (the cache key hashes them: editing one changes every graph built on it)."""
-    return [os.path.join(PACKAGED_DIR, f"{name}.yaml") for name in packaged_names()]
+    return [os.path.basename(path)[:-5] for path in packaged_files()]
 
 
 def load_vocabulary(data_dir: str) -> Vocabulary:
@@ -316,7 +340,8 @@ _PACKAGED: dict[str, Vocabulary] = {}
 def packaged(name: str) -> Vocabulary:
     """A vocabulary kgraph ships, by name (memoised: they are read-only package data)."""
     if name not in _PACKAGED:
-        _PACKAGED[name] = load_file(os.path.join(PACKAGED_DIR, f"{name}.yaml"), packaged_name=name)
+        path = next(p for p in packaged_files() if os.path.basename(p) == f"{name}.yaml")
+        _PACKAGED[name] = load_file(path, packaged_name=name)
     return _PACKAGED[name]
 
 
