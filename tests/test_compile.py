@@ -87,3 +87,11 @@ def test_partial_dates() -> None:
     assert str(PartialDate.parse("1884-07-07")) == "1884-07-07"
     assert PartialDate.parse("2000-02").latest.isoformat() == "2000-02-29"
     assert PartialDate.parse("1961").xsd_type == "gYear"
+
+
+def test_every_term_of_the_ontology_has_one_label() -> None:
+    """Declared fields, inverses and kgraph's own properties never give a term a second label."""
+    g = graph()
+    subjects = {s for s in g.subjects(RDFS.label, None) if str(s).startswith(KG)}
+    assert len(subjects) > 100
+    assert [s for s in subjects if len(list(g.objects(s, RDFS.label))) != 1] == []

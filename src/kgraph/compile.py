@@ -46,6 +46,7 @@ _TYPE, _LABEL, _COMMENT, _SUBCLASS = (iri(_RDF + "type"), iri(_RDFS + "label"), 
                                       iri(_RDFS + "subClassOf"))
 _DOMAIN, _RANGE, _SUBPROPERTY = iri(_RDFS + "domain"), iri(_RDFS + "range"), iri(_RDFS + "subPropertyOf")
 _INVERSE = iri(_OWL + "inverseOf")
+_META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with their own label below
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
@@ -192,7 +193,7 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
         for match in etype.matches:
             out.append((cls, _SUBCLASS, _term(match)))
         for spec in etype.fields.values():
-            if spec.property.startswith(vocabulary.namespace) and spec.name not in META_PROPERTIES:
+            if spec.property.startswith(vocabulary.namespace) and spec.property not in _META_IRIS:
                 declared_fields.setdefault(spec.property, spec.name)
 
     def cls_of(names: tuple[str, ...]) -> str:
