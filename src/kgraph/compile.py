@@ -54,8 +54,9 @@ _KG = {name: iri(ONTOLOGY + name) for name in
         "quantity", "measure", "inverseLabel", "subjectType", "objectType")}
 
 def _term(curie: str) -> str:
+    """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
     prefix, local = curie.split(":", 1)
-    return iri(PREFIXES[prefix] + local)
+    return iri(PREFIXES[prefix] + local if prefix in PREFIXES else curie)
 
 
 def date_literal(value: PartialDate) -> str:

@@ -26,7 +26,7 @@ VOCABULARY = """\
         label: award
         description: A prize or honour given to a person or an organization.
         parent: Thing
-        matches: [schema:Thing]
+        matches: [schema:Thing, "http://www.wikidata.org/entity/Q618779"]
         fields:
           year: {range: gYear, property: schema:dateCreated}
     predicates:
@@ -158,6 +158,7 @@ def test_export_turtle_and_graphml(cli, project: Path, tmp_path: Path) -> None:
     assert (URIRef(KG + "awardedTo"), OWL.inverseOf, URIRef(KG + "receivedAward")) in graph
     assert (URIRef(KGR + "nobel-physics-1903"), RDF.type, URIRef(KG + "Award")) in graph
     assert (URIRef(KG + "Award"), RDFS.label, Literal("award")) in graph
+    assert (URIRef(KG + "Award"), RDFS.subClassOf, URIRef("http://www.wikidata.org/entity/Q618779")) in graph
     assert (URIRef(KGR + "marie"), URIRef(KG + "collaboratedWith"), URIRef(KGR + "pierre")) in graph
     ontology = cli("export", "--ontology", "-f", "turtle", data=project).out
     assert "kg:awardedTo" in ontology and "kg:Award" in ontology
