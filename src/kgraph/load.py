@@ -20,8 +20,10 @@ ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
 
 RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
-                   "note", "kind", "cites", "footnote", "quantities")
+                   "note", "kind", "cites", "footnote", "quantities", "quote_ok")
 RELATION_KINDS = ("fact", "assessment")
+#: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
+QUOTE_OK = ("short", "repeated")
 QUANTITY_FIELDS = ("value", "unit", "of")
 _LIST_FIELDS = {"aliases", "same_as", "authors", "cites", "footnote"}
 _DATE_FIELDS = {"date", "start", "end"}
@@ -192,10 +194,19 @@ def _relation(rec: _Record, default_source: str | None, check_source: bool = Tru
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     quote = rec.text("quote", required=True)
+    cut = rec.fields["quote"].cut if quote and "quote" in rec.fields else None
+    if cut:
+        rec.problem(cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
+                         f"the quote ends at \"{quote[-30:]}\"; put the quote in quotes "
+                         f"(quote: \"...\") or move the comment to a line of its own")
     source = rec.text("source") or default_source
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
+    quote_ok = rec.texts("quote_ok")
+    for item in quote_ok:
+        if item not in QUOTE_OK:
+            rec.problem(rec.fields["quote_ok"], f"field 'quote_ok' takes {' or '.join(QUOTE_OK)}, not '{item}'")
     footnotes = []
     for item in rec.texts("footnote"):
         if item.isdigit():
@@ -206,7 +217,7 @@ def _relation(rec: _Record, default_source: str | None, check_source: bool = Tru
         subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
         source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
         note=rec.text("note"), kind=kind, cites=rec.texts("cites"), footnotes=footnotes,
-        quantities=_quantities(rec), location=rec.location(),
+        quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     _check_interval(rec, relation.date, relation.start, relation.end)
