@@ -46,8 +46,7 @@ def fold_map(text: str) -> tuple[str, list[list[Segment]]]:
 
     One pass is enough unless removing a soft hyphen or expanding a ligature brought a letter
     next to an accent that NFC composes with it (an e, a soft hyphen, a combining acute); a second
-    pass composes those,
-    so folding a folded text changes nothing.
+    pass composes those, so folding a folded text changes nothing.
     """
     folded, segments = _fold(text)
     if unicodedata.is_normalized("NFC", folded):
