@@ -125,7 +125,7 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 def _answer(args: dict[str, str]) -> int:
     from kgraph import cache
     from kgraph.errors import KgraphError
-    from kgraph.query import resolve_query
+    from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE
 
@@ -140,6 +140,8 @@ def _answer(args: dict[str, str]) -> int:
         check_text(text, False)
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
+    if vocabulary_warnings(text, proj.prefixes):
+        raise _Fallback  # the warnings are the Typer path's to print
     out = args.get("out")
     if out not in (None, "-") and os.path.exists(out) and not os.path.isfile(out):
         raise _Fallback  # a device or pipe is written straight through: nothing to take back
