@@ -85,3 +85,15 @@ def test_partial_dates() -> None:
     assert str(PartialDate.parse("1884-07-07")) == "1884-07-07"
     assert PartialDate.parse("2000-02").latest.isoformat() == "2000-02-29"
     assert PartialDate.parse("1961").xsd_type == "gYear"
+
+
+def test_declared_terms_are_exactly_what_the_ontology_declares() -> None:
+    """The query warnings about unknown kg: terms read vocab.declared_terms; it must list exactly
+    the classes and properties the compiled ontology declares."""
+    from kgraph.compile import add_ontology
+    from kgraph.vocab import ONTOLOGY, declared_terms
+
+    triples: list[tuple[str, str, str]] = []
+    add_ontology(triples)
+    subjects = {s[len(ONTOLOGY) + 1:-1] for s, _p, _o in triples if s.startswith("<" + ONTOLOGY)}
+    assert subjects == declared_terms()
