@@ -193,12 +193,15 @@ def _entity(rec: _Record) -> Entity | None:
 def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
-    quote = rec.text("quote", required=True)
-    cut = rec.fields["quote"].cut if quote and "quote" in rec.fields else None
-    if cut:
-        rec.problem(cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
-                         f"the quote ends at \"{quote[-30:]}\"; put the quote in quotes "
-                         f"(quote: \"...\") or move the comment to a line of its own")
+    node = rec.fields.get("quote")
+    if node is not None and node.cut:
+        stump = f"the quote ends at \"{node.value[-30:]}\"" if node.value else "the quote is empty"
+        rec.problem(node.cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
+                              f"{stump}; put the quote in quotes (quote: \"...\") or move the comment to a "
+                              "line of its own")
+        quote = None
+    else:
+        quote = rec.text("quote", required=True)
     source = rec.text("source") or default_source
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
@@ -280,7 +283,8 @@ def _load(data_dir: str) -> Dataset:
     for name, path in paths.items():
         before = len(problems)
         text = read_text(path, problems)
-        roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
+        roots[name] = (read_yaml(display_path(path), text, problems, frozenset({"quote"}))
+                       if text is not None else None)
         if roots[name] is None and len(problems) == before:
             # An empty file (or only comments): say so rather than report nothing or cascade.
             empty = Problem(display_path(path), 1, 1, "the file holds no records (it is empty); "

@@ -51,8 +51,11 @@ class Node:
         return self.value
 
 
-def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
-    """Compose ``text`` into Nodes; append located problems and return None when it cannot be read."""
+def read_yaml(path: str, text: str, problems: list[Problem], uncut: frozenset[str] = frozenset()) -> Node | None:
+    """Compose ``text`` into Nodes; append located problems and return None when it cannot be read.
+
+    For the mapping keys in ``uncut``, plain values note where a comment cut them (``Node.cut``).
+    """
     import yaml
 
     loader_cls = _loader()
@@ -84,7 +87,7 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
         return None
     if root is None:
         return None
-    converter = _Converter(path, problems, text)
+    converter = _Converter(path, problems, text, uncut)
     try:
         node = converter.convert(root)
     except RecursionError:
@@ -199,10 +202,11 @@ def _loader() -> Any:
 
 
 class _Converter:
-    def __init__(self, path: str, problems: list[Problem], text: str = "") -> None:
+    def __init__(self, path: str, problems: list[Problem], text: str = "",
+                 uncut: frozenset[str] = frozenset()) -> None:
         import yaml
 
-        self.path, self.text = path, text
+        self.path, self.text, self.uncut = path, text, uncut
         self.problems = problems
         self.seen: set[int] = set()
         self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
@@ -232,7 +236,7 @@ class _Converter:
             return mark.line + 2, depth + 1
         return None
 
-    def convert(self, node: Any, depth: int = 0, indent: int = -1) -> Node:
+    def convert(self, node: Any, depth: int = 0, indent: int = -1, key: str | None = None) -> Node:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if id(node) in self.seen:
             # The composer hands back the anchored node again for every alias, so an alias
@@ -251,7 +255,7 @@ class _Converter:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
                 return Node(None, "invalid", line, col)
             found = Node(_scalar(node.value, kind), kind, line, col)
-            if kind == "str" and not node.style and self.text:
+            if key in self.uncut and kind in ("str", "null") and not node.style:
                 found.cut = self._cut(node, indent)
             return found
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
@@ -271,7 +275,7 @@ class _Converter:
                 self._problem(key_node, f"duplicate key '{key}' (first given on line {first})")
                 continue
             marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            values[key] = self.convert(value_node, depth + 1, key_node.start_mark.column)
+            values[key] = self.convert(value_node, depth + 1, key_node.start_mark.column, key)
         return Node(values, "map", line, col, marks)
 
 

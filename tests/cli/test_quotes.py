@@ -97,15 +97,20 @@ def test_dashes_quote_marks_ligatures_soft_hyphens_and_nfd_are_matched_and_kept(
 
 # --- item 3: a plain quote cut by a comment -----------------------------------------------------
 
-def test_a_plain_quote_cut_by_a_comment_is_an_error_at_the_hash(cli, make_data) -> None:
-    folder = mini(make_data, "  quote: In 1961 two states signed the Friendship Treaty.",
-                  "  quote: In 1961 two states #signed the Friendship Treaty.")
+@pytest.mark.parametrize("typed, expected", [
+    ("In 1961 two states #signed the Friendship Treaty.", "30:29: error: the quote is cut short at '#': YAML "
+     "reads ' #' as the start of a comment, so the quote ends at \"In 1961 two states\"; put the quote in "
+     "quotes (quote: \"...\") or move the comment to a line of its own"),
+    ("#1961: two states signed the Friendship Treaty.", "30:10: error: the quote is cut short at '#': YAML "
+     "reads ' #' as the start of a comment, so the quote is empty; put the quote in quotes (quote: \"...\") "
+     "or move the comment to a line of its own"),
+], ids=["stump", "empty"])
+def test_a_plain_quote_cut_by_a_comment_is_an_error_at_the_hash(cli, make_data, typed: str, expected: str) -> None:
+    """The stump would be found in the text and accepted: it is an error, at the '#'."""
+    folder = mini(make_data, "  quote: In 1961 two states signed the Friendship Treaty.", f"  quote: {typed}")
     run = cli("validate", data=folder)
     assert run.code == 1
-    assert [re.sub(r"^.*/data/", "data/", line) for line in lines(run)] == [
-        "data/relations.yaml:30:29: error: the quote is cut short at '#': YAML reads ' #' as the start of a "
-        "comment, so the quote ends at \"In 1961 two states\"; put the quote in quotes (quote: \"...\") or "
-        "move the comment to a line of its own"]
+    assert [re.sub(r"^.*/data/", "data/", line) for line in lines(run)] == [f"data/relations.yaml:{expected}"]
 
 
 def test_a_comment_after_a_quoted_quote_or_on_its_own_line_is_fine(cli, make_data) -> None:
