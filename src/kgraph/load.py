@@ -190,7 +190,7 @@ def _entity(rec: _Record) -> Entity | None:
     return entity if entity_id else None
 
 
-def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
+def _relation(rec: _Record, default_source: str | None) -> Relation | None:
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     node = rec.fields.get("quote")
@@ -224,9 +224,6 @@ def _relation(rec: _Record, default_source: str | None, check_source: bool = Tru
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     _check_interval(rec, relation.date, relation.start, relation.end)
-    if not source and quote and check_source:
-        rec.problem(rec.node, "missing field 'source' (there is no default source: "
-                              "give exactly one publication a 'text')")
     return relation if subject and predicate and obj and quote else None
 
 
@@ -305,7 +302,8 @@ def _load(data_dir: str) -> Dataset:
     with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
     default_source = with_text[0] if len(with_text) == 1 else None
     relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
-    relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
+    # A missing source is reported by validation, which can look for the text holding the quote.
+    relations = [r for r in (_relation(rec, default_source) for rec in relation_records) if r]
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)

@@ -121,6 +121,8 @@ def _check_relations(dataset: Dataset, problems: list[Problem]) -> None:
                 problems.append(_at(loc["object"], f"'{rel.subject}' {rel.predicate} itself: "
                                                    f"'{rel.predicate}' does not relate an entity to itself"))
         _check_sources(dataset, rel, problems)
+        if not rel.source:
+            problems.append(_at(rel.location, _missing_source(rel, texts)))
         source = texts.get(rel.source)
         if source is not None and rel.quote:
             found = source.find(rel.quote)
@@ -173,6 +175,20 @@ def _check_evidence(rel: Relation, source: SourceText, found: list[int], path: s
         problems.append(_at(where, f"quote occurs {len(found)} times in {path} (line {lines[0]}, and also "
                                    f"line(s) {others}): quote more of the passage so it points at one "
                                    "place, or accept it with 'quote_ok: repeated'", "warning"))
+
+
+def _missing_source(rel: Relation, texts: dict[str, SourceText]) -> str:
+    """No ``source:`` and no default: name the text that holds the quote, the fix to make."""
+    if not texts:
+        return "missing field 'source' (no publication has a 'text' to check the quote against)"
+    holders = [pid for pid, text in texts.items() if text.contains(rel.quote)]
+    if len(holders) == 1:
+        return f"missing field 'source': the quote is in the text of '{holders[0]}': add source: {holders[0]}"
+    if holders:
+        return (f"missing field 'source': the quote is in the texts of {', '.join(map(repr, holders))}: "
+                "add source: with the one meant")
+    return (f"missing field 'source' (with {len(texts)} publications having a text there is no default), "
+            "and no text holds the quote")
 
 
 def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str], explain: bool) -> str:
