@@ -69,11 +69,10 @@ class Picture:
 
 
 def symmetric_predicates(eg: EntityGraph) -> frozenset[str]:
-    """The predicates with no direction ("met", "cooperated with"): the one place pictures ask."""
-    from kgraph.vocab import PREDICATES
-
+    """The predicates the project's vocabulary calls symmetric ("met"): the one place pictures ask."""
+    predicates = eg.vocabulary.predicates
     return frozenset(p for p in {e.predicate for e in eg.edges}
-                     if p in PREDICATES and PREDICATES[p].symmetric)
+                     if p in predicates and predicates[p].symmetric)
 
 
 def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
