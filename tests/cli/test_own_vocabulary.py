@@ -175,7 +175,8 @@ def test_draw_colours_the_new_type_with_a_legend(cli, project: Path) -> None:
     run = cli("draw", "-f", "dot", data=project)
     assert run.code == 0, run
     assert f'fillcolor="{colour("Award")}"' in run.out
-    assert "subgraph cluster_legend" in run.out and '"legend:Award" [label="Award"' in run.out
+    legend = next(line for line in run.out.splitlines() if line.startswith('  "legend:types"'))
+    assert f'<td bgcolor="{colour("Award")}" width="14"> </td><td align="left">Award</td>' in legend
     assert colour("Award") == colour("Award") and colour("Award").startswith("#")
 
 

@@ -179,7 +179,7 @@ def test_dot_and_mermaid_draw_the_path(cli) -> None:
     run = net(cli, "path", "putin", "south-korea", "-f", "mermaid")
     assert run.code == 0, run
     lines = run.out.splitlines()
-    assert lines[0] == "flowchart LR"
+    assert lines[:4] == ["---", 'title: "Vladimir Putin \u2192 South Korea"', "---", "flowchart LR"]
     assert '  n0["Vladimir Putin"]:::Person' in lines
     assert any('-- "led (2000/..)" -->' in line for line in lines)
     run = net(cli, "path", "putin", "south-korea", "-f", "dot")
