@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, Run, run_cli
+from test_readme import examples
 from kgraph.params import declared
 
 EXAMPLES = ROOT / "examples"
@@ -84,6 +86,18 @@ def test_example_named_query_answers(project: Path, query: Path) -> None:
     given = PARAMS.get((project.name, query.stem), [])
     assert sorted(g.split("=", 1)[0] for g in given) == sorted(wanted), f"give PARAMS for {query.name}"
     assert rows(project, query.stem, *given), f"{query.name} gave no rows"
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_example_readme_commands_give_their_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands an example's README shows (tables aside: the path tests hold those) are real."""
+    shown = examples(project / "README.md")
+    assert shown, f"{project.name}/README.md shows no command"
+    monkeypatch.chdir(ROOT)
+    for command, expected in shown:
+        run = run_cli(*shlex.split(command)[1:], data=None)
+        assert run.code == 0, run
+        assert (run.out + run.err).rstrip("\n") == expected, command
 
 
 def test_debian_vocabulary_is_the_projects_own() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +15,9 @@ from conftest import DATA, ROOT, run_cli
 SKIP = ("--endpoint", " push ", " serve", " -o ", " draw ")
 
 
-def examples() -> list[tuple[str, str]]:
-    """(command, expected output) pairs from the README's code blocks."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def examples(readme: Path = ROOT / "README.md") -> list[tuple[str, str]]:
+    """(command, expected output) pairs from a README's code blocks."""
+    text = readme.read_text(encoding="utf-8")
     found = []
     for block in re.findall(r"```\n(.*?)```", text, re.S):
         parts = re.split(r"^\$ ", block, flags=re.M)
