@@ -59,16 +59,15 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    if params:
-        from kgraph.errors import KgraphError
-        from kgraph.params import bind, parse_assignments
-        from kgraph.vocab import entity_iri
+    from kgraph.errors import KgraphError
+    from kgraph.params import bind, parse_assignments
+    from kgraph.vocab import entity_iri
 
-        try:
-            values = parse_assignments(params)
-        except KgraphError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--param") from None
-        text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    try:
+        values = parse_assignments(params)
+    except KgraphError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--param") from None
+    text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
     if endpoint is not None:
         from kgraph import remote
 
@@ -118,8 +117,10 @@ def queries(ctx: typer.Context) -> None:
     for named in found:
         typer.echo(f"{named.name:<{width}}  {named.description}")
         for parameter in named.parameters:
-            value = parameter.kind.upper()
-            typer.echo(f"{'':<{width}}    --param {parameter.name}={value}  {parameter.description}".rstrip())
+            option = f"--param {parameter.name}={parameter.kind.upper()}"
+            if parameter.optional:
+                option = f"[{option}]"
+            typer.echo(f"{'':<{width}}    {option}  {parameter.description}".rstrip())
 
 
 def register(app: typer.Typer) -> None:
