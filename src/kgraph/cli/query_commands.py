@@ -9,7 +9,7 @@ import typer
 from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "xml": "xml"}
 
 
 def query(
@@ -86,8 +86,10 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         if graph_fmt not in GRAPH_FORMATS:
             raise typer.BadParameter(f"{result.kind} gives a graph: use turtle, nt, jsonld or xml",
                                      param_hint="--format")
+        from kgraph.export.rdf import serialize_answer
+
         with output(out, binary=True) as handle:
-            handle.write(result.graph.serialize(format=GRAPH_FORMATS[graph_fmt], encoding="utf-8"))  # type: ignore[attr-defined]
+            handle.write(serialize_answer(result.graph, GRAPH_FORMATS[graph_fmt], prefixes))
         return
     if fmt not in RESULT_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(RESULT_FORMATS)}", param_hint="--format")
