@@ -81,6 +81,16 @@ def test_an_optional_parameter_may_be_left_out(cli, tmp_path: Path) -> None:
     assert "[--param x=ENTITY]  the entity" in listing and "[--param kind=TEXT]  unused" in listing
 
 
+def test_a_parameter_binds_the_where_group_not_an_exists_in_the_projection(cli) -> None:
+    """Issue #17 item 11: the VALUES block went into the projection's EXISTS, binding nothing.
+
+    Oxigraph only: rdflib 7 cannot evaluate EXISTS in a projection at all, parameter or not.
+    """
+    query = "SELECT ?x (EXISTS { ?x kg:leaderOf ?y } AS ?led) WHERE { ?x a kg:State }"
+    found = rows(cli("query", query, "--param", "x=russia", "-f", "csv", data=DATA))
+    assert len(found) == 1 and found[0]["x"].endswith("/russia"), found
+
+
 def test_ad_hoc_and_typed_parameters(cli) -> None:
     label = rows(cli("query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "-p", "x=Pyongyang", "-f", "csv", data=DATA))
     assert label == [{"l": "North Korea"}]
