@@ -36,12 +36,20 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def read_text(path: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read."""
+def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
+    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
+
+    ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache files
+    the compiled graph under the hash of what was read, not of what is on disk by then.
+    """
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
+        if digests is not None:
+            import hashlib
+
+            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
     except FileNotFoundError:
         problems.append(Problem(shown, 0, 0, "file not found"))
         return None
@@ -266,9 +274,10 @@ def _load(data_dir: str) -> Dataset:
                                  "(give --data DIR or set KGRAPH_DATA)")])
     paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
     roots = {}
+    digests: dict[str, str] = {}
     for name, path in paths.items():
         before = len(problems)
-        text = read_text(path, problems)
+        text = read_text(path, problems, digests)
         roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
         if roots[name] is None and len(problems) == before:
             # An empty file (or only comments): say so rather than report nothing or cascade.
@@ -284,7 +293,7 @@ def _load(data_dir: str) -> Dataset:
     entities_root = roots[ENTITIES_FILE]
     entities_readable = entities_root is not None and entities_root.kind == "list"
     entities_list = [e for e in (_entity(r) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems)
+    texts = _load_texts(data_dir, entities_list, problems, digests)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
@@ -294,7 +303,7 @@ def _load(data_dir: str) -> Dataset:
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
-    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts)
+    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts, files=digests)
     validate(dataset, entities_list, problems, references=entities_readable)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
@@ -302,14 +311,15 @@ def _load(data_dir: str) -> Dataset:
     return dataset
 
 
-def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem]) -> dict[str, str]:
+def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
+                digests: dict[str, str]) -> dict[str, str]:
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
         if entity.type != "Publication" or not rel:
             continue
         found: list[Problem] = []
-        text = read_text(os.path.join(data_dir, str(rel)), found)
+        text = read_text(os.path.join(data_dir, str(rel)), found, digests)
         if text is not None:
             texts[entity.id] = text
         elif entity.location:

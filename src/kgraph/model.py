@@ -85,6 +85,8 @@ class Dataset:
     texts: dict[str, str] = field(default_factory=dict)
     #: Non-fatal problems found while loading.
     warnings: list[Problem] = field(default_factory=list)
+    #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
+    files: dict[str, str] = field(default_factory=dict)
 
     def entity(self, entity_id: str) -> Entity:
         return self.entities[entity_id]
