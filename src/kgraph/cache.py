@@ -239,7 +239,7 @@ def find(data_dir: str, base: str, root: str | None = None, verify: bool = False
                 folder = os.path.join(slot, pointer["entry"])
                 try:
                     return _open(folder, key, hashes)
-                except _Busy:  # being switched in by a build, or removed as no longer current
+                except Busy:  # being switched in by a build, or removed as no longer current
                     if not os.path.isdir(folder) and _pointer(slot) == pointer:
                         return None  # removed by hand
                     time.sleep(0.02)
@@ -252,8 +252,8 @@ def find(data_dir: str, base: str, root: str | None = None, verify: bool = False
             hashes.save()
 
 
-class _Busy(Exception):
-    """Another process holds the entry's lock, or the entry is gone."""
+class Busy(Exception):
+    """Another process holds the folder's lock, or the folder is gone."""
 
 
 class _Damaged(Exception):
@@ -261,7 +261,7 @@ class _Damaged(Exception):
 
 
 def _open(folder: str, key: str, hashes: Hashes) -> Compiled:
-    lock = _lock(folder, exclusive=False)
+    held = lock(folder, exclusive=False)
     try:
         try:
             manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
@@ -283,7 +283,7 @@ def _open(folder: str, key: str, hashes: Hashes) -> Compiled:
         except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
             raise _Damaged(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     finally:
-        _unlock(lock)
+        unlock(held)
 
 
 def _pointer(slot: str) -> dict[str, Any] | None:
@@ -303,10 +303,11 @@ def _read(path: str) -> str:
         return handle.read()
 
 
-def _lock(folder: str, exclusive: bool, create: bool = False) -> int:
-    """Lock ``folder``'s lock file (released when the process ends, however it ends).
+def lock(folder: str, exclusive: bool, create: bool = False) -> int:
+    """Lock ``folder``'s lock file; the kernel releases it when the process ends, however it ends,
+    so a free lock on a temporary folder means its owner is gone.
 
-    Raises _Busy when another process holds it (or the entry has been removed meanwhile).
+    Raises Busy when another process holds it (or the folder has been removed meanwhile).
     """
     try:
         import fcntl
@@ -315,21 +316,21 @@ def _lock(folder: str, exclusive: bool, create: bool = False) -> int:
     try:
         fd = os.open(os.path.join(folder, LOCK), os.O_RDONLY | (os.O_CREAT if create else 0), 0o644)
     except FileNotFoundError:
-        raise _Busy from None
+        raise Busy from None
     try:
         fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         if os.fstat(fd).st_nlink == 0:  # removed by a cleaner before we got the lock
-            raise _Busy
+            raise Busy
     except BlockingIOError:
         os.close(fd)
-        raise _Busy from None
+        raise Busy from None
     except BaseException:
         os.close(fd)
         raise
     return fd
 
 
-def _unlock(fd: int) -> None:
+def unlock(fd: int) -> None:
     if fd >= 0:
         os.close(fd)
 
@@ -351,7 +352,7 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
     slot = _slot(cache_root(data_dir, root), data_dir)
     os.makedirs(slot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".tmp-", dir=slot)
-    lock = _lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
+    held = lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
     folder = tmp
     try:
         dump = os.path.join(tmp, "graph.nt")
@@ -379,43 +380,51 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
             compiled = Compiled(folder, manifest)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
-        _unlock(lock)
+        unlock(held)
         raise
-    _unlock(lock)
+    unlock(held)
     _clean(slot)
     return compiled
 
 
 def _clean(slot: str) -> None:
     """Remove entries that are not current and that no process has locked, and leftovers of
-    killed builds (their owner's lock is gone, or they have none and are old)."""
-    import shutil
-
+    killed builds."""
     now = time.time()
     for name in os.listdir(slot):
         path = os.path.join(slot, name)
-        current = (_pointer(slot) or {}).get("entry")
-        if name in (current, POINTER, HASHES):
+        if name in (POINTER, HASHES) or name == (_pointer(slot) or {}).get("entry"):
             continue
         try:
             if not os.path.isdir(path) or os.path.islink(path):
                 if name.startswith(".tmp-") and now - os.lstat(path).st_mtime > LEFTOVER_AGE:
                     os.unlink(path)
                 continue
-            if not os.path.exists(os.path.join(path, LOCK)):
-                if now - os.stat(path).st_mtime > LEFTOVER_AGE:  # from an older kgraph, or killed at birth
-                    shutil.rmtree(path, ignore_errors=True)
-                continue
-            lock = _lock(path, exclusive=True)
-        except (_Busy, OSError):
-            continue  # in use (or just removed by another build)
-        try:
-            if name != (_pointer(slot) or {}).get("entry"):
-                with contextlib.suppress(OSError):  # first the manifest: a half-removed entry is never valid
-                    os.unlink(os.path.join(path, MANIFEST))
-                shutil.rmtree(path, ignore_errors=True)
-        finally:
-            _unlock(lock)
+        except OSError:
+            continue
+        remove_abandoned(path, keep=lambda: name == (_pointer(slot) or {}).get("entry"))
+
+
+def remove_abandoned(folder: str, keep: Callable[[], bool] = lambda: False) -> None:
+    """Remove ``folder`` unless a live process holds its lock (or ``keep()`` says no, asked once
+    the lock is ours); one without a lock file only once it is LEFTOVER_AGE old."""
+    import shutil
+
+    try:
+        if not os.path.exists(os.path.join(folder, LOCK)):  # from an older kgraph, or killed at birth
+            if time.time() - os.stat(folder).st_mtime > LEFTOVER_AGE:
+                shutil.rmtree(folder, ignore_errors=True)
+            return
+        fd = lock(folder, exclusive=True)
+    except (Busy, OSError):
+        return  # in use, or just removed by another process
+    try:
+        if not keep():
+            with contextlib.suppress(OSError):  # the manifest first: a half-removed entry is never valid
+                os.unlink(os.path.join(folder, MANIFEST))
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        unlock(fd)
 
 
 def _write_pointer(slot: str, pointer: dict[str, Any]) -> None:

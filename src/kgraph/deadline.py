@@ -1,22 +1,39 @@
-"""Run a query under a time limit, whatever engine evaluates it.
+"""Processes that stop: a query under a time limit, a query Ctrl-C can stop, work under a deadline.
 
-The work runs in a forked child process that streams its rows back through a pipe, so the
-limit holds even for native engines that never hand control back to Python (a signal
-could not interrupt them), and the rows still arrive one batch at a time, never all at once.
-Where ``fork`` is unavailable (Windows) the work runs here and a timer interrupts it,
-which stops pure-Python engines such as rdflib.
+``run_limited`` (``--timeout``): the work runs in a forked child process that streams its rows
+back through a pipe, so the limit holds even for native engines that never hand control back to
+Python (a signal could not interrupt them), and the rows still arrive one batch at a time, never
+all at once. The child dies with its parent (SIGKILL included). Where ``fork`` is unavailable
+(Windows) the work runs here and a timer interrupts it, which stops pure-Python engines such as
+rdflib.
+
+``run_interruptible`` (no limit): the work runs in a thread while the main thread waits, so Ctrl-C
+is seen at once even while Oxigraph evaluates in native code (it releases the GIL).
+
+``interrupt_after``: a deadline for pure-Python work in the main thread (path searches).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import sys
+import threading
 import time
-from typing import Any, Callable, Iterator
 
 from kgraph.errors import KgraphError, QueryError, QueryTimeout
-from kgraph.results import QueryResult, Row
+from kgraph.results import QueryResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
+
+    from kgraph.results import Row
 
 _BATCH = 500
+#: Worker threads still evaluating: the process must not wait for them when it leaves.
+_WORKERS: set[threading.Thread] = set()
 
 
 def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
@@ -30,7 +47,7 @@ def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
         return _run_here(work, seconds)
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, work), daemon=True)
+    child = ctx.Process(target=_child, args=(sender, work, os.getpid()), daemon=True)
     child.start()
     sender.close()
     deadline = time.monotonic() + seconds
@@ -48,11 +65,14 @@ def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
     return QueryResult(kind, variables, _stream(receiver, child, deadline, seconds))
 
 
-def _child(sender: Any, work: Callable[[], QueryResult]) -> None:
+def _child(sender: Any, work: Callable[[], QueryResult], parent: int) -> None:
     """In the child: evaluate, then send a head, batches of rows and an end mark."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C is the parent's business
+    arm = die_with_parent(signal.SIGKILL)
+    if arm:
+        arm()
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
     try:
         result = work()
         sender.send(("head", result.kind, result.variables, result.boolean, result.graph))
@@ -114,8 +134,22 @@ def _stop(child: Any, receiver: Any) -> None:
 
 def _run_here(work: Callable[[], QueryResult], seconds: float) -> QueryResult:  # pragma: no cover
     """Fallback without fork: a timer interrupts the main thread; rows are read within the limit."""
+    with interrupt_after(seconds, lambda: QueryTimeout(seconds)):
+        result = work()
+        rows = list(result.rows)
+    return QueryResult(result.kind, result.variables, rows, result.boolean, result.graph)
+
+
+@contextlib.contextmanager
+def interrupt_after(seconds: float | None, error: Callable[[], KgraphError]) -> Iterator[None]:
+    """Stop pure-Python work in the main thread after ``seconds``, raising ``error()``.
+
+    A timer interrupts the main thread as Ctrl-C would; a real Ctrl-C stays a KeyboardInterrupt.
+    """
+    if seconds is None:
+        yield
+        return
     import _thread
-    import threading
 
     fired = threading.Event()
 
@@ -124,14 +158,106 @@ def _run_here(work: Callable[[], QueryResult], seconds: float) -> QueryResult:  
         _thread.interrupt_main()
 
     timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
     timer.start()
     try:
-        result = work()
-        rows = list(result.rows)
+        yield
     except KeyboardInterrupt:
         if fired.is_set():
-            raise QueryTimeout(seconds) from None
+            raise error() from None
         raise
     finally:
         timer.cancel()
-    return QueryResult(result.kind, result.variables, rows, result.boolean, result.graph)
+
+
+def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
+    """Evaluate ``work()`` in a worker thread and stream its rows here, so that Ctrl-C reaches
+    the main thread at once (it waits on a queue) even while native code evaluates.
+
+    The queue holds a few batches at most: rows are never all in memory. A consumer that stops
+    early (Ctrl-C, a closed pipe) stops the worker at its next row; a worker still inside the
+    engine is left behind, and ``evaluating()`` tells the entry point not to wait for it.
+    """
+    import contextvars
+    import queue
+
+    channel: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(message: tuple[Any, ...]) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            result = work()
+            if not put(("head", result.kind, result.variables, result.boolean, result.graph)):
+                return
+            batch: list[Row] = []
+            for row in result.rows if result.kind == "SELECT" else ():
+                batch.append(row)
+                if len(batch) >= _BATCH:
+                    if not put(("rows", batch)):
+                        return
+                    batch = []
+            if put(("rows", batch)):
+                put(("end",))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
+            put(("error", exc))
+        finally:
+            _WORKERS.discard(threading.current_thread())
+
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
+                              name="kgraph-query", daemon=True)
+    _WORKERS.add(worker)
+    worker.start()
+    try:
+        head = channel.get()
+        if head[0] == "error":
+            raise head[1]
+    except BaseException:
+        stop.set()
+        raise
+    _tag, kind, variables, boolean, graph = head
+    if kind != "SELECT":
+        stop.set()
+        return QueryResult(kind, variables, boolean=boolean, graph=graph)
+    return QueryResult(kind, variables, _drain(channel, stop))
+
+
+def _drain(channel: Any, stop: threading.Event) -> Iterator[Row]:
+    try:
+        while True:
+            message = channel.get()
+            if message[0] == "end":
+                return
+            if message[0] == "error":
+                raise message[1]
+            yield from message[1]
+    finally:
+        stop.set()
+
+
+def evaluating() -> bool:
+    """Whether a query worker is still running (the process should leave without it)."""
+    return any(worker.is_alive() for worker in _WORKERS)
+
+
+def die_with_parent(sig: int) -> Callable[[], None] | None:
+    """On Linux, a function that has the kernel send ``sig`` to the calling process when its
+    parent dies (SIGKILL included): for a forked child, or a subprocess's ``preexec_fn``."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG
+
+    return arm

@@ -116,15 +116,15 @@ class OxigraphStore:
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
               timeout: float | None = None) -> QueryResult:
         """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time."""
-        check_text(text, allow_network)
-        if timeout is None:
-            return self._query(text, allow_network, prefixes)
         import functools
 
-        from kgraph.deadline import run_limited
+        from kgraph.deadline import run_interruptible, run_limited
 
-        # A forked child evaluates: Oxigraph's native loop never hands control back to Python.
-        return run_limited(functools.partial(self._query, text, allow_network, prefixes), timeout)
+        check_text(text, allow_network)
+        work = functools.partial(self._query, text, allow_network, prefixes)
+        # Oxigraph's native loop never hands control back to Python: a thread evaluates, so that
+        # Ctrl-C is seen, or under a time limit a forked child that can be killed.
+        return run_interruptible(work) if timeout is None else run_limited(work, timeout)
 
     def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None) -> QueryResult:
         import pyoxigraph
