@@ -111,16 +111,22 @@ def _receive(receiver: Any, child: Any, deadline: float, seconds: float) -> tupl
 
 
 def _stream(receiver: Any, child: Any, deadline: float, seconds: float) -> Iterator[Row]:
+    return _unpack(lambda: _receive(receiver, child, deadline, seconds), lambda: _stop(child, receiver))
+
+
+def _unpack(receive: Callable[[], tuple[Any, ...]], finish: Callable[[], None]) -> Iterator[Row]:
+    """Rows from ``("rows", batch)`` messages up to ``("end",)``, or the error an ``("error", exc)``
+    carries; ``finish()`` when done, stopped early or failed."""
     try:
         while True:
-            message = _receive(receiver, child, deadline, seconds)
+            message = receive()
             if message[0] == "end":
                 return
             if message[0] == "error":
                 raise message[1]
             yield from message[1]
     finally:
-        _stop(child, receiver)
+        finish()
 
 
 def _stop(child: Any, receiver: Any) -> None:
@@ -227,20 +233,7 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
     if kind != "SELECT":
         stop.set()
         return QueryResult(kind, variables, boolean=boolean, graph=graph)
-    return QueryResult(kind, variables, _drain(channel, stop))
-
-
-def _drain(channel: Any, stop: threading.Event) -> Iterator[Row]:
-    try:
-        while True:
-            message = channel.get()
-            if message[0] == "end":
-                return
-            if message[0] == "error":
-                raise message[1]
-            yield from message[1]
-    finally:
-        stop.set()
+    return QueryResult(kind, variables, _unpack(channel.get, stop.set))
 
 
 def evaluating() -> bool:
