@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from kgraph.results import Row
 
 _BATCH = 500
+#: Rows per message from the worker thread, and messages waiting at most: a few hundred rows in flight.
+_THREAD_BATCH, _THREAD_QUEUE = 64, 2
 #: Worker threads still evaluating: the process must not wait for them when it leaves.
 _WORKERS: set[threading.Thread] = set()
 
@@ -187,7 +189,7 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
     import contextvars
     import queue
 
-    channel: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=4)
+    channel: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=_THREAD_QUEUE)
     stop = threading.Event()
 
     def put(message: tuple[Any, ...]) -> bool:
@@ -207,7 +209,7 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
             batch: list[Row] = []
             for row in result.rows if result.kind == "SELECT" else ():
                 batch.append(row)
-                if len(batch) >= _BATCH:
+                if len(batch) >= _THREAD_BATCH:
                     if not put(("rows", batch)):
                         return
                     batch = []
