@@ -226,30 +226,36 @@ def find(data_dir: str, base: str, root: str | None = None, verify: bool = False
     slot = _slot(cache_root(data_dir, root), data_dir)
     if not os.path.isdir(slot):
         return None
-    with phase("cache check"):
-        hashes = Hashes(os.path.join(slot, HASHES), trust=not verify)
-        try:
-            for _attempt in range(50):
-                pointer = _pointer(slot)
-                if pointer is None:
-                    return None
-                key = source_key(data_dir, base, pointer["read"], hashes)
-                if key != pointer["key"]:
-                    return None
-                folder = os.path.join(slot, pointer["entry"])
-                try:
-                    return _open(folder, key, hashes)
-                except Busy:  # being switched in by a build, or removed as no longer current
-                    if not os.path.isdir(folder) and _pointer(slot) == pointer:
-                        return None  # removed by hand
-                    time.sleep(0.02)
-                except _Damaged as damage:
-                    if notify:
-                        notify(f"the cached graph {folder} is damaged ({damage}); rebuilding it")
-                    return None
-            return None
-        finally:
-            hashes.save()
+    hashes = Hashes(os.path.join(slot, HASHES), trust=not verify)
+    try:
+        for _attempt in range(50):
+            held = -1
+            try:
+                with phase("cache check"):
+                    pointer = _pointer(slot)
+                    if pointer is None:
+                        return None
+                    key = source_key(data_dir, base, pointer["read"], hashes)
+                    if key != pointer["key"]:
+                        return None
+                    folder = os.path.join(slot, pointer["entry"])
+                    held = lock(folder, exclusive=False)  # until its files are open
+                    manifest = _checked(folder, key, hashes)
+                with phase("open store"):
+                    return _opened(folder, manifest)
+            except Busy:  # being switched in by a build, or removed as no longer current
+                if not os.path.isdir(folder) and _pointer(slot) == pointer:
+                    return None  # removed by hand
+                time.sleep(0.02)
+            except _Damaged as damage:
+                if notify:
+                    notify(f"the cached graph {folder} is damaged ({damage}); rebuilding it")
+                return None
+            finally:
+                unlock(held)
+        return None
+    finally:
+        hashes.save()
 
 
 class Busy(Exception):
@@ -260,30 +266,31 @@ class _Damaged(Exception):
     """The entry's files do not match its manifest, or its store does not open."""
 
 
-def _open(folder: str, key: str, hashes: Hashes) -> Compiled:
-    held = lock(folder, exclusive=False)
+def _checked(folder: str, key: str, hashes: Hashes) -> dict[str, Any]:
+    """The entry's manifest, once every file matches its recorded size and checksum."""
     try:
-        try:
-            manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
-        except (OSError, ValueError) as exc:
-            raise _Damaged(f"manifest: {exc}") from None
-        if not isinstance(manifest, dict) or manifest.get("key") != key:
-            raise _Damaged("manifest does not match")
-        try:
-            files = _inventory(folder, hashes)
-        except OSError as exc:
-            raise _Damaged(str(exc)) from None
-        recorded = manifest.get("files")
-        if files != recorded:
-            recorded = recorded if isinstance(recorded, dict) else {}
-            changed = sorted(n for n in set(files) | set(recorded) if files.get(n) != recorded.get(n))
-            raise _Damaged(f"{', '.join(changed[:3])} changed")
-        try:
-            return Compiled(folder, manifest)
-        except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
-            raise _Damaged(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
-    finally:
-        unlock(held)
+        manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
+    except (OSError, ValueError) as exc:
+        raise _Damaged(f"manifest: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        raise _Damaged("manifest does not match")
+    try:
+        files = _inventory(folder, hashes)
+    except OSError as exc:
+        raise _Damaged(str(exc)) from None
+    recorded = manifest.get("files")
+    if files != recorded:
+        recorded = recorded if isinstance(recorded, dict) else {}
+        changed = sorted(n for n in set(files) | set(recorded) if files.get(n) != recorded.get(n))
+        raise _Damaged(f"{', '.join(changed[:3])} changed")
+    return manifest
+
+
+def _opened(folder: str, manifest: dict[str, Any]) -> Compiled:
+    try:
+        return Compiled(folder, manifest)
+    except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
+        raise _Damaged(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
 
 
 def _pointer(slot: str) -> dict[str, Any] | None:
