@@ -38,21 +38,27 @@ _THREAD_BATCH, _THREAD_QUEUE = 64, 2
 _WORKERS: set[threading.Thread] = set()
 
 
-def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
+def run_limited(work: Callable[[], QueryResult], seconds: float | None, isolate: bool = False) -> QueryResult:
     """Evaluate ``work()`` and deliver its whole answer within ``seconds``, or raise QueryTimeout.
 
-    The limit covers evaluation and the delivery of every row (rows are read lazily).
+    The limit covers evaluation and the delivery of every row (rows are read lazily); None means
+    no limit. With ``isolate`` the child first cuts itself off the network (kgraph.sandbox), and
+    where it cannot, the query is refused rather than run in the open.
     """
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
-        return _run_here(work, seconds)
+        if isolate:
+            from kgraph.sandbox import refused
+
+            raise refused("no fork on this system")
+        return work() if seconds is None else _run_here(work, seconds)
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, work, os.getpid()), daemon=True)
+    child = ctx.Process(target=_child, args=(sender, work, os.getpid(), isolate), daemon=True)
     child.start()
     sender.close()
-    deadline = time.monotonic() + seconds
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
         head = _receive(receiver, child, deadline, seconds)
         if head[0] == "error":
@@ -67,15 +73,19 @@ def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
     return QueryResult(kind, variables, _stream(receiver, child, deadline, seconds))
 
 
-def _child(sender: Any, work: Callable[[], QueryResult], parent: int) -> None:
+def _child(sender: Any, work: Callable[[], QueryResult], parent: int, isolate: bool = False) -> None:
     """In the child: evaluate, then send a head, batches of rows and an end mark."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C is the parent's business
-    arm = die_with_parent(signal.SIGKILL)
-    if arm:
-        arm()
-    if os.getppid() != parent:  # the parent died before the kernel was told
-        os._exit(1)
+    _stay_with(parent)
     try:
+        if isolate:
+            from kgraph.sandbox import SandboxUnavailable, isolate as cut_off, refused
+
+            try:
+                cut_off()
+            except SandboxUnavailable as exc:
+                raise refused(str(exc)) from None
+            _stay_with(parent)  # a change of credentials (the new user namespace) clears the setting
         result = work()
         sender.send(("head", result.kind, result.variables, result.boolean, result.graph))
         batch: list[Row] = []
@@ -94,6 +104,15 @@ def _child(sender: Any, work: Callable[[], QueryResult], parent: int) -> None:
         sender.close()
 
 
+def _stay_with(parent: int) -> None:
+    """Have the kernel kill this child when its parent dies, even by SIGKILL."""
+    arm = die_with_parent(signal.SIGKILL)
+    if arm:
+        arm()
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+
 def _send_error(sender: Any, exc: KgraphError) -> None:
     try:
         sender.send(("error", exc))
@@ -101,9 +120,9 @@ def _send_error(sender: Any, exc: KgraphError) -> None:
         sender.send(("error", QueryError(str(exc))))
 
 
-def _receive(receiver: Any, child: Any, deadline: float, seconds: float) -> tuple[Any, ...]:
-    if not receiver.poll(max(0.0, deadline - time.monotonic())):
-        raise QueryTimeout(seconds)
+def _receive(receiver: Any, child: Any, deadline: float | None, seconds: float | None) -> tuple[Any, ...]:
+    if deadline is not None and not receiver.poll(max(0.0, deadline - time.monotonic())):
+        raise QueryTimeout(seconds or 0.0)
     try:
         message: tuple[Any, ...] = receiver.recv()
     except EOFError:
@@ -112,7 +131,7 @@ def _receive(receiver: Any, child: Any, deadline: float, seconds: float) -> tupl
     return message
 
 
-def _stream(receiver: Any, child: Any, deadline: float, seconds: float) -> Iterator[Row]:
+def _stream(receiver: Any, child: Any, deadline: float | None, seconds: float | None) -> Iterator[Row]:
     return _unpack(lambda: _receive(receiver, child, deadline, seconds), lambda: _stop(child, receiver))
 
 

@@ -45,6 +45,18 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def child_of(pid: int) -> int:
+    """The one child process of ``pid``, once it exists (the forked evaluator)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = children(pid)
+        if found:
+            [child] = found
+            return child
+        time.sleep(0.1)
+    raise AssertionError("no evaluator process appeared")
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -69,12 +81,17 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
     return folder, cache
 
 
-@pytest.mark.parametrize("fmt", ["csv", "table"])  # the fast path, and the Typer path
-def test_ctrl_c_stops_a_long_local_query_without_a_timeout(built: tuple[Path, Path], fmt: str) -> None:
+#: The same, in the forked child cut off from the network (the text spells "service").
+SANDBOXED = ENDLESS + "\n# no service here"
+
+
+@pytest.mark.parametrize(("fmt", "text"), [("csv", ENDLESS), ("table", ENDLESS), ("csv", SANDBOXED)],
+                         ids=["fast-path", "typer-path", "sandboxed"])
+def test_ctrl_c_stops_a_long_local_query_without_a_timeout(built: tuple[Path, Path], fmt: str, text: str) -> None:
     folder, cache = built
-    query = kgraph(folder, cache, "query", ENDLESS, "-f", fmt)
+    query = kgraph(folder, cache, "query", text, "-f", fmt)
     try:
-        busy(query.pid, cache)
+        busy(child_of(query.pid) if text == SANDBOXED else query.pid, cache)
         query.send_signal(signal.SIGINT)
         began = time.monotonic()
         _out, err = query.communicate(timeout=10)
@@ -85,14 +102,12 @@ def test_ctrl_c_stops_a_long_local_query_without_a_timeout(built: tuple[Path, Pa
         query.wait()
 
 
-def test_the_timeout_evaluator_dies_with_kgraph(built: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("text", [ENDLESS, SANDBOXED], ids=["plain", "sandboxed"])
+def test_the_timeout_evaluator_dies_with_kgraph(built: tuple[Path, Path], text: str) -> None:
     folder, cache = built
-    query = kgraph(folder, cache, "query", ENDLESS, "-f", "csv", "--timeout", "600")
+    query = kgraph(folder, cache, "query", text, "-f", "csv", "--timeout", "600")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not children(query.pid):
-            time.sleep(0.1)
-        [evaluator] = children(query.pid)
+        evaluator = child_of(query.pid)
         busy(evaluator, cache)
         query.kill()  # SIGKILL: no clean-up code runs in kgraph
         query.wait(timeout=10)
