@@ -220,22 +220,31 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
                 continue
         return False
 
+    def last(message: tuple[Any, ...]) -> None:
+        # Out of the engine for good: the process may leave normally once this is read.
+        _WORKERS.discard(threading.current_thread())
+        put(message)
+
     def produce() -> None:
         try:
             result = work()
-            if not put(("head", result.kind, result.variables, result.boolean, result.graph)):
+            head = ("head", result.kind, result.variables, result.boolean, result.graph)
+            if result.kind != "SELECT":
+                last(head)
+                return
+            if not put(head):
                 return
             batch: list[Row] = []
-            for row in result.rows if result.kind == "SELECT" else ():
+            for row in result.rows:
                 batch.append(row)
                 if len(batch) >= _THREAD_BATCH:
                     if not put(("rows", batch)):
                         return
                     batch = []
             if put(("rows", batch)):
-                put(("end",))
+                last(("end",))
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
-            put(("error", exc))
+            last(("error", exc))
         finally:
             _WORKERS.discard(threading.current_thread())
 
