@@ -244,7 +244,9 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
             if put(("rows", batch)):
                 last(("end",))
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
-            last(("error", exc))
+            # Without its traceback: the frames hold the engine's objects, which must be
+            # released on this thread (pyoxigraph's solutions may not be dropped on another).
+            last(("error", exc.with_traceback(None)))
         finally:
             _WORKERS.discard(threading.current_thread())
 
