@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 _BATCH = 500
 #: Rows per message from the worker thread, and messages waiting at most: a few hundred rows in flight.
-_THREAD_BATCH, _THREAD_QUEUE = 64, 2
+_THREAD_BATCH, _THREAD_QUEUE = 32, 2
 #: Worker threads still evaluating: the process must not wait for them when it leaves.
 _WORKERS: set[threading.Thread] = set()
 
@@ -246,7 +246,7 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
             # Without its traceback: the frames hold the engine's objects, which must be
             # released on this thread (pyoxigraph's solutions may not be dropped on another).
-            last(("error", exc.with_traceback(None)))
+            last(("error", _bare(exc)))
         finally:
             _WORKERS.discard(threading.current_thread())
 
@@ -266,6 +266,17 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
         stop.set()
         return QueryResult(kind, variables, boolean=boolean, graph=graph)
     return QueryResult(kind, variables, _unpack(channel.get, stop.set))
+
+
+def _bare(exc: BaseException) -> BaseException:
+    """``exc`` and the exceptions it chains, without their tracebacks."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return exc
 
 
 def evaluating() -> bool:
