@@ -10,8 +10,8 @@ Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
 - ``.tmp-*``: entries being written.
 
 The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
-every other file of the data folder), the kgraph version, the code that decides the triples, and
-the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
+every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
+the kgraph version, the code that decides the triples, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
 files do not match their recorded checksums is rebuilt, not trusted.
 
 Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
@@ -47,7 +47,8 @@ STORE = "oxigraph"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "yamlnodes")
+_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "vocabulary",
+         "yamlnodes")
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -150,6 +151,12 @@ def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: 
     here = os.path.dirname(os.path.abspath(__file__))
     for module in _CODE:
         digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
+    # Every shipped vocabulary, not only those the project extends: finding out which it extends
+    # would mean reading YAML, which the cache check exists to avoid.
+    from kgraph.vocab import packaged_files
+
+    for path in packaged_files():
+        digest.update(f"vocabulary {os.path.basename(path)} {sha(path)}\n".encode())
     for name, path in sorted(_key_files(data_dir, elsewhere).items()):
         found = read.get(path) or (sha(path) if os.path.isfile(path) else "-")
         digest.update(f"file {name} {found}\n".encode())

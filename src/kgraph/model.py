@@ -8,6 +8,10 @@ from typing import Any, NamedTuple
 from kgraph.dates import PartialDate
 from kgraph.errors import Problem
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kgraph.vocabulary import Vocabulary
+
 
 class Location(NamedTuple):
     """Where a record or field sits in its YAML file (1-based line and column).
@@ -69,6 +73,11 @@ class Relation:
     cites: list[str] = field(default_factory=list)
     footnotes: list[int] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    #: Evidence warnings the annotator accepts on purpose: "short", "repeated" (``quote_ok:``).
+    quote_ok: list[str] = field(default_factory=list)
+    #: The source's own characters for the quote (line breaks as spaces), set by validation once
+    #: the quote is found; the graph stores this, not the folded form used for matching.
+    passage: str | None = None
     location: Location | None = None
     #: Locations of individual fields, for precise error messages.
     field_locations: dict[str, Location] = field(default_factory=dict)
@@ -85,6 +94,8 @@ class Dataset:
     texts: dict[str, str] = field(default_factory=dict)
     #: Non-fatal problems found while loading.
     warnings: list[Problem] = field(default_factory=list)
+    #: The types and predicates the records were checked against (the project's vocabulary.yaml).
+    vocabulary: Vocabulary | None = None
     #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
     files: dict[str, str] = field(default_factory=dict)
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kgraph.engine import Store
     from kgraph.entitygraph import EntityGraph, Rows
     from kgraph.model import Dataset
+    from kgraph.vocabulary import Vocabulary
 
 
 class Project:
@@ -56,13 +57,28 @@ class Project:
         """The standard prefixes plus ``kgr:`` for this project's entities."""
         return {**PREFIXES, "kgr": self.base}
 
+    def vocabulary(self) -> Vocabulary:
+        """The project's types and predicates: the data folder's vocabulary.yaml, or core without one.
+
+        Raises DataError with every problem of the vocabulary file.
+        """
+        from kgraph.vocabulary import Vocabulary, load_vocabulary
+
+        if not hasattr(self, "_vocabulary"):
+            # A current cache entry holds the vocabulary it was built with (its key covers the
+            # vocabulary files), so warm commands read no YAML.
+            compiled = getattr(self, "_compiled", None)
+            plain = compiled.manifest.get("vocabulary") if compiled is not None else None
+            self._vocabulary = Vocabulary.from_plain(plain) if plain else load_vocabulary(self.data_dir)
+        return self._vocabulary
+
     def dataset(self) -> Dataset:
         """The validated records; raises DataError with every problem."""
         from kgraph.load import load
 
         if not hasattr(self, "_dataset"):
             with phase("load and validate"):
-                self._dataset = load(self.data_dir)
+                self._dataset = load(self.data_dir, self.vocabulary())
         return self._dataset
 
     def graph(self) -> Graph:
@@ -74,6 +90,17 @@ class Project:
             with phase("compile (rdflib)"):
                 self._graph = compile_graph(dataset, self.base)
         return self._graph
+
+    def cached(self) -> Compiled | None:
+        """The current cache entry if there is one, never building one (the fast path's question)."""
+        from kgraph import cache
+
+        if getattr(self, "_compiled", None) is None:
+            found = cache.find(self.data_dir, self.base, self.cache_dir)
+            if found is None:
+                return None
+            self._compiled = found
+        return self._compiled
 
     def compiled(self, rebuild: bool = False, verify: bool = False) -> Compiled | None:
         """The current cache entry, built (and validated) when missing, stale or damaged.
@@ -114,7 +141,8 @@ class Project:
             # an edit landing after the read gives another key, and is never served this graph.
             elsewhere = cache.read_elsewhere(self.data_dir, dataset.files)
             key = cache.source_key(self.data_dir, self.base, elsewhere, read=dataset.files)
-            info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
+            info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
+                    "vocabulary": self.vocabulary().to_plain()}
             try:
                 return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),
                                    self._rows, info, elsewhere, self.cache_dir)
@@ -173,5 +201,5 @@ class Project:
 
             rows = self.entity_rows()
             with phase("build entity graph"), gc_paused():
-                self._entity_graph = EntityGraph.from_rows(rows)
+                self._entity_graph = EntityGraph.from_rows(rows, self.vocabulary())
         return self._entity_graph

@@ -294,8 +294,8 @@ def test_an_edit_between_loading_and_building_is_never_served(cli, make_data, ca
     relations = folder / "relations.yaml"
     real_load = kgraph.load.load
 
-    def load_then_edit(data_dir: str):  # type: ignore[no-untyped-def]
-        dataset = real_load(data_dir)
+    def load_then_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        dataset = real_load(*args, **kwargs)
         relations.write_text(relations.read_text().replace(
             "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"))
         return dataset
