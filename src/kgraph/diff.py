@@ -278,6 +278,12 @@ def _label(dataset: Dataset, entity_id: str) -> str:
     return entity.label if entity else entity_id
 
 
+def entity_label(first: Dataset, second: Dataset, entity_id: str) -> str:
+    """An entity's label from the first dataset that has it (its id when neither does)."""
+    entity = first.entities.get(entity_id) or second.entities.get(entity_id)
+    return entity.label if entity else entity_id
+
+
 def _relations(old: Dataset, new: Dataset, old_side: Side, new_side: Side) -> Iterator[Item]:
     groups: dict[tuple[str, str, str, str], tuple[list[Relation], list[Relation]]] = {}
     for index, dataset in enumerate((old, new)):

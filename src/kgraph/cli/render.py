@@ -258,9 +258,11 @@ def diff_table(diff: Diff) -> None:
 
     out = console()
     if diff.items:
-        table = Table("change", "what", "label", "id", "where", "details", show_lines=True,
+        table = Table("change", "what", "label", "id", show_lines=True,
                       title=f"kgraph diff: {diff.old} \u2192 {diff.new}", title_justify="left",
                       header_style="bold")
+        table.add_column("where", no_wrap=True)  # a file:line cut short is no use
+        table.add_column("details")
         for item in diff.items:
             details = "\n".join(_field_text(item, change) for change in item.fields)
             table.add_row(item.change, item.section, item.label, item.id, item.where, details)
@@ -292,8 +294,16 @@ def agreement_table(result: Agreement) -> None:
     for title, claims in ((f"only in A ({result.a})", result.only_a), (f"only in B ({result.b})", result.only_b)):
         if not claims:
             continue
-        table = Table("label", "id", "where", "quote", title=f"{title}: {len(claims)}", title_justify="left",
+        table = Table("relation (id)", title=f"{title}: {len(claims)}", title_justify="left",
                       show_lines=True, header_style="bold")
+        table.add_column("where", no_wrap=True)  # a file:line cut short is no use
+        table.add_column("quote")
         for claim in claims:
-            table.add_row(claim.label, claim.id, claim.where, f"\u201c{claim.quote}\u201d")
+            table.add_row(f"{claim.label}\n({claim.id})", claim.where, f"\u201c{claim.quote}\u201d")
+        out.print(table)
+    if result.pairs:
+        table = Table("subject \u2192 object", "A", "B", header_style="bold", title_justify="left",
+                      title=f"pairs categorised differently (kappa's disagreements): {len(result.pairs)}")
+        for pair in result.pairs:
+            table.add_row(pair.label, pair.a, pair.b)
         out.print(table)
