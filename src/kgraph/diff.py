@@ -68,7 +68,7 @@ class Side:
 
     name: str  # what the user gave: a folder, or a git revision
     folder: str  # where its files are on disk (a temporary folder for a revision)
-    shown: str  # the prefix its paths are shown with (``HEAD~1:data``, ``data``)
+    shown: str  # what its paths are shown under (``HEAD~1:data/``, ``data/``, ``HEAD~1:``, or empty)
 
 
 @dataclass
@@ -118,7 +118,9 @@ def _shown_path(path: str, side: Side) -> str:
     full = os.path.abspath(path)
     if full == folder or full.startswith(folder + os.sep):
         rel = os.path.relpath(full, folder)
-        return side.shown if rel == "." else f"{side.shown}/{rel}" if side.shown else rel
+        if rel == ".":
+            return side.shown.rstrip("/") or side.name
+        return side.shown + rel.replace(os.sep, "/")
     return path
 
 
@@ -139,7 +141,8 @@ def load_both(old: Side, new: Side, names: tuple[str, str] = ("old", "new")) -> 
 def folder_side(path: str) -> Side:
     from kgraph.load import display_path
 
-    return Side(path, path, display_path(os.path.abspath(path)))
+    shown = display_path(os.path.abspath(path))
+    return Side(path, path, "" if shown == "." else shown.rstrip(os.sep) + "/")
 
 
 @dataclass
@@ -213,17 +216,22 @@ def _extract(top: str, rev: str, prefix: str, into: str) -> Side:
     import io
     import tarfile
 
-    commit = _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
-    shown_prefix = f"{rev}:{prefix}" if prefix else f"{rev}:"
+    try:
+        commit = _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
+    except KgraphError:
+        raise KgraphError(f"--rev: unknown git revision '{rev}' in {top}") from None
     tree = _git(top, "ls-tree", "-d", "--name-only", commit, "--", prefix or ".").strip()
     if prefix and not tree:
         raise KgraphError(f"the data folder {prefix} does not exist at revision {rev}")
     archive = _git(top, "archive", "--format=tar", commit, "--", *([prefix] if prefix else []), binary=True)
     os.makedirs(into)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        try:
+            tar.extractall(into, filter="data")  # refuses links and paths leaving the folder
+        except TypeError:  # Python before 3.10.12 / 3.11.4: no filters; git archive writes no such paths
+            tar.extractall(into)  # noqa: S202
     folder = os.path.join(into, *prefix.split("/")) if prefix else into
-    return Side(rev, folder, shown_prefix.rstrip(":") if not prefix else shown_prefix)
+    return Side(rev, folder, f"{rev}:{prefix}/" if prefix else f"{rev}:")
 
 
 # --- comparing ---

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA, ROOT, readme_example, run_cli
 from kgraph.agree import cohen_kappa
 
 AGREE = Path(__file__).resolve().parent.parent / "data" / "agree"
@@ -25,6 +25,10 @@ def test_scores_computed_by_hand() -> None:
     """A has 4 relations, B 5; B matches 3 of A's on subject, predicate and object (Korea *signed* the
     1884 treaty in A, is *party to* it in B; B alone has Russia signing the Friendship Treaty)."""
     found = agree()
+    # the shape the README documents
+    assert set(found) == {"a", "b", "match_date", "relations", "precision", "recall", "f1", "kappa",
+                          "kappa_items", "quote_overlap", "only_a", "only_b", "pairs"}
+    assert all(set(c) == {"id", "label", "where", "quote", "date"} for c in found["only_a"] + found["only_b"])
     assert found["relations"] == {"a": 4, "b": 5, "matched": 3}
     assert found["precision"] == pytest.approx(3 / 5)
     assert found["recall"] == pytest.approx(3 / 4)
@@ -115,3 +119,11 @@ def test_errors(tmp_path: Path) -> None:
     written = run_cli("agree", A, B, "-o", str(tmp_path / "agreement.json"), data=None)
     assert written.code == 0 and written.out == ""
     assert json.loads((tmp_path / "agreement.json").read_text(encoding="utf-8")) == agree()
+
+
+def test_readme_agree_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(ROOT)
+    run = run_cli("agree", "tests/data/agree/a", "tests/data/agree/b", data=None)
+    assert run.code == 0, run
+    assert run.out == readme_example("kgraph agree tests/data/agree/a tests/data/agree/b")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, MINI, run_cli
+from conftest import DATA, MINI, readme_example, run_cli
 
 OLD_VOCABULARY = """\
 extends: politics
@@ -147,6 +147,9 @@ def test_json_items(pair: tuple[str, str]) -> None:
     assert run.code == 1, run
     data = json.loads(run.out)
     assert data["equal"] is False
+    # the shape the README documents
+    assert set(data) == {"old", "new", "equal", "counts", "items"}
+    assert all(set(i) == {"section", "change", "id", "label", "where", "fields"} for i in data["items"])
     assert data["counts"]["relation"] == {"added": 1, "removed": 1, "changed": 1}
     assert data["counts"]["entity"] == {"added": 1, "removed": 1, "changed": 1}
     assert data["counts"]["type"] == {"added": 1, "removed": 1, "changed": 0}
@@ -279,3 +282,37 @@ def test_bundled_data_against_itself() -> None:
     run = run_cli("diff", str(DATA), str(DATA), data=None)
     assert run.code == 0, run
     assert run.out.strip() == "no differences"
+
+
+def test_readme_diff_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's review: a draft of the bundled data with a wrong date and a relation missing."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(DATA, tmp_path / "draft")
+    relations = tmp_path / "draft" / "relations.yaml"
+    war = "- subject: japan\n  predicate: participatedIn\n  object: russo-japanese-war\n  date: 190"
+    _edit(relations, war + "4\n", war + "1\n")
+    cause = relations.read_text(encoding="utf-8")
+    start = cause.index("- subject: russian-revolution-1905\n  predicate: causedBy")
+    end = cause.index("- subject:", start + 1)
+    relations.write_text(cause[:start] + cause[end:], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("diff", "draft", "data", "--format", "markdown", data=None)
+    assert run.code == 1, run
+    assert run.out == readme_example("kgraph diff draft data --format markdown")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_rev_when_the_data_folder_is_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    _git(data, "init", "-q")
+    _git(data, "add", ".")
+    _git(data, "commit", "-q", "-m", "first")
+    _edit(data / "relations.yaml", "- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+          "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n", "")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("diff", "--rev", "HEAD", "-f", "json", data="data")
+    assert run.code == 1, run
+    items = json.loads(run.out)["items"]
+    assert [(i["change"], i["label"], i["where"]) for i in items] == [
+        ("removed", "China lost control of Korea", "HEAD:relations.yaml:11")]
