@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Hashable, Sequence
 if TYPE_CHECKING:
     from kgraph.diff import Side
     from kgraph.model import Dataset, Relation
+    from kgraph.textmatch import SourceText
 
 NONE = "none"
 
@@ -114,34 +115,13 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    """Every place ``quote`` stands in ``text`` as (start, end) code-point offsets of the text,
-    matched as kgraph matches quotes (whitespace runs, quote marks and dashes folded)."""
-    from kgraph.textmatch import _TRANSLATE, normalize
+def quote_spans(source: SourceText, quote: str) -> list[tuple[int, int]]:
+    """Every place ``quote`` stands in the source as (start, end) code-point offsets of its text,
+    found as kgraph matches quotes (see textmatch)."""
+    from kgraph.textmatch import normalize
 
-    wanted = normalize(quote)
-    if not wanted:
-        return []
-    chars: list[str] = []
-    origin: list[int] = []
-    previous_space = False
-    for index, char in enumerate(text.translate(_TRANSLATE)):
-        if char.isspace():
-            if previous_space:
-                continue
-            previous_space, char = True, " "
-        else:
-            previous_space = False
-        chars.append(char)
-        origin.append(index)
-    folded = "".join(chars)
-    spans = []
-    start = folded.find(wanted)
-    while start >= 0:
-        end = start + len(wanted) - 1
-        spans.append((origin[start], origin[end] + 1))
-        start = folded.find(wanted, start + 1)
-    return spans
+    length = len(normalize(quote))
+    return [source.original(at, at + length) for at in source.find(quote)]
 
 
 def _overlap(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -164,9 +144,18 @@ def agree(a: Dataset, b: Dataset, side_a: Side, side_b: Side, match_date: bool =
         base = (rel.subject, rel.predicate, rel.object)
         return (*base, str(rel.date or "")) if match_date else base
 
+    prepared: dict[tuple[int, str], SourceText] = {}
+
     def spans(rel: Relation, dataset: Dataset) -> list[tuple[int, int]]:
+        from kgraph.textmatch import SourceText
+
         text = dataset.texts.get(rel.source)
-        return quote_spans(text, rel.quote) if text is not None else []
+        if text is None:
+            return []
+        place = (id(dataset), rel.source)
+        if place not in prepared:
+            prepared[place] = SourceText(text)
+        return quote_spans(prepared[place], rel.quote)
 
     groups: dict[tuple[str, ...], tuple[list[Relation], list[Relation]]] = {}
     for index, dataset in enumerate((a, b)):
