@@ -316,3 +316,20 @@ def test_rev_when_the_data_folder_is_the_repository(tmp_path: Path, monkeypatch:
     items = json.loads(run.out)["items"]
     assert [(i["change"], i["label"], i["where"]) for i in items] == [
         ("removed", "China lost control of Korea", "HEAD:relations.yaml:11")]
+
+
+def test_corrected_source_text_is_a_change_of_its_publication(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(MINI, old)
+    shutil.copytree(MINI, new)
+    with (new / "sources" / "text.txt").open("a", encoding="utf-8") as handle:
+        handle.write("A sentence restored from the printed edition.\n")
+    run = run_cli("diff", str(old), str(new), "-f", "json", data=None)
+    assert run.code == 1, run
+    [item] = json.loads(run.out)["items"]
+    assert (item["section"], item["change"], item["id"]) == ("entity", "changed", "article")
+    [change] = item["fields"]
+    assert change["field"] == "source text"
+    size = len((MINI / "sources" / "text.txt").read_text(encoding="utf-8"))
+    assert change["old"].startswith(f"{size} characters, sha256 ")
+    assert change["new"].startswith(f"{size + 46} characters, sha256 ")
