@@ -7,9 +7,9 @@ passages, must be matched twice. Within one key, versions pair by the most overl
 Precision is matched / relations of B, recall matched / relations of A (A is the reference).
 Cohen's kappa is computed over *items*: every (subject, object) pair (with ``match_date``, every
 (subject, object, date)) that either side annotates; each side's category for an item is the set
-of predicates it gives the pair (``signed`` or ``partyTo+signed``) or ``none``. Pairs neither side
-annotated are not counted (there are too many to list), so kappa here measures agreement on what
-was annotated, not on what was left out.
+of predicates it gives the pair (one predicate id, or several joined by ``+``) or ``none``. Pairs
+neither side annotated are not counted (there are too many to list), so kappa here measures
+agreement on what was annotated, not on what was left out.
 
 Kappa is a few lines of arithmetic (:func:`cohen_kappa`), written here rather than imported:
 scikit-learn or statsmodels would bring numpy and scipy (tens of megabytes) for one formula, and
