@@ -29,7 +29,7 @@ HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
 STORE = "oxigraph"
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "yamlnodes")
+_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "yamlnodes")
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:

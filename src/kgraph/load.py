@@ -1,4 +1,7 @@
-"""Read ``entities.yaml`` and ``relations.yaml`` into records, checking each record's shape.
+"""Read the entity and relation files into records, checking each record's shape.
+
+The files are ``entities.yaml`` and ``relations.yaml`` and/or the YAML files under ``entities/``
+and ``relations/`` (datafiles.py decides which).
 
 Every problem is collected with its file, line and column; cross-record checks live in validate.py.
 """
@@ -23,6 +26,8 @@ RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", 
                    "note", "kind", "cites", "footnote", "quantities")
 RELATION_KINDS = ("fact", "assessment")
 QUANTITY_FIELDS = ("value", "unit", "of")
+#: Keys of a relation file's mapping form.
+FILE_FIELDS = ("source", "relations")
 _LIST_FIELDS = {"aliases", "same_as", "authors", "cites", "footnote"}
 _DATE_FIELDS = {"date", "start", "end"}
 
@@ -188,11 +193,12 @@ def _entity(rec: _Record) -> Entity | None:
     return entity if entity_id else None
 
 
-def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
+def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) -> Relation | None:
+    """A relation record; ``default`` is the source (and where it is set) for records without one."""
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     quote = rec.text("quote", required=True)
-    source = rec.text("source") or default_source
+    source = rec.text("source")
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
@@ -209,10 +215,11 @@ def _relation(rec: _Record, default_source: str | None, check_source: bool = Tru
         quantities=_quantities(rec), location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
+    if not source and default is not None and default[0]:
+        relation.source = default[0]
+        if default[1] is not None:  # a file's own source: problems with it point there
+            relation.field_locations["source"] = default[1]
     _check_interval(rec, relation.date, relation.start, relation.end)
-    if not source and quote and check_source:
-        rec.problem(rec.node, "missing field 'source' (there is no default source: "
-                              "give exactly one publication a 'text')")
     return relation if subject and predicate and obj and quote else None
 
 
@@ -258,39 +265,37 @@ def load(data_dir: str) -> Dataset:
 
 
 def _load(data_dir: str) -> Dataset:
+    from kgraph import datafiles
     from kgraph.validate import validate
 
     problems: list[Problem] = []
     if not os.path.isdir(data_dir):
         raise DataError([Problem(display_path(data_dir), 0, 0, "data folder not found "
                                  "(give --data DIR or set KGRAPH_DATA)")])
-    paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
-    roots = {}
-    for name, path in paths.items():
-        before = len(problems)
-        text = read_text(path, problems)
-        roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
-        if roots[name] is None and len(problems) == before:
-            # An empty file (or only comments): say so rather than report nothing or cascade.
-            empty = Problem(display_path(path), 1, 1, "the file holds no records (it is empty); "
-                            + ("add the entities (- id: ..., type: ..., label: ...)" if name == ENTITIES_FILE
-                               else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
-                            "error" if name == ENTITIES_FILE else "warning")
-            problems.append(empty)
-    entities_path = display_path(paths[ENTITIES_FILE])
-    entity_records = _records(entities_path, roots[ENTITIES_FILE], "entity", problems)
-    # When entities.yaml cannot be read as a list of records, every reference in relations.yaml
+    files = datafiles.find(data_dir, display_path(data_dir))
+    problems.extend(files.unread)
+    entity_roots = [_read_file(path, ENTITIES_FILE, problems) for path in files.entities]
+    entity_records = [rec for path, root in entity_roots
+                      for rec in _records(path, root, "entity", problems)]
+    # When the entities cannot be read as lists of records, every reference in the relations
     # would be "unknown": check only the shape of the relations and report the real cause.
-    entities_root = roots[ENTITIES_FILE]
-    entities_readable = entities_root is not None and entities_root.kind == "list"
+    entities_readable = all(root is not None and root.kind == "list" for _, root in entity_roots)
     entities_list = [e for e in (_entity(r) for r in entity_records) if e]
     texts = _load_texts(data_dir, entities_list, problems)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
-    default_source = with_text[0] if len(with_text) == 1 else None
-    relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
-    relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
+    project_source = with_text[0] if len(with_text) == 1 else None
+    relations: list[Relation] = []
+    for path in files.relations:
+        shown, root = _read_file(path, RELATIONS_FILE, problems)
+        root, file_source = _file_source(shown, root, problems)
+        default = (file_source.value, Location(shown, file_source.line, file_source.column)) \
+            if file_source else (project_source, None) if project_source else None
+        relations.extend(r for r in (_relation(rec, default) for rec in
+                                     _records(shown, root, "relation", problems)) if r)
+    if entities_readable:
+        _check_missing_sources(data_dir, relations, entities_list, texts, problems)
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
@@ -300,6 +305,69 @@ def _load(data_dir: str) -> Dataset:
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return dataset
+
+
+def _read_file(path: str, kind: str, problems: list[Problem]) -> tuple[str, Node | None]:
+    """One record file as composed nodes (None when empty or unreadable, with the reason given)."""
+    shown = display_path(path)
+    before = len(problems)
+    text = read_text(path, problems)
+    root = read_yaml(shown, text, problems) if text is not None else None
+    if root is None and len(problems) == before:
+        # An empty file (or only comments): say so rather than report nothing or cascade.
+        problems.append(Problem(shown, 1, 1, "the file holds no records (it is empty); "
+                                + ("add the entities (- id: ..., type: ..., label: ...)" if kind == ENTITIES_FILE
+                                   else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
+                                "error" if kind == ENTITIES_FILE else "warning"))
+    return shown, root
+
+
+def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple[Node | None, Node | None]:
+    """Split a relation file's mapping form (``source: ID`` and ``relations: [...]``).
+
+    The plain list form has no file-wide source; a mapping must hold ``relations`` and may hold
+    ``source``, the publication of every record in the file that does not name its own.
+    """
+    if root is None or root.kind != "map":
+        return root, None
+    rec = _Record(path, root, problems)
+    rec.check_fields(FILE_FIELDS, "a relation file")
+    if "relations" not in rec.fields:
+        rec.problem(root, "the file must be a list of relation records (- subject: ...), or a mapping "
+                          "with 'relations:' (the list) and an optional 'source:' for all of them")
+        return None, None
+    source = rec.fields.get("source")
+    if source is not None and rec.text("source", required=True) is None:
+        source = None
+    return rec.fields["relations"], source
+
+
+def _check_missing_sources(data_dir: str, relations: list[Relation], entities: list[Entity],
+                           texts: dict[str, str], problems: list[Problem]) -> None:
+    """Report each relation without a source, naming the texts that do hold its quote."""
+    missing = [rel for rel in relations if not rel.source]
+    if not missing:
+        return
+    from kgraph.textmatch import SourceText
+
+    searchable = {pid: SourceText(text) for pid, text in texts.items()}
+    where = {e.id: display_path(os.path.join(data_dir, str(e.extra["text"])))
+             for e in entities if e.id in texts}
+    for rel in missing:
+        found = [pid for pid, text in searchable.items() if text.contains(rel.quote)]
+        if found:
+            named = ", ".join(f"'{pid}' ({where[pid]})" for pid in found)
+            message = (f"missing 'source:': the quote is found in {named}; add source: {found[0]}"
+                       if len(found) == 1 else
+                       f"missing 'source:': the quote is found in {named}; add source: with the one you read it in")
+        elif texts:
+            message = (f"missing 'source:': the quote is in none of the source texts "
+                       f"({', '.join(repr(pid) for pid in texts)}); add source: with the publication that holds it")
+        else:
+            message = ("missing 'source:': no publication has a 'text' to find the quote in; give the "
+                       "publication a 'text' (a file under sources/) and name it in source:")
+        assert rel.location is not None
+        problems.append(Problem(rel.location.path, rel.location.line, rel.location.column, message))
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem]) -> dict[str, str]:

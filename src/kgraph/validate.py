@@ -35,6 +35,15 @@ def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
         _check_cycles(dataset, problems)
 
 
+def _first(first: Location | None, here: Location | None) -> str:
+    """Where the first of two clashing records is: its line, with its file when that differs."""
+    if first is None:
+        return "on line ?"
+    if here is not None and here.path == first.path:
+        return f"on line {first.line}"
+    return f"at {first.path}:{first.line}"
+
+
 def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
     seen: dict[str, Entity] = {}
     for entity in entities:
@@ -46,9 +55,9 @@ def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + suggest(entity.type, list(ENTITY_TYPES))))
         if entity.id in seen:
-            first = seen[entity.id].location
+            first = _first(seen[entity.id].location, entity.location)
             problems.append(_at(where.get("id", entity.location), f"duplicate id '{entity.id}' "
-                                                 f"(first defined on line {first.line if first else '?'})"))
+                                                 f"(first defined {first})"))
         else:
             seen[entity.id] = entity
 
@@ -88,9 +97,8 @@ def _check_relations(dataset: Dataset, problems: list[Problem]) -> None:
             first = by_claim[key]
             same_dates = (first.date, first.start, first.end) == (rel.date, rel.start, rel.end)
             what = "duplicate relation" if same_dates else "conflicting dates for the same relation"
-            where = first.location.line if first.location else "?"
             problems.append(_at(rel.location, f"{what} '{rel.subject} {rel.predicate} {rel.object}' "
-                                              f"with the same quote (first on line {where})"))
+                                              f"with the same quote (first {_first(first.location, rel.location)})"))
         else:
             by_claim[key] = rel
 
