@@ -86,12 +86,26 @@ def show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
 ) -> None:
-    """Everything known about one entity: names, type, description, and its relations both ways."""
-    from kgraph.cli import render
+    """Everything known about one entity: names, type, description, and its relations both ways.
 
-    eg = project(ctx).entity_graph()
+    A publication also shows its citation fields (authors, title, year...) and the relations it
+    supports: those quoted from it and those that cite it.
+    """
+    from kgraph.cli import render
+    from kgraph.vocab import ENTITY_TYPES
+
+    proj = project(ctx)
+    eg = proj.entity_graph()
     info = eg.resolve(name)
-    render.entity_card(eg, info, eg.edges_of(info.id))
+    fields: list[tuple[str, str]] = []
+    declared = ENTITY_TYPES[info.type].fields if info.type in ENTITY_TYPES else ()
+    if declared:  # the type's own fields are in the records (the cached graph keeps only edges)
+        extra = proj.dataset().entities[info.id].extra
+        for field_name in declared:
+            value = extra.get(field_name)
+            if value not in (None, [], ""):
+                fields.append((field_name, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    render.entity_card(eg, info, eg.edges_of(info.id), fields, eg.supported_by(info.id))
 
 
 def register(app: typer.Typer) -> None:
