@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
-from kgraph.cli.context import say
+from kgraph.cli.context import output, project, say
 
 
 def init(
@@ -26,5 +28,28 @@ def init(
         f"then cd {folder} && kgraph validate")
 
 
+def schema(
+    ctx: typer.Context,
+    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write the schema here (default: stdout)."),
+) -> None:
+    """JSON Schema of this project's entity and relation files, for editors that check YAML as you type.
+
+    Types, predicates and ids come from the project (so regenerate it after adding entities).
+    Point an editor at it with a first line such as:  # yaml-language-server: $schema=../schema.json
+    """
+    import json
+
+    from kgraph.schema import project_schema
+
+    document = project_schema(project(ctx).dataset())
+    with output(out) as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    if out and out != "-":
+        say(f"wrote {out}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
+    app.command()(schema)
