@@ -132,17 +132,23 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
     import pyshacl
     from rdflib.util import guess_format
 
+    from kgraph.netguard import no_network
+
     shapes = shapes_graph()
+    # Validation reads local files only: a JSON-LD @context URL or an owl:imports is not fetched.
+    guard = "validation never fetches what a shapes file points at"
     for path in extra or []:
         if not os.path.isfile(path):
             raise KgraphError(f"shapes file not found: {path}")
         try:
-            shapes.parse(path, format=guess_format(path) or "turtle")
+            with no_network(guard):
+                shapes.parse(path, format=guess_format(path) or "turtle")
         except Exception as exc:  # rdflib raises many parser exception types
             raise KgraphError(f"cannot read shapes from {path}: {exc}") from None
     data = project.graph()
-    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                allow_warnings=True, abort_on_first=False)
+    with no_network(guard):
+        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                    allow_warnings=True, abort_on_first=False)
     return _problems(project, report)  # warnings too, which do not stop conformance
 
 

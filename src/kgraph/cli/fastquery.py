@@ -10,7 +10,8 @@ served), the Oxigraph store and the result writers.
 
 Anything else returns None and the Typer path runs: help, other options or commands, the table
 format, CONSTRUCT/DESCRIBE, a missing or stale cache, and any error before output starts (unknown
-query, syntax error, refused update or SERVICE...), so every message and exit code comes from
+query, syntax error, refused update or SERVICE, any text that spells "service" and so runs
+cut off from the network...), so every message and exit code comes from
 one place. ``KGRAPH_NO_FASTPATH=1`` turns the fast path off.
 """
 
@@ -159,7 +160,10 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     from kgraph.engine import _rows
     from kgraph.netguard import no_network
     from kgraph.results import QueryResult
+    from kgraph.sandbox import may_reach_network
 
+    if may_reach_network(text):
+        raise _Fallback  # evaluated cut off from the network, by the Typer path's engine
     try:
         store = compiled.open_store()
         with no_network("local queries never reach the network (use --allow-network)"):

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
+from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
@@ -54,8 +54,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     from kgraph import query as q
     from kgraph.results import WRITERS
 
-    if timeout is not None and not timeout > 0:
-        raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
+    check_timeout(timeout)
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
