@@ -11,11 +11,12 @@ import os
 from dataclasses import dataclass, field
 
 from kgraph.errors import Problem
+from kgraph.vocabulary import VOCABULARY_FILE
 
 ENTITIES = "entities"
 RELATIONS = "relations"
 #: Files of the data folder read by others (the vocabulary), and folders that hold no records.
-OTHER_FILES = ("vocabulary.yaml",)
+OTHER_FILES = (VOCABULARY_FILE,)
 SKIPPED_FOLDERS = ("sources",)
 LAYOUT = {ENTITIES: "entities.yaml or entities/*.yaml", RELATIONS: "relations.yaml or relations/*.yaml"}
 

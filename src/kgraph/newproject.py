@@ -13,8 +13,6 @@ import shutil
 from kgraph.errors import KgraphError
 
 SKELETON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "skeleton")
-#: Vocabularies kgraph ships that a new project can extend by name.
-PACKAGED = ("core", "politics")
 
 _VOCABULARY_HEAD = """\
 # The vocabulary of this project: the types of its entities and the predicates of its relations.
@@ -78,11 +76,14 @@ def create(folder: str, vocabulary: str = "core") -> list[str]:
 
 def _vocabulary_text(vocabulary: str) -> str:
     """The new project's vocabulary.yaml: extending a shipped vocabulary, or a copy of a file."""
-    if vocabulary in PACKAGED:
+    from kgraph.vocabulary import packaged_names
+
+    shipped = packaged_names()
+    if vocabulary in shipped:
         return f"{_VOCABULARY_HEAD}extends: {vocabulary}\n"
     if not os.path.isfile(vocabulary):
         raise KgraphError(f"--vocabulary: '{vocabulary}' is neither a vocabulary kgraph ships "
-                          f"({', '.join(PACKAGED)}) nor a file")
+                          f"({', '.join(shipped)}) nor a file")
     try:
         with open(vocabulary, encoding="utf-8-sig") as handle:
             own = handle.read()

@@ -98,12 +98,12 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
 
 def project_schema(dataset: Dataset) -> dict[str, Any]:
     """The schema of one loaded project: its vocabulary's types and predicates, its ids."""
-    from kgraph.vocab import ENTITY_TYPES, PREDICATES
-
-    many = {"authors"}
-    types = {name: [FieldSpec(f, "string", f in many) for f in t.fields] for name, t in ENTITY_TYPES.items()}
-    works = [e.id for e in dataset.entities.values() if e.type == "Publication"]
-    return json_schema(types, list(PREDICATES), list(dataset.entities), works,
+    vocabulary = dataset.vocabulary
+    assert vocabulary is not None  # a loaded dataset always carries the vocabulary it was checked against
+    types = {name: [FieldSpec(f.name, f.range, f.many) for f in vocabulary.fields(name).values()]
+             for name in vocabulary.types}
+    works = [e.id for e in dataset.entities.values() if vocabulary.is_publication(e.type)]
+    return json_schema(types, list(vocabulary.predicates), list(dataset.entities), works,
                        title=os.path.basename(os.path.abspath(dataset.root)))
 
 

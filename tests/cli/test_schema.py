@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,8 @@ def test_the_readme_s_editor_line_is_a_comment_kgraph_accepts(tmp_path: Path) ->
     line = next(x for x in readme.splitlines() if x.startswith("# yaml-language-server: $schema="))
     assert line == "# yaml-language-server: $schema=../schema.json"
     data = tmp_path / "data"
-    data.mkdir()
+    shutil.copytree(MINI, data)
     for name in ("entities.yaml", "relations.yaml"):
         (data / name).write_text(line + "\n" + (MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
-    (data / "sources").mkdir()
-    (data / "sources" / "text.txt").write_bytes((MINI / "sources" / "text.txt").read_bytes())
     assert run_cli("schema", "-o", str(tmp_path / "schema.json"), data=data).code == 0  # where the line points
     assert run_cli("validate", data=data).out.startswith("ok: 8 entities, 6 relations")

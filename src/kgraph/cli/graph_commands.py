@@ -34,7 +34,8 @@ def path(
                                               help="Never pass through this entity (repeatable).",
                                               autocompletion=complete_entity),
     through_types: Optional[str] = typer.Option(None, "--through-types", metavar="TYPES",
-                                                help="Types allowed for intermediate entities: State,Person.",
+                                                help="Types allowed for intermediate entities, comma-separated "
+                                                     "(subtypes count; kgraph vocab lists them).",
                                                 autocompletion=complete_types),
     directed: bool = typer.Option(False, "--directed", help="Follow relations only subject to object."),
     at: Optional[str] = AT,
@@ -92,13 +93,12 @@ def show(
     supports: those quoted from it and those that cite it.
     """
     from kgraph.cli import render
-    from kgraph.vocab import ENTITY_TYPES
 
     proj = project(ctx)
     eg = proj.entity_graph()
     info = eg.resolve(name)
     fields: list[tuple[str, str]] = []
-    declared = ENTITY_TYPES[info.type].fields if info.type in ENTITY_TYPES else ()
+    declared = proj.vocabulary().fields(info.type)
     if declared:  # the type's own fields are in the records (the cached graph keeps only edges)
         extra = proj.dataset().entities[info.id].extra
         for field_name in declared:
