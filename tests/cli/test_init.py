@@ -77,3 +77,34 @@ def test_init_fills_an_empty_folder_and_refuses_an_unknown_vocabulary(tmp_path: 
     assert wrong.code == 1
     assert re.match(r"error: --vocabulary: 'politcs' is neither a vocabulary kgraph ships", wrong.err)
     assert not (tmp_path / "q").exists()
+
+
+def test_the_commented_vocabulary_example_declares_a_type_and_a_predicate(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run_cli("init", str(project), data=None).code == 0
+    data = project / "data"
+    uncomment_examples(data / "vocabulary.yaml")
+    assert (data / "vocabulary.yaml").read_text(encoding="utf-8").endswith("\nextends: core\n")
+    (data / "entities.yaml").write_text(
+        "- id: ada\n  type: Person\n  label: Ada\n- id: medal\n  type: Award\n  label: A medal\n", encoding="utf-8")
+    (data / "relations.yaml").write_text(
+        "- subject: ada\n  predicate: receivedAward\n  object: medal\n  quote: Ada received a medal\n"
+        "  source: note\n", encoding="utf-8")
+    with open(data / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- id: note\n  type: Publication\n  label: A note\n  text: sources/note.txt\n")
+    (data / "sources" / "note.txt").write_text("Ada received a medal.\n", encoding="utf-8")
+    run = run_cli("validate", data=data)
+    assert (run.code, run.out) == (0, "ok: 3 entities, 1 relations, 1 quotes found in their sources\n"), run
+    listed = run_cli("vocab", "--format", "csv", data=data).out
+    assert "type,Award,award" in listed and "predicate,receivedAward,received,awarded to" in listed
+
+
+def test_init_starts_from_a_vocabulary_file(tmp_path: Path) -> None:
+    own = tmp_path / "mine.yaml"
+    own.write_text("extends: core\ntypes:\n  Ship:\n    label: ship\n    parent: Thing\n", encoding="utf-8")
+    project = tmp_path / "p"
+    assert run_cli("init", str(project), "--vocabulary", str(own), data=None).code == 0
+    text = (project / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Started from mine.yaml by kgraph init.\n") and text.endswith(own.read_text())
+    assert run_cli("validate", data=project / "data").code == 0
+    assert "type,Ship,ship" in run_cli("vocab", "--format", "csv", data=project / "data").out
