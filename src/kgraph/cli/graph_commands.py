@@ -98,8 +98,11 @@ def show(
     eg = proj.entity_graph()
     info = eg.resolve(name)
     fields: list[tuple[str, str]] = []
-    declared = proj.vocabulary().fields(info.type)
-    if declared:  # the type's own fields are in the records (the cached graph keeps only edges)
+    vocabulary = proj.vocabulary()
+    declared = vocabulary.fields(info.type)
+    # A work's citation is read from the records, where the authors keep their order (the graph
+    # holds them unordered); other cards stay on the cached graph, so a warm show reads no YAML.
+    if declared and vocabulary.is_publication(info.type):
         extra = proj.dataset().entities[info.id].extra
         for field_name in declared:
             value = extra.get(field_name)
