@@ -27,8 +27,10 @@ ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
 
 RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
-                   "note", "kind", "cites", "footnote", "quantities")
+                   "note", "kind", "cites", "footnote", "quantities", "quote_ok")
 RELATION_KINDS = ("fact", "assessment")
+#: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
+QUOTE_OK = ("short", "repeated")
 QUANTITY_FIELDS = ("value", "unit", "of")
 #: Keys of a relation file's mapping form.
 FILE_FIELDS = ("source", "relations")
@@ -239,11 +241,23 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
     """A relation record; ``default`` is the source (and where it is set) for records without one."""
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
-    quote = rec.text("quote", required=True)
+    node = rec.fields.get("quote")
+    if node is not None and node.cut:
+        stump = f"the quote ends at \"{node.value[-30:]}\"" if node.value else "the quote is empty"
+        rec.problem(node.cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
+                              f"{stump}; put the quote in quotes (quote: \"...\") or move the comment to a "
+                              "line of its own")
+        quote = None
+    else:
+        quote = rec.text("quote", required=True)
     source = rec.text("source")
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
+    quote_ok = rec.texts("quote_ok")
+    for item in quote_ok:
+        if item not in QUOTE_OK:
+            rec.problem(rec.fields["quote_ok"], f"field 'quote_ok' takes {' or '.join(QUOTE_OK)}, not '{item}'")
     footnotes = []
     for item in rec.texts("footnote"):
         if item.isdigit():
@@ -254,7 +268,7 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
         subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
         source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
         note=rec.text("note"), kind=kind, cites=rec.texts("cites"), footnotes=footnotes,
-        quantities=_quantities(rec), location=rec.location(),
+        quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     if not source and default is not None and default[0]:
@@ -343,8 +357,6 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
             if file_source else (project_source, None) if project_source else None
         relations.extend(r for r in (_relation(rec, default) for rec in
                                      _records(shown, root, "relation", problems)) if r)
-    if entities_readable:
-        _check_missing_sources(data_dir, relations, entities_list, texts, problems)
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
@@ -362,7 +374,7 @@ def _read_file(path: str, kind: str, problems: list[Problem]) -> tuple[str, Node
     shown = display_path(path)
     before = len(problems)
     text = read_text(path, problems)
-    root = read_yaml(shown, text, problems) if text is not None else None
+    root = read_yaml(shown, text, problems, frozenset({"quote"})) if text is not None else None
     if root is None and len(problems) == before:
         # An empty file (or only comments): say so rather than report nothing or cascade.
         problems.append(Problem(shown, 1, 1, "the file holds no records (it is empty); "
@@ -390,34 +402,6 @@ def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple
     if source is not None and rec.text("source", required=True) is None:
         source = None
     return rec.fields["relations"], source
-
-
-def _check_missing_sources(data_dir: str, relations: list[Relation], entities: list[Entity],
-                           texts: dict[str, str], problems: list[Problem]) -> None:
-    """Report each relation without a source, naming the texts that do hold its quote."""
-    missing = [rel for rel in relations if not rel.source]
-    if not missing:
-        return
-    from kgraph.textmatch import SourceText
-
-    searchable = {pid: SourceText(text) for pid, text in texts.items()}
-    where = {e.id: display_path(os.path.join(data_dir, str(e.extra["text"])))
-             for e in entities if e.id in texts}
-    for rel in missing:
-        found = [pid for pid, text in searchable.items() if text.contains(rel.quote)]
-        if found:
-            named = ", ".join(f"'{pid}' ({where[pid]})" for pid in found)
-            message = (f"missing 'source:': the quote is found in {named}; add source: {found[0]}"
-                       if len(found) == 1 else
-                       f"missing 'source:': the quote is found in {named}; add source: with the one you read it in")
-        elif texts:
-            message = (f"missing 'source:': the quote is in none of the source texts "
-                       f"({', '.join(repr(pid) for pid in texts)}); add source: with the publication that holds it")
-        else:
-            message = ("missing 'source:': no publication has a 'text' to find the quote in; give the "
-                       "publication a 'text' (a file under sources/) and name it in source:")
-        assert rel.location is not None
-        problems.append(Problem(rel.location.path, rel.location.line, rel.location.column, message))
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgraph.load import QUOTE_OK, RELATION_KINDS
+
 if TYPE_CHECKING:
     from kgraph.model import Dataset
 
@@ -71,7 +73,8 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
             "quote": {**text, "description": "The exact words of the source text"},
             "source": works, "cites": {"anyOf": [works, {"type": "array", "items": works}]},
             "date": date, "start": date, "end": date, "note": text,
-            "kind": {"enum": ["fact", "assessment"]},
+            "kind": {"enum": list(RELATION_KINDS)},
+            "quote_ok": {"anyOf": [{"enum": list(QUOTE_OK)}, {"type": "array", "items": {"enum": list(QUOTE_OK)}}]},
             "footnote": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
             "quantities": {"type": "array", "items": {
                 "type": "object", "required": ["value", "unit"], "additionalProperties": False,

@@ -100,3 +100,12 @@ def test_the_readme_s_editor_line_is_a_comment_kgraph_accepts(tmp_path: Path) ->
         (data / name).write_text(line + "\n" + (MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
     assert run_cli("schema", "-o", str(tmp_path / "schema.json"), data=data).code == 0  # where the line points
     assert run_cli("validate", data=data).out.startswith("ok: 8 entities, 6 relations")
+
+
+def test_the_schema_knows_every_field_the_loader_takes(validator: jsonschema.Draft7Validator) -> None:
+    """A field the loader accepts and the schema refuses would underline correct records."""
+    from kgraph.load import RELATION_FIELDS
+    from kgraph.vocab import COMMON_ENTITY_FIELDS
+
+    assert sorted(validator.schema["definitions"]["relation"]["properties"]) == sorted(RELATION_FIELDS)
+    assert sorted(validator.schema["definitions"]["entity"]["properties"]) == sorted(COMMON_ENTITY_FIELDS)

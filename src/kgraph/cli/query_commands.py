@@ -68,6 +68,8 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         except KgraphError as exc:
             raise typer.BadParameter(str(exc), param_hint="--param") from None
         text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    for warning in q.vocabulary_warnings(text, proj.vocabulary(), prefixes):
+        say(f"warning: {warning}")
     if endpoint is not None:
         from kgraph import remote
 
