@@ -98,10 +98,10 @@ def main_options(
 
 def _register() -> None:
     from kgraph.cli import (check_commands, data_commands, graph_commands, project_commands, query_commands,
-                            store_commands, vocab_commands)
+                            review_commands, store_commands, vocab_commands)
 
     for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
-                   graph_commands, store_commands):
+                   review_commands, graph_commands, store_commands):
         module.register(app)
 
 
