@@ -45,12 +45,20 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def read_text(path: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read."""
+def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
+    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
+
+    ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache files
+    the compiled graph under the hash of what was read, not of what is on disk by then.
+    """
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
+        if digests is not None:
+            import hashlib
+
+            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
     except FileNotFoundError:
         problems.append(Problem(shown, 0, 0, "file not found"))
         return None
@@ -337,21 +345,22 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
         vocabulary = load_vocabulary(data_dir)
     files = datafiles.find(data_dir, display_path(data_dir))
     problems.extend(files.unread)
-    entity_roots = [_read_file(path, ENTITIES_FILE, problems) for path in files.entities]
+    digests: dict[str, str] = {}
+    entity_roots = [_read_file(path, ENTITIES_FILE, problems, digests) for path in files.entities]
     entity_records = [rec for path, root in entity_roots
                       for rec in _records(path, root, "entity", problems)]
     # When the entities cannot be read as lists of records, every reference in the relations
     # would be "unknown": check only the shape of the relations and report the real cause.
     entities_readable = all(root is not None and root.kind == "list" for _, root in entity_roots)
     entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems, vocabulary)
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary, digests)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
     project_source = with_text[0] if len(with_text) == 1 else None
     relations: list[Relation] = []
     for path in files.relations:
-        shown, root = _read_file(path, RELATIONS_FILE, problems)
+        shown, root = _read_file(path, RELATIONS_FILE, problems, digests)
         root, file_source = _file_source(shown, root, problems)
         default = (file_source.value, Location(shown, file_source.line, file_source.column)) \
             if file_source else (project_source, None) if project_source else None
@@ -361,7 +370,7 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary)
+                      vocabulary=vocabulary, files=digests)
     validate(dataset, entities_list, problems, references=entities_readable)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
@@ -369,11 +378,12 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     return dataset
 
 
-def _read_file(path: str, kind: str, problems: list[Problem]) -> tuple[str, Node | None]:
+def _read_file(path: str, kind: str, problems: list[Problem],
+               digests: dict[str, str]) -> tuple[str, Node | None]:
     """One record file as composed nodes (None when empty or unreadable, with the reason given)."""
     shown = display_path(path)
     before = len(problems)
-    text = read_text(path, problems)
+    text = read_text(path, problems, digests)
     root = read_yaml(shown, text, problems, frozenset({"quote"})) if text is not None else None
     if root is None and len(problems) == before:
         # An empty file (or only comments): say so rather than report nothing or cascade.
@@ -405,14 +415,14 @@ def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary) -> dict[str, str]:
+                vocabulary: Vocabulary, digests: dict[str, str]) -> dict[str, str]:
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
         if not vocabulary.is_publication(entity.type) or not rel:
             continue
         found: list[Problem] = []
-        text = read_text(os.path.join(data_dir, str(rel)), found)
+        text = read_text(os.path.join(data_dir, str(rel)), found, digests)
         if text is not None:
             texts[entity.id] = text
         elif entity.location:

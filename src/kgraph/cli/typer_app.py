@@ -93,7 +93,11 @@ def main_options(
     """Global options go before the command: kgraph --data other/ validate."""
     if engine is not None and engine not in ("oxigraph", "rdflib"):
         raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
-    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine)
+    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine, notify=_note)
+
+
+def _note(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
 
 
 def _register() -> None:
