@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from kgraph.record import Record
+
+#: What must not reach a terminal as it is: C0 controls but tab and line feed (ESC starts escape
+#: sequences that recolour, retitle or rewrite the screen), DEL, C1 controls (U+009B is a one-character
+#: CSI) and lone surrogates (which cannot even be encoded as UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe for a terminal: control characters shown as Python escapes, never sent raw.
+
+    Data is refused when it holds them (yamlnodes.py); this covers what kgraph does not control:
+    remote values and error texts, query text, file names.
+
+    >>> printable("red \x1b[31m alert\u009b")
+    'red \\x1b[31m alert\\x9b'
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class Problem(Record):

@@ -38,7 +38,9 @@ def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ign
 
 def say(message: str) -> None:
     """Talk to the user on stderr (stdout is for data)."""
-    typer.echo(message, err=True)
+    from kgraph.errors import printable
+
+    typer.echo(printable(message), err=True)
 
 
 TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."

@@ -179,7 +179,7 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
 def _write(result: Any, fmt: str, out: str | None) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
     from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, silence_stdout
-    from kgraph.errors import KgraphError
+    from kgraph.errors import KgraphError, printable
     from kgraph.results import WRITERS
 
     if out is not None and out != "-":
@@ -198,9 +198,10 @@ def _write(result: Any, fmt: str, out: str | None) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     except KgraphError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(printable(f"error: {exc}") + "\n")
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - as KgraphGroup words it
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                   "(run with --debug for the traceback)") + "\n")
         return EXIT_ERROR
     return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+from kgraph.errors import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,14 +18,23 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
+    """A console for text that is all data: no markup, no emoji codes, no control characters."""
     from rich.console import Console
+
+    class PlainConsole(Console):
+        # Every string rich prints (cells, titles, lines) passes here: the one place where remote
+        # values and error texts lose their control characters before they reach the terminal.
+        def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+            return super().render_str(printable(text), *args, **kwargs)
 
     file = sys.stderr if stderr else sys.stdout
     # A real terminal uses its own width; piped output is wide enough for quotes unless
     # COLUMNS says otherwise (as it does for the README's examples).
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() else None if file.isatty() else 160
-    return Console(file=file, width=width, highlight=False,
+    # markup and emoji off: every string printed here is data (labels, quotes, remote values, error
+    # text), so '[assessment]', '[sic]' or a label holding '[/]' or ':smile:' must print as written.
+    return PlainConsole(file=file, width=width, highlight=False, markup=False, emoji=False,
                    soft_wrap=False)
 
 
@@ -87,7 +98,9 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> Non
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{info.label}[/bold]  ({info.type}, id: {info.id})")
+    from rich.text import Text
+
+    out.print(Text.assemble((info.label, "bold"), f"  ({info.type}, id: {info.id})"))
     if info.aliases:
         out.print("also: " + ", ".join(info.aliases))
     if info.description:

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
-from kgraph.errors import DataError, KgraphError
+from kgraph.errors import DataError, KgraphError, printable
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE
 
@@ -33,12 +33,12 @@ class KgraphGroup(TyperGroup):
             return super().invoke(ctx)
         except DataError as exc:
             for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+                typer.echo(printable(str(problem)), err=True)
             errors = sum(p.severity == "error" for p in exc.problems)
             typer.echo(f"{errors} error(s) found", err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KgraphError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(printable(f"error: {exc}"), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
@@ -51,8 +51,8 @@ class KgraphGroup(TyperGroup):
         except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
             if ctx.params.get("debug"):
                 raise
-            typer.echo(f"internal error: {type(exc).__name__}: {exc} "
-                       "(run with --debug for the traceback)", err=True)
+            typer.echo(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                 "(run with --debug for the traceback)"), err=True)
             raise typer.Exit(EXIT_ERROR) from None
 
 
