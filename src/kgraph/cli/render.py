@@ -56,16 +56,27 @@ def result_table(result: QueryResult, prefixes: dict[str, str]) -> int:
     return rows_table(result.variables, result.rows, prefixes)
 
 
+#: Rows a table shows at most: a table is for reading, and rich holds every row (with its cells
+#: measured) until it prints, about 5 KB a row; the other formats stream any number of rows.
+MAX_TABLE_ROWS = 1000
+
+
 def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, str]) -> int:
-    """Print rows of terms as a table, IRIs compacted; return the number of rows."""
+    """Print rows of terms as a table, IRIs compacted; return the number of rows.
+
+    Past ``MAX_TABLE_ROWS`` the rows are counted, not kept, and stderr says how to get them all."""
     from rich.table import Table
 
     table = Table(*variables, show_lines=False, header_style="bold")
     count = 0
     for row in rows:
         count += 1
-        table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
+        if count <= MAX_TABLE_ROWS:
+            table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
     console().print(table)
+    if count > MAX_TABLE_ROWS:
+        console(stderr=True).print(f"the table shows the first {MAX_TABLE_ROWS:,} of {count:,} rows; "
+                                   "--format csv, tsv or json writes them all")
     return count
 
 
