@@ -7,7 +7,7 @@ import os
 import stat
 import tempfile
 
-from kgraph.errors import OutputError
+from kgraph.errors import OutputError, write_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
@@ -33,8 +33,11 @@ def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ign
     if os.path.exists(path) and not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
         # /dev/null, /dev/stdout, a named pipe: write straight through; renaming over them
         # would replace the device or pipe with a regular file.
-        with _open_special(path, binary) as handle:
-            yield handle
+        try:
+            with _open_special(path, binary) as handle:
+                yield handle
+        except OSError as exc:
+            raise write_failure(exc, path) or exc from None
         return
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: folder {os.path.dirname(path) or '.'} does not exist")
@@ -57,7 +60,9 @@ def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ign
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_failure(exc, path) or exc from None
         raise

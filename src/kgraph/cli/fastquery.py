@@ -127,8 +127,10 @@ def _answer(args: dict[str, str]) -> int:
     from kgraph.errors import KgraphError
     from kgraph.query import resolve_query
     from kgraph.store import Project
-    from kgraph.vocab import DEFAULT_BASE
+    from kgraph.vocab import DEFAULT_BASE, base_problem
 
+    if base_problem(args.get("base", DEFAULT_BASE)) is not None:
+        raise _Fallback  # the full CLI says what is wrong with it
     proj = Project(data_dir=args.get("data", "data"), base=args.get("base", DEFAULT_BASE),
                    queries_dir=args.get("queries"), engine=args.get("engine"))
     from kgraph.engine import check_text, choose
@@ -178,7 +180,7 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
 
 def _write(result: Any, fmt: str, out: str | None) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
-    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, silence_stdout
+    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
     from kgraph.errors import KgraphError, printable
     from kgraph.results import WRITERS
 
@@ -201,7 +203,11 @@ def _write(result: Any, fmt: str, out: str | None) -> int:
         sys.stderr.write(printable(f"error: {exc}") + "\n")
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - as KgraphGroup words it
-        sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
-                                   "(run with --debug for the traceback)") + "\n")
+        failure = known_failure(exc)
+        if failure is not None:
+            sys.stderr.write(printable(f"error: {failure}") + "\n")
+        else:
+            sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                       "(run with --debug for the traceback)") + "\n")
         return EXIT_ERROR
     return 0

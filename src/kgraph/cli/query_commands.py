@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+import contextlib
+import os
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -45,8 +47,24 @@ def query(
 
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
-    with timed(time):
+    with timed(time), _not_echoed(sparql):
         _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
+
+
+@contextlib.contextmanager
+def _not_echoed(sparql: str) -> Iterator[None]:
+    """A file that is not a query file (``kgraph query /etc/shadow``) may hold secrets: its
+    syntax errors say where, never what the parser found there."""
+    from kgraph.errors import QueryError
+    from kgraph.query import QUERY_SUFFIXES
+
+    try:
+        yield
+    except QueryError as exc:
+        if exc.line is None or sparql.endswith(QUERY_SUFFIXES) or not os.path.isfile(sparql):
+            raise
+        raise exc.in_file(sparql, "not a SPARQL query (its text is not shown: "
+                                  "query files end in .rq or .sparql)") from None
 
 
 def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,

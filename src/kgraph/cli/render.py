@@ -27,6 +27,10 @@ def console(stderr: bool = False) -> Console:
         def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
             return super().render_str(printable(text), *args, **kwargs)
 
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 here; kgraph's one exit-code map says 141 (KgraphGroup).
+            raise BrokenPipeError
+
     file = sys.stderr if stderr else sys.stdout
     # A real terminal uses its own width; piped output is wide enough for quotes unless
     # COLUMNS says otherwise (as it does for the README's examples).
