@@ -23,12 +23,26 @@ def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.realpath(folder)
+    return os.path.commonpath([path, folder]) == folder
+
+
 @contextlib.contextmanager
-def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_output(path: str, binary: bool = False,
+                  keep_out: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     """Yield a file to write; on success it replaces ``path`` whole, on any failure
     (including Ctrl-C) the previous file stays intact and no temporary file remains.
 
-    A path that is a device or a pipe (``/dev/null``) is written directly instead."""
+    A path that is a device or a pipe (``/dev/null``) is written directly instead. A symbolic
+    link is written through: its target is replaced, the link stays. No file already in the
+    folder ``keep_out`` (the data folder) is written over: ``export -o data/entities.yaml`` would
+    replace the annotation with its own export."""
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    if keep_out is not None and os.path.isfile(path) and _inside(os.path.realpath(path), keep_out):
+        raise OutputError(f"cannot write {path}: it is a file of the data folder {keep_out} "
+                          "(the annotation and its sources are never written over); write elsewhere")
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.exists(path) and not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
         # /dev/null, /dev/stdout, a named pipe: write straight through; renaming over them

@@ -20,8 +20,10 @@ def project(ctx: typer.Context) -> Project:
 
 
 @contextlib.contextmanager
-def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
-    """stdout when ``path`` is None or '-', else an atomically written file."""
+def output(path: str | None, binary: bool = False,
+           keep_out: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+    """stdout when ``path`` is None or '-', else an atomically written file (never inside the
+    folder ``keep_out``, the data folder)."""
     if path is None or path == "-":
         if binary:
             yield sys.stdout.buffer
@@ -32,7 +34,7 @@ def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ign
         return
     from kgraph.atomic import atomic_output
 
-    with atomic_output(path, binary=binary) as handle:
+    with atomic_output(path, binary=binary, keep_out=keep_out) as handle:
         yield handle
 
 

@@ -149,7 +149,7 @@ def _answer(args: dict[str, str]) -> int:
     if compiled is None:
         raise _Fallback
     result = _select_or_ask(compiled, text, proj.prefixes)
-    return _write(result, args["fmt"], out)
+    return _write(result, args["fmt"], out, proj.data_dir)
 
 
 def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
@@ -178,7 +178,7 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     return QueryResult("SELECT", names, itertools.chain(first, rows))
 
 
-def _write(result: Any, fmt: str, out: str | None) -> int:
+def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
     from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
     from kgraph.errors import KgraphError, printable
@@ -188,7 +188,7 @@ def _write(result: Any, fmt: str, out: str | None) -> int:
         from kgraph.atomic import atomic_output
 
         try:
-            with atomic_output(out) as handle:
+            with atomic_output(out, keep_out=data_dir) as handle:
                 WRITERS[fmt](result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None

@@ -86,6 +86,6 @@ def write_parts(project: Project, path: str | None, fmt: Format) -> list[str]:
     module = importlib.import_module(f"kgraph.export.{fmt.module}")
     project.entity_graph()  # fail on bad data before any file is touched
     for part, target in zip(fmt.parts, paths):
-        with atomic_output(target, binary=True) as handle:
+        with atomic_output(target, binary=True, keep_out=project.data_dir) as handle:
             module.write_part(project, handle, fmt.name, part)
     return paths
