@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI
+from conftest import MINI, run_cli
+from servers import scripted  # noqa: F401  (fixture)
 
 TEXT = ("\nRussia used this opportunity [sic] at once. "
         "Vladimir Putin met Kim Jong-il in July 2000 [emphasis added].\n")
@@ -185,3 +186,18 @@ def test_dot_labels_stay_inside_their_node(cli, make_data) -> None:
     graph = json.loads(done.stdout)
     assert len(graph["objects"]) == 7  # the seven entities, and no node made by the label
     assert EVIL.replace("\n", "\\n") in {o["label"] for o in graph["objects"]}
+
+
+def test_remote_values_and_errors_are_plain_text_too(scripted) -> None:  # noqa: F811
+    value = "Rus[/]sia [sic] \x1b]0;pwned\x07"
+    rows = {"head": {"vars": ["x"]},
+            "results": {"bindings": [{"x": {"type": "literal", "value": value}}]}}
+    server = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+json"},
+                                    json.dumps(rows).encode()))
+    run = run_cli("query", "SELECT ?x WHERE { ?x ?y ?z }", "--endpoint", server.url + "/sparql")
+    assert run.code == 0, run
+    assert "Rus[/]sia [sic] \\x1b]0;pwned\\x07" in run.out and "\x1b" not in run.out, run
+    failing = scripted(lambda seen: (500, {"Content-Type": "text/plain"}, b"boom \x1b[2J\x1b]0;pwned\x07"))
+    run = run_cli("query", "SELECT ?x WHERE { ?x ?y ?z }", "--endpoint", failing.url + "/sparql")
+    assert run.code == 1, run
+    assert "\x1b" not in run.err and "\x07" not in run.err and "boom" in run.err, run

@@ -105,7 +105,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         if graph_fmt not in GRAPH_FORMATS:
             raise typer.BadParameter(f"{result.kind} gives a graph: use turtle, nt, jsonld or xml",
                                      param_hint="--format")
-        with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
+        with output(out, binary=True, keep_out=proj.data_dir) as handle:
             handle.write(result.graph.serialize(format=GRAPH_FORMATS[graph_fmt], encoding="utf-8"))  # type: ignore[attr-defined]
         return
     if fmt not in RESULT_FORMATS:
@@ -119,7 +119,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         count = render.result_table(result, prefixes)
         say(f"{count} row(s)")
         return
-    with output(out, keep_out=project(ctx).data_dir) as handle:
+    with output(out, keep_out=proj.data_dir) as handle:
         WRITERS[fmt](result, handle)
 
 
