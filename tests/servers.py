@@ -234,12 +234,16 @@ def silent() -> Iterator[Silent]:
     server.close()
 
 
+_JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n{"
+
+
 class Streaming:
     """Answers 200 with a SPARQL JSON content type, then sends the body without ever ending it:
-    ``pause`` seconds between chunks (a trickle) or none (a flood). Stops by itself after ``limit`` s."""
+    ``pause`` seconds between chunks (a trickle) or none (a flood). Stops by itself after ``limit`` s.
+    Another ``head`` (a status line and an unfinished header) makes it trickle header bytes instead."""
 
-    def __init__(self, pause: float, chunk: bytes = b" ", limit: float = 20.0) -> None:
-        self.pause, self.chunk, self.limit = pause, chunk, limit
+    def __init__(self, pause: float, chunk: bytes = b" ", limit: float = 20.0, head: bytes = _JSON_HEAD) -> None:
+        self.pause, self.chunk, self.limit, self.head = pause, chunk, limit, head
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -261,7 +265,7 @@ class Streaming:
         deadline = time.monotonic() + self.limit
         try:
             conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n{")
+            conn.sendall(self.head)
             while not self.stopped.is_set() and time.monotonic() < deadline:
                 conn.sendall(self.chunk)
                 if self.pause:
@@ -275,3 +279,20 @@ class Streaming:
         self.stopped.set()
         self.thread.join(timeout=5)
         self.sock.close()
+
+
+@pytest.fixture
+def no_ambient_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials from the environment or ~/.netrc of whoever runs the tests."""
+    for name in ("KGRAPH_ENDPOINT_USER", "KGRAPH_ENDPOINT_PASSWORD", "KGRAPH_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+def use_netrc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> Path:
+    """A netrc file holding ``text``, readable by its owner only, as $NETRC."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text(text)
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    return netrc

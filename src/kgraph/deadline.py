@@ -19,21 +19,27 @@ from kgraph.results import QueryResult, Row
 _BATCH = 500
 
 
-def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
+def run_limited(work: Callable[[], QueryResult], seconds: float | None, isolate: bool = False) -> QueryResult:
     """Evaluate ``work()`` and deliver its whole answer within ``seconds``, or raise QueryTimeout.
 
-    The limit covers evaluation and the delivery of every row (rows are read lazily).
+    The limit covers evaluation and the delivery of every row (rows are read lazily); None means
+    no limit. With ``isolate`` the child first cuts itself off the network (kgraph.sandbox), and
+    where it cannot, the query is refused rather than run in the open.
     """
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
-        return _run_here(work, seconds)
+        if isolate:
+            from kgraph.sandbox import refused
+
+            raise refused("no fork on this system")
+        return work() if seconds is None else _run_here(work, seconds)
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, work), daemon=True)
+    child = ctx.Process(target=_child, args=(sender, work, isolate), daemon=True)
     child.start()
     sender.close()
-    deadline = time.monotonic() + seconds
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
         head = _receive(receiver, child, deadline, seconds)
         if head[0] == "error":
@@ -48,12 +54,19 @@ def run_limited(work: Callable[[], QueryResult], seconds: float) -> QueryResult:
     return QueryResult(kind, variables, _stream(receiver, child, deadline, seconds))
 
 
-def _child(sender: Any, work: Callable[[], QueryResult]) -> None:
+def _child(sender: Any, work: Callable[[], QueryResult], isolate: bool = False) -> None:
     """In the child: evaluate, then send a head, batches of rows and an end mark."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C is the parent's business
     try:
+        if isolate:
+            from kgraph.sandbox import SandboxUnavailable, isolate as cut_off, refused
+
+            try:
+                cut_off()
+            except SandboxUnavailable as exc:
+                raise refused(str(exc)) from None
         result = work()
         sender.send(("head", result.kind, result.variables, result.boolean, result.graph))
         batch: list[Row] = []
@@ -79,9 +92,9 @@ def _send_error(sender: Any, exc: KgraphError) -> None:
         sender.send(("error", QueryError(str(exc))))
 
 
-def _receive(receiver: Any, child: Any, deadline: float, seconds: float) -> tuple[Any, ...]:
-    if not receiver.poll(max(0.0, deadline - time.monotonic())):
-        raise QueryTimeout(seconds)
+def _receive(receiver: Any, child: Any, deadline: float | None, seconds: float | None) -> tuple[Any, ...]:
+    if deadline is not None and not receiver.poll(max(0.0, deadline - time.monotonic())):
+        raise QueryTimeout(seconds or 0.0)
     try:
         message: tuple[Any, ...] = receiver.recv()
     except EOFError:
@@ -90,7 +103,7 @@ def _receive(receiver: Any, child: Any, deadline: float, seconds: float) -> tupl
     return message
 
 
-def _stream(receiver: Any, child: Any, deadline: float, seconds: float) -> Iterator[Row]:
+def _stream(receiver: Any, child: Any, deadline: float | None, seconds: float | None) -> Iterator[Row]:
     try:
         while True:
             message = _receive(receiver, child, deadline, seconds)

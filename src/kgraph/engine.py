@@ -16,7 +16,7 @@ from kgraph.vocab import PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import IO, Any, Iterable, Iterator, Protocol
+    from typing import IO, Any, Callable, Iterable, Iterator, Protocol
 
     from rdflib import Graph
 
@@ -115,20 +115,33 @@ class OxigraphStore:
 
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
               timeout: float | None = None) -> QueryResult:
-        """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time."""
+        """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time.
+
+        A query that could name a SERVICE runs cut off from the network (kgraph.sandbox) unless
+        ``allow_network``: the pre-check above gives the clear message, the sandbox the guarantee.
+        """
+        from kgraph.sandbox import may_reach_network
+
         check_text(text, allow_network)
-        if timeout is None:
+        isolate = not allow_network and may_reach_network(text)
+        if timeout is None and not isolate:
             return self._query(text, allow_network, prefixes)
         import functools
 
         from kgraph.deadline import run_limited
 
-        # A forked child evaluates: Oxigraph's native loop never hands control back to Python.
-        return run_limited(functools.partial(self._query, text, allow_network, prefixes), timeout)
+        # A forked child evaluates: Oxigraph's native loop never hands control back to Python,
+        # and Oxigraph's HTTP client is out of reach of the Python socket guard.
+        return run_limited(functools.partial(self._query, text, allow_network, prefixes, isolate),
+                           timeout, isolate)
 
-    def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None) -> QueryResult:
+    def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None,
+               isolated: bool = False) -> QueryResult:
         import pyoxigraph
 
+        failed = _failed
+        if isolated:
+            from kgraph.sandbox import network_error as failed
         guard = contextlib.nullcontext() if allow_network else no_network(
             "local queries never reach the network (use --allow-network)")
         try:
@@ -139,12 +152,12 @@ class OxigraphStore:
         except KgraphError:
             raise
         except Exception as exc:
-            raise QueryError(f"query failed: {exc}") from None
+            raise failed(exc) from None
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult("ASK", boolean=bool(answer))
         if isinstance(answer, pyoxigraph.QuerySolutions):
             names = [v.value for v in answer.variables]
-            return QueryResult("SELECT", names, _rows(answer, names))
+            return QueryResult("SELECT", names, _rows(answer, names, failed))
         kind = "DESCRIBE" if _first_word(text) == "DESCRIBE" else "CONSTRUCT"
         data = pyoxigraph.serialize(answer, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
         return QueryResult(kind, graph=TripleGraph(data, prefixes or PREFIXES))
@@ -166,18 +179,43 @@ class OxigraphStore:
 
 def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
     """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
-    import pyoxigraph
+    from kgraph.sandbox import SandboxUnavailable, may_reach_network
 
     check_text(text, allow_network)
-    try:  # parsing happens here; evaluation is lazy, and an empty store has nothing to read
-        pyoxigraph.Store().query(text, prefixes=prefixes or PREFIXES)
-    except SyntaxError as exc:
+    try:
+        if may_reach_network(text):
+            import functools
+
+            from kgraph.deadline import run_limited
+
+            # Oxigraph starts evaluating on an empty store too (a SERVICE first in the
+            # pattern is called at once), so even this parse runs cut off from the network;
+            # with --allow-network too, or the service would be called twice.
+            run_limited(functools.partial(_parse, text, prefixes), None, isolate=True)
+        else:
+            _parse(text, prefixes)
+    except SandboxUnavailable:
+        raise
+    except QueryError as error:
         # Errors are rare: let rdflib's parser word them (same messages on both engines);
         # Oxigraph's own message stands if rdflib accepts what Oxigraph refused.
         from kgraph.query import prepare
 
         prepare(text, allow_network, prefixes)
+        raise error from None
+
+
+def _parse(text: str, prefixes: dict[str, str] | None) -> QueryResult:
+    """Parse ``text`` with Oxigraph's own grammar; a syntax error becomes a located QueryError."""
+    import pyoxigraph
+
+    try:  # parsing happens here; evaluation on an empty store has nothing to read
+        pyoxigraph.Store().query(text, prefixes=prefixes or PREFIXES)
+    except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
+    except Exception:  # noqa: BLE001 - an evaluation failure is the real run's business, not the parse's
+        pass
+    return QueryResult("ASK", boolean=True)
 
 
 def check_text(text: str, allow_network: bool) -> None:
@@ -235,8 +273,20 @@ def to_term(value: Any) -> Term:
                 value.language or None)
 
 
-def _rows(solutions: Iterable[Any], names: list[str]) -> Iterator[Row]:
-    for solution in solutions:
+def _failed(exc: Exception) -> QueryError:
+    return QueryError(f"query failed: {exc}")
+
+
+def _rows(solutions: Iterable[Any], names: list[str],
+          failed: Callable[[Exception], QueryError] = _failed) -> Iterator[Row]:
+    iterator = iter(solutions)
+    while True:
+        try:  # evaluation goes on as rows are read: its failures (a SERVICE call...) surface here
+            solution = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, RuntimeError) as exc:
+            raise failed(exc) from None
         row = {}
         for name in names:
             value = solution[name]

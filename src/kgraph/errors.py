@@ -141,6 +141,16 @@ def not_utf8(exc: UnicodeEncodeError) -> KgraphError | None:
                        "(arguments, names and queries are read as UTF-8)")
 
 
+def ensure_utf8(text: str) -> str:
+    """``text`` unchanged, or a KgraphError when it holds bytes that were not UTF-8 (argv): said
+    before the text reaches an engine, which would fail on it in its own words."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise not_utf8(exc) or exc from None
+    return text
+
+
 def write_failure(exc: OSError, target: str) -> OutputError | None:
     """``exc`` as a one-line OutputError naming ``target``, when it is the disk's failure."""
     if exc.errno not in _WRITE_ERRNOS:

@@ -14,15 +14,18 @@ file); never from the command line, and never sent on to another host by a redir
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.client
 import json
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from kgraph.errors import KgraphError
@@ -52,23 +55,47 @@ class RemoteError(KgraphError):
 
 @dataclass(frozen=True)
 class Credentials:
-    """How to authenticate to one host: basic (user, password) or a bearer token."""
+    """How to authenticate to one host: basic (user, password) or a bearer token.
 
-    header: str
+    With a user and password, Basic is sent at once, and a Digest challenge (HTTP 401 with
+    ``WWW-Authenticate: Digest``, as Virtuoso's /sparql-auth sends) is answered with Digest.
+    The secrets stay out of ``repr``, so no message or traceback can show them.
+    """
+
+    header: str = field(repr=False)
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
 
     @classmethod
     def basic(cls, user: str, password: str) -> Credentials:
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return cls(f"Basic {token}")
+        return cls(f"Basic {token}", user, password)
+
+
+#: What an HTTP header value may hold: no line breaks or other control characters, Latin-1 only.
+_HEADER_SAFE = re.compile(r"[\x20-\x7e\x80-\xff\t]*")
+
+
+def _usable(value: str, where: str) -> str:
+    """``value`` if it can go in an HTTP header; else an error that names ``where``, not the value."""
+    if not _HEADER_SAFE.fullmatch(value):
+        bad = next(c for c in value if not _HEADER_SAFE.fullmatch(c))
+        what = "a line break" if bad in "\r\n" else "a control character" if ord(bad) < 0x20 or bad == "\x7f" \
+            else "a character outside Latin-1"
+        raise RemoteError(f"{where} holds {what} (U+{ord(bad):04X}), which cannot be sent in an HTTP header"
+                          + (" (a trailing newline from a file?)" if bad in "\r\n" else "")
+                          + "; the value is not shown")
+    return value
 
 
 def credentials_for(url: str) -> Credentials | None:
     """Credentials for ``url`` from the environment, else from the netrc file, else None."""
     token = os.environ.get("KGRAPH_ENDPOINT_TOKEN")
     if token:
-        return Credentials(f"Bearer {token}")
+        return Credentials(f"Bearer {_usable(token, 'KGRAPH_ENDPOINT_TOKEN')}")
     user = os.environ.get("KGRAPH_ENDPOINT_USER")
     if user:
+        # Basic and Digest send the user and password encoded or hashed: any character may go.
         return Credentials.basic(user, os.environ.get("KGRAPH_ENDPOINT_PASSWORD", ""))
     import netrc
 
@@ -77,8 +104,13 @@ def credentials_for(url: str) -> Credentials | None:
         return None
     try:
         entry = netrc.netrc(path).authenticators(urllib.parse.urlsplit(url).hostname or "")
-    except (netrc.NetrcParseError, OSError) as exc:
-        raise RemoteError(f"cannot read credentials from {path}: {exc}") from None
+    except netrc.NetrcParseError as exc:
+        # The parser's message quotes the token it stopped at, which may be a password.
+        raise RemoteError(f"cannot read credentials from {path}: line {exc.lineno} is not valid netrc "
+                          "syntax (the line is not shown: it may hold a password)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not valid text"
+        raise RemoteError(f"cannot read credentials from {path}: {reason}") from None
     if entry is None:
         return None
     login, _account, password = entry
@@ -86,10 +118,24 @@ def credentials_for(url: str) -> Credentials | None:
 
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but send credentials on only while the host stays the same."""
+    """Follow redirects of GET requests to http(s) URLs, sending credentials on only while the
+    origin stays the same.
+
+    A redirect answering a POST or PUT is an error: urllib would repeat it as a GET without its
+    body (an upload would be lost while the store's login page answers 200), and re-sending data
+    to wherever a server points is not kgraph's call; the message names the new location.
+    """
 
     def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
                          headers: Any, newurl: str) -> urllib.request.Request | None:
+        old = req.full_url.split("?", 1)[0]
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise RemoteError(f"{old} redirected to {newurl.split('?', 1)[0]}: only http:// and https:// "
+                              "are followed")
+        if req.get_method() not in ("GET", "HEAD"):
+            raise RemoteError(f"{old} answered the {req.get_method()} with HTTP {code} {msg}, a redirect to "
+                              f"{newurl.split('?', 1)[0]}: nothing was sent there; if that is the store, "
+                              "give its URL")
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         auth = req.unredirected_hdrs.get("Authorization")
         if new is not None and auth and _origin(newurl) == _origin(req.full_url):
@@ -103,10 +149,16 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def check_url(url: str, what: str = "endpoint") -> None:
-    """Refuse anything but an absolute http(s) URL, before any connection is tried."""
-    parts = urllib.parse.urlsplit(url)
+    """Refuse anything but a well-formed absolute http(s) URL, before any connection is tried."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise RemoteError(f"{what} is not a valid URL ({exc}): '{url}'") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RemoteError(f"{what} must be an http:// or https:// URL, not '{url}'")
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise RemoteError(f"{what} holds a space or control character: {url!r}")
 
 
 def check_iri(iri: str) -> None:
@@ -124,50 +176,155 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
     req = urllib.request.Request(full_url, data=data, method=method, headers=headers or {})
     req.add_header("User-Agent", "kgraph")
     creds = credentials_for(full_url)
+    handlers: list[urllib.request.BaseHandler] = [_SameHostRedirects()]
     if creds:
         req.add_unredirected_header("Authorization", creds.header)
-    opener = urllib.request.build_opener(_SameHostRedirects())
+        if creds.user is not None:
+            handlers += [_HearTheChallenge(), _digest_for(full_url, creds)]
+    deadline = _Deadline(timeout)
+    handlers += [_TimedHTTP(deadline), _TimedHTTPS(deadline)]
+    opener = urllib.request.build_opener(*handlers)
     try:
-        with opener.open(req, timeout=timeout) as response:
-            body = _read(response, url, timeout)
-            media = response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        text = _snippet(exc.read() if exc.fp else b"")
-        raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}" + (f": {text}" if text else "")
-                          ) from None
-    except urllib.error.URLError as exc:
-        raise RemoteError(_connection_message(url, exc.reason, timeout)) from None
-    except (TimeoutError, socket.timeout):
-        raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
-    except OSError as exc:
+        with deadline:  # the error page too is read within the limit
+            try:
+                with opener.open(req, timeout=timeout) as response:
+                    body = _read(response, url, deadline)
+                    media = response.headers.get_content_type()
+            except urllib.error.HTTPError as exc:
+                text = _snippet(exc.read(1 << 16) if exc.fp else b"")
+                if deadline.expired:
+                    text += f" (cut off at the --timeout of {timeout:g} s)"
+                raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}"
+                                  + (f": {text}" if text else "")) from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if deadline.expired:
+            raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
+        if isinstance(exc, urllib.error.URLError):
+            raise RemoteError(_connection_message(url, exc.reason, timeout)) from None
+        if isinstance(exc, (TimeoutError, socket.timeout)):
+            raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
+        if isinstance(exc, (http.client.HTTPException, ValueError)) and not isinstance(exc, (OSError, UnicodeError)):
+            raise RemoteError(f"{url} sent a malformed HTTP answer: {_snippet(str(exc).encode())}") from None
         raise RemoteError(_connection_message(url, exc, timeout)) from None
     return media, body
+
+
+class _HearTheChallenge(urllib.request.BaseHandler):
+    """A 401 to Basic credentials without a challenge (Virtuoso's /sparql-auth answers so): ask
+    once more without them, so that the server says which scheme it wants (Digest)."""
+
+    handler_order = 480  # before the Digest handler (490), which needs the challenge
+
+    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                       headers: Any) -> Any:
+        sent = req.unredirected_hdrs.get("Authorization", "")
+        if headers.get("WWW-Authenticate") or not sent.startswith("Basic "):
+            return None
+        req.remove_header("Authorization")
+        return self.parent.open(req, timeout=req.timeout)  # type: ignore[attr-defined]
+
+
+def _digest_for(url: str, creds: Credentials) -> urllib.request.HTTPDigestAuthHandler:
+    """Answer a Digest challenge from ``url``'s origin only (another host gets no credentials)."""
+    parts = urllib.parse.urlsplit(url)
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", creds.user or "", creds.password or "")
+    return urllib.request.HTTPDigestAuthHandler(manager)
+
+
+class _Deadline:
+    """One limit for the whole exchange: connection, response headers and body.
+
+    A socket timeout alone bounds each read, so a server that trickles header bytes could hold
+    kgraph for ever; at the deadline a timer shuts the connection's socket, which ends any read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self.sockets: list[socket.socket] = []
+        self.timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        return max(0.001, self.at - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        self.sockets.append(sock)
+
+    def _fire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self.timer = threading.Timer(self.remaining(), self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+def _timed(base: type[http.client.HTTPConnection], deadline: _Deadline) -> type[http.client.HTTPConnection]:
+    class Timed(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            self.timeout = deadline.remaining()  # a redirect's second connection gets what is left
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Timed
+
+
+class _TimedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _timed(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return self.do_open(self.connection, req)  # type: ignore[arg-type]
+
+
+class _TimedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.connection = _timed(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return self.do_open(self.connection, req, context=self._context)  # type: ignore[arg-type,attr-defined]
 
 
 #: The largest answer kgraph accepts from a server (an endless body stops here at the latest).
 MAX_ANSWER_BYTES = 1 << 30
 
 
-def _read(response: HTTPResponse, url: str, timeout: float) -> bytes:
-    """The whole body, within ``timeout`` seconds in all: a server trickling bytes, or sending
-    without end, is cut off rather than waited for (a per-read timeout alone would not)."""
-    deadline = time.monotonic() + timeout
+def _read(response: HTTPResponse, url: str, deadline: _Deadline) -> bytes:
+    """The whole body, within the deadline: a server trickling bytes, or sending without end, is
+    cut off rather than waited for (a per-read timeout alone would not), and an answer cut by
+    the deadline is never taken for a whole one."""
     chunks: list[bytes] = []
     size = 0
+    unfinished = RemoteError(f"{url} did not finish its answer within {deadline.seconds:g} s (--timeout)")
     try:
         while True:
             chunk = response.read1(1 << 16)
             if not chunk:
+                if deadline.expired:
+                    raise RemoteError(f"{unfinished}; {size:,} bytes arrived")
                 return b"".join(chunks)
             chunks.append(chunk)
             size += len(chunk)
-            if time.monotonic() > deadline:
-                raise RemoteError(f"{url} did not finish its answer within {timeout:g} s (--timeout); "
-                                  f"{size:,} bytes arrived")
+            if deadline.expired or time.monotonic() > deadline.at:
+                raise RemoteError(f"{unfinished}; {size:,} bytes arrived")
             if size > MAX_ANSWER_BYTES:
                 raise RemoteError(f"{url} sent more than {MAX_ANSWER_BYTES >> 20:,} MiB; stopped reading")
-    except (TimeoutError, socket.timeout):
-        raise RemoteError(f"{url} stopped answering for {timeout:g} s (--timeout)") from None
+    except (OSError, http.client.HTTPException):
+        if deadline.expired or time.monotonic() > deadline.at:
+            raise RemoteError(f"{unfinished}; {size:,} bytes arrived") from None
+        raise
 
 
 def _connection_message(url: str, reason: object, timeout: float) -> str:
@@ -224,6 +381,9 @@ def query(endpoint: str, text: str, timeout: float = DEFAULT_TIMEOUT, graph: boo
 
 def parse_answer(endpoint: str, media: str, body: bytes) -> QueryResult:
     """A SPARQL results document or an RDF graph, as a QueryResult; anything else is an error."""
+    from kgraph.errors import KgraphError
+    from kgraph.netguard import no_network
+
     try:
         if media == "application/sparql-results+json" or (media == "application/json" and b'"head"' in body):
             return _from_json(json.loads(body))
@@ -232,9 +392,17 @@ def parse_answer(endpoint: str, media: str, body: bytes) -> QueryResult:
         if media in GRAPH_TYPES:
             from rdflib import Graph
 
-            return QueryResult("CONSTRUCT", graph=Graph().parse(data=body, format=GRAPH_TYPES[media]))
-    except (ValueError, KeyError, TypeError, SyntaxError) as exc:
-        raise RemoteError(f"{endpoint} sent a malformed {media} answer: {exc}") from None
+            # A JSON-LD answer may name a remote @context: the answer is read as sent, never
+            # by fetching what a server points at.
+            with no_network(f"kgraph does not fetch what an answer from {endpoint} points at "
+                            "(such as a JSON-LD @context URL)"):
+                return QueryResult("CONSTRUCT", graph=Graph().parse(data=body, format=GRAPH_TYPES[media]))
+    except KgraphError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile answer can raise anything (a RecursionError, an
+        # AttributeError from a list where an object belongs...), and rdflib's parsers have types of their own
+        raise RemoteError(f"{endpoint} sent a malformed {media} answer: "
+                          f"{_snippet(str(exc).encode()) or type(exc).__name__}") from None
     text = _snippet(body)
     raise RemoteError(f"{endpoint} answered with {media or 'no media type'}, not SPARQL results "
                       f"(is this the query endpoint?)" + (f": {text}" if text else ""))
@@ -281,50 +449,129 @@ def _from_xml(body: bytes) -> QueryResult:
 # --- Uploads -------------------------------------------------------------------------------------
 
 def push_graph_store(store_url: str, ntriples: bytes, graph: str | None = None, replace: bool = False,
-                     timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Send N-Triples to a Graph Store Protocol URL: PUT replaces the graph, POST adds to it."""
+                     timeout: float = DEFAULT_TIMEOUT) -> int | None:
+    """Send N-Triples to a Graph Store Protocol URL: PUT replaces the graph, POST adds to it.
+
+    After a replace, the graph is read back (GET, which the protocol requires) and its triples
+    counted: a store that acknowledged without storing is an error. Returns that count, or None
+    after an add (the graph then holds other triples too, so no count could confirm it).
+    """
     check_url(store_url, "graph store URL")
     if graph is not None:
         check_iri(graph)
     target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
     separator = "&" if urllib.parse.urlsplit(store_url).query else "?"
-    request(store_url + separator + target, method="PUT" if replace else "POST", data=ntriples,
-            headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+    url = store_url + separator + target
+    try:
+        request(url, method="PUT" if replace else "POST", data=ntriples,
+                headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+    except RemoteError as exc:
+        raise RemoteError(f"{exc}{_hint(str(exc), graph)}") from None
+    if not replace:
+        return None
+    expected = _triples(ntriples)
+    media, body = request(url, headers={"Accept": ACCEPT_GRAPH}, timeout=timeout)
+    held = _count_graph(store_url, media, body)
+    if held != expected:
+        where = f"graph <{graph}>" if graph else "the default graph"
+        raise RemoteError(f"{store_url} acknowledged the upload, but {where} holds {held:,} triple(s), "
+                          f"not the {expected:,} sent")
+    return held
 
 
-def update_batches(lines: Iterable[str], graph: str | None = None, replace: bool = False,
-                   batch: int = DEFAULT_BATCH) -> Iterator[str]:
-    """SPARQL Update requests that load N-Triples ``lines``: an optional clear, then INSERT DATA."""
+def _triples(ntriples: bytes) -> int:
+    """The number of triples in N-Triples text (one per non-blank line; kgraph writes no comments)."""
+    return sum(1 for line in ntriples.split(b"\n") if line.strip())
+
+
+def _count_graph(endpoint: str, media: str, body: bytes) -> int:
+    if media == "application/n-triples":
+        return _triples(body)
+    if media not in GRAPH_TYPES:
+        raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
+                          f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
+    graph = parse_answer(endpoint, media, body).graph
+    return len(graph) if graph is not None else 0
+
+
+#: Where --update-endpoint loads first: a graph of its own, moved into place in one request once
+#: every batch has arrived, so a failure half way leaves the target graph as it was.
+STAGING = "urn:kgraph:staging:"
+
+
+def update_requests(ntriples: bytes, graph: str | None, replace: bool, staging: str,
+                    batch: int = DEFAULT_BATCH) -> Iterator[str]:
+    """The SPARQL Update requests that load ``ntriples``: INSERT DATA batches into ``staging``,
+    then one MOVE (replace) or ADD that puts them in place.
+
+    Lines are split at LF only, as N-Triples ends them: ``str.splitlines`` would also split at
+    U+2028, U+0085 or U+001C inside a literal and send a broken triple.
+    """
     if batch < 1:
         raise KgraphError("batch size must be at least 1")
     if graph is not None:
         check_iri(graph)
-    if replace:
-        yield f"CLEAR SILENT GRAPH <{graph}>" if graph else "CLEAR SILENT DEFAULT"
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
     chunk: list[str] = []
-    for line in lines:
+    loaded = False
+    for line in ntriples.decode("utf-8").split("\n"):
         if line.strip():
-            chunk.append(line.rstrip("\n"))
+            chunk.append(line)
         if len(chunk) == batch:
-            yield _insert(chunk, graph)
-            chunk = []
+            yield _insert(chunk, staging)
+            chunk, loaded = [], True
     if chunk:
-        yield _insert(chunk, graph)
+        yield _insert(chunk, staging)
+        loaded = True
+    if not loaded:
+        if replace:
+            yield f"CLEAR SILENT {target}"
+        return
+    if replace:
+        yield f"MOVE GRAPH <{staging}> TO {target}"
+    else:
+        yield f"ADD GRAPH <{staging}> TO {target} ;\nDROP SILENT GRAPH <{staging}>"
 
 
-def _insert(triples: list[str], graph: str | None) -> str:
+def _insert(triples: list[str], graph: str) -> str:
     body = "\n".join(triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if graph else f"INSERT DATA {{\n{body}\n}}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 
 def push_update(update_url: str, ntriples: bytes, graph: str | None = None, replace: bool = False,
                 batch: int = DEFAULT_BATCH, timeout: float = DEFAULT_TIMEOUT) -> int:
-    """Send the triples as SPARQL Update ``INSERT DATA`` requests; return how many requests."""
+    """Send the triples as SPARQL Update requests (see update_requests); return how many requests.
+
+    If any request fails, the staging graph is dropped and the target graph is as it was before.
+    """
+    import uuid
+
     check_url(update_url, "update endpoint")
+    staging = STAGING + str(uuid.uuid4())
     sent = 0
-    for update in update_batches(ntriples.decode("utf-8").splitlines(), graph, replace, batch):
-        data = urllib.parse.urlencode({"update": update}).encode("ascii")
-        request(update_url, method="POST", data=data, timeout=timeout,
-                headers={"Content-Type": "application/x-www-form-urlencoded"})
-        sent += 1
+    try:
+        for update in update_requests(ntriples, graph, replace, staging, batch):
+            _update(update_url, update, timeout)
+            sent += 1
+    except RemoteError as exc:
+        if sent:
+            with contextlib.suppress(RemoteError):
+                _update(update_url, f"DROP SILENT GRAPH <{staging}>", timeout)
+        where = f"graph <{graph}>" if graph else "the default graph"
+        raise RemoteError(f"{exc}; {where} was left as it was (the data went to a staging graph "
+                          "first)" + _hint(str(exc), graph)) from None
     return sent
+
+
+def _hint(message: str, graph: str | None) -> str:
+    """The fix for store errors whose own words do not give it."""
+    virtuoso = ("SP031", "not configured to have default graph")  # Update, Graph Store Protocol
+    if graph is None and any(sign in message for sign in virtuoso):  # no writable default graph
+        return "; Virtuoso stores triples in named graphs only: add --graph IRI, e.g. --graph https://example.org/graph"
+    return ""
+
+
+def _update(update_url: str, update: str, timeout: float) -> None:
+    data = urllib.parse.urlencode({"update": update}).encode("ascii")
+    request(update_url, method="POST", data=data, timeout=timeout,
+            headers={"Content-Type": "application/x-www-form-urlencoded"})

@@ -132,12 +132,17 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
     import pyshacl
     from rdflib.util import guess_format
 
+    from kgraph.netguard import no_network
+
     shapes = shapes_graph()
+    # Validation reads local files only: a JSON-LD @context URL or an owl:imports is not fetched.
+    guard = "validation never fetches what a shapes file points at"
     for path in extra or []:
         if not os.path.isfile(path):
             raise KgraphError(f"shapes file not found: {path}")
         try:
-            shapes.parse(path, format=guess_format(path) or "turtle")
+            with no_network(guard):
+                shapes.parse(path, format=guess_format(path) or "turtle")
         except Exception as exc:  # rdflib raises many parser exception types
             raise KgraphError(f"cannot read shapes from {path}: {exc}") from None
     data = project.graph()
@@ -146,8 +151,11 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
     # pySHACL logs its errors to stderr itself; kgraph says them once, in its own words, below.
     logging.getLogger("pyshacl-validate").disabled = True
     try:
-        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                    allow_warnings=True, abort_on_first=False)
+        with no_network(guard):
+            _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                        allow_warnings=True, abort_on_first=False)
+    except KgraphError:
+        raise  # the network guard's refusal, already in kgraph's words
     except Exception as exc:  # pySHACL raises ShapeLoadError, ConstraintLoadError, re.error...
         if not extra:
             raise  # kgraph's own shapes: a bug, not the user's

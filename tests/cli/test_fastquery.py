@@ -82,6 +82,8 @@ FALLBACK_CASES = [
       "-f", "csv"], b"", {}),
     (["--data", "data", "query", "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "-f", "csv"],
      b"", {}),
+    (["--data", "data", "query", "SELECT ?e WHERE { ?e a kg:Person } ORDER BY ?e # no service\rLIMIT 2",
+      "-f", "csv"], b"", {}),  # spells "service": evaluated in a network namespace
     (["--data", "data", "query", "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 2", "-f", "csv"], b"", {}),
     (["--data", "data", "query", "CONSTRUCT { ?s a ?t } WHERE { ?s a kg:Treaty }", "-f", "xml"], b"", {}),
     (["--data", "data", "query", "-", "-f", "csv"], b"# nothing\n", {}),
@@ -136,6 +138,7 @@ def test_the_fast_path_skips_typer(project: Path, argv: list[str], env: dict[str
     (["--data", "data", "query", "treaties", "-f", "csv"], {"KGRAPH_NO_FASTPATH": "1"}),
     (["--data", "data", "query", "no-such-query", "-f", "csv"], {}),
     (["--data", "data", "query", "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "-f", "csv"], {}),
+    (["--data", "data", "query", "SELECT ?s WHERE { ?s ?p 'service' }", "-f", "csv"], {}),
     (["--data", "data", "query", ASK, "-f", "csv", "--allow-network"], {}),
     (["--data", "data", "--debug", "query", ASK, "-f", "csv"], {}),
     (["--data", "data", "query", "treaties", "-f", "csv", "--time"], {}),  # phase times on stderr

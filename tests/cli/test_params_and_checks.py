@@ -53,6 +53,16 @@ def test_unknown_entity_unknown_parameter_and_bad_syntax(cli) -> None:
     assert malformed.code == 2 and "--param takes NAME=VALUE, not 'russia'" in malformed.err
 
 
+def test_a_parameter_binds_the_where_group_not_an_exists_in_the_projection(cli) -> None:
+    """Issue #17 item 11: the VALUES block went into the projection's EXISTS, binding nothing.
+
+    Oxigraph only: rdflib 7 cannot evaluate EXISTS in a projection at all, parameter or not.
+    """
+    query = "SELECT ?x (EXISTS { ?x kg:leaderOf ?y } AS ?led) WHERE { ?x a kg:State }"
+    found = rows(cli("query", query, "--param", "x=russia", "-f", "csv", data=DATA))
+    assert len(found) == 1 and found[0]["x"].endswith("/russia"), found
+
+
 def test_ad_hoc_and_typed_parameters(cli) -> None:
     label = rows(cli("query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "-p", "x=Pyongyang", "-f", "csv", data=DATA))
     assert label == [{"l": "North Korea"}]

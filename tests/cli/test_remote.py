@@ -8,21 +8,18 @@ import json
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from conftest import run_cli
-from servers import Seen, scripted, silent  # noqa: F401  (fixtures)
+from servers import Seen, no_ambient_credentials, scripted, silent, use_netrc  # noqa: F401  (fixtures)
 
 ASK_YES = (200, {"Content-Type": "application/sparql-results+json"}, b'{"head": {}, "boolean": true}')
 SELECT = "SELECT ?t WHERE { ?t a kg:Treaty } ORDER BY ?t"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(monkeypatch, tmp_path: Path) -> None:
-    for name in ("KGRAPH_ENDPOINT_USER", "KGRAPH_ENDPOINT_PASSWORD", "KGRAPH_ENDPOINT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+pytestmark = pytest.mark.usefixtures("no_ambient_credentials")
 
 
 def basic(user: str, password: str) -> str:
@@ -71,10 +68,7 @@ def test_credentials_from_the_environment(scripted, monkeypatch) -> None:  # noq
 
 def test_credentials_from_netrc_for_that_host_only(scripted, monkeypatch, tmp_path: Path) -> None:  # noqa: F811
     server = scripted(lambda seen: ASK_YES)
-    netrc = tmp_path / "netrc"
-    netrc.write_text("machine 127.0.0.1 login alice password wonderland\n")
-    netrc.chmod(0o600)
-    monkeypatch.setenv("NETRC", str(netrc))
+    use_netrc(monkeypatch, tmp_path, "machine 127.0.0.1 login alice password wonderland\n")
     assert run_cli("query", "ASK {}", "--endpoint", server.url).code == 0
     assert run_cli("query", "ASK {}", "--endpoint", server.url.replace("127.0.0.1", "localhost")).code == 0
     assert [s.headers.get("Authorization") for s in server.seen] == [basic("alice", "wonderland"), None]
@@ -146,12 +140,27 @@ def test_only_http_urls(url: str, message: str) -> None:
     assert run.code == 1 and message in run.err
 
 
+def _graph_store() -> tuple[dict[str, bytes], Callable[[Seen], tuple[int, dict[str, str], bytes]]]:
+    """A scripted Graph Store Protocol server: PUT replaces, POST adds, GET gives the graph back."""
+    graphs: dict[str, bytes] = {}
+
+    def answer(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if seen.method == "GET":
+            return 200, {"Content-Type": "application/n-triples"}, graphs.get(seen.path, b"")
+        graphs[seen.path] = (graphs.get(seen.path, b"") if seen.method == "POST" else b"") + seen.body
+        return 204, {}, b""
+
+    return graphs, answer
+
+
 def test_push_sends_ntriples_with_the_right_method_and_graph(scripted) -> None:  # noqa: F811
-    server = scripted(lambda seen: (204, {}, b""))
+    server = scripted(_graph_store()[1])
     assert run_cli("push", "--endpoint", server.url + "/store").code == 0
-    assert run_cli("push", "--endpoint", server.url + "/store", "--graph", "https://example.org/g?x=1",
-                   "--replace").code == 0
-    added, replaced = server.seen
+    replace = run_cli("push", "--endpoint", server.url + "/store", "--graph", "https://example.org/g?x=1",
+                      "--replace")
+    assert replace.code == 0 and "read back: it holds" in replace.err, replace
+    added, replaced, read_back = server.seen
+    assert (read_back.method, read_back.path) == ("GET", replaced.path)
     assert (added.method, added.path) == ("POST", "/store?default")
     assert (replaced.method, replaced.path) == ("PUT", "/store?graph=https%3A%2F%2Fexample.org%2Fg%3Fx%3D1")
     assert added.headers["Content-Type"] == "application/n-triples"

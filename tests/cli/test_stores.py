@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import DATA, MINI, ROOT, run_cli
-from servers import Store, oxigraph, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
+from servers import Seen, Store, oxigraph, scripted, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
 from test_export import assert_isomorphic, built_graph
 
 NUMERIC = re.compile(r"#(integer|decimal|double|float|int|long)$")
@@ -156,8 +156,71 @@ def test_update_endpoint_sends_insert_data_in_batches(oxigraph: Store) -> None:
     assert run.code == 0, run
     triples = len(built_graph())
     assert run.out == f"pushed {triples} triples\n"
-    assert f"in {1 + -(-triples // 100)} update request(s)" in run.err  # CLEAR, then the batches
+    assert f"in {-(-triples // 100) + 1} update request(s)" in run.err  # the batches, then one MOVE
     assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
+
+
+def _staging_graphs(store: Store) -> int:
+    run = run_cli("query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                  "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }", "-f", "csv", "--endpoint", store.query)
+    assert run.code == 0, run
+    return int(run.out.splitlines()[1])
+
+
+@pytest.mark.parametrize("replace", [True, False], ids=["replace", "add"])
+def test_a_failed_batch_leaves_the_graph_as_it_was(oxigraph: Store, scripted, make_data,  # noqa: F811
+                                                   replace: bool) -> None:
+    """Issue #17 item 3: CLEAR, two batches, then a failure used to leave a graph half loaded."""
+    import urllib.error
+    import urllib.request
+
+    graph = f"https://example.org/test/half-{replace}"
+    full = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace")
+    assert full.code == 0, full
+
+    def forward_but_fail_the_third(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if len(proxy.seen) == 3:
+            return 500, {"Content-Type": "text/plain"}, b"disk full"
+        req = urllib.request.Request(oxigraph.update, data=seen.body, method="POST",
+                                     headers={"Content-Type": seen.headers["Content-Type"]})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as answer:
+                return answer.status, {}, answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, {}, exc.read()
+
+    proxy = scripted(forward_but_fail_the_third)
+    other = make_data(relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+                                "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n")
+    run = run_cli("push", "--update-endpoint", proxy.url, "--graph", graph, "--batch-size", "5",
+                  *(["--replace"] if replace else []), data=other)
+    assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
+    assert _staging_graphs(oxigraph) == 0
+    assert run.code == 1 and "disk full" in run.err and f"graph <{graph}> was left as it was" in run.err, run
+
+
+def test_literals_with_unicode_line_breaks_survive_batches(oxigraph: Store, make_data) -> None:
+    """N-Triples lines end at LF only: U+2028 and U+2029 inside a literal are not line ends."""
+    entities = (MINI / "entities.yaml").read_text().replace(
+        "description: The Korean kingdom before 1910.",
+        "description: \"The Korean\\u2028kingdom\\u2029before 1910.\"")
+    data = make_data(entities=entities)
+    graph = "https://example.org/test/line-breaks"
+    run = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace",
+                  "--batch-size", "7", data=data)
+    assert run.code == 0, run
+    assert_isomorphic(built_graph(data), remote_graph(oxigraph, graph))
+
+
+def test_update_requests_split_only_at_line_feeds() -> None:
+    from kgraph.remote import update_requests
+
+    lines = ['<urn:a> <urn:p> "one\u2028two\u0085three\u001cfour\u001dfive\u001esix\u2029" .',
+             '<urn:a> <urn:p> "seven" .']
+    ntriples = ("\n".join(lines) + "\n").encode()
+    requests = list(update_requests(ntriples, "https://example.org/g", True, "urn:kgraph:staging:x", batch=1))
+    assert requests == [f"INSERT DATA {{ GRAPH <urn:kgraph:staging:x> {{\n{line}\n}} }}" for line in lines] + [
+        "MOVE GRAPH <urn:kgraph:staging:x> TO GRAPH <https://example.org/g>"]
 
 
 @pytest.mark.parametrize("query", ORDERED + [
@@ -286,3 +349,31 @@ def test_named_queries_run_unchanged_on_virtuoso(tmp_path: Path) -> None:
             assert_same_answers(str(query), store.query, DATA, check_order=False, lossy_year_months=True)
     finally:
         store.stop()
+
+
+def test_virtuoso_digest_authentication(virtuoso: Store, monkeypatch, tmp_path: Path) -> None:  # noqa: F811
+    """Virtuoso's /sparql-auth answers 401 with a Digest challenge; kgraph answers it (issue #11 item 12)."""
+    for name in ("KGRAPH_ENDPOINT_USER", "KGRAPH_ENDPOINT_PASSWORD", "KGRAPH_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    auth = virtuoso.query.replace("/sparql", "/sparql-auth")
+    anonymous = run_cli("query", "ASK {}", "--endpoint", auth)
+    assert anonymous.code == 1 and "HTTP 401" in anonymous.err, anonymous
+    monkeypatch.setenv("KGRAPH_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KGRAPH_ENDPOINT_PASSWORD", "dba")
+    graph = "https://example.org/test/digest"
+    push = run_cli("push", "--update-endpoint", auth, "--graph", graph, "--replace", "--batch-size", "400")
+    assert push.code == 0, push
+    scoped = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    back = run_cli("query", scoped, "--endpoint", auth, "-f", "nt")
+    assert back.code == 0, back
+    assert_isomorphic(built_graph(), Graph().parse(data=back.out, format="nt"))
+    monkeypatch.setenv("KGRAPH_ENDPOINT_PASSWORD", "wrong")
+    wrong = run_cli("query", "ASK {}", "--endpoint", auth)
+    assert wrong.code == 1 and "HTTP 401" in wrong.err and "wrong" not in wrong.err, wrong
+
+
+def test_virtuoso_push_without_a_graph_says_what_to_add(virtuoso: Store) -> None:  # noqa: F811
+    for target in (("--update-endpoint", virtuoso.update), ("--endpoint", virtuoso.graph_store)):
+        run = run_cli("push", *target)
+        assert run.code == 1 and "add --graph IRI" in run.err, run

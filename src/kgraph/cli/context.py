@@ -83,3 +83,11 @@ def timed(enabled: bool) -> Iterator[None]:
 
 #: The phases of a cache build, in order, for the progress bar.
 BUILD_PHASES = ("load and validate", "compile entity graph", "compile", "load store", "write cache")
+
+
+def check_timeout(seconds: float | None) -> None:
+    """--timeout must be a finite number of seconds above 0 (``inf`` or ``nan`` cannot be waited for)."""
+    import math
+
+    if seconds is not None and not (seconds > 0 and math.isfinite(seconds)):
+        raise typer.BadParameter("must be a finite number of seconds above 0", param_hint="--timeout")

@@ -10,7 +10,8 @@ served), the Oxigraph store and the result writers.
 
 Anything else returns None and the Typer path runs: help, other options or commands, the table
 format, CONSTRUCT/DESCRIBE, a missing or stale cache, and any error before output starts (unknown
-query, syntax error, refused update or SERVICE...), so every message and exit code comes from
+query, syntax error, refused update or SERVICE, any text that spells "service" and so runs
+cut off from the network...), so every message and exit code comes from
 one place. ``KGRAPH_NO_FASTPATH=1`` turns the fast path off.
 """
 
@@ -124,7 +125,7 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 def _answer(args: dict[str, str]) -> int:
     from kgraph import cache
-    from kgraph.errors import KgraphError
+    from kgraph.errors import KgraphError, ensure_utf8
     from kgraph.query import resolve_query
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE, base_problem
@@ -139,6 +140,7 @@ def _answer(args: dict[str, str]) -> int:
         raise _Fallback  # the default engine for queries changed: only Oxigraph is served here
     try:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
+        ensure_utf8(text)
         check_text(text, False)
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
@@ -161,7 +163,10 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     from kgraph.engine import _rows
     from kgraph.netguard import no_network
     from kgraph.results import QueryResult
+    from kgraph.sandbox import may_reach_network
 
+    if may_reach_network(text):
+        raise _Fallback  # evaluated cut off from the network, by the Typer path's engine
     try:
         store = compiled.open_store()
         with no_network("local queries never reach the network (use --allow-network)"):

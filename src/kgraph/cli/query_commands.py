@@ -8,7 +8,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
+from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
@@ -72,8 +72,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     from kgraph import query as q
     from kgraph.results import WRITERS
 
-    if timeout is not None and not timeout > 0:
-        raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
+    check_timeout(timeout)
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
@@ -87,6 +86,9 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         except KgraphError as exc:
             raise typer.BadParameter(str(exc), param_hint="--param") from None
         text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    from kgraph.errors import ensure_utf8
+
+    ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
     if endpoint is not None:
         from kgraph import remote
 

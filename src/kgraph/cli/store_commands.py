@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from kgraph.cli.context import project, say
+from kgraph.cli.context import check_timeout, project, say
 
 TIMEOUT_HELP = "Seconds to wait for the server before giving up."
 
@@ -22,7 +22,8 @@ def push(
     graph: Optional[str] = typer.Option(None, "--graph", metavar="IRI",
                                         help="Named graph to write [default: the default graph]."),
     replace: bool = typer.Option(False, "--replace",
-                                 help="Replace the graph's content (PUT) instead of adding to it (POST)."),
+                                 help="Replace the graph's content (PUT) instead of adding to it (POST); "
+                                      "the graph is read back and its triples counted."),
     batch: int = typer.Option(1000, "--batch-size", min=1, metavar="N",
                               help="Triples per INSERT DATA request (with --update-endpoint)."),
     timeout: float = typer.Option(60.0, "--timeout", min=0.1, metavar="SECONDS", help=TIMEOUT_HELP),
@@ -42,12 +43,14 @@ def push(
     if (endpoint is None) == (update_endpoint is None):
         raise typer.BadParameter("give exactly one of --endpoint (Graph Store Protocol) or "
                                  "--update-endpoint (SPARQL Update)", param_hint="--endpoint")
+    check_timeout(timeout)
     data = ntriples(project(ctx))
     count = data.count(b"\n")
     where = f"graph <{graph}>" if graph else "the default graph"
     if endpoint is not None:
-        remote.push_graph_store(endpoint, data, graph, replace, timeout)
-        say(f"{'replaced' if replace else 'added to'} {where} at {endpoint}")
+        held = remote.push_graph_store(endpoint, data, graph, replace, timeout)
+        say(f"{'replaced' if replace else 'added to'} {where} at {endpoint}"
+            + (f"; read back: it holds {held} triples" if held is not None else ""))
     else:
         assert update_endpoint is not None
         requests = remote.push_update(update_endpoint, data, graph, replace, batch, timeout)
@@ -75,6 +78,11 @@ def serve(
     from kgraph.serve import Running, ServerError, oxigraph_binary
     from kgraph.serve import serve as run_server
 
+    if not host.strip() or any(c.isspace() for c in host):
+        # Oxigraph would panic on the address (a Rust backtrace): say what to give instead.
+        raise typer.BadParameter("give an address to listen on, such as 127.0.0.1 or ::1",
+                                 param_hint="--host")
+    check_timeout(timeout)
     oxigraph_binary()  # say how to install it before compiling anything
     data = ntriples(project(ctx))
     if host not in ("127.0.0.1", "localhost", "::1"):
