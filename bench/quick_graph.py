@@ -23,7 +23,10 @@ from kgraph.errors import NoPathError
 from kgraph.network import rank
 from kgraph.pathfilters import Filter
 from kgraph.paths import find_paths
-from kgraph.vocab import PREDICATES
+from kgraph.vocabulary import packaged
+
+POLITICS = packaged("politics")
+PREDICATES = POLITICS.predicates
 
 T = TypeVar("T")
 TYPES = ["State", "Person", "Organization", "Treaty", "Event", "Place", "Project"]
@@ -55,7 +58,7 @@ def build(entities: int, relations: int, seed: int = 1) -> EntityGraph:
         else:
             edge = Edge(a, rng.choice(predicates), b, "rel", f"s{n}", quote="q")
         edges.append(edge)
-    return EntityGraph(infos, edges)
+    return EntityGraph(infos, edges, POLITICS)
 
 
 def timed(label: str, func: Callable[[], T]) -> T | None:

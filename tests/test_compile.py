@@ -7,7 +7,8 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from kgraph.compile import compile_graph, relation_iri
 from kgraph.dates import PartialDate
 from kgraph.load import load
-from kgraph.vocab import DEFAULT_BASE, ENTITY_TYPES, ONTOLOGY, PREDICATES
+from kgraph.vocab import DEFAULT_BASE, ONTOLOGY
+from kgraph.vocabulary import packaged
 
 from conftest import MINI
 
@@ -53,10 +54,11 @@ def test_statement_iris_do_not_depend_on_file_order(make_data) -> None:
 
 def test_ontology_labels_every_class_and_predicate() -> None:
     g = graph()
-    for name in ENTITY_TYPES:
+    politics = packaged("politics")
+    for name in politics.types:
         cls = URIRef(KG + name)
         assert g.value(cls, RDFS.label) and g.value(cls, RDFS.comment)
-    for pid, pred in PREDICATES.items():
+    for pid, pred in politics.predicates.items():
         prop = URIRef(KG + pid)
         assert g.value(prop, RDFS.label) == Literal(pred.label)
         assert g.value(prop, URIRef(KG + "inverseLabel")) == Literal(pred.inverse_label)
@@ -85,3 +87,11 @@ def test_partial_dates() -> None:
     assert str(PartialDate.parse("1884-07-07")) == "1884-07-07"
     assert PartialDate.parse("2000-02").latest.isoformat() == "2000-02-29"
     assert PartialDate.parse("1961").xsd_type == "gYear"
+
+
+def test_every_term_of_the_ontology_has_one_label() -> None:
+    """Declared fields, inverses and kgraph's own properties never give a term a second label."""
+    g = graph()
+    subjects = {s for s in g.subjects(RDFS.label, None) if str(s).startswith(KG)}
+    assert len(subjects) > 100
+    assert [s for s in subjects if len(list(g.objects(s, RDFS.label))) != 1] == []

@@ -124,7 +124,7 @@ def test_entity_rows_match_the_rdf_graph(generated: Path) -> None:
     for folder in (MINI, generated):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"
-        from_rdf = EntityGraph.from_rdf(compile_graph(dataset, base), base)
+        from_rdf = EntityGraph.from_rdf(compile_graph(dataset, base), base, dataset.vocabulary)
         from_rows = EntityGraph.from_rows(dataset_rows(dataset, base))
         assert from_rows.entities == from_rdf.entities
         assert from_rows.edges == from_rdf.edges

@@ -61,6 +61,7 @@ def _write(folder: Path, data: tuple[str, str, str]) -> Path:
     (folder / "entities.yaml").write_text(data[0], encoding="utf-8")
     (folder / "relations.yaml").write_text(data[1], encoding="utf-8")
     (folder / "sources" / "text.txt").write_text(data[2], encoding="utf-8")
+    (folder / "vocabulary.yaml").write_text("extends: politics\n", encoding="utf-8")
     return folder
 
 
@@ -195,7 +196,8 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
     moment = PartialDate.parse(at.isoformat()[: st_len(at)])
     with tempfile.TemporaryDirectory() as tmp:
         folder = _write(Path(tmp) / "data", data)
-        eg = EntityGraph.from_rdf(compile_graph(load(str(folder))), DEFAULT_BASE)
+        dataset = load(str(folder))
+        eg = EntityGraph.from_rdf(compile_graph(dataset), DEFAULT_BASE, dataset.vocabulary)
     graph = simple_graph(eg, Filter(at=moment, undated=undated))
     kept = [edge for _, _, edges in graph.edges(data="edges") for edge in edges]
     for edge in kept:

@@ -3,7 +3,8 @@
 Layout: ``CACHE/<data folder name>-<hash of its path>/<key>/`` holding ``oxigraph/`` (an on-disk
 Oxigraph store), ``entities.marshal`` (entities and evidence-carrying edges for paths) and
 ``manifest.json``. The key hashes the bytes of every file in the data folder (and of source texts
-outside it), the kgraph version, the code that decides the triples, and the base IRI; a changed
+outside it; the data folder's vocabulary.yaml among them), the vocabularies kgraph ships, the kgraph
+version, the code that decides the triples, and the base IRI; a changed
 source gives a new key, so a stale graph is never served. Entries are written in a temporary folder
 and renamed into place; an entry whose files do not match its manifest is rebuilt, not trusted.
 """
@@ -29,7 +30,9 @@ HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
 STORE = "oxigraph"
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "yamlnodes")
+_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "vocabulary",
+         "yamlnodes")
+
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -121,6 +124,12 @@ def source_key(data_dir: str, base: str, external: list[str] = (),  # type: igno
     here = os.path.dirname(os.path.abspath(__file__))
     for module in _CODE:
         digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
+    # Every shipped vocabulary, not only those the project extends: finding out which it extends
+    # would mean reading YAML, which the cache check exists to avoid.
+    from kgraph.vocab import packaged_files
+
+    for path in packaged_files():
+        digest.update(f"vocabulary {os.path.basename(path)} {sha(path)}\n".encode())
     for rel in source_files(data_dir):
         digest.update(f"file {rel} {sha(os.path.join(data_dir, rel))}\n".encode())
     for path in external:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from kgraph.dates import PartialDate
 from kgraph.model import Dataset, Entity, Relation
 from kgraph.textmatch import normalize
-from kgraph.vocab import (DEFAULT_BASE, ENTITY_TYPES, META_PROPERTIES, ONTOLOGY, PREDICATES, PREFIXES,
-                          class_iri, entity_iri, predicate_iri, statement_iri)
+from kgraph.vocab import DEFAULT_BASE, META_PROPERTIES, ONTOLOGY, PREFIXES, class_iri, entity_iri, statement_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from kgraph.vocabulary import Vocabulary
 
 Triple = tuple[str, str, str]
 
@@ -43,24 +44,19 @@ def typed(value: str, datatype: str) -> str:
 
 _TYPE, _LABEL, _COMMENT, _SUBCLASS = (iri(_RDF + "type"), iri(_RDFS + "label"), iri(_RDFS + "comment"),
                                       iri(_RDFS + "subClassOf"))
+_DOMAIN, _RANGE, _SUBPROPERTY = iri(_RDFS + "domain"), iri(_RDFS + "range"), iri(_RDFS + "subPropertyOf")
+_INVERSE = iri(_OWL + "inverseOf")
+_META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with their own label below
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
        ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
         "quantity", "measure", "inverseLabel", "subjectType", "objectType")}
 
-# Publication fields and the standard property each becomes.
-_PUBLICATION_FIELDS = {
-    "title": "dcterms:title", "publisher": "dcterms:publisher", "year": "dcterms:issued",
-    "url": "schema:url", "pages": "schema:pagination", "place": "schema:locationCreated",
-    "container": "schema:isPartOf", "volume": "schema:volumeNumber", "issue": "schema:issueNumber",
-    "citation": "dcterms:bibliographicCitation", "text": "kg:sourceText", "role": "schema:jobTitle",
-}
-
-
 def _term(curie: str) -> str:
+    """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
     prefix, local = curie.split(":", 1)
-    return iri(PREFIXES[prefix] + local)
+    return iri(PREFIXES[prefix] + local if prefix in PREFIXES else curie)
 
 
 def date_literal(value: PartialDate) -> str:
@@ -68,29 +64,39 @@ def date_literal(value: PartialDate) -> str:
     return typed(str(value), _XSD + value.xsd_type)
 
 
+def _vocabulary(dataset: Dataset) -> Vocabulary:
+    from kgraph.vocabulary import packaged
+
+    return dataset.vocabulary or packaged("core")
+
+
 def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True) -> list[Triple]:
     """Every triple of ``dataset``'s graph: ontology, entities, direct triples and statement nodes."""
     out: list[Triple] = []
+    vocabulary = _vocabulary(dataset)
     if ontology:
-        add_ontology(out)
+        add_ontology(out, vocabulary)
     for entity in dataset.entities.values():
-        _add_entity(out, base, entity)
+        _add_entity(out, base, entity, vocabulary)
+    predicates = {p.id: iri(p.iri) for p in vocabulary.predicates.values()}
     for relation in dataset.relations:
-        _add_relation(out, base, relation)
+        _add_relation(out, base, relation, predicates)
     return out
 
 
 def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000) -> Iterator[bytes]:
     """The graph as N-Triples, a few thousand records at a time (big graphs never sit in memory twice)."""
     out: list[Triple] = []
-    add_ontology(out)
+    vocabulary = _vocabulary(dataset)
+    add_ontology(out, vocabulary)
+    predicates = {p.id: iri(p.iri) for p in vocabulary.predicates.values()}
     for entity in dataset.entities.values():
-        _add_entity(out, base, entity)
+        _add_entity(out, base, entity, vocabulary)
         if len(out) > size:
             yield to_ntriples(out)
             out.clear()
     for relation in dataset.relations:
-        _add_relation(out, base, relation)
+        _add_relation(out, base, relation, predicates)
         if len(out) > size:
             yield to_ntriples(out)
             out.clear()
@@ -146,19 +152,23 @@ def to_ntriples(triples: Iterable[Triple]) -> bytes:
     return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
-def add_ontology(out: list[Triple] | Graph) -> None:
+def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
     """The project's classes and properties, each labelled and linked to standard terms.
 
     ``out`` is a list of triples, or an rdflib Graph (the ontology export) to add them to.
+    Every type is a subclass of kg:Entity and of its parent; a predicate gets rdfs:domain and
+    rdfs:range (the nearest type its subject or object types share: several domains would mean
+    their intersection), kg:subjectType/kg:objectType for every class it accepts (subtypes
+    included), and, unless symmetric, an inverse property named from its inverse label.
     """
     if not isinstance(out, list):
         triples: list[Triple] = []
-        add_ontology(triples)
+        add_ontology(triples, vocabulary)
         for triple in to_rdflib(triples):
             out.add(triple)
         return
     onto = iri(ONTOLOGY.rstrip("#"))
-    owl_class = iri(_OWL + "Class")
+    owl_class, object_property = iri(_OWL + "Class"), iri(_OWL + "ObjectProperty")
     out.append((onto, _TYPE, iri(_OWL + "Ontology")))
     out.append((onto, _LABEL, text("kgraph ontology")))
     entity_class = iri(class_iri("Entity"))
@@ -170,26 +180,58 @@ def add_ontology(out: list[Triple] | Graph) -> None:
     out.append((assessment, _SUBCLASS, _STATEMENT))
     out.append((assessment, _LABEL, text("assessment")))
     out.append((assessment, _COMMENT, text("A statement that is the author's own judgement.")))
-    for etype in ENTITY_TYPES.values():
-        cls = iri(class_iri(etype.name))
+    types = vocabulary.types
+    declared_fields: dict[str, str] = {}
+    for etype in types.values():
+        cls = iri(etype.iri)
         out.append((cls, _TYPE, owl_class))
         out.append((cls, _LABEL, text(etype.label)))
-        out.append((cls, _COMMENT, text(etype.comment)))
+        if etype.comment:
+            out.append((cls, _COMMENT, text(etype.comment)))
         out.append((cls, _SUBCLASS, entity_class))
+        if etype.parent in types:
+            out.append((cls, _SUBCLASS, iri(types[etype.parent].iri)))
         for match in etype.matches:
             out.append((cls, _SUBCLASS, _term(match)))
-    for pred in PREDICATES.values():
-        prop = iri(predicate_iri(pred.id))
-        out.append((prop, _TYPE, iri(_OWL + "ObjectProperty")))
+        for spec in etype.fields.values():
+            if spec.property.startswith(vocabulary.namespace) and spec.property not in _META_IRIS:
+                declared_fields.setdefault(spec.property, spec.name)
+
+    def cls_of(names: tuple[str, ...]) -> str:
+        common = vocabulary.common_ancestor(names)
+        return iri(types[common].iri) if common else entity_class
+
+    for pred in vocabulary.predicates.values():
+        prop = iri(pred.iri)
+        out.append((prop, _TYPE, object_property))
         if pred.symmetric:
             out.append((prop, _TYPE, iri(_OWL + "SymmetricProperty")))
         out.append((prop, _LABEL, text(pred.label)))
-        out.append((prop, _COMMENT, text(pred.description)))
-        out.append((prop, _KG["inverseLabel"], text(pred.inverse_label)))
-        for t in pred.subject_types:
-            out.append((prop, _KG["subjectType"], iri(class_iri(t))))
-        for t in pred.object_types:
-            out.append((prop, _KG["objectType"], iri(class_iri(t))))
+        if pred.description:
+            out.append((prop, _COMMENT, text(pred.description)))
+        if pred.inverse_label:
+            out.append((prop, _KG["inverseLabel"], text(pred.inverse_label)))
+        for t in vocabulary.expand(pred.subject_types):
+            out.append((prop, _KG["subjectType"], iri(types[t].iri)))
+        for t in vocabulary.expand(pred.object_types):
+            out.append((prop, _KG["objectType"], iri(types[t].iri)))
+        domain, range_ = cls_of(pred.subject_types), cls_of(pred.object_types)
+        if pred.id not in META_PROPERTIES:  # kg:cites also links statements to works: no domain
+            out.append((prop, _DOMAIN, domain))
+        out.append((prop, _RANGE, range_))
+        for match in pred.matches:
+            out.append((prop, _SUBPROPERTY, _term(match)))
+        inverse = vocabulary.inverse_iri(pred)
+        if inverse is not None:
+            inv = iri(inverse)
+            out.append((inv, _TYPE, object_property))
+            out.append((inv, _LABEL, text(pred.inverse_label)))
+            out.append((inv, _INVERSE, prop))
+            out.append((inv, _DOMAIN, range_))
+            out.append((inv, _RANGE, domain))
+    for prop_iri, name in declared_fields.items():
+        out.append((iri(prop_iri), _TYPE, iri(_OWL + "DatatypeProperty")))
+        out.append((iri(prop_iri), _LABEL, text(name)))
     for name, (label, comment) in META_PROPERTIES.items():
         prop = iri(ONTOLOGY + name)
         out.append((prop, _TYPE, iri(_OWL + "AnnotationProperty")))
@@ -209,30 +251,37 @@ def _add_dates(out: list[Triple], node: str, date: PartialDate | None, start: Pa
         out.append((node, _KG["latest"], typed(last.latest.isoformat(), _DATE)))
 
 
-def _add_entity(out: list[Triple], base: str, entity: Entity) -> None:
+def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabulary) -> None:
     node = iri(entity_iri(base, entity.id))
-    out.append((node, _TYPE, iri(class_iri(entity.type))))
+    etype = vocabulary.types.get(entity.type)
+    out.append((node, _TYPE, iri(etype.iri if etype else class_iri(entity.type))))
     out.append((node, _LABEL, text(entity.label)))
     for alias in entity.aliases:
         out.append((node, _term("skos:altLabel"), text(alias)))
     if entity.description:
         out.append((node, _term("dcterms:description"), text(entity.description)))
     _add_dates(out, node, entity.date, entity.start, entity.end)
-    for author in entity.extra.get("authors", []):
-        out.append((node, _term("dcterms:creator"), text(author)))
     for same in entity.extra.get("same_as", []):
         out.append((node, iri(_OWL + "sameAs"), iri(same)))
-    for name, curie in _PUBLICATION_FIELDS.items():
+    # Each declared field becomes the property its declaration names (vocabulary.yaml).
+    for name, spec in vocabulary.fields(entity.type).items():
         value = entity.extra.get(name)
         if value is None:
             continue
-        if name == "year":
-            literal = typed(str(value), _XSD + "gYear")
-        elif name == "url":
-            literal = typed(str(value), _XSD + "anyURI")
-        else:
-            literal = text(str(value))
-        out.append((node, _term(curie), literal))
+        prop = iri(spec.property)
+        for item in (value if isinstance(value, list) else [value]):
+            out.append((node, prop, _field_literal(item, spec.range)))
+
+
+def _field_literal(value: object, range_: str) -> str:
+    from kgraph.vocabulary import RANGES
+
+    if range_ == "date":
+        return date_literal(PartialDate.parse(str(value)))
+    if range_ == "boolean":
+        return typed("true" if value is True else "false", _XSD + "boolean")
+    datatype = RANGES.get(range_)
+    return typed(str(value), _XSD + datatype) if datatype else text(str(value))
 
 
 def relation_iri(base: str, rel: Relation) -> str:
@@ -246,9 +295,9 @@ _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _ASSESSMENT = iri(class_iri("Assessment"))
 
 
-def _add_relation(out: list[Triple], base: str, rel: Relation) -> None:
+def _add_relation(out: list[Triple], base: str, rel: Relation, predicates: dict[str, str]) -> None:
     subject, obj = iri(entity_iri(base, rel.subject)), iri(entity_iri(base, rel.object))
-    predicate = iri(predicate_iri(rel.predicate))
+    predicate = predicates[rel.predicate]
     out.append((subject, predicate, obj))
     stmt_iri = relation_iri(base, rel)
     stmt = iri(stmt_iri)

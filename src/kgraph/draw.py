@@ -18,11 +18,23 @@ if TYPE_CHECKING:
     from kgraph.pathfilters import Filter
     from kgraph.paths import Path
 
-#: Fill colours by entity type (colour-blind-safe Okabe-Ito hues, lightened).
-COLOURS = {
-    "State": "#9ecae9", "Person": "#f4b183", "Organization": "#b7e1cd", "Treaty": "#f9e79f",
-    "Project": "#d7bde2", "Event": "#f5b7b1", "Place": "#d5dbdb", "Publication": "#e5e7e9",
-}
+#: Fill colours for entity types: light hues that keep dark text readable. A type's colour comes
+#: from a hash of its name, so any vocabulary's types get one, the same in every picture.
+PALETTE = ("#9ecae9", "#f4b183", "#b7e1cd", "#f9e79f", "#d7bde2", "#f5b7b1", "#d5dbdb", "#e5e7e9",
+           "#a9dfbf", "#fad7a0", "#aed6f1", "#f5cba7", "#d2b4de", "#a3e4d7", "#f7dc6f", "#e6b0aa")
+
+
+def colour(type_name: str) -> str:
+    """The fill colour of a type: stable across runs, projects and Python's hash seed."""
+    import hashlib
+
+    digest = hashlib.sha256(type_name.encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+
+
+def legend(pic: Picture) -> dict[str, str]:
+    """The colour of each type drawn, by type name."""
+    return {t: colour(t) for t in sorted({info.type for info in pic.entities})}
 FORMATS = ("svg", "png", "html", "dot", "mermaid")
 INSTALL_HINT = ("Graphviz is not installed (the 'dot' program is needed for SVG and PNG): "
                 "install it with 'sudo apt-get install graphviz' (Debian/Ubuntu), "
@@ -84,8 +96,16 @@ def to_dot(pic: Picture) -> str:
              "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"]
     for info in pic.entities:
         lines.append(f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
-                     f"fillcolor=\"{COLOURS.get(info.type, '#ffffff')}\", "
+                     f"fillcolor=\"{colour(info.type)}\", "
                      f"tooltip={_dot_string(f'{info.label} ({info.type})')}];")
+    key = legend(pic)
+    if key:  # a legend: one swatch per type drawn, kept apart from the graph's own nodes
+        lines.append("  subgraph cluster_legend {")
+        lines.append("    label=\"types\"; fontsize=10; style=dashed; color=\"#999999\";")
+        for type_name, fill in key.items():
+            lines.append(f"    {_dot_string('legend:' + type_name)} [label={_dot_string(type_name)}, "
+                         f"fillcolor=\"{fill}\", fontsize=9];")
+        lines.append("  }")
     for edge in pic.edges:
         label = edge.predicate_label + (f"\n{edge.when}" if edge.when else "")
         tip = _edge_tip(labels, edge)
@@ -115,7 +135,7 @@ def to_mermaid(pic: Picture) -> str:
         label = edge.predicate_label + (f" ({edge.when})" if edge.when else "")
         lines.append(f'  {ids[edge.subject]} -- "{text(label)}" --> {ids[edge.object]}')
     for type_name in sorted({info.type for info in pic.entities}):
-        lines.append(f"  classDef {type_name} fill:{COLOURS.get(type_name, '#ffffff')},stroke:#555")
+        lines.append(f"  classDef {type_name} fill:{colour(type_name)},stroke:#555")
     return "\n".join(lines) + "\n"
 
 
@@ -139,10 +159,10 @@ def to_html(pic: Picture) -> str:
     data = {
         "title": pic.title,
         "nodes": [{"id": e.id, "label": e.label, "type": e.type,
-                   "colour": COLOURS.get(e.type, "#ffffff")} for e in pic.entities],
+                   "colour": colour(e.type)} for e in pic.entities],
         "links": [{"source": e.subject, "target": e.object, "label": e.predicate_label,
                    "tip": _edge_tip(labels, e)} for e in pic.edges],
-        "colours": {t: c for t, c in COLOURS.items() if any(e.type == t for e in pic.entities)},
+        "colours": legend(pic),
     }
     # No '<' may reach the script element: "</script" would end it and "<!--<script" would keep
     # the next "</script>" from ending it (the page stays blank); "\u003c" is the same JSON string.

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kgraph.errors import NotFoundError
-from kgraph.vocab import ENTITY_TYPES, ONTOLOGY, PREDICATES
+from kgraph.vocab import ONTOLOGY
 
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph
 
     from kgraph.model import Dataset
+    from kgraph.vocabulary import Vocabulary
 
 Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -78,11 +79,21 @@ def _entity_when(graph: Graph, node: Any) -> tuple[str | None, str | None]:
 
 
 class EntityGraph:
-    """Entities and the relations between them, as a networkx MultiDiGraph."""
+    """Entities and the relations between them, as a networkx MultiDiGraph.
 
-    def __init__(self, entities: dict[str, EntityInfo], edges: list[Edge]) -> None:
+    ``vocabulary``: the project's, for what the edges alone do not say (which predicates are
+    symmetric, which types are subtypes of which).
+    """
+
+    def __init__(self, entities: dict[str, EntityInfo], edges: list[Edge],
+                 vocabulary: Vocabulary | None = None) -> None:
         self.entities = entities
         self.edges = edges
+        if vocabulary is None:
+            from kgraph.vocabulary import packaged
+
+            vocabulary = packaged("core")
+        self.vocabulary = vocabulary
 
     @functools.cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -98,9 +109,14 @@ class EntityGraph:
         return graph
 
     @classmethod
-    def from_rdf(cls, graph: Graph, base: str) -> EntityGraph:
+    def from_rdf(cls, graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> EntityGraph:
         """Read entities and relations out of a compiled RDF graph."""
         from rdflib import RDF, RDFS, URIRef
+
+        if vocabulary is None:
+            from kgraph.vocabulary import packaged
+
+            vocabulary = packaged("core")
 
         def local(iri: Any) -> str:
             text = str(iri)
@@ -109,8 +125,8 @@ class EntityGraph:
         skos_alt = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
         description = URIRef("http://purl.org/dc/terms/description")
         entities: dict[str, EntityInfo] = {}
-        for type_name in ENTITY_TYPES:
-            for node in graph.subjects(RDF.type, URIRef(ONTOLOGY + type_name)):
+        for type_name, etype in vocabulary.types.items():
+            for node in graph.subjects(RDF.type, URIRef(etype.iri)):
                 label = graph.value(node, RDFS.label)
                 desc = graph.value(node, description)
                 aliases = tuple(sorted(str(a) for a in graph.objects(node, skos_alt)))
@@ -127,13 +143,14 @@ class EntityGraph:
             evidence.setdefault(key, []).append(stmt)
         labels: dict[Any, str] = {}
         edges: list[Edge] = []
+        ids = vocabulary.by_iri()
         for s, p, o in graph:
-            if not str(p).startswith(ONTOLOGY) or local(s) not in entities or local(o) not in entities:
+            pid = ids.get(str(p))
+            if pid is None or local(s) not in entities or local(o) not in entities:
                 continue
-            pid = str(p)[len(ONTOLOGY):]
             if p not in labels:
                 lab = graph.value(p, RDFS.label)
-                labels[p] = str(lab) if lab else (PREDICATES[pid].label if pid in PREDICATES else pid)
+                labels[p] = str(lab) if lab else vocabulary.predicates[pid].label
             stmts = evidence.get((s, p, o)) or [None]
             for stmt in stmts:
                 values = {name: graph.value(stmt, term) if stmt is not None else None
@@ -146,14 +163,14 @@ class EntityGraph:
                                   text["latest"], text["quote"], local(source) if source else None,
                                   text["kind"] or "fact", cites))
         edges.sort(key=lambda e: (e.earliest or "9999", e.subject, e.predicate, e.object, e.statement or ""))
-        return cls(entities, edges)
+        return cls(entities, edges, vocabulary)
 
     @classmethod
-    def from_rows(cls, rows: Rows) -> EntityGraph:
+    def from_rows(cls, rows: Rows, vocabulary: Vocabulary | None = None) -> EntityGraph:
         """Rebuild from ``dataset_rows`` (as kept in the compiled-graph cache)."""
         entities, edges = rows
         infos = {row[0]: EntityInfo(*row) for row in entities}
-        return cls(infos, [Edge(*row) for row in edges])
+        return cls(infos, [Edge(*row) for row in edges], vocabulary)
 
     def resolve(self, name: str) -> EntityInfo:
         """Find an entity by id, label or alias, case-insensitively; ambiguous or unknown names raise."""
@@ -189,13 +206,16 @@ def dataset_rows(dataset: Dataset, base: str) -> Rows:
     """
     from kgraph.compile import relation_iri
     from kgraph.textmatch import normalize
+    from kgraph.vocabulary import packaged
 
+    vocabulary = dataset.vocabulary or packaged("core")
     entities = [(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None,
-                 *_when(e.date, e.start, e.end)) for e in dataset.entities.values() if e.type in ENTITY_TYPES]
+                 *_when(e.date, e.start, e.end)) for e in dataset.entities.values()
+                if e.type in vocabulary.types]
     edges = []
     for rel in dataset.relations:
         first, last = rel.date or rel.start, rel.date or rel.end
-        pred = PREDICATES.get(rel.predicate)
+        pred = vocabulary.predicates.get(rel.predicate)
         edges.append((rel.subject, rel.predicate, rel.object, pred.label if pred else rel.predicate,
                       relation_iri(base, rel), _text(rel.date), _text(rel.start), _text(rel.end),
                       first.earliest.isoformat() if first else None,

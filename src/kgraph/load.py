@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kgraph.dates import PartialDate
 from kgraph.errors import DataError, Problem
 from kgraph.model import Dataset, Entity, Location, Quantity, Relation
-from kgraph.vocab import COMMON_ENTITY_FIELDS, ENTITY_TYPES
 from kgraph.yamlnodes import Node, read_yaml
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kgraph.vocabulary import Field, Vocabulary
 
 ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
@@ -23,8 +27,6 @@ RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", 
                    "note", "kind", "cites", "footnote", "quantities")
 RELATION_KINDS = ("fact", "assessment")
 QUANTITY_FIELDS = ("value", "unit", "of")
-_LIST_FIELDS = {"aliases", "same_as", "authors", "cites", "footnote"}
-_DATE_FIELDS = {"date", "start", "end"}
 
 
 def display_path(path: str) -> str:
@@ -177,15 +179,17 @@ def _records(path: str, root: Node | None, what: str, problems: list[Problem]) -
     return records
 
 
-def _entity(rec: _Record) -> Entity | None:
+def _entity(rec: _Record, vocabulary: Vocabulary) -> Entity | None:
     type_name = rec.text("type", required=True)
-    extra_fields = ENTITY_TYPES[type_name].fields if type_name in ENTITY_TYPES else ()
-    rec.check_fields((*COMMON_ENTITY_FIELDS, *extra_fields), f"a {type_name or 'entity'} record")
+    extra_fields = vocabulary.fields(type_name) if type_name in vocabulary.types else {}
+    rec.check_fields((*vocabulary.entity_fields(""), *extra_fields), f"a {type_name or 'entity'} record")
     entity_id, label = rec.text("id", required=True), rec.text("label", required=True)
     extra: dict[str, Any] = {}
-    for name in extra_fields:
+    for name, spec in extra_fields.items():
         if name in rec.fields:
-            extra[name] = rec.texts(name) if name in _LIST_FIELDS else rec.scalar(name)
+            value = rec.texts(name) if spec.many else _field_value(rec, spec)
+            if value is not None:
+                extra[name] = value
     if "same_as" in rec.fields:
         extra["same_as"] = rec.texts("same_as")
     entity = Entity(
@@ -198,6 +202,44 @@ def _entity(rec: _Record) -> Entity | None:
     _check_interval(rec, entity.date, entity.start, entity.end)
     # Keep an incomplete entity (its problems are reported) so references to it do not cascade.
     return entity if entity_id else None
+
+
+_RANGE_WORDS = {"integer": "a whole number", "decimal": "a number", "boolean": "true or false",
+                "date": "a date like 1884-07-07, 1895-04 or 1961", "gYear": "a year like 1961",
+                "gYearMonth": "a month like 1895-04", "anyURI": "an absolute URI like https://example.org/"}
+
+
+def _field_value(rec: _Record, spec: Field) -> Any:
+    """A declared field's value, checked against its range (the literal compile.py writes)."""
+    value = rec.scalar(spec.name)
+    if value is None or spec.range == "string":
+        return value
+    node = rec.fields[spec.name]
+    ok = False
+    if spec.range == "integer":
+        ok = node.kind == "int" or (node.kind == "str" and str(value).lstrip("-").isdigit())
+    elif spec.range == "decimal":
+        try:
+            ok = node.kind in ("int", "float", "str") and Decimal(str(value)).is_finite()
+        except InvalidOperation:
+            ok = False
+    elif spec.range == "boolean":
+        ok = node.kind == "bool"
+    elif spec.range == "anyURI":
+        ok = node.kind == "str" and bool(_URI.match(str(value)))
+    else:
+        try:
+            parsed = PartialDate.parse(str(value))
+            ok = spec.range == "date" or parsed.xsd_type == spec.range
+        except ValueError:
+            ok = False
+    if not ok:
+        rec.problem(node, f"field '{spec.name}' must be {_RANGE_WORDS[spec.range]}, not '{value}'")
+        return None
+    return value
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
 
 
 def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
@@ -261,21 +303,28 @@ def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate |
         rec.problem(rec.fields["end"], f"end {end} is before start {start}")
 
 
-def load(data_dir: str) -> Dataset:
-    """Load and validate a data folder; raise DataError listing every problem found."""
+def load(data_dir: str, vocabulary: Vocabulary | None = None) -> Dataset:
+    """Load and validate a data folder; raise DataError listing every problem found.
+
+    ``vocabulary``: the project's (read from the folder's vocabulary.yaml when not given).
+    """
     from kgraph.timing import gc_paused
 
     with gc_paused():
-        return _load(data_dir)
+        return _load(data_dir, vocabulary)
 
 
-def _load(data_dir: str) -> Dataset:
+def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     from kgraph.validate import validate
+    from kgraph.vocabulary import load_vocabulary
 
     problems: list[Problem] = []
     if not os.path.isdir(data_dir):
         raise DataError([Problem(display_path(data_dir), 0, 0, "data folder not found "
                                  "(give --data DIR or set KGRAPH_DATA)")])
+    if vocabulary is None:
+        # Vocabulary problems come alone: checked against a broken vocabulary, every record would err.
+        vocabulary = load_vocabulary(data_dir)
     paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
     roots = {}
     for name, path in paths.items():
@@ -295,18 +344,19 @@ def _load(data_dir: str) -> Dataset:
     # would be "unknown": check only the shape of the relations and report the real cause.
     entities_root = roots[ENTITIES_FILE]
     entities_readable = entities_root is not None and entities_root.kind == "list"
-    entities_list = [e for e in (_entity(r) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems)
+    entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
-    with_text = [e.id for e in entities_list if e.type == "Publication" and e.extra.get("text")]
+    with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
     default_source = with_text[0] if len(with_text) == 1 else None
     relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
     relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
-    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts)
+    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
+                      vocabulary=vocabulary)
     validate(dataset, entities_list, problems, references=entities_readable)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
@@ -314,11 +364,12 @@ def _load(data_dir: str) -> Dataset:
     return dataset
 
 
-def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem]) -> dict[str, str]:
+def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
+                vocabulary: Vocabulary) -> dict[str, str]:
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
-        if entity.type != "Publication" or not rel:
+        if not vocabulary.is_publication(entity.type) or not rel:
             continue
         found: list[Problem] = []
         text = read_text(os.path.join(data_dir, str(rel)), found)

@@ -8,6 +8,10 @@ from typing import Any, NamedTuple
 from kgraph.dates import PartialDate
 from kgraph.errors import Problem
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kgraph.vocabulary import Vocabulary
+
 
 class Location(NamedTuple):
     """Where a record or field sits in its YAML file (1-based line and column).
@@ -85,6 +89,8 @@ class Dataset:
     texts: dict[str, str] = field(default_factory=dict)
     #: Non-fatal problems found while loading.
     warnings: list[Problem] = field(default_factory=list)
+    #: The types and predicates the records were checked against (the project's vocabulary.yaml).
+    vocabulary: Vocabulary | None = None
 
     def entity(self, entity_id: str) -> Entity:
         return self.entities[entity_id]

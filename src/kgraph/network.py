@@ -67,7 +67,7 @@ def timeline(eg: EntityGraph, entity: EntityInfo | None = None, flt: Filter | No
             out.append(Moment(edge.earliest or "0000-01-01", edge.when, edge=edge))
     window = flt.window
     for info in eg.entities.values():
-        if info.when is None or info.type == "Publication":
+        if info.when is None or eg.vocabulary.is_publication(info.type):
             continue
         if entity is not None and info.id != entity.id:
             continue

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kgraph.dates import PartialDate
-from kgraph.vocab import PREDICATES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -38,6 +37,8 @@ class Filter:
     max_hops: int | None = None
     #: Entities exempt from ``avoid``/``through_types`` (a path's two ends).
     ends: frozenset[str] = field(default=frozenset(), compare=False)
+    #: ``through_types`` and their subtypes (the vocabulary's ``parent:``), when given.
+    type_closure: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def window(self) -> tuple[str, str] | None:
@@ -72,7 +73,7 @@ class Filter:
             return True
         if entity_id in self.avoid:
             return False
-        return not self.through_types or entity_type in self.through_types
+        return not self.through_types or entity_type in (self.type_closure or self.through_types)
 
     def describe(self) -> list[str]:
         """The active constraints in the words of the command-line options."""
@@ -115,7 +116,8 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
         if edge.subject not in graph or edge.object not in graph:
             continue
         pairs = [(edge.subject, edge.object)]
-        if flt.directed and edge.predicate in PREDICATES and PREDICATES[edge.predicate].symmetric:
+        pred = eg.vocabulary.predicates.get(edge.predicate)
+        if flt.directed and pred is not None and pred.symmetric:
             pairs.append((edge.object, edge.subject))  # "met" has no direction to respect
         cost = 1.0 + evidence_cost(edge)
         for a, b in pairs:

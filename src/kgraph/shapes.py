@@ -1,8 +1,10 @@
-"""SHACL shapes for the data model, generated from vocab.py, and a pySHACL check of the compiled graph.
+"""SHACL shapes for the data model, generated from the project's vocabulary, and a pySHACL check
+of the compiled graph.
 
 The shapes say what the YAML validator says, in a form other tools understand: every entity has
 one label, dates are xsd:date, gYearMonth or gYear, every statement has one subject, predicate,
-object, quote and source, and each predicate links only the classes vocab.py allows. Violations
+object, quote and source, and each predicate links only the classes the vocabulary allows (a
+subtype passes where its parent does: the data graph carries rdfs:subClassOf). Violations
 are reported at the YAML record a focus node comes from (``data/relations.yaml:12:3: error: ...``).
 """
 
@@ -12,12 +14,13 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from kgraph.errors import KgraphError, Problem
-from kgraph.vocab import ANY, ONTOLOGY, PREDICATES, PREFIXES, class_iri, entity_iri, predicate_iri
+from kgraph.vocab import META_PROPERTIES, ONTOLOGY, PREFIXES, class_iri, entity_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from kgraph.store import Project
+    from kgraph.vocabulary import Vocabulary
 
 SHAPES = ONTOLOGY.rstrip("#") + "/shapes#"
 DATE_TYPES = ("date", "gYearMonth", "gYear")
@@ -25,8 +28,8 @@ DATE_TYPES = ("date", "gYearMonth", "gYear")
 _SUBJECT, _OBJECT = "-subject", "-object"
 
 
-def shapes_graph() -> Graph:
-    """The SHACL shapes of kgraph's data model."""
+def shapes_graph(vocabulary: Vocabulary) -> Graph:
+    """The SHACL shapes of kgraph's data model for a project's vocabulary."""
     from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
     from rdflib.collection import Collection
 
@@ -97,11 +100,12 @@ def shapes_graph() -> Graph:
     prop(statement, RDF.predicate, min_count=1, max_count=1, iri=True)
     prop(statement, term("kg:quote"), min_count=1, max_count=1, datatype=XSD.string,
          message="a relation has exactly one quote")
+    publication = vocabulary.publication
     prop(statement, term("prov:wasDerivedFrom"), min_count=1, max_count=1,
-         cls=URIRef(class_iri("Publication")), message="a relation has exactly one source, a Publication")
+         cls=URIRef(publication.iri), message=f"a relation has exactly one source, a {publication.name}")
     prop(statement, term("kg:kind"), min_count=1, max_count=1, values=[Literal("fact"), Literal("assessment")],
          message="a relation's kind is 'fact' or 'assessment'")
-    prop(statement, term("kg:cites"), cls=URIRef(class_iri("Publication")))
+    prop(statement, term("kg:cites"), cls=URIRef(publication.iri))
 
     for shape in (entity, statement):
         for name in ("date", "start", "end"):
@@ -110,14 +114,18 @@ def shapes_graph() -> Graph:
         for name in ("earliest", "latest"):
             prop(shape, term(f"kg:{name}"), max_count=1, datatype=XSD.date)
 
-    for pred in PREDICATES.values():
+    everything = set(vocabulary.types)
+    for pred in vocabulary.predicates.values():
         for suffix, target, types, side in ((_SUBJECT, sh.targetSubjectsOf, pred.subject_types, "subject"),
                                             (_OBJECT, sh.targetObjectsOf, pred.object_types, "object")):
-            if set(types) == set(ANY):
+            if set(vocabulary.expand(types)) == everything:
                 continue
+            if side == "subject" and pred.id in META_PROPERTIES:
+                continue  # kg:cites: statements cite works too, so its subjects are not all works
             shape = node_shape(pred.id + suffix, f"the {side} of '{pred.label}'")
-            graph.add((shape, target, URIRef(predicate_iri(pred.id))))
-            graph.add((shape, sh["or"], alternatives(sh["class"], [URIRef(class_iri(t)) for t in types])))
+            graph.add((shape, target, URIRef(pred.iri)))
+            graph.add((shape, sh["or"], alternatives(sh["class"],
+                                                     [URIRef(vocabulary.types[t].iri) for t in types])))
             graph.add((shape, sh.message, Literal(
                 f"the {side} of '{pred.id}' must be a {' or '.join(types)}")))
     return graph
@@ -134,7 +142,7 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
 
     from kgraph.netguard import no_network
 
-    shapes = shapes_graph()
+    shapes = shapes_graph(project.vocabulary())
     # Validation reads local files only: a JSON-LD @context URL or an owl:imports is not fetched.
     guard = "validation never fetches what a shapes file points at"
     for path in extra or []:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kgraph.engine import Store
     from kgraph.entitygraph import EntityGraph, Rows
     from kgraph.model import Dataset
+    from kgraph.vocabulary import Vocabulary
 
 
 class Project:
@@ -54,13 +55,28 @@ class Project:
         """The standard prefixes plus ``kgr:`` for this project's entities."""
         return {**PREFIXES, "kgr": self.base}
 
+    def vocabulary(self) -> Vocabulary:
+        """The project's types and predicates: the data folder's vocabulary.yaml, or core without one.
+
+        Raises DataError with every problem of the vocabulary file.
+        """
+        from kgraph.vocabulary import Vocabulary, load_vocabulary
+
+        if not hasattr(self, "_vocabulary"):
+            # A current cache entry holds the vocabulary it was built with (its key covers the
+            # vocabulary files), so warm commands read no YAML.
+            compiled = getattr(self, "_compiled", None)
+            plain = compiled.manifest.get("vocabulary") if compiled is not None else None
+            self._vocabulary = Vocabulary.from_plain(plain) if plain else load_vocabulary(self.data_dir)
+        return self._vocabulary
+
     def dataset(self) -> Dataset:
         """The validated records; raises DataError with every problem."""
         from kgraph.load import load
 
         if not hasattr(self, "_dataset"):
             with phase("load and validate"):
-                self._dataset = load(self.data_dir)
+                self._dataset = load(self.data_dir, self.vocabulary())
         return self._dataset
 
     def graph(self) -> Graph:
@@ -102,7 +118,8 @@ class Project:
             external = self._external_texts(dataset)
             if cache.source_key(self.data_dir, self.base) != before:
                 return None  # the files changed while we read them: use this build, file nothing
-            info = {"entities": len(dataset.entities), "relations": len(dataset.relations)}
+            info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
+                    "vocabulary": self.vocabulary().to_plain()}
             key = cache.source_key(self.data_dir, self.base, external)
             try:
                 return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),
@@ -113,9 +130,10 @@ class Project:
     def _external_texts(self, dataset: Dataset) -> list[str]:
         inside = os.path.abspath(self.data_dir) + os.sep
         found = []
+        vocabulary = self.vocabulary()
         for entity in dataset.entities.values():
             rel = entity.extra.get("text")
-            if entity.type == "Publication" and rel:
+            if vocabulary.is_publication(entity.type) and rel:
                 path = os.path.abspath(os.path.join(self.data_dir, str(rel)))
                 if not path.startswith(inside):
                     found.append(path)
@@ -179,5 +197,5 @@ class Project:
 
             rows = self.entity_rows()
             with phase("build entity graph"), gc_paused():
-                self._entity_graph = EntityGraph.from_rows(rows)
+                self._entity_graph = EntityGraph.from_rows(rows, self.vocabulary())
         return self._entity_graph

@@ -8,7 +8,8 @@ from collections import defaultdict
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Entity, Location, Relation
 from kgraph.textmatch import SourceText, normalize
-from kgraph.vocab import ENTITY_TYPES, PREDICATES, is_valid_id
+from kgraph.vocab import is_valid_id
+from kgraph.vocabulary import Vocabulary, packaged
 
 
 def _at(loc: Location | None, message: str, severity: str = "error") -> Problem:
@@ -29,22 +30,23 @@ def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
     ``references=False`` skips the checks that need the entities (used when entities.yaml
     could not be read, so that one broken file does not turn every relation into an error).
     """
-    _check_entities(entities, problems)
+    vocabulary = dataset.vocabulary or packaged("core")
+    _check_entities(entities, problems, vocabulary)
     if references:
-        _check_relations(dataset, problems)
-        _check_cycles(dataset, problems)
+        _check_relations(dataset, problems, vocabulary)
+        _check_cycles(dataset, problems, vocabulary)
 
 
-def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
+def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary: Vocabulary) -> None:
     seen: dict[str, Entity] = {}
     for entity in entities:
         where = entity.field_locations
         if not is_valid_id(entity.id):
             problems.append(_at(where.get("id", entity.location), f"invalid id '{entity.id}': use letters, digits, '-', '_' "
                                                  "or '.', without spaces (e.g. 'south-korea')"))
-        if entity.type and entity.type not in ENTITY_TYPES:
+        if entity.type and entity.type not in vocabulary.types:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
-                                + suggest(entity.type, list(ENTITY_TYPES))))
+                                + vocabulary.suggest_type(entity.type)))
         if entity.id in seen:
             first = seen[entity.id].location
             problems.append(_at(where.get("id", entity.location), f"duplicate id '{entity.id}' "
@@ -53,7 +55,7 @@ def _check_entities(entities: list[Entity], problems: list[Problem]) -> None:
             seen[entity.id] = entity
 
 
-def _check_relations(dataset: Dataset, problems: list[Problem]) -> None:
+def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary) -> None:
     ids = list(dataset.entities)
     label_to_id = {e.label.lower(): e.id for e in dataset.entities.values()}
     texts = {pid: SourceText(t) for pid, t in dataset.texts.items()}
@@ -66,20 +68,20 @@ def _check_relations(dataset: Dataset, problems: list[Problem]) -> None:
                 hint = (f" (did you mean '{label_to_id[eid.lower()]}'?)" if eid.lower() in label_to_id
                         else suggest(eid, ids))
                 problems.append(_at(loc[role], f"unknown entity '{eid}'{hint}"))
-        pred = PREDICATES.get(rel.predicate)
+        pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:
             problems.append(_at(loc["predicate"], f"unknown predicate '{rel.predicate}'"
-                                + suggest(rel.predicate, list(PREDICATES))))
+                                + vocabulary.suggest_predicate(rel.predicate)))
         else:
             for role, allowed in (("subject", pred.subject_types), ("object", pred.object_types)):
                 entity = dataset.entities.get(getattr(rel, role))
-                if entity and entity.type in ENTITY_TYPES and entity.type not in allowed:
+                if entity and entity.type in vocabulary.types and not vocabulary.accepts(allowed, entity.type):
                     problems.append(_at(loc[role], f"'{rel.predicate}' does not take a {entity.type} as "
                                                    f"{role} ('{entity.id}'); it takes {', '.join(allowed)}"))
             if rel.subject == rel.object and not pred.reflexive:
                 problems.append(_at(loc["object"], f"'{rel.subject}' {rel.predicate} itself: "
                                                    f"'{rel.predicate}' does not relate an entity to itself"))
-        _check_sources(dataset, rel, problems)
+        _check_sources(dataset, rel, problems, vocabulary)
         source = texts.get(rel.source)
         if source is not None and rel.quote and not source.contains(rel.quote):
             problems.append(_at(loc["quote"], _quote_miss(rel, texts)))
@@ -103,7 +105,7 @@ def _quote_miss(rel: Relation, texts: dict[str, SourceText]) -> str:
     return f"quote not found in source '{rel.source}': \"{short}\""
 
 
-def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem]) -> None:
+def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], vocabulary: Vocabulary) -> None:
     loc = rel.field_locations
     for field_name, pid in [("source", rel.source), *(("cites", c) for c in rel.cites)]:
         where = loc.get(field_name, rel.location)
@@ -112,17 +114,17 @@ def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem]) -> 
             continue  # a missing source is reported by the loader
         if publication is None:
             problems.append(_at(where, f"unknown source '{pid}'" + suggest(pid, list(dataset.entities))))
-        elif publication.type != "Publication":
-            problems.append(_at(where, f"'{field_name}' must name a Publication; '{pid}' is a "
-                                       f"{publication.type}"))
+        elif not vocabulary.is_publication(publication.type):
+            problems.append(_at(where, f"'{field_name}' must name a {vocabulary.publication.name}; "
+                                       f"'{pid}' is a {publication.type}"))
         elif field_name == "source" and pid not in dataset.texts and not publication.extra.get("text"):
             problems.append(_at(where, f"source '{pid}' has no 'text' to check the quote against"))
 
 
-def _check_cycles(dataset: Dataset, problems: list[Problem]) -> None:
+def _check_cycles(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary) -> None:
     edges: dict[str, dict[str, list[Relation]]] = defaultdict(lambda: defaultdict(list))
     for rel in dataset.relations:
-        pred = PREDICATES.get(rel.predicate)
+        pred = vocabulary.predicates.get(rel.predicate)
         if pred and pred.acyclic and rel.subject != rel.object:
             edges[rel.predicate][rel.subject].append(rel)
     for predicate, graph in edges.items():

@@ -181,13 +181,16 @@ def test_published_ontology_and_shapes_are_current(cli) -> None:
 @needs_rapper
 def test_ontology_file_passes_rapper_and_describes_the_classes(tmp_path: Path) -> None:
     target = tmp_path / "kgraph.ttl"
-    run = run_cli("export", "--ontology", "-o", str(target), data=tmp_path / "no-data-needed")
+    run = run_cli("export", "--ontology", "-o", str(target), data=DATA)
     assert run.code == 0, run
     checked = subprocess.run([RAPPER, "-i", "turtle", "-c", str(target)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     text = target.read_text()
     assert "kg:Treaty a owl:Class" in text and "kg:signed a owl:ObjectProperty" in text
     assert "kgr:" not in text.replace("@prefix kgr:", "")  # no data in it
+    # Without a data folder (or a vocabulary.yaml in it), the ontology is core's.
+    run = run_cli("export", "--ontology", "-f", "turtle", data=tmp_path / "no-data-needed")
+    assert run.code == 0 and "kg:partOf a owl:ObjectProperty" in run.out and "kg:Treaty" not in run.out
 
 
 def test_ontology_refuses_table_formats(cli, tmp_path: Path) -> None:

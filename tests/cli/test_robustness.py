@@ -126,6 +126,7 @@ def test_output_to_a_pipe_keeps_the_pipe(cli, tmp_path: Path) -> None:
 def _big_data(folder: Path, relations: int) -> Path:
     """A valid data set large enough that exporting it takes a few seconds."""
     (folder / "sources").mkdir(parents=True)
+    (folder / "vocabulary.yaml").write_text("extends: politics\n", encoding="utf-8")
     entities = ["- id: article\n  type: Publication\n  label: Big\n  text: sources/text.txt\n"]
     entities += [f"- id: s{i}\n  type: State\n  label: State {i}\n" for i in range(relations)]
     lines, rels = [], []

@@ -116,7 +116,7 @@ def export(
 
 
 def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> None:
-    """The ontology or the SHACL shapes: needs no data folder."""
+    """The ontology or the SHACL shapes of the project's vocabulary (core without a data folder)."""
     from rdflib import Graph
 
     from kgraph.compile import add_ontology
@@ -128,12 +128,12 @@ def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> 
     if shapes:
         from kgraph.shapes import shapes_graph
 
-        graph = shapes_graph()
+        graph = shapes_graph(proj.vocabulary())
     else:
         graph = Graph()
         for prefix, ns in proj.prefixes.items():
             graph.bind(prefix, ns, override=True)
-        add_ontology(graph)
+        add_ontology(graph, proj.vocabulary())
     with output(out, binary=True, keep_out=proj.data_dir) as handle:
         handle.write(serialize(graph, fmt, proj.prefixes))
     if out and out != "-":

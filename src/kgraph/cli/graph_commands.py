@@ -34,7 +34,8 @@ def path(
                                               help="Never pass through this entity (repeatable).",
                                               autocompletion=complete_entity),
     through_types: Optional[str] = typer.Option(None, "--through-types", metavar="TYPES",
-                                                help="Types allowed for intermediate entities: State,Person.",
+                                                help="Types allowed for intermediate entities, comma-separated "
+                                                     "(subtypes count; kgraph vocab lists them).",
                                                 autocompletion=complete_types),
     directed: bool = typer.Option(False, "--directed", help="Follow relations only subject to object."),
     at: Optional[str] = AT,

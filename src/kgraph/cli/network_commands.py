@@ -77,7 +77,8 @@ def rank(
     metric: str = typer.Option("degree", "--metric", "-m",
                                help="degree, betweenness, closeness or pagerank."),
     types: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPES",
-                                        help="Only list entities of these types: State,Person.",
+                                        help="Only list entities of these types, comma-separated "
+                                             "(subtypes count; kgraph vocab lists them).",
                                         autocompletion=complete_types),
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
@@ -101,7 +102,7 @@ def rank(
     eg = project(ctx).entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types)
     # --type picks whom to list; the measure itself is taken over every entity.
-    ranking = rank_entities(eg, metric, flt.through_types, replace(flt, through_types=frozenset()), top)
+    ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
         say(f"note: {metric} estimated from {ranking.sampled} sampled sources "
             f"({ranking.nodes} entities, {ranking.links} links)")

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
-from kgraph.vocab import ENTITY_TYPES, PREDICATES
-
 if TYPE_CHECKING:
     from kgraph.dates import PartialDate
     from kgraph.entitygraph import EntityGraph
     from kgraph.pathfilters import Filter
+    from kgraph.vocabulary import Vocabulary
 
 
 # --- tab completion: fast, never raising (a broken data folder just completes nothing) ---
@@ -24,17 +22,24 @@ def _data_dir(ctx: Any) -> str:
     return str(params.get("data") or os.environ.get("KGRAPH_DATA") or "data")
 
 
+def _vocabulary(ctx: Any) -> Vocabulary:
+    from kgraph.vocabulary import load_vocabulary
+
+    return load_vocabulary(_data_dir(ctx))
+
+
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Entity ids and labels from ``entities.yaml`` that start with what was typed."""
+    """Entity ids and labels from ``entities.yaml`` that start with what was typed (not works)."""
     try:
         import yaml
 
+        vocabulary = _vocabulary(ctx)
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         with open(os.path.join(_data_dir(ctx), "entities.yaml"), encoding="utf-8") as handle:
             records = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
         names: dict[str, None] = {}
         for record in records if isinstance(records, list) else []:
-            if not isinstance(record, dict) or record.get("type") == "Publication":
+            if not isinstance(record, dict) or vocabulary.is_publication(str(record.get("type"))):
                 continue
             for key in ("id", "label"):
                 if isinstance(record.get(key), (str, int)):
@@ -45,16 +50,24 @@ def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
 
 
-def complete_predicate(incomplete: str) -> list[str]:
-    """Predicate ids of the vocabulary."""
-    return sorted(p for p in PREDICATES if p.casefold().startswith(incomplete.casefold()))
+def complete_predicate(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Predicate ids of the project's vocabulary."""
+    try:
+        names = _vocabulary(ctx).predicates
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+    return sorted(p for p in names if p.casefold().startswith(incomplete.casefold()))
 
 
-def complete_types(incomplete: str) -> list[str]:
-    """Entity types, completing the last item of a comma-separated list."""
+def complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Entity types of the project's vocabulary, completing the last item of a comma-separated list."""
+    try:
+        names = _vocabulary(ctx).types
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
     done, _, last = incomplete.rpartition(",")
     prefix = done + "," if done else ""
-    return [prefix + t for t in ENTITY_TYPES if t.casefold().startswith(last.casefold())]
+    return [prefix + t for t in names if t.casefold().startswith(last.casefold())]
 
 
 # --- shared options ---
@@ -84,13 +97,13 @@ def _split(values: Optional[List[str]]) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _known(values: list[str], known: Any, option: str) -> frozenset[str]:
+def _known(values: list[str], vocabulary: Vocabulary, option: str) -> frozenset[str]:
+    types = option == "--through-types"
     for value in values:
-        if value not in known:
-            close = difflib.get_close_matches(value, list(known), n=3)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise typer.BadParameter(f"unknown {'type' if option == '--through-types' else 'predicate'} "
-                                     f"'{value}'{hint}", param_hint=option)
+        if value not in (vocabulary.types if types else vocabulary.predicates):
+            hint = vocabulary.suggest_type(value) if types else vocabulary.suggest_predicate(value)
+            raise typer.BadParameter(f"unknown {'type' if types else 'predicate'} '{value}'{hint}",
+                                     param_hint=option)
     return frozenset(values)
 
 
@@ -109,12 +122,13 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
     low, high = parse_date(start, "--from"), parse_date(end, "--to")
     if low and high and low.earliest > high.latest:
         raise typer.BadParameter(f"--from {low} is after --to {high}", param_hint="--from")
+    vocabulary = eg.vocabulary
+    types = _known(_split([through_types] if through_types else []), vocabulary, "--through-types")
     return Filter(
-        via=_known(_split(via), PREDICATES, "--via"),
-        exclude=_known(_split(exclude), PREDICATES, "--exclude-predicate"),
+        via=_known(_split(via), vocabulary, "--via"),
+        exclude=_known(_split(exclude), vocabulary, "--exclude-predicate"),
         avoid=frozenset(eg.resolve(name).id for name in _split(avoid)),
-        through_types=_known(_split([through_types] if through_types else []), ENTITY_TYPES,
-                             "--through-types"),
+        through_types=types, type_closure=frozenset(vocabulary.expand(types)),
         directed=directed, at=parse_date(at, "--at"), start=low, end=high, undated=undated,
         max_hops=max_hops)
 

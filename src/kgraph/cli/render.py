@@ -225,3 +225,13 @@ class _BuildProgress:
 
 def build_progress(total: int) -> _BuildProgress:
     return _BuildProgress(total)
+
+
+def plain_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
+    """Rows of text under a title (``kgraph vocab``)."""
+    from rich.table import Table
+
+    table = Table(*columns, title=title, title_justify="left", header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)

@@ -104,9 +104,11 @@ def main_options(
 
 
 def _register() -> None:
-    from kgraph.cli import check_commands, data_commands, graph_commands, query_commands, store_commands
+    from kgraph.cli import (check_commands, data_commands, graph_commands, query_commands, store_commands,
+                            vocab_commands)
 
-    for module in (data_commands, query_commands, check_commands, graph_commands, store_commands):
+    for module in (data_commands, vocab_commands, query_commands, check_commands, graph_commands,
+                   store_commands):
         module.register(app)
 
 
