@@ -95,3 +95,19 @@ def test_every_term_of_the_ontology_has_one_label() -> None:
     subjects = {s for s in g.subjects(RDFS.label, None) if str(s).startswith(KG)}
     assert len(subjects) > 100
     assert [s for s in subjects if len(list(g.objects(s, RDFS.label))) != 1] == []
+
+
+def test_declared_terms_are_what_the_ontology_declares() -> None:
+    """The query warnings about unknown kg: terms read compile.declared_terms: every type, predicate,
+    inverse property and kgraph's own properties of the project's vocabulary, and nothing else."""
+    from kgraph.compile import declared_terms
+    from kgraph.store import Project
+
+    vocabulary = Project(str(MINI)).vocabulary()
+    terms = declared_terms(vocabulary)
+    assert set(vocabulary.types) <= terms and set(vocabulary.predicates) <= terms
+    assert {"ledBy", "quote", "Entity"} <= terms
+    assert "particpatedIn" not in terms
+    g = graph()
+    declared = {str(s)[len(KG):] for s in g.subjects(RDF.type, None) if str(s).startswith(KG)}
+    assert terms == declared

@@ -211,3 +211,36 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
                                                    <= moment.latest and PartialDate.parse(e.when).latest
                                                    >= moment.earliest))]
     assert len(kept) == len(in_force)  # and none in force is lost
+
+
+#: Source texts rich in what folding changes: typographic marks, whitespace runs, line breaks,
+#: ligatures, soft hyphens, combining accents and Hangul jamo (NFD).
+FOLDABLE = st.text(st.sampled_from(["a", "b", "e", " ", "\n", "\u2019", "'", "\u2013", "-", "\ufb01",
+                                    "\u00ad", "\u0301", "\u00e9", "\u1100", "\u1161", "\u00a0", "\t"]),
+                   min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FOLDABLE, st.data())
+def test_a_passage_folds_back_to_the_quote_that_found_it(text: str, data) -> None:  # type: ignore[no-untyped-def]
+    """Whatever part of a text is quoted, the passage kgraph stores is the text's own characters
+    and folds back to the quote (or, when the quote starts or ends inside a ligature or a composed
+    accent, to the quote with the rest of that character): the offset map never drifts."""
+    from kgraph.textmatch import SourceText, normalize
+
+    source = SourceText(text)
+    folded = source.normalized
+    assert normalize(text) == folded  # the quick fold is the mapped one
+    assert normalize(folded) == folded  # folding is idempotent, so the folded text finds itself
+    if not folded:
+        return
+    start = data.draw(st.integers(0, len(folded) - 1))
+    end = data.draw(st.integers(start + 1, len(folded)))
+    quote = folded[start:end].strip()
+    if not quote:
+        return
+    first = source.find(quote)[0]
+    begin, stop = source.original(first, first + len(normalize(quote)))
+    assert normalize(quote) in normalize(text[begin:stop])
+    assert len(normalize(text[begin:stop])) <= len(normalize(quote)) + 4  # at most the rest of two clusters
+    assert normalize(source.passage(quote) or "") == normalize(text[begin:stop])

@@ -152,6 +152,16 @@ def to_ntriples(triples: Iterable[Triple]) -> bytes:
     return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
+def declared_terms(vocabulary: Vocabulary) -> frozenset[str]:
+    """The local names of every class and property the ontology declares in the ``kg:`` namespace
+    (``signed``, ``Treaty``, ``quote``...): what a query may name there. Read from add_ontology's
+    own output, so the two cannot disagree."""
+    triples: list[Triple] = []
+    add_ontology(triples, vocabulary)
+    head = "<" + ONTOLOGY
+    return frozenset(s[len(head):-1] for s, _p, _o in triples if s.startswith(head))
+
+
 def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
     """The project's classes and properties, each labelled and linked to standard terms.
 
@@ -290,6 +300,12 @@ def relation_iri(base: str, rel: Relation) -> str:
     return statement_iri(base, rel.subject, rel.predicate, rel.object, dates, normalize(rel.quote))
 
 
+def quote_text(rel: Relation) -> str:
+    """What ``kg:quote`` holds: the source's own characters for the quote, as validation found them
+    (``King’s``, ``1916–2004``), or the annotation's words when no text was checked."""
+    return rel.passage if rel.passage is not None else rel.quote
+
+
 _SUBJECT, _PREDICATE, _OBJECT = iri(_RDF + "subject"), iri(_RDF + "predicate"), iri(_RDF + "object")
 _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _ASSESSMENT = iri(class_iri("Assessment"))
@@ -309,7 +325,7 @@ def _add_relation(out: list[Triple], base: str, rel: Relation, predicates: dict[
     out.append((stmt, _OBJECT, obj))
     out.append((stmt, _KG["kind"], text(rel.kind)))
     _add_dates(out, stmt, rel.date, rel.start, rel.end)
-    out.append((stmt, _KG["quote"], text(normalize(rel.quote))))
+    out.append((stmt, _KG["quote"], text(quote_text(rel))))
     out.append((stmt, _DERIVED, iri(entity_iri(base, rel.source))))
     for cited in rel.cites:
         out.append((stmt, _KG["cites"], iri(entity_iri(base, cited))))

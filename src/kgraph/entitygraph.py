@@ -6,7 +6,6 @@ nodes that date and quote them), so it works on any graph kgraph builds.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -183,13 +182,14 @@ class EntityGraph:
             listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in sorted(matches, key=lambda e: e.id))
             raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; give the id",
                                 [e.id for e in matches])
+        from kgraph.validate import closest
+
         by_name: dict[str, str] = {}
         for e in self.entities.values():
             for n in (e.id, e.label, *e.aliases):
                 by_name.setdefault(n.casefold(), e.id)
-        close = difflib.get_close_matches(wanted, list(by_name), n=5, cutoff=0.6)
-        contains = [n for n in by_name if wanted in n and n not in close][:5]
-        ids = list(dict.fromkeys(by_name[n] for n in [*close, *contains]))
+        contains = [by_name[n] for n in by_name if wanted in n][:5]
+        ids = list(dict.fromkeys([*closest(wanted, by_name, n=5), *contains]))
         hint = f"; did you mean: {', '.join(self.entities[i].label + ' (' + i + ')' for i in ids)}" if ids else ""
         raise NotFoundError(f"unknown entity '{name}'{hint}", ids)
 
@@ -204,8 +204,7 @@ def dataset_rows(dataset: Dataset, base: str) -> Rows:
     Gives what ``EntityGraph.from_rdf`` reads from the compiled graph, without building one;
     tests/test_engines.py checks the two agree.
     """
-    from kgraph.compile import relation_iri
-    from kgraph.textmatch import normalize
+    from kgraph.compile import quote_text, relation_iri
     from kgraph.vocabulary import packaged
 
     vocabulary = dataset.vocabulary or packaged("core")
@@ -219,7 +218,7 @@ def dataset_rows(dataset: Dataset, base: str) -> Rows:
         edges.append((rel.subject, rel.predicate, rel.object, pred.label if pred else rel.predicate,
                       relation_iri(base, rel), _text(rel.date), _text(rel.start), _text(rel.end),
                       first.earliest.isoformat() if first else None,
-                      last.latest.isoformat() if last else None, normalize(rel.quote), rel.source,
+                      last.latest.isoformat() if last else None, quote_text(rel), rel.source,
                       rel.kind or "fact", tuple(sorted(set(rel.cites)))))
     edges.sort(key=lambda e: (e[8] or "9999", e[0], e[1], e[2], e[4]))
     return entities, edges

@@ -24,8 +24,10 @@ ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
 
 RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
-                   "note", "kind", "cites", "footnote", "quantities")
+                   "note", "kind", "cites", "footnote", "quantities", "quote_ok")
 RELATION_KINDS = ("fact", "assessment")
+#: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
+QUOTE_OK = ("short", "repeated")
 QUANTITY_FIELDS = ("value", "unit", "of")
 
 
@@ -242,14 +244,26 @@ def _field_value(rec: _Record, spec: Field) -> Any:
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
 
 
-def _relation(rec: _Record, default_source: str | None, check_source: bool = True) -> Relation | None:
+def _relation(rec: _Record, default_source: str | None) -> Relation | None:
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
-    quote = rec.text("quote", required=True)
+    node = rec.fields.get("quote")
+    if node is not None and node.cut:
+        stump = f"the quote ends at \"{node.value[-30:]}\"" if node.value else "the quote is empty"
+        rec.problem(node.cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
+                              f"{stump}; put the quote in quotes (quote: \"...\") or move the comment to a "
+                              "line of its own")
+        quote = None
+    else:
+        quote = rec.text("quote", required=True)
     source = rec.text("source") or default_source
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
+    quote_ok = rec.texts("quote_ok")
+    for item in quote_ok:
+        if item not in QUOTE_OK:
+            rec.problem(rec.fields["quote_ok"], f"field 'quote_ok' takes {' or '.join(QUOTE_OK)}, not '{item}'")
     footnotes = []
     for item in rec.texts("footnote"):
         if item.isdigit():
@@ -260,13 +274,10 @@ def _relation(rec: _Record, default_source: str | None, check_source: bool = Tru
         subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
         source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
         note=rec.text("note"), kind=kind, cites=rec.texts("cites"), footnotes=footnotes,
-        quantities=_quantities(rec), location=rec.location(),
+        quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     _check_interval(rec, relation.date, relation.start, relation.end)
-    if not source and quote and check_source:
-        rec.problem(rec.node, "missing field 'source' (there is no default source: "
-                              "give exactly one publication a 'text')")
     return relation if subject and predicate and obj and quote else None
 
 
@@ -330,7 +341,8 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     for name, path in paths.items():
         before = len(problems)
         text = read_text(path, problems)
-        roots[name] = read_yaml(display_path(path), text, problems) if text is not None else None
+        roots[name] = (read_yaml(display_path(path), text, problems, frozenset({"quote"}))
+                       if text is not None else None)
         if roots[name] is None and len(problems) == before:
             # An empty file (or only comments): say so rather than report nothing or cascade.
             empty = Problem(display_path(path), 1, 1, "the file holds no records (it is empty); "
@@ -351,7 +363,8 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
     default_source = with_text[0] if len(with_text) == 1 else None
     relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
-    relations = [r for r in (_relation(rec, default_source, entities_readable) for rec in relation_records) if r]
+    # A missing source is reported by validation, which can look for the text holding the quote.
+    relations = [r for r in (_relation(rec, default_source) for rec in relation_records) if r]
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)

@@ -73,6 +73,11 @@ class Relation:
     cites: list[str] = field(default_factory=list)
     footnotes: list[int] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    #: Evidence warnings the annotator accepts on purpose: "short", "repeated" (``quote_ok:``).
+    quote_ok: list[str] = field(default_factory=list)
+    #: The source's own characters for the quote (line breaks as spaces), set by validation once
+    #: the quote is found; the graph stores this, not the folded form used for matching.
+    passage: str | None = None
     location: Location | None = None
     #: Locations of individual fields, for precise error messages.
     field_locations: dict[str, Location] = field(default_factory=dict)

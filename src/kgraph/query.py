@@ -111,6 +111,26 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
     return arg, "<inline>"
 
 
+def vocabulary_warnings(text: str, vocabulary: Vocabulary, prefixes: dict[str, str] | None = None) -> list[str]:
+    """A warning for each ``kg:`` name the query uses that the project's ontology does not declare,
+    with the closest declared one: such a pattern matches nothing, and the query would answer in silence."""
+    from kgraph.compile import declared_terms
+    from kgraph.sparqlscan import terms_in
+    from kgraph.vocab import ONTOLOGY
+
+    declared = declared_terms(vocabulary)
+    warnings = []
+    for local, line, column in terms_in(text, ONTOLOGY, prefixes or PREFIXES):
+        if local not in declared:
+            from kgraph.validate import suggest
+
+            hint = suggest(local, sorted(declared)).replace("'", "")
+            hint = hint.replace("mean ", "mean kg:") if hint else "; `kgraph export --ontology` lists them"
+            warnings.append(f"line {line}, column {column}: kg:{local} is not in kgraph's vocabulary, "
+                            f"so it matches nothing{hint}")
+    return warnings
+
+
 def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> Any:
     """Parse and translate a query with the project's prefixes; refuse updates and remote data."""
     from pyparsing import ParseException

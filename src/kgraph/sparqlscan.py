@@ -89,3 +89,33 @@ def where_group_start(text: str) -> int | None:
               and (where_seen or not construct)):
             return match.end()
     return None
+
+
+def terms_in(text: str, namespace: str, prefixes: dict[str, str]) -> list[tuple[str, int, int]]:
+    """The names the query uses in ``namespace``, as (local name, line, column), in order.
+
+    Prefixed names are expanded with ``prefixes`` and the query's own PREFIX declarations (which
+    win, as in SPARQL); full IRIs count too. Strings, comments and variables are skipped.
+    """
+    bound = dict(prefixes)
+    tokens = [m for m in _TOKEN.finditer(text) if m.lastgroup not in ("space", "comment")]
+    found: list[tuple[str, int, int]] = []
+    for index, match in enumerate(tokens):
+        kind, value = match.lastgroup, match.group()
+        if kind == "word" and value.upper() == "PREFIX" and index + 2 < len(tokens):
+            name, iri = tokens[index + 1].group(), tokens[index + 2].group()
+            if name.endswith(":") and iri.startswith("<"):
+                bound[name[:-1]] = iri[1:-1]
+            continue
+        if kind == "pname" and not (index and tokens[index - 1].group().upper() == "PREFIX"):
+            prefix, local = value.split(":", 1)
+            full = bound.get(prefix, "") + local
+        elif kind == "iri":
+            full = value[1:-1]
+        else:
+            continue
+        if full.startswith(namespace) and len(full) > len(namespace):
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            found.append((full[len(namespace):], line, start - (text.rfind("\n", 0, start) + 1) + 1))
+    return found

@@ -89,6 +89,17 @@ class Project:
                 self._graph = compile_graph(dataset, self.base)
         return self._graph
 
+    def cached(self) -> Compiled | None:
+        """The current cache entry if there is one, never building one (the fast path's question)."""
+        from kgraph import cache
+
+        if getattr(self, "_compiled", None) is None:
+            found = cache.find(self.data_dir, self.base, self.cache_dir)
+            if found is None:
+                return None
+            self._compiled = found
+        return self._compiled
+
     def compiled(self, rebuild: bool = False) -> Compiled | None:
         """The current cache entry, built (and validated) when missing or stale.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Entity, Location, Relation
@@ -17,9 +19,38 @@ def _at(loc: Location | None, message: str, severity: str = "error") -> Problem:
     return Problem(loc.path, loc.line, loc.column, message, severity)
 
 
-def suggest(name: str, choices: list[str]) -> str:
-    """`` (did you mean 'x'?)`` or an empty string."""
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+def closest(name: str, names: Mapping[str, str] | Iterable[str], n: int = 1) -> list[str]:
+    """What ``name`` most likely meant: up to ``n`` answers, best first.
+
+    ``names`` maps every name a thing goes by to the answer to give (an entity's id, label and
+    aliases all map to its id), or is a plain list of names. A name equal but for case comes
+    first, then one whose initials ``name`` is (``rok`` for "Republic of Korea"), then close
+    spellings. The one place "did you mean" is decided, for entities, types and predicates alike.
+    """
+    table = names if isinstance(names, Mapping) else {c: c for c in names}
+    folded: dict[str, str] = {}
+    for key, answer in table.items():
+        folded.setdefault(key.casefold(), answer)
+    wanted = name.casefold().strip()
+    found = [folded[wanted]] if wanted in folded else []
+    if len(wanted) > 1:
+        found += [answer for key, answer in table.items()
+                  if wanted in (initials.casefold() for initials in _initials(key))]
+    found += [folded[key] for key in difflib.get_close_matches(wanted, list(folded), n=n + 2, cutoff=0.6)]
+    return list(dict.fromkeys(found))[:n]
+
+
+def _initials(name: str) -> tuple[str, ...]:
+    """The acronyms a name of several words may go by: every word's initial, and the long words' only."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    if len(words) < 2:
+        return ()
+    return "".join(w[0] for w in words), "".join(w[0] for w in words if len(w) > 3 or w[0].isupper())
+
+
+def suggest(name: str, choices: Mapping[str, str] | Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` or an empty string; ``choices`` as for ``closest``."""
+    close = closest(name, choices)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -55,19 +86,29 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
             seen[entity.id] = entity
 
 
+def entity_names(dataset: Dataset) -> dict[str, str]:
+    """Every name of every entity (id first, then label, then aliases), mapped to its id."""
+    names: dict[str, str] = {}
+    for entity in dataset.entities.values():
+        names.setdefault(entity.id, entity.id)
+    for entity in dataset.entities.values():
+        for name in (entity.label, *entity.aliases):
+            names.setdefault(name, entity.id)
+    return names
+
+
 def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary) -> None:
-    ids = list(dataset.entities)
-    label_to_id = {e.label.lower(): e.id for e in dataset.entities.values()}
+    names = entity_names(dataset)
     texts = {pid: SourceText(t) for pid, t in dataset.texts.items()}
+    source_paths = _source_paths(dataset)
+    misses = 0
     by_claim: dict[tuple[str, str, str, str], Relation] = {}
     for rel in dataset.relations:
         loc = rel.field_locations
         for role in ("subject", "object"):
             eid = getattr(rel, role)
             if eid not in dataset.entities:
-                hint = (f" (did you mean '{label_to_id[eid.lower()]}'?)" if eid.lower() in label_to_id
-                        else suggest(eid, ids))
-                problems.append(_at(loc[role], f"unknown entity '{eid}'{hint}"))
+                problems.append(_at(loc[role], f"unknown entity '{eid}'{suggest(eid, names)}"))
         pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:
             problems.append(_at(loc["predicate"], f"unknown predicate '{rel.predicate}'"
@@ -82,9 +123,17 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
                 problems.append(_at(loc["object"], f"'{rel.subject}' {rel.predicate} itself: "
                                                    f"'{rel.predicate}' does not relate an entity to itself"))
         _check_sources(dataset, rel, problems, vocabulary)
+        if not rel.source:
+            problems.append(_at(rel.location, _missing_source(rel, texts)))
         source = texts.get(rel.source)
-        if source is not None and rel.quote and not source.contains(rel.quote):
-            problems.append(_at(loc["quote"], _quote_miss(rel, texts)))
+        if source is not None and rel.quote:
+            found = source.find(rel.quote)
+            if found:
+                rel.passage = source.passage(rel.quote, found[0])
+                _check_evidence(rel, source, found, source_paths.get(rel.source, rel.source), problems)
+            else:
+                misses += 1
+                problems.append(_at(loc["quote"], _quote_miss(rel, texts, source_paths, misses <= _EXPLAINED)))
         key = (rel.subject, rel.predicate, rel.object, normalize(rel.quote))
         if key in by_claim:
             first = by_claim[key]
@@ -97,12 +146,66 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
             by_claim[key] = rel
 
 
-def _quote_miss(rel: Relation, texts: dict[str, SourceText]) -> str:
+#: A quote with fewer words than this, and shorter than SHORT_CHARS, proves little on its own.
+SHORT_WORDS, SHORT_CHARS = 3, 20
+#: Misses explained with the nearest passage (each costs a search of the source text).
+_EXPLAINED = 50
+
+
+def _source_paths(dataset: Dataset) -> dict[str, str]:
+    """Each publication's text file as the user sees its path (for ``file:line:col`` positions)."""
+    import os
+
+    from kgraph.load import display_path
+
+    return {pid: display_path(os.path.join(dataset.root, str(dataset.entities[pid].extra.get("text"))))
+            for pid in dataset.texts if pid in dataset.entities}
+
+
+def _check_evidence(rel: Relation, source: SourceText, found: list[int], path: str,
+                    problems: list[Problem]) -> None:
+    """Warn about quotes too short to prove anything, or found at more than one place."""
+    where = rel.field_locations.get("quote", rel.location)
+    folded = normalize(rel.quote)
+    if "short" not in rel.quote_ok and len(folded.split()) < SHORT_WORDS and len(folded) < SHORT_CHARS:
+        problems.append(_at(where, f"quote \"{folded}\" is short ({len(folded.split())} word(s)): it may "
+                                   "not show the claim; quote more of the passage, or accept it with "
+                                   "'quote_ok: short'", "warning"))
+    if len(found) > 1 and "repeated" not in rel.quote_ok:
+        lines = [source.position(source.original(at, at + 1)[0])[0] for at in found[:9]]
+        others = ", ".join(str(line) for line in lines[1:]) + (", ..." if len(found) > 9 else "")
+        problems.append(_at(where, f"quote occurs {len(found)} times in {path} (line {lines[0]}, and also "
+                                   f"line(s) {others}): quote more of the passage so it points at one "
+                                   "place, or accept it with 'quote_ok: repeated'", "warning"))
+
+
+def _missing_source(rel: Relation, texts: dict[str, SourceText]) -> str:
+    """No ``source:`` and no default: name the text that holds the quote, the fix to make."""
+    if not texts:
+        return "missing field 'source' (no publication has a 'text' to check the quote against)"
+    holders = [pid for pid, text in texts.items() if text.contains(rel.quote)]
+    if len(holders) == 1:
+        return f"missing field 'source': the quote is in the text of '{holders[0]}': add source: {holders[0]}"
+    if holders:
+        return (f"missing field 'source': the quote is in the texts of {', '.join(map(repr, holders))}: "
+                "add source: with the one meant")
+    return (f"missing field 'source' (with {len(texts)} publications having a text there is no default), "
+            "and no text holds the quote")
+
+
+def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str], explain: bool) -> str:
     elsewhere = [pid for pid, text in texts.items() if pid != rel.source and text.contains(rel.quote)]
     if elsewhere:
         return f"quote is not in source '{rel.source}' but is in '{elsewhere[0]}': set source: {elsewhere[0]}"
+    head = f"quote not found in source '{rel.source}'"
     short = rel.quote if len(rel.quote) <= 60 else rel.quote[:57] + "..."
-    return f"quote not found in source '{rel.source}': \"{short}\""
+    miss = texts[rel.source].nearest(rel.quote) if explain else None
+    if miss is None:
+        return f"{head}: \"{short}\""
+    line, column = miss.line, miss.column
+    more = f" ({miss.more} more difference(s) after it)" if miss.more else ""
+    return (f"{head}: it departs from the nearest passage at {paths.get(rel.source, rel.source)}:{line}:"
+            f"{column} (differences in brackets): quote \"{miss.quote}\", text \"{miss.text}\"{more}")
 
 
 def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], vocabulary: Vocabulary) -> None:

@@ -80,7 +80,8 @@ META_PROPERTIES: dict[str, tuple[str, str]] = {
     "end": ("end", "When it ended, at the precision the source gives."),
     "earliest": ("earliest day", "The first day the date or interval can mean (for sorting and filtering)."),
     "latest": ("latest day", "The last day the date or interval can mean (for sorting and filtering)."),
-    "quote": ("quote", "The verbatim words of the source that support the statement."),
+    "quote": ("quote", "The verbatim words of the source that support the statement: the text's own "
+                       "characters, a line break of the text written as a space."),
     "note": ("note", "A curator's note on the statement."),
     "kind": ("kind", "'fact' for a reported event or state, 'assessment' for the author's own judgement."),
     "cites": ("cites", "A work the source attributes the claim to (a footnoted reference)."),

@@ -45,6 +45,10 @@ class Node:
     column: int
     #: For mappings: the position of each key, to point at a field name.
     key_marks: dict[str, tuple[int, int]] | None = None
+    #: For plain (unquoted) text: where a `` #`` comment cut it short, if one did (line, column of
+    #: the ``#``). The text may have gone on: ``Japan called it the #1 threat`` reads as ``Japan
+    #: called it the``.
+    cut: tuple[int, int] | None = None
 
     @property
     def raw(self) -> Any:
@@ -56,8 +60,11 @@ class Node:
         return self.value
 
 
-def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
-    """Compose ``text`` into Nodes; append located problems and return None when it cannot be read."""
+def read_yaml(path: str, text: str, problems: list[Problem], uncut: frozenset[str] = frozenset()) -> Node | None:
+    """Compose ``text`` into Nodes; append located problems and return None when it cannot be read.
+
+    For the mapping keys in ``uncut``, plain values note where a comment cut them (``Node.cut``).
+    """
     import yaml
 
     loader_cls = _loader()
@@ -66,7 +73,12 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(Problem(path, line, col, f"YAML syntax error: {_syntax_message(exc)}"))
+        hinted = _hint(text, exc, line)
+        if hinted:
+            line, col, message = hinted
+            problems.append(Problem(path, line, col, f"YAML syntax error: {message}"))
+        else:
+            problems.append(Problem(path, line, col, f"YAML syntax error: {_syntax_message(exc)}"))
         return None
     except yaml.reader.ReaderError as exc:
         # Control characters: PyYAML gives an offset into the text; turn it into line and column.
@@ -84,7 +96,7 @@ def read_yaml(path: str, text: str, problems: list[Problem]) -> Node | None:
         return None
     if root is None:
         return None
-    converter = _Converter(path, problems)
+    converter = _Converter(path, problems, text, uncut)
     try:
         node = converter.convert(root)
     except RecursionError:
@@ -117,6 +129,51 @@ def _syntax_message(exc: Any) -> str:
     if mark is not None and at is not None and (mark.line, mark.column) != (at.line, at.column):
         return f"{problem} ({context} that starts at line {mark.line + 1}, column {mark.column + 1})"
     return problem
+
+
+# A line that gives a value: ``key: value`` or ``- value`` (the value's first character in group 2).
+_VALUE_LINE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s#'\"][^:#]*?:[ \t]+)|\s*-[ \t]+)(\S.*)$")
+
+
+def _hint(text: str, exc: Any, line: int) -> tuple[int, int, str] | None:
+    """The common causes of a YAML syntax error, in plain words, at the place to fix.
+
+    An unclosed quote is reported where it opens (PyYAML notices it lines later); ``: `` and
+    `` #`` inside unquoted text are reported with the fix: put the text in quotes.
+    """
+    lines = text.split("\n")
+    problem = exc.problem or ""
+    start = exc.context_mark.line if exc.context_mark is not None else max(line - 30, 0)
+    for number in range(start, min(line, len(lines))):
+        opened = _unclosed(lines[number])
+        if opened is not None and number + 1 < line:
+            quote = lines[number][opened]
+            return (number + 1, opened + 1, f"this {quote} opens a quoted text that is not closed on its "
+                    f"line, so YAML read on to line {line} ({problem}): close it with {quote}")
+    if problem.startswith("mapping values are not allowed") and 0 < line <= len(lines):
+        found = _VALUE_LINE.match(lines[line - 1])
+        if found and found.group(2)[0] not in "\"'[{|>":
+            return (line, exc.problem_mark.column + 1,
+                    "': ' inside unquoted text starts a new field: put the text in quotes "
+                    "(quote: \"...\"), or write the colon without a space after it")
+    if line >= 2 and problem.startswith(("did not find expected key", "could not find expected ':'")):
+        before = lines[line - 2]
+        found = _VALUE_LINE.match(before)
+        hash_at = before.find(" #", found.end(1)) if found else -1
+        if found and found.group(2)[0] not in "\"'[{|>" and hash_at >= 0:
+            return (line - 1, hash_at + 2, "' #' inside unquoted text starts a comment, which cut the text "
+                    f"short and left line {line} over: put the text in quotes (quote: \"...\")")
+    return None
+
+
+def _unclosed(line: str) -> int | None:
+    """The column of a quote that opens a value on ``line`` and is not closed there, or None."""
+    found = _VALUE_LINE.match(line)
+    if not found or found.group(2)[0] not in "\"'":
+        return None
+    quote, rest = found.group(2)[0], found.group(2)[1:]
+    rest = re.sub(r"\\.", "", rest) if quote == '"' else rest.replace("''", "")
+    return None if quote in rest else found.start(2)
 
 
 _LOADER: Any = None
@@ -154,10 +211,11 @@ def _loader() -> Any:
 
 
 class _Converter:
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem], text: str = "",
+                 uncut: frozenset[str] = frozenset()) -> None:
         import yaml
 
-        self.path = path
+        self.path, self.text, self.uncut = path, text, uncut
         self.problems = problems
         self.seen: set[int] = set()
         self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
@@ -187,7 +245,26 @@ class _Converter:
                 return Node(None, "invalid", line, col)
         return Node(_scalar(text, kind), kind, line, col)
 
-    def convert(self, node: Any, depth: int = 0, field: str | None = None) -> Node:
+    def _cut(self, node: Any, indent: int) -> tuple[int, int] | None:
+        """Where a comment follows plain text: on its own line, or on the next line indented as a
+        continuation of it would be (deeper than its key at ``indent``)."""
+        mark, text = node.end_mark, self.text
+        end = text.find("\n", mark.index)
+        end = len(text) if end < 0 else end
+        rest = text[mark.index:end].lstrip(" \t")
+        if rest.startswith("#"):
+            return mark.line + 1, end - len(rest) - (mark.index - mark.column) + 1
+        if rest or end == len(text):
+            return None
+        after = text.find("\n", end + 1)
+        following = text[end + 1:after if after >= 0 else len(text)]
+        stripped = following.lstrip(" \t")
+        depth = len(following) - len(stripped)
+        if stripped.startswith("#") and depth > indent:
+            return mark.line + 2, depth + 1
+        return None
+
+    def convert(self, node: Any, depth: int = 0, indent: int = -1, key: str | None = None) -> Node:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if id(node) in self.seen:
             # The composer hands back the anchored node again for every alias, so an alias
@@ -205,12 +282,16 @@ class _Converter:
             if kind is None:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
                 return Node(None, "invalid", line, col)
-            return self._scalar(node, kind, field, line, col)
+            found = self._scalar(node, kind, key, line, col)
+            if found.kind != "invalid" and key in self.uncut and found.kind in ("str", "null") \
+                    and not node.style:
+                found.cut = self._cut(node, indent)
+            return found
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
             return Node(None, "invalid", line, col)
         if isinstance(node, self.sequence_node):
-            return Node([self.convert(item, depth + 1, field) for item in node.value], "list", line, col)
+            return Node([self.convert(item, depth + 1) for item in node.value], "list", line, col)
         values: dict[str, Node] = {}
         marks: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
@@ -226,7 +307,7 @@ class _Converter:
                 self._problem(key_node, f"duplicate key '{key}' (first given on line {first})")
                 continue
             marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            values[key] = self.convert(value_node, depth + 1, key)
+            values[key] = self.convert(value_node, depth + 1, key_node.start_mark.column, key)
         return Node(values, "map", line, col, marks)
 
 

@@ -124,9 +124,8 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 
 def _answer(args: dict[str, str]) -> int:
-    from kgraph import cache
     from kgraph.errors import KgraphError, ensure_utf8
-    from kgraph.query import resolve_query
+    from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE, base_problem
 
@@ -147,9 +146,11 @@ def _answer(args: dict[str, str]) -> int:
     out = args.get("out")
     if out not in (None, "-") and os.path.exists(out) and not os.path.isfile(out):
         raise _Fallback  # a device or pipe is written straight through: nothing to take back
-    compiled = cache.find(proj.data_dir, proj.base, proj.cache_dir)
+    compiled = proj.cached()
     if compiled is None:
         raise _Fallback
+    if vocabulary_warnings(text, proj.vocabulary(), proj.prefixes):
+        raise _Fallback  # the warnings are the Typer path's to print
     result = _select_or_ask(compiled, text, proj.prefixes)
     return _write(result, args["fmt"], out, proj.data_dir)
 
