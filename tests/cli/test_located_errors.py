@@ -163,12 +163,18 @@ def test_a_file_that_is_not_a_query_is_not_echoed(cli, tmp_path: Path) -> None:
     ("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), ("show", "Russia"), ("draw", "-f", "dot"),
 ])
 def test_a_closed_pipe_gives_141(args: tuple[str, ...]) -> None:
-    # Each output is over the 64 KB a pipe holds, so kgraph is still writing when the reader leaves.
-    proc = subprocess.Popen([*KGRAPH, "--data", str(DATA), *args], stdout=subprocess.PIPE,
+    # Each output is over 64 KB and the pipe holds 4 KB, so kgraph is still writing when the
+    # reader leaves.
+    import fcntl
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
+    proc = subprocess.Popen([*KGRAPH, "--data", str(DATA), *args], stdout=write_end,
                             stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    assert len(proc.stdout.read(10)) == 10
-    proc.stdout.close()
+    os.close(write_end)
+    assert proc.stderr is not None
+    with os.fdopen(read_end, "rb") as reader:
+        assert len(reader.read(10)) == 10
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 141, err
     assert err == b""
