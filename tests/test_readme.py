@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +15,9 @@ from conftest import DATA, ROOT, run_cli
 SKIP = ("--endpoint", " push ", " serve", " -o ", " draw ")
 
 
-def examples() -> list[tuple[str, str]]:
-    """(command, expected output) pairs from the README's code blocks."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def examples(readme: Path = ROOT / "README.md") -> list[tuple[str, str]]:
+    """(command, expected output) pairs from a README's code blocks."""
+    text = readme.read_text(encoding="utf-8")
     found = []
     for block in re.findall(r"```\n(.*?)```", text, re.S):
         parts = re.split(r"^\$ ", block, flags=re.M)
@@ -37,14 +38,19 @@ def test_the_readme_has_examples_to_check() -> None:
     assert len(EXAMPLES) >= 6, EXAMPLES
 
 
-@pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example(command: str, expected: str) -> None:
+def output_of(command: str, data: Path | None) -> list[str]:
+    """The lines a README command prints (stdout then stderr), through its ``| head -N`` if any."""
     pipeline = command.split(" | ")
     argv = shlex.split(pipeline[0])[1:]
-    run = run_cli(*argv, data=DATA)
+    run = run_cli(*argv, data=data)
     lines = (run.out + run.err).rstrip("\n").splitlines()
     for stage in pipeline[1:]:
         match = re.fullmatch(r"head -(\d+)", stage.strip())
         assert match, f"unsupported pipe in README example: {stage}"
         lines = lines[: int(match.group(1))]
-    assert [line.rstrip() for line in lines] == expected.splitlines()
+    return [line.rstrip() for line in lines]
+
+
+@pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example(command: str, expected: str) -> None:
+    assert output_of(command, DATA) == expected.splitlines()
