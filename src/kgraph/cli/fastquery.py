@@ -125,6 +125,7 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 def _answer(args: dict[str, str]) -> int:
     from kgraph.errors import KgraphError, ensure_utf8
+    from kgraph.params import require
     from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE, base_problem
@@ -141,6 +142,7 @@ def _answer(args: dict[str, str]) -> int:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
         ensure_utf8(text)
         check_text(text, False)
+        require(text, {})  # no --param here: a query that needs one is the Typer path's to refuse
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
     out = args.get("out")
