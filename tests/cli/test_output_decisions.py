@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,22 @@ def test_csv_cells_keep_what_the_data_says_formulas_included(cli, make_data, tmp
     run = cli("query", "SELECT ?l WHERE { kgr:china rdfs:label ?l }", "-f", "csv", data=data)
     assert run.code == 0, run
     assert list(csv.reader(io.StringIO(run.out))) == [["l"], ['=HYPERLINK("http://example.org","China")']]
+
+
+@pytest.mark.parametrize("command", ["diff", "agree", "schema"])
+def test_review_and_schema_outputs_never_write_over_a_data_file(cli, make_data, tmp_path: Path,
+                                                                command: str) -> None:
+    """diff, agree (both annotations) and schema refuse -o into a data folder, like export."""
+    data = make_data()
+    other = Path(shutil.copytree(MINI, tmp_path / "other"))
+    before = {p: p.read_bytes() for folder in (data, other) for p in folder.rglob("*") if p.is_file()}
+    args = {"diff": ("diff", str(data), str(other), "-f", "json"),
+            "agree": ("agree", str(data), str(other), "-f", "json"),
+            "schema": ("schema",)}[command]
+    for victim in (data / "relations.yaml", other / "entities.yaml"):
+        if command == "schema" and victim.parent == other:
+            continue
+        run = cli(*args, "-o", str(victim), data=data)
+        assert run.code == 1, run
+        assert "is a file of the data folder" in run.err, run
+    assert {p: p.read_bytes() for folder in (data, other) for p in folder.rglob("*") if p.is_file()} == before

@@ -204,3 +204,15 @@ def test_remote_values_and_errors_are_plain_text_too(scripted) -> None:  # noqa:
     run = run_cli("query", "SELECT ?x WHERE { ?x ?y ?z }", "--endpoint", failing.url + "/sparql")
     assert run.code == 1, run
     assert "\x1b" not in run.err and "\x07" not in run.err and "boom" in run.err, run
+
+
+@pytest.mark.parametrize("command", ["diff", "agree"])
+def test_diff_and_agree_tables_print_labels_and_quotes_as_written(cli, marked: Path, tmp_path: Path,
+                                                                  command: str) -> None:
+    """The review commands print through the same plain console as the others."""
+    plain = Path(shutil.copytree(MINI, tmp_path / "plain"))
+    run = cli(command, str(plain), str(marked))
+    assert run.code == (1 if command == "diff" else 0), run
+    # Narrow cells wrap, so look for each marked-up piece rather than the whole phrase.
+    for piece in ("[sic]", "Rus[/]sia", "[bold]x[/bold]", ":smile:"):
+        assert piece in run.out, (piece, run)

@@ -21,7 +21,7 @@ def project(ctx: typer.Context) -> Project:
 
 @contextlib.contextmanager
 def output(path: str | None, binary: bool = False,
-           keep_out: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+           keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     """stdout when ``path`` is None or '-', else an atomically written file (never inside the
     folder ``keep_out``, the data folder)."""
     if path is None or path == "-":

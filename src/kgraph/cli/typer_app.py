@@ -100,15 +100,19 @@ def main_options(
     problem = base_problem(base)
     if problem is not None:
         raise typer.BadParameter(f"{problem}, not {base!r}", param_hint="--base")
-    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine)
+    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine, notify=_note)
+
+
+def _note(message: str) -> None:
+    typer.echo(printable(f"note: {message}"), err=True)
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, data_commands, graph_commands, query_commands, store_commands,
-                            vocab_commands)
+    from kgraph.cli import (check_commands, data_commands, graph_commands, project_commands, query_commands,
+                            review_commands, store_commands, vocab_commands)
 
-    for module in (data_commands, vocab_commands, query_commands, check_commands, graph_commands,
-                   store_commands):
+    for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
+                   review_commands, graph_commands, store_commands):
         module.register(app)
 
 
