@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -135,6 +136,10 @@ class Bundle:
         return years[0] if years[0] == years[-1] else f"{years[0]}\u2013{years[-1]}"
 
     def label(self) -> str:
+        """The label's lines, one under the other."""
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
         """One line per predicate: the date when it is alone, else a count and the years."""
         groups: dict[str, list[Edge]] = {}
         for edge in self.edges:
@@ -150,7 +155,7 @@ class Bundle:
         if len(ordered) > LABEL_PREDICATES:
             rest = sum(len(edges) for _, edges in ordered[LABEL_PREDICATES:])
             lines.append(f"+{rest} more")
-        return "\n".join(lines)
+        return lines
 
     def width(self) -> float:
         """Pen width: grows with the logarithm of the count, so 30 relations do not blot out the rest."""
@@ -229,21 +234,30 @@ def to_dot(pic: Picture, engine: str = "auto") -> str:
     return "\n".join(lines) + "\n"
 
 
+_MERMAID_PLAIN = frozenset(" -_.,()/'")
+
+
 def to_mermaid(pic: Picture) -> str:
     """A Mermaid flowchart; node ids are numbered since Mermaid ids cannot hold every letter."""
 
     def text(value: str) -> str:
-        return value.replace('"', "#quot;").replace("\n", "<br>")
+        # Mermaid's entity codes (#34;) for anything that could end the quoted label or the line
+        # ('"', newlines, U+2028...), start an entity ('#') or read as HTML ('<', '>', '&').
+        return "".join(c if c.isalnum() or c in _MERMAID_PLAIN else f"#{ord(c)};" for c in value)
 
     ids = {info.id: f"n{index}" for index, info in enumerate(pic.entities)}
-    lines = ["---", f"title: {json.dumps(pic.title, ensure_ascii=False)}", "---", "flowchart LR"]
+    # The title as a YAML double-quoted scalar (JSON's escapes are YAML's); what YAML would read as a
+    # line break or refuse as unprintable (U+2028, U+0085, U+FEFF...) is escaped as well.
+    title = "".join(c if c.isprintable() else json.dumps(c)[1:-1]
+                    for c in json.dumps(pic.title, ensure_ascii=False))
+    lines = ["---", f"title: {title}", "---", "flowchart LR"]
     for info in pic.entities:
         lines.append(f'  {ids[info.id]}["{text(info.label)}"]:::{info.type}')
     for bundle in bundles(pic):
         arrow = ("==" if bundle.count > 1 else "--") + (">" if bundle.directed else "-")
         opener = "==" if bundle.count > 1 else "--"
-        lines.append(f'  {ids[bundle.subject]} {opener} "{text(bundle.label())}" {arrow} '
-                     f"{ids[bundle.object]}")
+        label = "<br>".join(map(text, bundle.lines()))  # the only markup: our own line breaks
+        lines.append(f'  {ids[bundle.subject]} {opener} "{label}" {arrow} {ids[bundle.object]}')
     for type_name, fill in legend(pic).items():
         lines.append(f"  classDef {type_name} fill:{fill},stroke:#555")
     return "\n".join(lines) + "\n"
@@ -322,7 +336,6 @@ def explorer_data(pic: Picture) -> dict[str, object]:
 def to_html(pic: Picture) -> str:
     """The explorer: one offline page with Cytoscape.js (vendored, MIT) inlined and the data as
     JSON; nothing is fetched, and data only ever reaches the page as text (textContent)."""
-    import re
     from importlib.resources import files
 
     package = files("kgraph")

@@ -83,7 +83,7 @@ def timeline(
                  f"{focus.label if focus else 'all actors'}{when}")
         svg = timeline_draw.to_svg(eg, moments, title, focus.id if focus else None)
         text = svg if fmt == "svg" else timeline_draw.to_html(svg, title)
-        with output(out, binary=True) as handle:
+        with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
             handle.write(text.encode("utf-8"))
         say(f"wrote {out} ({fmt}, {len(moments)} dated relations and events)")
         return
@@ -209,7 +209,7 @@ def draw(
         data = pictures.to_dot(pic, engine).encode("utf-8")
     else:
         data = {"html": pictures.to_html, "mermaid": pictures.to_mermaid}[fmt](pic).encode("utf-8")
-    with output(out, binary=True) as handle:
+    with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
         handle.write(data)
     if out and out != "-":
         say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations "
