@@ -97,11 +97,11 @@ def main_options(
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, data_commands, graph_commands, query_commands, store_commands,
-                            vocab_commands)
+    from kgraph.cli import (check_commands, coverage_commands, data_commands, graph_commands, query_commands,
+                            store_commands, vocab_commands)
 
-    for module in (data_commands, vocab_commands, query_commands, check_commands, graph_commands,
-                   store_commands):
+    for module in (data_commands, vocab_commands, query_commands, check_commands, coverage_commands,
+                   graph_commands, store_commands):
         module.register(app)
 
 
