@@ -136,6 +136,16 @@ class UnknownSource(LookupError):
     """The SOURCE asked for is no publication with a text."""
 
 
+class Lines:
+    """Line numbers of offsets, by bisection over the line starts."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
 # --- reading the text --------------------------------------------------------------------------
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -274,6 +284,7 @@ def read_text(text: str) -> tuple[list[tuple[int, int, str, int]], list[Sentence
     """Headings (start, end, title, line), sentences and footnotes of a text."""
     kinds = _classify(text)
     spans = _lines(text)
+    lines = Lines(text)
     headings: list[tuple[int, int, str, int]] = []
     sentences: list[Sentence] = []
     notes: list[Footnote] = []
@@ -299,7 +310,7 @@ def read_text(text: str) -> tuple[list[tuple[int, int, str, int]], list[Sentence
 
         for a, b in _split(buf):
             start, end = back(a, False), back(b, True)
-            line = text.count("\n", 0, start) + 1
+            line = lines.line(start)
             sentences.append(Sentence(start, end, line, re.sub(r"\s+", " ", buf[a:b]), section))
         paragraph.clear()
 
@@ -348,7 +359,7 @@ def _claim(rel: Relation) -> str:
     return f"{rel.subject} {rel.predicate} {rel.object}"
 
 
-def _passages(text: str, spans: list[tuple[int, int, Relation]]) -> list[Passage]:
+def _passages(text: str, spans: list[tuple[int, int, Relation]], lines: Lines) -> list[Passage]:
     merged: list[Passage] = []
     for start, end, rel in spans:
         if merged and start < merged[-1].end:
@@ -360,12 +371,8 @@ def _passages(text: str, spans: list[tuple[int, int, Relation]]) -> list[Passage
             merged.append(Passage(start, end, 0, "", [_claim(rel)]))
     for passage in merged:
         passage.text = text[passage.start:passage.end]
-        passage.line = text.count("\n", 0, passage.start) + 1
+        passage.line = lines.line(passage.start)
     return merged
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?![\w-])")
 
 
 def coverage(dataset: Dataset, source_id: str, path: str) -> SourceCoverage:
@@ -375,11 +382,16 @@ def coverage(dataset: Dataset, source_id: str, path: str) -> SourceCoverage:
     relations = [r for r in dataset.relations if r.source == source_id]
     spans = _quote_spans(source, relations)
     headings, sentences, notes = read_text(text)
-    starts = [s[0] for s in spans]
-    for sentence in sentences:
-        # spans are sorted by start; any one starting before the sentence's end may overlap it
-        upto = bisect.bisect_left(starts, sentence.end)
-        sentence.quoted = any(end > sentence.start for _s, end, _r in spans[:upto])
+    # The entities of the relations quoting into each sentence: each quote span marks the few
+    # sentences it overlaps, found by bisection, so the work grows with the text, not its square.
+    ends = [s.end for s in sentences]
+    involved: list[set[str]] = [set() for _ in sentences]
+    for start, end, rel in spans:
+        i = bisect.bisect_right(ends, start)
+        while i < len(sentences) and sentences[i].start < end:
+            sentences[i].quoted = True
+            involved[i].update((rel.subject, rel.object))
+            i += 1
     sections = [Section("", 1)] + [Section(title, line) for _a, _b, title, line in headings]
     index = 0
     for sentence in sentences:
@@ -389,49 +401,49 @@ def coverage(dataset: Dataset, source_id: str, path: str) -> SourceCoverage:
         section.sentences += 1
         section.quoted += sentence.quoted
     body = body_only(text)
-    uncovered = _uncovered(dataset, body, sentences, spans)
-    candidates = _candidates(dataset, body, sentences)
+    mentions = _mentions(dataset, body)
+    lines = Lines(text)
+    uncovered = _uncovered(mentions, sentences, involved, lines)
+    candidates = _candidates(dataset, body, sentences, mentions, lines)
     cited = {n for r in relations for n in r.footnotes}
     return SourceCoverage(
         source=source_id, path=path, sentences=len(sentences), quoted=sum(s.quoted for s in sentences),
         sections=[s for s in sections if s.sentences], unquoted=[s for s in sentences if not s.quoted],
         uncovered=uncovered, candidates=candidates,
         uncited=[n for n in notes if n.number not in cited], footnotes=len(notes),
-        passages=_passages(text, spans), headings=[(a, b, t) for a, b, t, _l in headings], text=text)
+        passages=_passages(text, spans, lines), headings=[(a, b, t) for a, b, t, _l in headings], text=text)
 
 
 def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
-    """Every occurrence of an entity's label or alias: start, end, entity id, name; the longest
-    name wins where two overlap (``North Korea`` over ``Korea``)."""
-    found = []
+    """Every occurrence of an entity's label or alias: start, end, entity id, name.
+
+    One pattern of every name, longest first, so that where names overlap the longest wins
+    (``North Korea`` over ``Korea``) and the text is read once however many entities there are.
+    """
+    owner: dict[str, tuple[str, str]] = {}  # a name's words, spaced one way -> (entity, name)
     for entity in dataset.entities.values():
-        for name in dict.fromkeys([entity.label, *entity.aliases]):
-            if len(name) < 2:
-                continue
-            for match in _name_pattern(name).finditer(text):
-                found.append((match.start(), match.end(), entity.id, name))
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    kept: list[tuple[int, int, str, str]] = []
-    for mention in found:
-        if kept and mention[0] < kept[-1][1]:
-            continue
-        kept.append(mention)
-    return kept
+        for name in (entity.label, *entity.aliases):
+            if len(name) >= 2:
+                owner.setdefault(" ".join(name.split()), (entity.id, name))
+    if not owner:
+        return []
+    names = sorted(owner, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names)
+                         + r")(?![\w-])")
+    return [(m.start(), m.end(), *owner[" ".join(m.group().split())]) for m in pattern.finditer(text)]
 
 
-def _uncovered(dataset: Dataset, text: str, sentences: list[Sentence],
-               spans: list[tuple[int, int, Relation]]) -> list[Mention]:
+def _uncovered(mentions: list[tuple[int, int, str, str]], sentences: list[Sentence],
+               involved: list[set[str]], lines: Lines) -> list[Mention]:
     """Mentions in a sentence that no relation quoting into that sentence has as subject or object."""
     starts = [s.start for s in sentences]
     out = []
-    for start, end, entity, name in _mentions(dataset, text):
+    for start, end, entity, name in mentions:
         i = bisect.bisect_right(starts, start) - 1
         if i < 0 or sentences[i].end < end:
             continue  # in a heading or a footnote, not in a sentence
-        sentence = sentences[i]
-        quoting = [r for a, b, r in spans if a < sentence.end and b > sentence.start]
-        if not any(entity in (r.subject, r.object) for r in quoting):
-            out.append(Mention(entity, name, text.count("\n", 0, start) + 1))
+        if entity not in involved[i]:
+            out.append(Mention(entity, name, lines.line(start)))
     return out
 
 
@@ -444,7 +456,8 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday i".split())
 
 
-def _candidates(dataset: Dataset, body: str, sentences: list[Sentence]) -> list[Candidate]:
+def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions: list[tuple[int, int, str, str]],
+                lines: Lines) -> list[Candidate]:
     """Capitalised names in sentences that are no entity's name, by count.
 
     A sentence's first word is capitalised anyway: it is left out when the text also has it in
@@ -453,7 +466,7 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence]) -> list[
     known = {n.casefold() for e in dataset.entities.values() for n in (e.label, *e.aliases)}
     lower = set(re.findall(r"(?<![\w-])[a-z][\w'\u2019-]*", body))
     masked = list(body)
-    for start, end, _entity, _name in _mentions(dataset, body):
+    for start, end, _entity, _name in mentions:
         masked[start:end] = " " * (end - start)
     plain = "".join(masked)
     found: list[tuple[list[str], bool, int]] = []
@@ -476,7 +489,7 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence]) -> list[
         name = re.sub(r"[\u2019']s$", "", " ".join(words))
         if len(name) < 2 or name.casefold() in known:
             continue
-        counts.setdefault(name, []).append(body.count("\n", 0, at) + 1)
+        counts.setdefault(name, []).append(lines.line(at))
     return sorted((Candidate(n, len(lines), lines[0]) for n, lines in counts.items()),
                   key=lambda c: (-c.count, c.name.casefold()))
 
