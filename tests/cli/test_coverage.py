@@ -194,3 +194,39 @@ def test_html_escapes_the_data(tmp_path: Path) -> None:
     marks.feed(_dom(page))
     assert marks.marks[0][0] == "Russia and China met in <b>Vienna</b> & co"
     assert marks.marks[0][1] == 'Russia memberOf <script>alert(1)</script>"'
+
+
+RULES = """INTRODUCTION
+The U.S. and the U.K. met, e.g. in Paris. Debian 2.2 was out.
+
+Chapter 2
+H. Rose wrote on p. 5 that it
+worked. Then \u201cit ended\u201d.2 Next came
+the rest? Yes!
+
+The main characteristic of international relations
+in these years was decline.
+
+2.1. Trade
+Short Title
+Body text here.
+"""
+
+
+def test_heading_and_sentence_rules(tmp_path: Path) -> None:
+    """The documented rules on a text made to trip them: dotted abbreviations, initials, ``p.``,
+    a decimal, a footnote number after a closing quote, a line-wrapped sentence, a body line that
+    looks like a title but is not (lower-case words, continued on the next line)."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "sources" / "text.txt").write_text(RULES, encoding="utf-8")
+    (folder / "relations.yaml").write_text("[]\n", encoding="utf-8")
+    [cov] = _json(data=folder)
+    assert [(s["title"], s["sentences"]) for s in cov["sections"]] == [
+        ("INTRODUCTION", 2), ("Chapter 2", 5), ("Short Title", 1)]
+    assert [s["text"] for s in cov["unquoted"]] == [
+        "The U.S. and the U.K. met, e.g. in Paris.", "Debian 2.2 was out.",
+        "H. Rose wrote on p. 5 that it worked.", "Then \u201cit ended\u201d.2", "Next came the rest?", "Yes!",
+        "The main characteristic of international relations in these years was decline.",
+        "Body text here."]
+    assert cov["share"] == 0.0
