@@ -59,6 +59,8 @@ ABBREVIATIONS = frozenset(
 
 @dataclass
 class Sentence:
+    """One sentence of the body, with whether any quote overlaps it."""
+
     start: int  # offsets into the source text
     end: int
     line: int
@@ -69,6 +71,8 @@ class Sentence:
 
 @dataclass
 class Section:
+    """A heading's share of the sentences, and how many of them are quoted."""
+
     title: str  # "" for the text before the first heading
     line: int
     sentences: int = 0
@@ -92,6 +96,8 @@ class Passage:
 
 @dataclass
 class Mention:
+    """A known entity's name in a sentence whose quoting relations leave the entity out."""
+
     entity: str
     name: str
     line: int
@@ -99,6 +105,8 @@ class Mention:
 
 @dataclass
 class Candidate:
+    """A capitalised name that is no entity's: something perhaps still to annotate."""
+
     name: str
     count: int
     line: int  # the first
@@ -106,6 +114,8 @@ class Candidate:
 
 @dataclass
 class Footnote:
+    """A numbered footnote of the text (``N) ...``)."""
+
     number: int
     line: int
     text: str
@@ -113,6 +123,8 @@ class Footnote:
 
 @dataclass
 class SourceCoverage:
+    """Everything ``kgraph coverage`` reports about one source text."""
+
     source: str  # the publication's id
     path: str
     sentences: int
