@@ -301,7 +301,7 @@ class TripleGraph:
     Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
     """
 
-    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "json-ld": "JSON_LD"}
+    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "jsonld": "JSON_LD"}
 
     def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
         self.data = data
@@ -310,7 +310,8 @@ class TripleGraph:
     def __len__(self) -> int:
         return self.data.count(b"\n")
 
-    def serialize(self, format: str = "turtle", encoding: str = "utf-8") -> bytes:
+    def serialize(self, format: str = "turtle") -> bytes:
+        """The answer in turtle, nt, jsonld or xml (kgraph's format names), as UTF-8."""
         import pyoxigraph
 
         if format == "nt":

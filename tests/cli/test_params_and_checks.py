@@ -53,6 +53,34 @@ def test_unknown_entity_unknown_parameter_and_bad_syntax(cli) -> None:
     assert malformed.code == 2 and "--param takes NAME=VALUE, not 'russia'" in malformed.err
 
 
+def test_a_required_parameter_left_out_is_an_error_naming_what_the_query_takes(cli) -> None:
+    run = cli("query", "relations-of", "-f", "csv", data=DATA)
+    assert run.code == 1 and run.out == ""
+    assert ("the query needs actor (--param actor=...); it takes actor (entity): The actor: an id, label or alias"
+            in run.err)
+    # The fast path (a subprocess with a warm cache) refuses it too, with the same message.
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "build"], check=True, capture_output=True)
+    fast = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "relations-of", "-f", "csv"],
+                          capture_output=True, text=True)
+    assert (fast.returncode, fast.stdout) == (1, "") and "the query needs actor" in fast.stderr
+
+
+def test_an_optional_parameter_may_be_left_out(cli, tmp_path: Path) -> None:
+    query = tmp_path / "labels.rq"
+    query.write_text("# Labels, of one entity or all\n"
+                     "# @param x? entity  the entity\n"
+                     "# @param kind? text  unused\n"
+                     "SELECT ?l WHERE { ?x rdfs:label ?l } ORDER BY ?l\n")
+    everything = rows(cli("query", str(query), "-f", "csv", data=DATA))
+    assert len(everything) > 100
+    assert rows(cli("query", str(query), "-p", "x=Pyongyang", "-f", "csv", data=DATA)) == [{"l": "North Korea"}]
+    listing = cli("--queries", str(tmp_path), "queries", data=DATA).out
+    assert "[--param x=ENTITY]  the entity" in listing and "[--param kind=TEXT]  unused" in listing
+
+
 def test_a_parameter_binds_the_where_group_not_an_exists_in_the_projection(cli) -> None:
     """Issue #17 item 11: the VALUES block went into the projection's EXISTS, binding nothing.
 

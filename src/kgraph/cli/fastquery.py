@@ -125,6 +125,7 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 def _answer(args: dict[str, str]) -> int:
     from kgraph.errors import KgraphError
+    from kgraph.params import require
     from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE
@@ -138,6 +139,7 @@ def _answer(args: dict[str, str]) -> int:
     try:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
         check_text(text, False)
+        require(text, {})  # no --param here: a query that needs one is the Typer path's to refuse
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
     out = args.get("out")
