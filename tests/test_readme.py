@@ -19,7 +19,11 @@ def examples(readme: Path = ROOT / "README.md") -> list[tuple[str, str]]:
     """(command, expected output) pairs from a README's code blocks."""
     text = readme.read_text(encoding="utf-8")
     found = []
-    for block in re.findall(r"```\n(.*?)```", text, re.S):
+    # Fences are paired line by line, so a ```text or ```yaml block is skipped whole (not mistaken
+    # for the end of one block and the start of another).
+    for language, block in re.findall(r"^```([\w-]*)\n(.*?)^```[ \t]*$", text, re.S | re.M):
+        if language:
+            continue
         parts = re.split(r"^\$ ", block, flags=re.M)
         for part in parts[1:]:
             command, _, output = part.partition("\n")

@@ -40,12 +40,20 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def read_text(path: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read."""
+def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
+    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
+
+    ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache files
+    the compiled graph under the hash of what was read, not of what is on disk by then.
+    """
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
+        if digests is not None:
+            import hashlib
+
+            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
     except FileNotFoundError:
         problems.append(Problem(shown, 0, 0, "file not found"))
         return None
@@ -326,9 +334,10 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
         vocabulary = load_vocabulary(data_dir)
     paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
     roots = {}
+    digests: dict[str, str] = {}
     for name, path in paths.items():
         before = len(problems)
-        text = read_text(path, problems)
+        text = read_text(path, problems, digests)
         roots[name] = (read_yaml(display_path(path), text, problems, frozenset({"quote"}))
                        if text is not None else None)
         if roots[name] is None and len(problems) == before:
@@ -345,7 +354,7 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     entities_root = roots[ENTITIES_FILE]
     entities_readable = entities_root is not None and entities_root.kind == "list"
     entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems, vocabulary)
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary, digests)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
@@ -357,7 +366,7 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary)
+                      vocabulary=vocabulary, files=digests)
     validate(dataset, entities_list, problems, references=entities_readable)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
@@ -366,14 +375,14 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary) -> dict[str, str]:
+                vocabulary: Vocabulary, digests: dict[str, str]) -> dict[str, str]:
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
         if not vocabulary.is_publication(entity.type) or not rel:
             continue
         found: list[Problem] = []
-        text = read_text(os.path.join(data_dir, str(rel)), found)
+        text = read_text(os.path.join(data_dir, str(rel)), found, digests)
         if text is not None:
             texts[entity.id] = text
         elif entity.location:

@@ -144,6 +144,56 @@ def test_csv_writes_nodes_and_edges(tmp_path: Path) -> None:
     assert (tmp_path / "again.nodes.csv").read_bytes() == nodes_path.read_bytes()
 
 
+def _old_pair(tmp_path: Path) -> dict[Path, bytes]:
+    pair = {tmp_path / "kg.nodes.csv": b"old nodes\n", tmp_path / "kg.edges.csv": b"old edges\n"}
+    for path, data in pair.items():
+        path.write_bytes(data)
+    return pair
+
+
+def test_csv_pair_is_atomic_when_writing_the_second_file_fails(tmp_path: Path, monkeypatch) -> None:
+    """A full disk while writing edges.csv: neither file is replaced (#17 item 13)."""
+    import errno
+
+    import kgraph.export.tables
+
+    pair = _old_pair(tmp_path)
+    real = kgraph.export.tables.write_part
+
+    def disk_full_on_edges(project, out, fmt, part):  # type: ignore[no-untyped-def]
+        if part == "edges":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(project, out, fmt, part)
+
+    monkeypatch.setattr(kgraph.export.tables, "write_part", disk_full_on_edges)
+    run = run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg"))
+    assert run.code == 1
+    assert {path: path.read_bytes() for path in pair} == pair
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.edges.csv", "kg.nodes.csv"]
+
+
+def test_csv_pair_is_atomic_when_replacing_the_second_file_fails(tmp_path: Path, monkeypatch) -> None:
+    """The rename of edges.csv fails after nodes.csv was renamed into place: nodes.csv is put back."""
+    import os
+
+    pair = _old_pair(tmp_path)
+    real = os.replace
+
+    def refuse_edges(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(dst).endswith("kg.edges.csv"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse_edges)
+    run = run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg"))
+    assert run.code == 1
+    assert {path: path.read_bytes() for path in pair} == pair
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.edges.csv", "kg.nodes.csv"]
+    monkeypatch.setattr(os, "replace", real)
+    assert run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg")).code == 0
+    assert all(path.read_bytes() != data for path, data in pair.items())
+
+
 def test_csv_needs_a_base_name(cli) -> None:
     run = cli("export", "--format", "csv")
     assert run.code == 1 and "csv writes 2 files (nodes, edges); give -o BASE" in run.err

@@ -63,7 +63,7 @@ def build(
     with timed(time):
         fmt = format_for(out, None) if out else None
         dataset = proj.dataset()
-        triples = proj.triple_count("build")
+        triples = proj.build()
         if out and fmt:
             with output(out, binary=True) as handle:
                 write(proj, handle, fmt)

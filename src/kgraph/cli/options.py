@@ -79,6 +79,8 @@ TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping
 UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
                        help="Keep or drop relations without a date.")
 DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the entity.")
+#: kgraph.paths.MAX_PATHS, repeated here so that ``--help`` need not import the path code.
+MAX_PATHS = 100
 
 
 def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
