@@ -47,8 +47,8 @@ STORE = "oxigraph"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "vocabulary",
-         "yamlnodes")
+_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "textmatch", "validate", "vocab",
+         "vocabulary", "yamlnodes")
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:

@@ -202,6 +202,11 @@ class EntityGraph:
         """Every relation the entity takes part in, as subject or object, in date order."""
         return [e for e in self.edges if entity_id in (e.subject, e.object)]
 
+    def supported_by(self, work_id: str) -> tuple[list[Edge], list[Edge]]:
+        """The relations a work backs: those quoted from it (its source), and those citing it."""
+        return ([e for e in self.edges if e.source == work_id],
+                [e for e in self.edges if work_id in e.cites])
+
 
 def dataset_rows(dataset: Dataset, base: str) -> Rows:
     """Entities and edges straight from the records, as plain tuples (cheap to store and load).

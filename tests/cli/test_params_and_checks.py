@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA, MINI, ROOT
 
 
 def rows(run) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -147,3 +147,16 @@ def test_a_check_needs_a_severity_and_a_select(cli, tmp_path: Path) -> None:
     (checks / "no-header.rq").write_text("# Anything at all.\n# severity: info\nASK { ?s ?p ?o }\n")
     run = cli("check", data=data)
     assert run.code == 1 and "a check must be a SELECT query, not ASK" in run.err
+
+
+def test_a_publication_that_relations_are_quoted_from_is_not_an_orphan(cli, tmp_path: Path) -> None:
+    """The mini project's article is in no relation, but every relation is quoted from it."""
+    shutil.copytree(MINI, tmp_path / "data")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    run = cli("check", data=tmp_path / "data")
+    assert "error  entity-without-relation: ok" in run.out, run
+    with open(tmp_path / "data" / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- id: unread\n  type: Publication\n  label: An unread book\n")
+    run = cli("check", data=tmp_path / "data")
+    assert run.code == 1
+    assert "error  entity-without-relation: 1 row(s)" in run.out and "An unread book" in run.out

@@ -20,7 +20,7 @@ def validate(
     shapes: Optional[list[str]] = typer.Option(None, "--shapes", metavar="FILE",
                                                help="More SHACL shapes to check (repeatable; implies --shacl)."),
 ) -> None:
-    """Check entities.yaml and relations.yaml: fields, ids, references, types, dates and quotes.
+    """Check the entity and relation files: fields, ids, references, types, dates and quotes.
 
     Every problem is listed as FILE:LINE:COL: error: MESSAGE. Exit 1 when there is any error.
     With --shacl the compiled graph is checked against the SHACL shapes too, and each violation is

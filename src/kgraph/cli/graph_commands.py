@@ -101,12 +101,28 @@ def show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
 ) -> None:
-    """Everything known about one entity: names, type, description, and its relations both ways."""
+    """Everything known about one entity: names, type, description, and its relations both ways.
+
+    A publication also shows its citation fields (authors, title, year...) and the relations it
+    supports: those quoted from it and those that cite it.
+    """
     from kgraph.cli import render
 
-    eg = project(ctx).entity_graph()
+    proj = project(ctx)
+    eg = proj.entity_graph()
     info = eg.resolve(name)
-    render.entity_card(eg, info, eg.edges_of(info.id))
+    fields: list[tuple[str, str]] = []
+    vocabulary = proj.vocabulary()
+    declared = vocabulary.fields(info.type)
+    # A work's citation is read from the records, where the authors keep their order (the graph
+    # holds them unordered); other cards stay on the cached graph, so a warm show reads no YAML.
+    if declared and vocabulary.is_publication(info.type):
+        extra = proj.dataset().entities[info.id].extra
+        for field_name in declared:
+            value = extra.get(field_name)
+            if value not in (None, [], ""):
+                fields.append((field_name, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    render.entity_card(eg, info, eg.edges_of(info.id), fields, eg.supported_by(info.id))
 
 
 def register(app: typer.Typer) -> None:

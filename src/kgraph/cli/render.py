@@ -85,16 +85,21 @@ def _quote(edge: Edge) -> str:
     return text + (" [assessment]" if edge.kind == "assessment" else "")
 
 
-def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> None:
-    """Everything known about one entity."""
+def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
+                fields: Iterable[tuple[str, str]] = (),
+                supported: tuple[list[Edge], list[Edge]] = ([], [])) -> None:
+    """Everything known about one entity: its fields, its relations, and those it supports."""
+    from rich.markup import escape
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{info.label}[/bold]  ({info.type}, id: {info.id})")
+    out.print(f"[bold]{escape(info.label)}[/bold]  ({info.type}, id: {info.id})")
     if info.aliases:
-        out.print("also: " + ", ".join(info.aliases))
+        out.print(escape("also: " + ", ".join(info.aliases)))
     if info.description:
-        out.print(info.description)
+        out.print(escape(info.description))
+    for name, value in fields:
+        out.print(escape(f"{name}: {value}"))
     table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations",
                   title_justify="left")
     count = 0
@@ -109,6 +114,16 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> Non
         out.print(table)
     else:
         out.print("No relations.")
+    for edges_of_work, title in zip(supported, ("Relations quoted from it (its source)",
+                                                "Relations that cite it")):
+        if not edges_of_work:
+            continue
+        backed = Table("date", "subject", "relation", "object", "quote", show_lines=True,
+                       title=f"{title}: {len(edges_of_work)}", title_justify="left")
+        for edge in edges_of_work:
+            backed.add_row(edge.when or "undated", _label(eg, edge.subject), edge.predicate_label,
+                           _label(eg, edge.object), _quote(edge))
+        out.print(backed)
 
 
 def counts_table(title: str, counts: dict[str, int]) -> None:
