@@ -38,6 +38,27 @@ def output(path: str | None, binary: bool = False,
         yield handle
 
 
+def format_from(out: str | None, formats: tuple[str, ...]) -> str:
+    """The format -o's suffix names (``-o report.json``), or ``table`` for the terminal."""
+    if out and out != "-":
+        for suffix in formats:
+            if out.lower().endswith("." + suffix):
+                return suffix
+    return "table"
+
+
+def choose_format(fmt: str | None, out: str | None, formats: tuple[str, ...]) -> str:
+    """--format, else -o's suffix, else a table; a table only for the terminal (usage error 2)."""
+    chosen = fmt or format_from(out, formats)
+    if chosen not in formats:
+        raise typer.BadParameter(f"choose one of {', '.join(formats)}", param_hint="--format")
+    if chosen == "table" and out not in (None, "-"):
+        others = [f for f in formats if f != "table"]
+        raise typer.BadParameter(f"a table is for the terminal: use --format {', '.join(others[:-1])} or "
+                                 f"{others[-1]} with -o", param_hint="--format")
+    return chosen
+
+
 def say(message: str) -> None:
     """Talk to the user on stderr (stdout is for data)."""
     from kgraph.errors import printable

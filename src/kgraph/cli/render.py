@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kgraph.agree import Agreement
+    from kgraph.coverage import SourceCoverage
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
     from kgraph.network import Ego, Moment, Ranking
@@ -251,6 +252,31 @@ def plain_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, 
     for row in rows:
         table.add_row(*row)
     console().print(table)
+
+
+def coverage_tables(covs: list[SourceCoverage]) -> None:
+    """Per source: coverage by section, the unquoted sentences, uncovered names, candidates, footnotes."""
+    from kgraph.coverage import share
+
+    for cov in covs:
+        rows = [(s.title or "(before the first heading)", str(s.line), str(s.sentences), str(s.quoted),
+                 share(s.share)) for s in cov.sections]
+        rows.append(("total", "", str(cov.sentences), str(cov.quoted), share(cov.share)))
+        plain_table(f"{cov.source} ({cov.path}): sentences quoted", ("section", "line", "sentences", "quoted",
+                                                                    "share"), rows)
+        plain_table(f"sentences no relation quotes ({len(cov.unquoted)})", ("line", "section", "sentence"),
+                    ((str(s.line), s.section, s.text) for s in cov.unquoted))
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for m in cov.uncovered:
+            grouped.setdefault((m.entity, m.name), []).append(str(m.line))
+        plain_table(f"entity names no relation quoting there mentions ({len(cov.uncovered)})",
+                    ("entity", "name", "count", "lines"),
+                    ((e, n, str(len(lines)), ", ".join(lines)) for (e, n), lines in sorted(grouped.items())))
+        plain_table(f"capitalised names that match no entity ({len(cov.candidates)})",
+                    ("name", "count", "first line"), ((c.name, str(c.count), str(c.line)) for c in cov.candidates))
+        if cov.footnotes:
+            plain_table(f"footnotes no relation cites ({len(cov.uncited)} of {cov.footnotes})",
+                        ("footnote", "line", "text"), ((str(n.number), str(n.line), n.text) for n in cov.uncited))
 
 
 # --- kgraph diff and kgraph agree ---

@@ -108,11 +108,11 @@ def _note(message: str) -> None:
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, data_commands, graph_commands, project_commands, query_commands,
-                            review_commands, store_commands, vocab_commands)
+    from kgraph.cli import (check_commands, coverage_commands, data_commands, graph_commands, project_commands,
+                            query_commands, review_commands, store_commands, vocab_commands)
 
     for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
-                   review_commands, graph_commands, store_commands):
+                   coverage_commands, review_commands, graph_commands, store_commands):
         module.register(app)
 
 

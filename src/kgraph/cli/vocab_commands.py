@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from kgraph.cli.context import output, project, say
+from kgraph.cli.context import choose_format, output, project, say
 from kgraph.cli.options import complete_types
 
 VOCAB_FORMATS = ("table", "json", "csv")
@@ -35,12 +35,7 @@ def vocab(
     from kgraph.vocabulary import (PREDICATE_COLUMNS, TYPE_COLUMNS, fitting, listing_json, predicate_rows,
                                    type_rows)
 
-    chosen = fmt or _format_from(out)
-    if chosen not in VOCAB_FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(VOCAB_FORMATS)}", param_hint="--format")
-    if chosen == "table" and out not in (None, "-"):
-        raise typer.BadParameter("a table is for the terminal: use --format json or csv with -o",
-                                 param_hint="--format")
+    chosen = choose_format(fmt, out, VOCAB_FORMATS)
     vocabulary = project(ctx).vocabulary()
     for option, value in (("--subject", subject), ("--object", obj)):
         if value is not None and value not in vocabulary.types:
@@ -67,14 +62,6 @@ def vocab(
             handle.write(_csv(vocabulary, predicates, filtered))
     if out not in (None, "-"):
         say(f"wrote {out}")
-
-
-def _format_from(out: Optional[str]) -> str:
-    if out and out != "-":
-        for suffix in ("json", "csv"):
-            if out.lower().endswith("." + suffix):
-                return suffix
-    return "table"
 
 
 def _csv(vocabulary: object, predicates: list, filtered: bool) -> str:  # type: ignore[type-arg]
