@@ -40,8 +40,12 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def read_text(path: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read."""
+def read_text(path: str, problems: list[Problem], digest: list[str] | None = None) -> str | None:
+    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
+
+    The text is as kgraph counts positions in it: a leading BOM is dropped and each CR LF becomes
+    one LF. ``digest``, when given, receives the SHA-256 of the file's bytes as stored.
+    """
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
@@ -60,6 +64,10 @@ def read_text(path: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
                                 f"(byte 0x{data[exc.start]:02x})"))
         return None
+    if digest is not None:
+        import hashlib
+
+        digest.append(hashlib.sha256(data).hexdigest())
     return text.replace("\r\n", "\n")
 
 
@@ -302,18 +310,21 @@ def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate |
         rec.problem(rec.fields["end"], f"end {end} is before start {start}")
 
 
-def load(data_dir: str, vocabulary: Vocabulary | None = None) -> Dataset:
+def load(data_dir: str, vocabulary: Vocabulary | None = None,
+         built: dict[str, Any] | None = None) -> Dataset:
     """Load and validate a data folder; raise DataError listing every problem found.
 
     ``vocabulary``: the project's (read from the folder's vocabulary.yaml when not given).
+    ``built``: the quotes' places the last build recorded (anchors.record), to report the quotes
+    a changed source text moved or lost.
     """
     from kgraph.timing import gc_paused
 
     with gc_paused():
-        return _load(data_dir, vocabulary)
+        return _load(data_dir, vocabulary, built)
 
 
-def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
+def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | None = None) -> Dataset:
     from kgraph.validate import validate
     from kgraph.vocabulary import load_vocabulary
 
@@ -345,7 +356,8 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     entities_root = roots[ENTITIES_FILE]
     entities_readable = entities_root is not None and entities_root.kind == "list"
     entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems, vocabulary)
+    text_files: dict[str, tuple[str, str]] = {}
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary, text_files)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
@@ -357,8 +369,13 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary)
+                      vocabulary=vocabulary, text_files=text_files)
     validate(dataset, entities_list, problems, references=entities_readable)
+    if built and entities_readable:
+        from kgraph.anchors import compare
+
+        dataset.moved = compare(dataset, built)
+        problems.extend(dataset.moved)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
@@ -366,16 +383,18 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary) -> dict[str, str]:
+                vocabulary: Vocabulary, files: dict[str, tuple[str, str]]) -> dict[str, str]:
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
         if not vocabulary.is_publication(entity.type) or not rel:
             continue
         found: list[Problem] = []
-        text = read_text(os.path.join(data_dir, str(rel)), found)
+        digest: list[str] = []
+        text = read_text(os.path.join(data_dir, str(rel)), found, digest)
         if text is not None:
             texts[entity.id] = text
+            files[entity.id] = (str(rel), digest[0])
         elif entity.location:
             reason = found[0].message if found else "cannot be read"
             problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,
