@@ -107,3 +107,15 @@ def recorder():
     server = RecordingServer()
     yield server
     server.close()
+
+
+def readme_example(command: str) -> str:
+    """The output the README shows under ``$ COMMAND`` in a ```text block (examples the README test
+    cannot run as they stand: they need files a test makes first)."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        if block.startswith(f"$ {command}\n"):
+            return block[len(command) + 3:]
+    raise AssertionError(f"the README shows no example of: {command}")

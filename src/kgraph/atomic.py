@@ -29,13 +29,52 @@ def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ign
     (including Ctrl-C) the previous file stays intact and no temporary file remains.
 
     A path that is a device or a pipe (``/dev/null``) is written directly instead."""
+    with atomic_outputs([path], binary) as (handle,):
+        yield handle
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: list[str], binary: bool = False) -> Iterator[list[IO]]:  # type: ignore[type-arg]
+    """Yield one file per path; on success they all replace their targets, on any failure none
+    does (a file already renamed into place is put back), and no temporary file remains.
+
+    Paths that are devices or pipes are written directly: there is nothing to put back."""
+    with contextlib.ExitStack() as stack:
+        handles, regular, pending = [], [], []
+        try:
+            for path in paths:
+                if _special(path):
+                    # /dev/null, /dev/stdout, a named pipe: write straight through; renaming over
+                    # them would replace the device or pipe with a regular file.
+                    handles.append(stack.enter_context(_open_special(path, binary)))
+                    continue
+                tmp = _temporary(path)
+                pending.append((tmp, path))
+                mode = "wb" if binary else "w"
+                handle = open(tmp, mode, **({} if binary else {"encoding": "utf-8", "newline": ""}))
+                handles.append(stack.enter_context(handle))
+                regular.append(handle)
+            yield handles
+            for handle in regular:
+                handle.flush()
+                os.fsync(handle.fileno())
+            stack.close()
+            _replace_all(pending)
+        except BaseException:
+            stack.close()
+            for tmp, _path in pending:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise
+
+
+def _special(path: str) -> bool:
+    return os.path.exists(path) and not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode)
+
+
+def _temporary(path: str) -> str:
+    """A new empty temporary file beside ``path``, after checking that ``path`` can be written."""
     folder = os.path.dirname(os.path.abspath(path))
-    if os.path.exists(path) and not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
-        # /dev/null, /dev/stdout, a named pipe: write straight through; renaming over them
-        # would replace the device or pipe with a regular file.
-        with _open_special(path, binary) as handle:
-            yield handle
-        return
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: folder {os.path.dirname(path) or '.'} does not exist")
     if os.path.isdir(path):
@@ -44,20 +83,54 @@ def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ign
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    os.close(fd)
+    return tmp
+
+
+def _replace_all(pending: list[tuple[str, str]]) -> None:
+    """Rename every temporary file over its target; if one rename fails, restore the targets
+    already replaced from hard links kept to their previous files."""
+    done: list[tuple[str, str | None]] = []
+    backups: list[str] = []
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        for tmp, path in pending:
+            _copy_mode(tmp, path)
+            backup = _keep(path, f"{tmp}.previous") if len(pending) > 1 else None
+            backups += [backup] if backup else []
+            os.replace(tmp, path)
+            done.append((path, backup))
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for path, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is None:
+                    os.unlink(path)
+                else:
+                    os.replace(backup, path)
         raise
+    finally:
+        for backup in backups:  # those not used to put a file back
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def _keep(path: str, backup: str) -> str | None:
+    """Keep the file now at ``path`` as ``backup`` (None if there is none), to put it back later:
+    a hard link, or a copy where the file system has none."""
+    if not os.path.exists(path):
+        return None
+    try:
+        os.link(path, backup)
+    except OSError:
+        import shutil
+
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _copy_mode(tmp: str, path: str) -> None:
+    if os.path.exists(path):
+        os.chmod(tmp, os.stat(path).st_mode & 0o777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)

@@ -1,16 +1,29 @@
 """The compiled graph on disk, keyed by a hash of the sources, so commands skip YAML and compiling.
 
-Layout: ``CACHE/<data folder name>-<hash of its path>/<key>/`` holding ``oxigraph/`` (an on-disk
-Oxigraph store), ``entities.marshal`` (entities and evidence-carrying edges for paths) and
-``manifest.json``. The key hashes the bytes of every file in the data folder (and of source texts
-outside it; the data folder's vocabulary.yaml among them), the vocabularies kgraph ships, the kgraph
-version, the code that decides the triples, and the base IRI; a changed
-source gives a new key, so a stale graph is never served. Entries are written in a temporary folder
-and renamed into place; an entry whose files do not match its manifest is rebuilt, not trusted.
+Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
+
+- ``<key>.<unique>/``: one entry, never changed once in place: ``oxigraph/`` (an on-disk Oxigraph
+  store), ``entities.marshal`` (entities and evidence-carrying edges for paths), ``manifest.json``
+  (the key, and the size and SHA-256 of every file) and ``lock``;
+- ``current.json``: which entry is current, replaced atomically;
+- ``hashes.json``: remembered content hashes (``Hashes``);
+- ``.tmp-*``: entries being written.
+
+The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
+every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
+the kgraph version, the code that decides the triples, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
+files do not match their recorded checksums is rebuilt, not trusted.
+
+Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
+never removes or renames an entry another process may be opening. Readers hold a shared lock on
+the entry's ``lock`` file from reading ``current.json`` until the store and the entity file are
+open (open files survive removal); a build removes an old entry only when it gets the exclusive
+lock, and a killed build's ``.tmp-*`` folder once its owner's lock is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -22,17 +35,20 @@ from kgraph.timing import phase
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from typing import Any, Callable, Iterable
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
+POINTER = "current.json"
+LOCK = "lock"
 HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
 STORE = "oxigraph"
+#: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
+LEFTOVER_AGE = 600
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "dates", "entitygraph", "load", "textmatch", "validate", "vocab", "vocabulary",
-         "yamlnodes")
-
+_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "textmatch", "validate", "vocab",
+         "vocabulary", "yamlnodes")
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -77,8 +93,8 @@ class Hashes:
 
     SETTLED_NS = 2_000_000_000
 
-    def __init__(self, path: str | None = None) -> None:
-        self.path, self.known, self.changed = path, {}, False
+    def __init__(self, path: str | None = None, trust: bool = True) -> None:
+        self.path, self.known, self.changed, self.trust = path, {}, False, trust
         if path:
             try:
                 self.known = json.loads(_read(path))
@@ -92,7 +108,7 @@ class Hashes:
         signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         name = os.path.abspath(file)
         entry = self.known.get(name)
-        if (isinstance(entry, list) and len(entry) == 3 and entry[0] == signature
+        if (self.trust and isinstance(entry, list) and len(entry) == 3 and entry[0] == signature
                 and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS):
             return str(entry[1])
         digest = _sha(file)
@@ -104,7 +120,11 @@ class Hashes:
         """Remember new hashes (atomically; a failure only costs re-hashing next time)."""
         if not (self.path and self.changed):
             return
-        tmp = f"{self.path}.{os.getpid()}.tmp"
+        slot = os.path.dirname(os.path.abspath(self.path)) + os.sep
+        # Forget the files of removed entries, so the memo does not grow with every build.
+        self.known = {name: entry for name, entry in self.known.items()
+                      if not name.startswith(slot) or os.path.exists(name)}
+        tmp = os.path.join(os.path.dirname(self.path), f".tmp-hashes.{os.getpid()}")
         try:
             with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump(self.known, handle)
@@ -116,10 +136,17 @@ class Hashes:
                 pass
 
 
-def source_key(data_dir: str, base: str, external: list[str] = (),  # type: ignore[assignment]
-               hashes: Hashes | None = None) -> str:
-    """The hash a cache entry is filed under."""
+def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: Hashes | None = None,
+               read: dict[str, str] | None = None) -> str:
+    """The hash a cache entry is filed under.
+
+    It covers every file of the data folder and the files in ``elsewhere`` (absolute paths: what a
+    build read that the folder walk does not list: hidden or symlinked folders, texts outside).
+    ``read`` gives the hash of the bytes a build actually read (``Dataset.files``); other files
+    are hashed as they are now.
+    """
     sha = (hashes or Hashes()).sha
+    read = read or {}
     digest = hashlib.sha256(f"kgraph {__version__} cache {FORMAT}\nbase {base}\n".encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for module in _CODE:
@@ -130,22 +157,43 @@ def source_key(data_dir: str, base: str, external: list[str] = (),  # type: igno
 
     for path in packaged_files():
         digest.update(f"vocabulary {os.path.basename(path)} {sha(path)}\n".encode())
-    for rel in source_files(data_dir):
-        digest.update(f"file {rel} {sha(os.path.join(data_dir, rel))}\n".encode())
-    for path in external:
-        digest.update(f"external {path} {sha(path) if os.path.isfile(path) else '-'}\n".encode())
+    for name, path in sorted(_key_files(data_dir, elsewhere).items()):
+        found = read.get(path) or (sha(path) if os.path.isfile(path) else "-")
+        digest.update(f"file {name} {found}\n".encode())
     return digest.hexdigest()
 
 
+def _key_files(data_dir: str, elsewhere: Iterable[str]) -> dict[str, str]:
+    """The files a key covers: their name in the key (relative to the data folder when inside it)
+    and their absolute path."""
+    root = os.path.abspath(data_dir)
+    files = {rel: os.path.join(root, rel) for rel in source_files(data_dir)}
+    for path in elsewhere:
+        rel = os.path.relpath(path, root)
+        files[path if rel.startswith("..") else rel] = path
+    return files
+
+
+def read_elsewhere(data_dir: str, read: dict[str, str]) -> list[str]:
+    """The files a build read that the data folder walk does not list (hidden, symlinked, outside)."""
+    walked = {os.path.join(os.path.abspath(data_dir), rel) for rel in source_files(data_dir)}
+    return sorted(path for path in read if path not in walked)
+
+
 class Compiled:
-    """One valid cache entry."""
+    """One valid cache entry, its store and entity file already open: they stay readable even if
+    a later build removes the entry."""
 
     def __init__(self, path: str, manifest: dict[str, Any]) -> None:
-        self.path, self.manifest = path, manifest
+        import pyoxigraph
 
-    @property
-    def store_path(self) -> str:
-        return os.path.join(self.path, STORE)
+        self.path, self.manifest = path, manifest
+        self._entities = open(os.path.join(path, ENTITIES), "rb")  # noqa: SIM115 - kept for later reads
+        try:
+            self.store = pyoxigraph.Store.read_only(os.path.join(path, STORE))
+        except BaseException:
+            self._entities.close()
+            raise
 
     @property
     def triples(self) -> int:
@@ -153,44 +201,115 @@ class Compiled:
 
     def open_store(self) -> Any:
         """The Oxigraph store, opened read-only (several processes may read it at once)."""
-        import pyoxigraph
-
-        return pyoxigraph.Store.read_only(self.store_path)
+        return self.store
 
     def entity_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        with open(os.path.join(self.path, ENTITIES), "rb") as handle:
-            entities, edges = marshal.load(handle)
+        self._entities.seek(0)
+        entities, edges = marshal.load(self._entities)
         return entities, edges
 
 
-def _inventory(folder: str) -> dict[str, int]:
-    sizes = {}
-    for parent, _dirs, files in os.walk(folder):
-        for name in files:
+def _inventory(folder: str, hashes: Hashes | None = None) -> dict[str, list[Any]]:
+    """Size and SHA-256 of every file of an entry (RocksDB's LOCK and LOG files and ours aside)."""
+    sha = (hashes or Hashes()).sha
+    files = {}
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
             full = os.path.join(parent, name)
             rel = os.path.relpath(full, folder)
-            if rel != MANIFEST and not name.startswith("LOCK") and not name.startswith("LOG"):
-                sizes[rel] = os.path.getsize(full)
-    return sizes
+            if rel not in (MANIFEST, LOCK) and not name.startswith(("LOCK", "LOG")):
+                files[rel] = [os.path.getsize(full), sha(full)]
+    return files
 
 
-def find(data_dir: str, base: str, root: str | None = None) -> Compiled | None:
-    """The entry for the data folder as it is now, or None (missing, stale or damaged)."""
+def find(data_dir: str, base: str, root: str | None = None, verify: bool = False,
+         notify: Callable[[str], None] | None = None) -> Compiled | None:
+    """The entry for the data folder as it is now, or None (missing, stale or damaged).
+
+    Checksums are compared through the remembered hashes (a file whose identity and times are
+    unchanged is not read again); ``verify`` re-reads every byte. ``notify`` hears of a damaged
+    entry, which is then left for a rebuild.
+    """
     slot = _slot(cache_root(data_dir, root), data_dir)
     if not os.path.isdir(slot):
         return None
-    with phase("cache check"):
-        hashes = Hashes(os.path.join(slot, HASHES))
-        try:
-            pointer = json.loads(_read(os.path.join(slot, "current.json")))
-            key = source_key(data_dir, base, pointer.get("external", []), hashes)
-            folder = os.path.join(slot, key[:40])
-            manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
-        except (OSError, ValueError, TypeError, AttributeError):
-            return None
-        intact = manifest.get("key") == key and _intact(folder, manifest, hashes)
+    hashes = Hashes(os.path.join(slot, HASHES), trust=not verify)
+    try:
+        for _attempt in range(50):
+            held = -1
+            try:
+                with phase("cache check"):
+                    pointer = _pointer(slot)
+                    if pointer is None:
+                        return None
+                    key = source_key(data_dir, base, pointer["read"], hashes)
+                    if key != pointer["key"]:
+                        return None
+                    folder = os.path.join(slot, pointer["entry"])
+                    held = lock(folder, exclusive=False)  # until its files are open
+                    manifest = _checked(folder, key, hashes)
+                with phase("open store"):
+                    return _opened(folder, manifest)
+            except Busy:  # being switched in by a build, or removed as no longer current
+                if not os.path.isdir(folder) and _pointer(slot) == pointer:
+                    return None  # removed by hand
+                time.sleep(0.02)
+            except _Damaged as damage:
+                if notify:
+                    notify(f"the cached graph {folder} is damaged ({damage}); rebuilding it")
+                return None
+            finally:
+                unlock(held)
+        return None
+    finally:
         hashes.save()
-    return Compiled(folder, manifest) if intact else None
+
+
+class Busy(Exception):
+    """Another process holds the folder's lock, or the folder is gone."""
+
+
+class _Damaged(Exception):
+    """The entry's files do not match its manifest, or its store does not open."""
+
+
+def _checked(folder: str, key: str, hashes: Hashes) -> dict[str, Any]:
+    """The entry's manifest, once every file matches its recorded size and checksum."""
+    try:
+        manifest = json.loads(_read(os.path.join(folder, MANIFEST)))
+    except (OSError, ValueError) as exc:
+        raise _Damaged(f"manifest: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        raise _Damaged("manifest does not match")
+    try:
+        files = _inventory(folder, hashes)
+    except OSError as exc:
+        raise _Damaged(str(exc)) from None
+    recorded = manifest.get("files")
+    if files != recorded:
+        recorded = recorded if isinstance(recorded, dict) else {}
+        changed = sorted(n for n in set(files) | set(recorded) if files.get(n) != recorded.get(n))
+        raise _Damaged(f"{', '.join(changed[:3])} changed")
+    return manifest
+
+
+def _opened(folder: str, manifest: dict[str, Any]) -> Compiled:
+    try:
+        return Compiled(folder, manifest)
+    except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
+        raise _Damaged(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def _pointer(slot: str) -> dict[str, Any] | None:
+    try:
+        pointer = json.loads(_read(os.path.join(slot, POINTER)))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(pointer, dict) and isinstance(pointer.get("key"), str)
+            and isinstance(pointer.get("entry"), str) and isinstance(pointer.get("read"), list)
+            and os.sep not in pointer["entry"] and not pointer["entry"].startswith(".")):
+        return None
+    return pointer
 
 
 def _read(path: str) -> str:
@@ -198,19 +317,43 @@ def _read(path: str) -> str:
         return handle.read()
 
 
-def _intact(folder: str, manifest: dict[str, Any], hashes: Hashes) -> bool:
+def lock(folder: str, exclusive: bool, create: bool = False) -> int:
+    """Lock ``folder``'s lock file; the kernel releases it when the process ends, however it ends,
+    so a free lock on a temporary folder means its owner is gone.
+
+    Raises Busy when another process holds it (or the folder has been removed meanwhile).
+    """
     try:
-        if _inventory(folder) != manifest.get("files"):
-            return False
-        return hashes.sha(os.path.join(folder, ENTITIES)) == manifest.get("entities_sha256")
-    except OSError:
-        return False
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock (Windows): entries are still never rewritten
+        return -1
+    try:
+        fd = os.open(os.path.join(folder, LOCK), os.O_RDONLY | (os.O_CREAT if create else 0), 0o644)
+    except FileNotFoundError:
+        raise Busy from None
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        if os.fstat(fd).st_nlink == 0:  # removed by a cleaner before we got the lock
+            raise Busy
+    except BlockingIOError:
+        os.close(fd)
+        raise Busy from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def unlock(fd: int) -> None:
+    if fd >= 0:
+        os.close(fd)
 
 
 def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
-          rows: tuple[list[Any], list[Any]], info: dict[str, Any], external: list[str],
+          rows: tuple[list[Any], list[Any]], info: dict[str, Any], elsewhere: list[str],
           root: str | None = None) -> Compiled:
-    """Build an entry in a temporary folder, then rename it into place and drop older ones.
+    """Build an entry in a temporary folder, rename it into place under a fresh name, make it
+    current, then remove the entries and leftovers nobody uses.
 
     ``nt`` is the graph as N-Triples chunks; they go through a file so that a million triples
     never sit in memory as one string.
@@ -223,6 +366,8 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
     slot = _slot(cache_root(data_dir, root), data_dir)
     os.makedirs(slot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".tmp-", dir=slot)
+    held = lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
+    folder = tmp
     try:
         dump = os.path.join(tmp, "graph.nt")
         with phase("compile"), open(dump, "wb") as handle:
@@ -239,27 +384,72 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
                 marshal.dump(rows, handle)
             manifest = {"key": key, "version": __version__, "format": FORMAT, "base": base,
                         "data": os.path.abspath(data_dir), "triples": triples, **info,
-                        "entities_sha256": _sha(os.path.join(tmp, ENTITIES)), "files": _inventory(tmp)}
+                        "files": _inventory(tmp)}
             with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as handle:
                 json.dump(manifest, handle, indent=1, sort_keys=True)
-            folder = os.path.join(slot, key[:40])
-            if os.path.exists(folder):  # a damaged entry under the same key
-                shutil.rmtree(folder, ignore_errors=True)
+            # A fresh name: an entry under the same key (damaged, or another build's) may be open.
+            folder = os.path.join(slot, f"{key[:40]}.{os.path.basename(tmp)[len('.tmp-'):]}")
             os.rename(tmp, folder)
-            _write_pointer(slot, {"key": key, "external": external})
+            _write_pointer(slot, {"key": key, "entry": os.path.basename(folder), "read": elsewhere})
+            compiled = Compiled(folder, manifest)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        unlock(held)
         raise
+    unlock(held)
+    _clean(slot)
+    return compiled
+
+
+def _clean(slot: str) -> None:
+    """Remove entries that are not current and that no process has locked, and leftovers of
+    killed builds."""
+    now = time.time()
     for name in os.listdir(slot):
-        if name not in (key[:40], "current.json") and not name.startswith(".tmp-"):
-            shutil.rmtree(os.path.join(slot, name), ignore_errors=True)
-    return Compiled(folder, manifest)
+        path = os.path.join(slot, name)
+        if name in (POINTER, HASHES) or name == (_pointer(slot) or {}).get("entry"):
+            continue
+        try:
+            if not os.path.isdir(path) or os.path.islink(path):
+                if name.startswith(".tmp-") and now - os.lstat(path).st_mtime > LEFTOVER_AGE:
+                    os.unlink(path)
+                continue
+        except OSError:
+            continue
+        remove_abandoned(path, keep=lambda: name == (_pointer(slot) or {}).get("entry"))
+
+
+def remove_abandoned(folder: str, keep: Callable[[], bool] = lambda: False) -> None:
+    """Remove ``folder`` unless a live process holds its lock (or ``keep()`` says no, asked once
+    the lock is ours); one without a lock file only once it is LEFTOVER_AGE old."""
+    import shutil
+
+    try:
+        if not os.path.exists(os.path.join(folder, LOCK)):  # from an older kgraph, or killed at birth
+            if time.time() - os.stat(folder).st_mtime > LEFTOVER_AGE:
+                shutil.rmtree(folder, ignore_errors=True)
+            return
+        fd = lock(folder, exclusive=True)
+    except (Busy, OSError):
+        return  # in use, or just removed by another process
+    try:
+        if not keep():
+            with contextlib.suppress(OSError):  # the manifest first: a half-removed entry is never valid
+                os.unlink(os.path.join(folder, MANIFEST))
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        unlock(fd)
 
 
 def _write_pointer(slot: str, pointer: dict[str, Any]) -> None:
     import tempfile
 
     handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=slot)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(pointer, out)
-    os.replace(tmp, os.path.join(slot, "current.json"))
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(pointer, out)
+        os.replace(tmp, os.path.join(slot, POINTER))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

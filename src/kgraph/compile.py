@@ -63,7 +63,7 @@ _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
        ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
-        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "sha256")}
+        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -91,10 +91,21 @@ def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool =
     for entity in dataset.entities.values():
         _add_entity(out, base, entity, vocabulary)
     _add_texts(out, base, dataset)
-    predicates = {p.id: iri(p.iri) for p in vocabulary.predicates.values()}
+    predicates = _predicate_iris(vocabulary)
     for relation in dataset.relations:
         _add_relation(out, base, relation, predicates, dataset.texts)
     return out
+
+
+def _predicate_iris(vocabulary: Vocabulary) -> dict[str, tuple[str, str | None]]:
+    """Each predicate's IRI, and the IRI of its converse: the property that links object to
+    subject (the predicate itself when symmetric, its declared inverse, or None)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for pred in vocabulary.predicates.values():
+        inverse = vocabulary.inverse_iri(pred)
+        converse = iri(pred.iri) if pred.symmetric else (iri(inverse) if inverse else None)
+        found[pred.id] = (iri(pred.iri), converse)
+    return found
 
 
 def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000) -> Iterator[bytes]:
@@ -102,7 +113,7 @@ def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000
     out: list[Triple] = []
     vocabulary = _vocabulary(dataset)
     add_ontology(out, vocabulary)
-    predicates = {p.id: iri(p.iri) for p in vocabulary.predicates.values()}
+    predicates = _predicate_iris(vocabulary)
     for entity in dataset.entities.values():
         _add_entity(out, base, entity, vocabulary)
         if len(out) > size:
@@ -373,13 +384,19 @@ def _add_evidence(out: list[Triple], base: str, stmt_iri: str, rel: Relation, so
         out.append((position, _OA["end"], typed(str(end), _COUNT)))
 
 
-def _add_relation(out: list[Triple], base: str, rel: Relation, predicates: dict[str, str],
-                  texts: dict[str, str] | None = None) -> None:
+def _add_relation(out: list[Triple], base: str, rel: Relation,
+                  predicates: dict[str, tuple[str, str | None]], texts: dict[str, str] | None = None) -> None:
     subject, obj = iri(entity_iri(base, rel.subject)), iri(entity_iri(base, rel.object))
-    predicate = predicates[rel.predicate]
+    predicate, converse = predicates[rel.predicate]
     out.append((subject, predicate, obj))
     stmt_iri = relation_iri(base, rel)
     stmt = iri(stmt_iri)
+    if converse is not None and (converse, obj) != (predicate, subject):
+        # Both directions, declared once: a symmetric claim holds the other way round, and a
+        # predicate with an inverse (owl:inverseOf) holds through it from the object. Derived,
+        # not annotated: the statement says so with kg:converse, and stays one per claim.
+        out.append((obj, converse, subject))
+        out.append((stmt, _KG["converse"], converse))
     out.append((stmt, _TYPE, _STATEMENT))
     if rel.kind == "assessment":
         out.append((stmt, _TYPE, _ASSESSMENT))

@@ -120,20 +120,21 @@ class OxigraphStore:
         A query that could name a SERVICE runs cut off from the network (kgraph.sandbox) unless
         ``allow_network``: the pre-check above gives the clear message, the sandbox the guarantee.
         """
+        import functools
+
+        from kgraph.deadline import run_interruptible, run_limited
         from kgraph.sandbox import may_reach_network
 
         check_text(text, allow_network)
         isolate = not allow_network and may_reach_network(text)
+        work = functools.partial(self._query, text, allow_network, prefixes, isolate)
         if timeout is None and not isolate:
-            return self._query(text, allow_network, prefixes)
-        import functools
-
-        from kgraph.deadline import run_limited
-
-        # A forked child evaluates: Oxigraph's native loop never hands control back to Python,
-        # and Oxigraph's HTTP client is out of reach of the Python socket guard.
-        return run_limited(functools.partial(self._query, text, allow_network, prefixes, isolate),
-                           timeout, isolate)
+            # Oxigraph's native loop never hands control back to Python: a thread evaluates, so
+            # that Ctrl-C is seen at once.
+            return run_interruptible(work)
+        # A forked child evaluates: it can be killed at the deadline (or on Ctrl-C), and cut off
+        # from the network, out of reach of the Python socket guard as Oxigraph's HTTP client is.
+        return run_limited(work, timeout, isolate)
 
     def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None,
                isolated: bool = False) -> QueryResult:
@@ -301,7 +302,7 @@ class TripleGraph:
     Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
     """
 
-    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "json-ld": "JSON_LD"}
+    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "jsonld": "JSON_LD"}
 
     def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
         self.data = data
@@ -310,7 +311,8 @@ class TripleGraph:
     def __len__(self) -> int:
         return self.data.count(b"\n")
 
-    def serialize(self, format: str = "turtle", encoding: str = "utf-8") -> bytes:
+    def serialize(self, format: str = "turtle") -> bytes:
+        """The answer in turtle, nt, jsonld or xml (kgraph's format names), as UTF-8."""
         import pyoxigraph
 
         if format == "nt":

@@ -134,18 +134,23 @@ class EntityGraph:
                 entities[info.id] = info
         kg = {name: URIRef(ONTOLOGY + name) for name in
               ("date", "start", "end", "earliest", "latest", "quote", "kind", "cites")}
-        derived = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+        source_of = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
         evidence: dict[tuple[Any, Any, Any], list[Any]] = {}
         for stmt in graph.subjects(RDF.type, RDF.Statement):
             key = (graph.value(stmt, RDF.subject), graph.value(stmt, RDF.predicate),
                    graph.value(stmt, RDF.object))
             evidence.setdefault(key, []).append(stmt)
+        # The other direction of a claim (kg:converse) is derived, not a relation of its own.
+        derived = {(graph.value(stmt, RDF.object), p, graph.value(stmt, RDF.subject))
+                   for stmt, p in graph.subject_objects(URIRef(ONTOLOGY + "converse"))}
         labels: dict[Any, str] = {}
         edges: list[Edge] = []
         ids = vocabulary.by_iri()
         for s, p, o in graph:
             pid = ids.get(str(p))
             if pid is None or local(s) not in entities or local(o) not in entities:
+                continue
+            if (s, p, o) in derived and (s, p, o) not in evidence:
                 continue
             if p not in labels:
                 lab = graph.value(p, RDFS.label)
@@ -155,7 +160,7 @@ class EntityGraph:
                 values = {name: graph.value(stmt, term) if stmt is not None else None
                           for name, term in kg.items() if name != "cites"}
                 text = {k: (str(v) if v is not None else None) for k, v in values.items()}
-                source = graph.value(stmt, derived) if stmt is not None else None
+                source = graph.value(stmt, source_of) if stmt is not None else None
                 cites = tuple(sorted(local(c) for c in graph.objects(stmt, kg["cites"]))) if stmt else ()
                 edges.append(Edge(local(s), pid, local(o), labels[p], str(stmt) if stmt else None,
                                   text["date"], text["start"], text["end"], text["earliest"],
@@ -196,6 +201,11 @@ class EntityGraph:
     def edges_of(self, entity_id: str) -> list[Edge]:
         """Every relation the entity takes part in, as subject or object, in date order."""
         return [e for e in self.edges if entity_id in (e.subject, e.object)]
+
+    def supported_by(self, work_id: str) -> tuple[list[Edge], list[Edge]]:
+        """The relations a work backs: those quoted from it (its source), and those citing it."""
+        return ([e for e in self.edges if e.source == work_id],
+                [e for e in self.edges if work_id in e.cites])
 
 
 def dataset_rows(dataset: Dataset, base: str) -> Rows:

@@ -1,4 +1,7 @@
-"""Read ``entities.yaml`` and ``relations.yaml`` into records, checking each record's shape.
+"""Read the entity and relation files into records, checking each record's shape.
+
+The files are ``entities.yaml`` and ``relations.yaml`` and/or the YAML files under ``entities/``
+and ``relations/`` (datafiles.py decides which).
 
 Every problem is collected with its file, line and column; cross-record checks live in validate.py.
 """
@@ -29,6 +32,8 @@ RELATION_KINDS = ("fact", "assessment")
 #: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
 QUOTE_OK = ("short", "repeated")
 QUANTITY_FIELDS = ("value", "unit", "of")
+#: Keys of a relation file's mapping form.
+FILE_FIELDS = ("source", "relations")
 
 
 def display_path(path: str) -> str:
@@ -40,16 +45,21 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def read_text(path: str, problems: list[Problem], digest: list[str] | None = None) -> str | None:
+def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
     """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
 
     The text is as kgraph counts positions in it: a leading BOM is dropped and each CR LF becomes
-    one LF. ``digest``, when given, receives the SHA-256 of the file's bytes as stored.
+    one LF. ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache
+    files the compiled graph under the hash of what was read, not of what is on disk by then.
     """
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
+        if digests is not None:
+            import hashlib
+
+            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
     except FileNotFoundError:
         problems.append(Problem(shown, 0, 0, "file not found"))
         return None
@@ -64,10 +74,6 @@ def read_text(path: str, problems: list[Problem], digest: list[str] | None = Non
         problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
                                 f"(byte 0x{data[exc.start]:02x})"))
         return None
-    if digest is not None:
-        import hashlib
-
-        digest.append(hashlib.sha256(data).hexdigest())
     return text.replace("\r\n", "\n")
 
 
@@ -240,7 +246,8 @@ def _field_value(rec: _Record, spec: Field) -> Any:
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
 
 
-def _relation(rec: _Record, default_source: str | None) -> Relation | None:
+def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) -> Relation | None:
+    """A relation record; ``default`` is the source (and where it is set) for records without one."""
     rec.check_fields(RELATION_FIELDS, "a relation")
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     node = rec.fields.get("quote")
@@ -252,7 +259,7 @@ def _relation(rec: _Record, default_source: str | None) -> Relation | None:
         quote = None
     else:
         quote = rec.text("quote", required=True)
-    source = rec.text("source") or default_source
+    source = rec.text("source")
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
@@ -273,6 +280,10 @@ def _relation(rec: _Record, default_source: str | None) -> Relation | None:
         quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
+    if not source and default is not None and default[0]:
+        relation.source = default[0]
+        if default[1] is not None:  # a file's own source: problems with it point there
+            relation.field_locations["source"] = default[1]
     _check_interval(rec, relation.date, relation.start, relation.end)
     return relation if subject and predicate and obj and quote else None
 
@@ -325,6 +336,7 @@ def load(data_dir: str, vocabulary: Vocabulary | None = None,
 
 
 def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | None = None) -> Dataset:
+    from kgraph import datafiles
     from kgraph.validate import validate
     from kgraph.vocabulary import load_vocabulary
 
@@ -335,41 +347,35 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
     if vocabulary is None:
         # Vocabulary problems come alone: checked against a broken vocabulary, every record would err.
         vocabulary = load_vocabulary(data_dir)
-    paths = {name: os.path.join(data_dir, name) for name in (ENTITIES_FILE, RELATIONS_FILE)}
-    roots = {}
-    for name, path in paths.items():
-        before = len(problems)
-        text = read_text(path, problems)
-        roots[name] = (read_yaml(display_path(path), text, problems, frozenset({"quote"}))
-                       if text is not None else None)
-        if roots[name] is None and len(problems) == before:
-            # An empty file (or only comments): say so rather than report nothing or cascade.
-            empty = Problem(display_path(path), 1, 1, "the file holds no records (it is empty); "
-                            + ("add the entities (- id: ..., type: ..., label: ...)" if name == ENTITIES_FILE
-                               else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
-                            "error" if name == ENTITIES_FILE else "warning")
-            problems.append(empty)
-    entities_path = display_path(paths[ENTITIES_FILE])
-    entity_records = _records(entities_path, roots[ENTITIES_FILE], "entity", problems)
-    # When entities.yaml cannot be read as a list of records, every reference in relations.yaml
+    files = datafiles.find(data_dir, display_path(data_dir))
+    problems.extend(files.unread)
+    digests: dict[str, str] = {}
+    entity_roots = [_read_file(path, ENTITIES_FILE, problems, digests) for path in files.entities]
+    entity_records = [rec for path, root in entity_roots
+                      for rec in _records(path, root, "entity", problems)]
+    # When the entities cannot be read as lists of records, every reference in the relations
     # would be "unknown": check only the shape of the relations and report the real cause.
-    entities_root = roots[ENTITIES_FILE]
-    entities_readable = entities_root is not None and entities_root.kind == "list"
+    entities_readable = all(root is not None and root.kind == "list" for _, root in entity_roots)
     entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
     text_files: dict[str, tuple[str, str]] = {}
-    texts = _load_texts(data_dir, entities_list, problems, vocabulary, text_files)
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary, digests, text_files)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
-    default_source = with_text[0] if len(with_text) == 1 else None
-    relation_records = _records(display_path(paths[RELATIONS_FILE]), roots[RELATIONS_FILE], "relation", problems)
-    # A missing source is reported by validation, which can look for the text holding the quote.
-    relations = [r for r in (_relation(rec, default_source) for rec in relation_records) if r]
+    project_source = with_text[0] if len(with_text) == 1 else None
+    relations: list[Relation] = []
+    for path in files.relations:
+        shown, root = _read_file(path, RELATIONS_FILE, problems, digests)
+        root, file_source = _file_source(shown, root, problems)
+        default = (file_source.value, Location(shown, file_source.line, file_source.column)) \
+            if file_source else (project_source, None) if project_source else None
+        relations.extend(r for r in (_relation(rec, default) for rec in
+                                     _records(shown, root, "relation", problems)) if r)
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary, text_files=text_files)
+                      vocabulary=vocabulary, files=digests, text_files=text_files)
     validate(dataset, entities_list, problems, references=entities_readable)
     if built and entities_readable:
         from kgraph.anchors import compare
@@ -382,19 +388,56 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
     return dataset
 
 
+def _read_file(path: str, kind: str, problems: list[Problem],
+               digests: dict[str, str]) -> tuple[str, Node | None]:
+    """One record file as composed nodes (None when empty or unreadable, with the reason given)."""
+    shown = display_path(path)
+    before = len(problems)
+    text = read_text(path, problems, digests)
+    root = read_yaml(shown, text, problems, frozenset({"quote"})) if text is not None else None
+    if root is None and len(problems) == before:
+        # An empty file (or only comments): say so rather than report nothing or cascade.
+        problems.append(Problem(shown, 1, 1, "the file holds no records (it is empty); "
+                                + ("add the entities (- id: ..., type: ..., label: ...)" if kind == ENTITIES_FILE
+                                   else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
+                                "error" if kind == ENTITIES_FILE else "warning"))
+    return shown, root
+
+
+def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple[Node | None, Node | None]:
+    """Split a relation file's mapping form (``source: ID`` and ``relations: [...]``).
+
+    The plain list form has no file-wide source; a mapping must hold ``relations`` and may hold
+    ``source``, the publication of every record in the file that does not name its own.
+    """
+    if root is None or root.kind != "map":
+        return root, None
+    rec = _Record(path, root, problems)
+    rec.check_fields(FILE_FIELDS, "a relation file")
+    if "relations" not in rec.fields:
+        rec.problem(root, "the file must be a list of relation records (- subject: ...), or a mapping "
+                          "with 'relations:' (the list) and an optional 'source:' for all of them")
+        return None, None
+    source = rec.fields.get("source")
+    if source is not None and rec.text("source", required=True) is None:
+        source = None
+    return rec.fields["relations"], source
+
+
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary, files: dict[str, tuple[str, str]]) -> dict[str, str]:
+                vocabulary: Vocabulary, digests: dict[str, str],
+                files: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The publications' texts; ``files`` receives each one's path (as its ``text:`` gives it) and hash."""
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
         if not vocabulary.is_publication(entity.type) or not rel:
             continue
         found: list[Problem] = []
-        digest: list[str] = []
-        text = read_text(os.path.join(data_dir, str(rel)), found, digest)
+        text = read_text(os.path.join(data_dir, str(rel)), found, digests)
         if text is not None:
             texts[entity.id] = text
-            files[entity.id] = (str(rel), digest[0])
+            files[entity.id] = (str(rel), digests[os.path.abspath(os.path.join(data_dir, str(rel)))])
         elif entity.location:
             reason = found[0].message if found else "cannot be read"
             problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,

@@ -107,6 +107,8 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     #: The types and predicates the records were checked against (the project's vocabulary.yaml).
     vocabulary: Vocabulary | None = None
+    #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
+    files: dict[str, str] = field(default_factory=dict)
 
     def entity(self, entity_id: str) -> Entity:
         return self.entities[entity_id]

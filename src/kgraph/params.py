@@ -6,7 +6,9 @@ A query declares its parameters in its leading comment block::
     # @param actor entity  The actor: an id, label or alias
 
 and ``kgraph query relations-of --param actor=Russia`` binds ``?actor`` to ``kgr:russia`` by
-opening the WHERE group with ``VALUES ?actor { kgr:russia }``.
+opening the WHERE group with ``VALUES ?actor { kgr:russia }``. A declared parameter is required:
+run without it, the variable would be unbound and the query would answer for everything, a wrong
+answer that looks right. ``# @param actor? entity ...`` declares one the query may run without.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Callable
 from kgraph.errors import KgraphError, QueryError
 
 KINDS = ("entity", "text", "number", "date")
-_DECLARATION = re.compile(r"^#\s*@param\s+(\w+)(?:\s+(\w+))?\s*(.*)$")
+_DECLARATION = re.compile(r"^#\s*@param\s+(\w+)(\?)?(?:\s+(\w+))?\s*(.*)$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -31,9 +33,11 @@ class Parameter:
     name: str
     kind: str = "entity"
     description: str = ""
+    optional: bool = False
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.kind})" + (f": {self.description}" if self.description else "")
+        kind = f"{self.kind}, optional" if self.optional else self.kind
+        return f"{self.name} ({kind})" + (f": {self.description}" if self.description else "")
 
 
 def declared(text: str) -> list[Parameter]:
@@ -47,10 +51,11 @@ def declared(text: str) -> list[Parameter]:
             continue
         match = _DECLARATION.match(stripped)
         if match:
-            name, kind, description = match.group(1), match.group(2) or "entity", match.group(3).strip()
+            name, optional = match.group(1), bool(match.group(2))
+            kind, description = match.group(3) or "entity", match.group(4).strip()
             if kind not in KINDS:  # "# @param actor The actor" without a kind
-                kind, description = "entity", f"{match.group(2)} {description}".strip()
-            found.append(Parameter(name, kind, description))
+                kind, description = "entity", f"{match.group(3)} {description}".strip()
+            found.append(Parameter(name, kind, description, optional))
     return found
 
 
@@ -71,21 +76,24 @@ def bind(text: str, values: dict[str, str], resolve_entity: Callable[[str], str]
 
     ``resolve_entity`` turns an id, label or alias into an IRI (raising NotFoundError).
     Declared parameters are typed by their declaration; an undeclared one is allowed only when
-    the query declares none (an ad-hoc query) and uses the variable.
+    the query declares none (an ad-hoc query) and uses the variable. A required one left out is
+    an error (see ``require``).
     """
-    if not values:
-        return text
-    from kgraph.sparqlscan import where_group_start
-
     params = {p.name: p for p in declared(text)}
-    terms = []
-    for name, value in values.items():
+    for name in values:
         if name not in params:
             if params:
                 raise QueryError(f"the query has no parameter '{name}'; it takes "
                                  + ", ".join(str(p) for p in params.values()))
             if not re.search(rf"[?$]{name}\b", text):
                 raise QueryError(f"the query has no variable ?{name} to bind")
+    require(text, values)
+    if not values:
+        return text
+    from kgraph.sparqlscan import where_group_start
+
+    terms = []
+    for name, value in values.items():
         kind = params[name].kind if name in params else "entity-or-text"
         terms.append(_term(name, kind, value, resolve_entity))
     where = where_group_start(text)
@@ -94,6 +102,16 @@ def bind(text: str, values: dict[str, str], resolve_entity: Callable[[str], str]
     variables = " ".join(f"?{name}" for name in values)
     block = f" VALUES ({variables}) {{ ({' '.join(terms)}) }} "
     return text[:where] + block + text[where:]
+
+
+def require(text: str, values: dict[str, str]) -> None:
+    """Raise QueryError naming what the query takes when a required parameter has no value."""
+    params = declared(text)
+    missing = [p.name for p in params if not p.optional and p.name not in values]
+    if missing:
+        example = " ".join(f"--param {name}=..." for name in missing)
+        raise QueryError(f"the query needs {', '.join(missing)} ({example}); it takes "
+                         + ", ".join(str(p) for p in params))
 
 
 def _term(name: str, kind: str, value: str, resolve_entity: Callable[[str], str]) -> str:

@@ -12,6 +12,9 @@ from kgraph.pathfilters import Filter, relaxations, simple_graph
 if TYPE_CHECKING:
     import networkx as nx
 
+#: The most paths one search returns (``--k``): each further path costs a search of its own.
+MAX_PATHS = 100
+
 
 @dataclass(frozen=True)
 class Hop:
@@ -52,6 +55,8 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     if source.id == target.id:
         raise KgraphError(f"'{source.label}' and '{target.label}' are the same entity; "
                           "give two different entities")
+    if not 1 <= k <= MAX_PATHS:
+        raise KgraphError(f"ask for 1 to {MAX_PATHS} paths, not {k}")
     flt = replace(flt or Filter(), ends=frozenset((source.id, target.id)))
     graph = simple_graph(eg, flt)
     try:

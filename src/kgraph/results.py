@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from kgraph.record import Record
 
@@ -16,7 +17,17 @@ if TYPE_CHECKING:
     from typing import IO, Iterable
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_BARE_TSV_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
+#: Datatypes a TSV term may give bare (Turtle's shorthand), and the canonical lexical form each
+#: must have for that: a bare ``1500000000`` reads back as an xsd:integer, so a decimal written so,
+#: or a double without an exponent, or ``NaN``, must be written in full.
+_CANONICAL = {
+    XSD + "integer": re.compile(r"-?(0|[1-9][0-9]*)"),
+    XSD + "decimal": re.compile(r"-?(0|[1-9][0-9]*)\.(0|[0-9]*[1-9])"),
+    XSD + "double": re.compile(r"-?[0-9]\.(0|[0-9]*[1-9])E-?(0|[1-9][0-9]*)"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+#: A Turtle/SPARQL blank node label (BLANK_NODE_LABEL without ``_:``), ASCII and Unicode letters.
+_BNODE_LABEL = re.compile(r"[\w](?:[\w.\-\u00b7\u0300-\u036f\u203f-\u2040]*[\w\-\u00b7\u0300-\u036f\u203f-\u2040])?")
 
 
 class Term(Record):
@@ -28,12 +39,14 @@ class Term(Record):
         self.kind, self.value, self.datatype, self.lang = kind, value, datatype, lang
 
     def n3(self) -> str:
-        """The term in Turtle/SPARQL syntax, as TSV results want it."""
+        """The term in Turtle/SPARQL syntax, as TSV results want it (a bare number or boolean only
+        where it reads back as the same term)."""
         if self.kind == "uri":
             return f"<{self.value}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        if self.datatype in _BARE_TSV_TYPES and self.value and " " not in self.value:
+        canonical = _CANONICAL.get(self.datatype or "")
+        if canonical is not None and canonical.fullmatch(self.value):
             return self.value
         text = (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                 .replace("\r", "\\r").replace("\t", "\\t"))
@@ -120,8 +133,9 @@ def write_csv(result: QueryResult, out: IO[str]) -> None:
         return
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
+    labels = BlankLabels()
     for row in result.rows:
-        writer.writerow([_csv_value(row.get(var)) for var in result.variables])
+        writer.writerow([_csv_value(labels.valid(row.get(var))) for var in result.variables])
 
 
 def _csv_value(term: Term | None) -> str:
@@ -130,14 +144,43 @@ def _csv_value(term: Term | None) -> str:
     return f"_:{term.value}" if term.kind == "bnode" else term.value
 
 
+class BlankLabels:
+    """Blank nodes with labels that Turtle, CSV and TSV readers accept, the same within one result.
+
+    A remote store may name its blank nodes as it likes (Virtuoso: ``nodeID://b10000``), which no
+    parser accepts after ``_:``. Such a label becomes a valid one; every label of the result keeps
+    one spelling, and two different labels never meet in one.
+    """
+
+    def __init__(self) -> None:
+        self._given: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def valid(self, term: Term | None) -> Term | None:
+        if term is None or term.kind != "bnode":
+            return term
+        label = self._given.get(term.value)
+        if label is None:
+            label = term.value if _BNODE_LABEL.fullmatch(term.value) else re.sub(r"\W", "_", term.value) or "b"
+            stem, count = label, 1
+            while label in self._taken:
+                count += 1
+                label = f"{stem}_{count}"
+            self._given[term.value] = label
+            self._taken.add(label)
+        return term if label == term.value else Term("bnode", label)
+
+
 def write_tsv(result: QueryResult, out: IO[str]) -> None:
     """SPARQL 1.1 Query Results TSV Format: terms in SPARQL syntax, ``?var`` header."""
     if result.kind == "ASK":
         out.write("true\n" if result.boolean else "false\n")
         return
     out.write("\t".join("?" + var for var in result.variables) + "\n")
+    labels = BlankLabels()
     for row in result.rows:
-        out.write("\t".join(row[var].n3() if var in row else "" for var in result.variables) + "\n")
+        out.write("\t".join(labels.valid(row[var]).n3() if var in row else ""  # type: ignore[union-attr]
+                            for var in result.variables) + "\n")
 
 
 WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}

@@ -20,10 +20,12 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from kgraph.deadline import die_with_parent
 from kgraph.errors import KgraphError
 
 INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
 READY_WAIT = 30.0
+FOLDER_PREFIX = "kgraph-serve-"
 
 
 class ServerError(KgraphError):
@@ -114,45 +116,45 @@ def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool
 
     ``on_ready`` is called once the port accepts connections.
     """
+    from kgraph.cache import lock, remove_abandoned, unlock
+
     binary = oxigraph_binary()
-    with tempfile.TemporaryDirectory(prefix="kgraph-serve-") as folder, _sigterm_as_interrupt():
-        location = os.path.join(folder, "store")
-        load_store(binary, location, ntriples)
-        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        command = [binary, "serve-read-only", "--location", location, "--bind", bind]
-        if cors:
-            command.append("--cors")
-        if timeout:
-            command += ["--timeout-s", str(max(1, round(timeout)))]
-        check_port_free(host, port)
-        log = os.path.join(folder, "server.log")
-        with open(log, "wb") as log_file:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
-                                       stderr=log_file, preexec_fn=_die_with_parent())
+    for name in os.listdir(tempfile.gettempdir()):  # the folders of servers that were killed
+        if name.startswith(FOLDER_PREFIX):
+            remove_abandoned(os.path.join(tempfile.gettempdir(), name))
+    with tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX) as folder, _sigterm_as_interrupt():
+        owner = lock(folder, exclusive=True, create=True)  # tells later servers this one lives
         try:
-            wait_until_listening(host, port, process, log)
-            url_host = f"[{host}]" if ":" in host else host
-            if on_ready:
-                on_ready(Running(f"http://{url_host}:{port}/query", process))
-            return process.wait()
-        except KeyboardInterrupt:
-            return 0
+            return _serve_from(folder, binary, ntriples, host, port, cors, timeout, on_ready)
         finally:
-            _stop(process)
+            unlock(owner)
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux, have the kernel stop the server if kgraph itself is killed (SIGKILL included)."""
-    if not sys.platform.startswith("linux"):
-        return None
-
-    def arm() -> None:
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-    return arm
+def _serve_from(folder: str, binary: str, ntriples: bytes, host: str, port: int, cors: bool,
+                timeout: float | None, on_ready: Callable[[Running], None] | None) -> int:
+    location = os.path.join(folder, "store")
+    load_store(binary, location, ntriples)
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    command = [binary, "serve-read-only", "--location", location, "--bind", bind]
+    if cors:
+        command.append("--cors")
+    if timeout:
+        command += ["--timeout-s", str(max(1, round(timeout)))]
+    check_port_free(host, port)
+    log = os.path.join(folder, "server.log")
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
+                                   stderr=log_file, preexec_fn=die_with_parent(signal.SIGTERM))
+    try:
+        wait_until_listening(host, port, process, log)
+        url_host = f"[{host}]" if ":" in host else host
+        if on_ready:
+            on_ready(Running(f"http://{url_host}:{port}/query", process))
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(process)
 
 
 def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from kgraph.vocab import DEFAULT_BASE, PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Callable
 
     from rdflib import Graph
 
@@ -30,13 +30,15 @@ class Project:
 
     ``engine``: "oxigraph" or "rdflib" for every operation; None picks the measured default per
     operation. ``cache_dir``: where compiled graphs are kept; None means $KGRAPH_CACHE or
-    .kgraph-cache/ beside the data.
+    .kgraph-cache/ beside the data. ``notify`` hears what the user should know although nothing
+    failed (a damaged cache being rebuilt).
     """
 
     def __init__(self, data_dir: str = "data", base: str = DEFAULT_BASE, queries_dir: str | None = None,
-                 engine: str | None = None, cache_dir: str | None = None) -> None:
+                 engine: str | None = None, cache_dir: str | None = None,
+                 notify: Callable[[str], None] | None = None) -> None:
         self.data_dir, self.base, self.queries_dir = data_dir, base, queries_dir
-        self.engine, self.cache_dir = engine, cache_dir
+        self.engine, self.cache_dir, self.notify = engine, cache_dir, notify
 
     def __repr__(self) -> str:
         return (f"Project(data_dir={self.data_dir!r}, base={self.base!r}, queries_dir={self.queries_dir!r}, "
@@ -109,20 +111,30 @@ class Project:
             self._compiled = found
         return self._compiled
 
-    def compiled(self, rebuild: bool = False) -> Compiled | None:
-        """The current cache entry, built (and validated) when missing or stale.
+    def compiled(self, rebuild: bool = False, verify: bool = False) -> Compiled | None:
+        """The current cache entry, built (and validated) when missing, stale or damaged.
 
-        None when the cache folder cannot be written; callers then compile in memory.
+        ``verify`` re-reads every byte of the entry against its checksums. None when the cache
+        folder cannot be written; callers then compile in memory.
         """
         from kgraph import cache
 
-        if hasattr(self, "_compiled") and not rebuild:
+        if hasattr(self, "_compiled") and not (rebuild or verify):
             return self._compiled
-        found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir)
+        found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir, verify, self.notify)
         if found is None:
             found = self._build()
         self._compiled: Compiled | None = found
         return found
+
+    def build(self) -> int:
+        """Compile the graph into the cache, or check every byte of the entry already there;
+        return its triple count."""
+        from kgraph.engine import choose
+
+        if choose("build", self.engine) == "oxigraph":
+            self.compiled(verify=True)
+        return self.triple_count("build")
 
     def _build(self) -> Compiled | None:
         from kgraph import cache
@@ -130,34 +142,21 @@ class Project:
         from kgraph.entitygraph import dataset_rows
         from kgraph.timing import gc_paused
 
-        before = cache.source_key(self.data_dir, self.base)
         dataset = self.dataset()
         with gc_paused():
             with phase("compile entity graph"):
                 self._rows = dataset_rows(dataset, self.base)
-            external = self._external_texts(dataset)
-            if cache.source_key(self.data_dir, self.base) != before:
-                return None  # the files changed while we read them: use this build, file nothing
+            # Filed under the hash of the bytes the loader read, whatever the files hold by now:
+            # an edit landing after the read gives another key, and is never served this graph.
+            elsewhere = cache.read_elsewhere(self.data_dir, dataset.files)
+            key = cache.source_key(self.data_dir, self.base, elsewhere, read=dataset.files)
             info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
                     "vocabulary": self.vocabulary().to_plain()}
-            key = cache.source_key(self.data_dir, self.base, external)
             try:
                 return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),
-                                   self._rows, info, external, self.cache_dir)
+                                   self._rows, info, elsewhere, self.cache_dir)
             except OSError:
                 return None
-
-    def _external_texts(self, dataset: Dataset) -> list[str]:
-        inside = os.path.abspath(self.data_dir) + os.sep
-        found = []
-        vocabulary = self.vocabulary()
-        for entity in dataset.entities.values():
-            rel = entity.extra.get("text")
-            if vocabulary.is_publication(entity.type) and rel:
-                path = os.path.abspath(os.path.join(self.data_dir, str(rel)))
-                if not path.startswith(inside):
-                    found.append(path)
-        return sorted(set(found))
 
     def store(self, operation: str = "query") -> Store:
         """An engine holding the graph: Oxigraph from the cache, or rdflib (``--engine``)."""
@@ -167,13 +166,7 @@ class Project:
             return RdflibStore(self.graph())
         compiled = self.compiled()
         if compiled is not None:
-            try:
-                with phase("open store"):
-                    return OxigraphStore(compiled.open_store())
-            except OSError:  # damaged on disk in a way the manifest could not see
-                compiled = self.compiled(rebuild=True)
-                if compiled is not None:
-                    return OxigraphStore(compiled.open_store())
+            return OxigraphStore(compiled.open_store())
         import pyoxigraph
 
         from kgraph.compile import ntriples_chunks

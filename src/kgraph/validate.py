@@ -68,6 +68,15 @@ def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
         _check_cycles(dataset, problems, vocabulary)
 
 
+def _first(first: Location | None, here: Location | None) -> str:
+    """Where the first of two clashing records is: its line, with its file when that differs."""
+    if first is None:
+        return "on line ?"
+    if here is not None and here.path == first.path:
+        return f"on line {first.line}"
+    return f"at {first.path}:{first.line}"
+
+
 def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary: Vocabulary) -> None:
     seen: dict[str, Entity] = {}
     for entity in entities:
@@ -79,9 +88,9 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + vocabulary.suggest_type(entity.type)))
         if entity.id in seen:
-            first = seen[entity.id].location
+            first = _first(seen[entity.id].location, entity.location)
             problems.append(_at(where.get("id", entity.location), f"duplicate id '{entity.id}' "
-                                                 f"(first defined on line {first.line if first else '?'})"))
+                                                 f"(first defined {first})"))
         else:
             seen[entity.id] = entity
 
@@ -124,7 +133,7 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
                                                    f"'{rel.predicate}' does not relate an entity to itself"))
         _check_sources(dataset, rel, problems, vocabulary)
         if not rel.source:
-            problems.append(_at(rel.location, _missing_source(rel, texts)))
+            problems.append(_at(rel.location, _missing_source(rel, texts, source_paths)))
         source = texts.get(rel.source)
         if source is not None and rel.quote:
             places = source.matches(rel.quote)
@@ -141,9 +150,8 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
             first = by_claim[key]
             same_dates = (first.date, first.start, first.end) == (rel.date, rel.start, rel.end)
             what = "duplicate relation" if same_dates else "conflicting dates for the same relation"
-            where = first.location.line if first.location else "?"
             problems.append(_at(rel.location, f"{what} '{rel.subject} {rel.predicate} {rel.object}' "
-                                              f"with the same quote (first on line {where})"))
+                                              f"with the same quote (first {_first(first.location, rel.location)})"))
         else:
             by_claim[key] = rel
 
@@ -181,19 +189,19 @@ def _check_evidence(rel: Relation, source: SourceText, found: list[int], path: s
                                    "place, or accept it with 'quote_ok: repeated'", "warning"))
 
 
-def _missing_source(rel: Relation, texts: dict[str, SourceText]) -> str:
-    """No ``source:`` and no default: name the text that holds the quote, the fix to make."""
+def _missing_source(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str]) -> str:
+    """No ``source:`` and no default: name the text (and its file) that holds the quote, the fix to make."""
     if not texts:
-        return "missing field 'source' (no publication has a 'text' to check the quote against)"
+        return ("missing 'source:': no publication has a 'text' to check the quote against; give the "
+                "publication a 'text' (a file under sources/) and name it in source:")
     holders = [pid for pid, text in texts.items() if text.contains(rel.quote)]
+    found = ", ".join(f"'{pid}' ({paths[pid]})" if pid in paths else f"'{pid}'" for pid in holders)
     if len(holders) == 1:
-        return f"missing field 'source': the quote is in the text of '{holders[0]}': add source: {holders[0]}"
+        return f"missing 'source:': the quote is found in {found}; add source: {holders[0]}"
     if holders:
-        return (f"missing field 'source': the quote is in the texts of {', '.join(map(repr, holders))}: "
-                "add source: with the one meant")
-    return (f"missing field 'source' (with {len(texts)} publications having a text there is no default), "
-            "and no text holds the quote")
-
+        return f"missing 'source:': the quote is found in {found}; add source: with the one meant"
+    return (f"missing 'source:': the quote is in none of the source texts "
+            f"({', '.join(map(repr, texts))}); add source: with the publication that holds it")
 
 def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str], explain: bool) -> str:
     elsewhere = [pid for pid, text in texts.items() if pid != rel.source and text.contains(rel.quote)]

@@ -86,6 +86,9 @@ META_PROPERTIES: dict[str, tuple[str, str]] = {
     "quantity": ("quantity", "An amount, share or distance the quote states."),
     "measure": ("measure", "What a quantity measures (debt, loans, distance...)."),
     "inverseLabel": ("inverse label", "How the relation reads from object to subject."),
+    "converse": ("converse", "The property of the triple derived from this statement, from its object to "
+                             "its subject: the predicate itself when symmetric, else its inverse "
+                             "(owl:inverseOf). That triple is derived, not annotated."),
     "subjectType": ("subject type", "A class the relation accepts as subject."),
     "objectType": ("object type", "A class the relation accepts as object."),
     "sourceText": ("source text", "The file holding the text of a publication, relative to the data folder."),

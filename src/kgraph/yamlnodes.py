@@ -20,7 +20,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null": "null",
     "tag:yaml.org,2002:timestamp": "str",  # dates stay text: we parse partial dates ourselves
 }
-_MAX_NODES = 2_000_000
 #: kgraph records are at most four levels deep; anything far deeper is a mistake or an attack,
 #: and stopping early keeps Python's recursion limit out of reach.
 MAX_DEPTH = 64
@@ -87,12 +86,11 @@ def read_yaml(path: str, text: str, problems: list[Problem], uncut: frozenset[st
         return None
     if root is None:
         return None
+    # No cap on the number of values: the composed tree is already in memory (its size follows the
+    # file's), aliases cost one step each (see ``seen``), and depth stops at MAX_DEPTH, so the
+    # conversion cannot recurse or expand beyond what the file itself holds.
     converter = _Converter(path, problems, text, uncut)
-    try:
-        node = converter.convert(root)
-    except RecursionError:
-        problems.append(Problem(path, 1, 1, "YAML nesting is too deep"))
-        return None
+    node = converter.convert(root)
     if converter.aliased:
         _report_aliases(path, text, loader_cls, problems)
     return node
@@ -244,8 +242,6 @@ class _Converter:
             self.aliased = True
             return Node(None, "invalid", line, col)
         self.seen.add(id(node))
-        if len(self.seen) > _MAX_NODES:
-            raise RecursionError
         if depth > MAX_DEPTH and not isinstance(node, self.scalar_node):
             self._problem(node, f"YAML nesting is deeper than {MAX_DEPTH} levels; kgraph records are flat")
             return Node(None, "invalid", line, col)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINI
+
 from kgraph.compile import compile_graph
 from kgraph.load import load
 
@@ -180,3 +182,164 @@ def test_a_file_changed_just_before_hashing_is_hashed_again(make_data, cache: Pa
     real_sha = kgraph.cache._sha
     monkeypatch.setattr(kgraph.cache, "_sha", lambda path: read.append(path) or real_sha(path))
     assert hashes.sha(target) == first and read == [target]
+
+
+# --- a cache that heals (#17 item 5) ---
+
+def kgraph(folder: Path, cache: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """kgraph in its own process (a damaged store can make a query spin: the timeout ends it)."""
+    env = {**os.environ, "KGRAPH_CACHE": str(cache)}
+    return subprocess.run([sys.executable, "-m", "kgraph", "--data", str(folder), *args], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def flip_store_bytes(entry: Path) -> None:
+    """Invert a block in the middle of every store file, keeping each file's size."""
+    for table in (entry / "oxigraph").glob("*.sst"):
+        data = bytearray(table.read_bytes())
+        for at in range(len(data) // 3, min(len(data) // 3 + 4096, len(data))):
+            data[at] ^= 0xFF
+        table.write_bytes(bytes(data))
+        assert table.stat().st_size == len(data)
+
+
+def test_store_damage_that_keeps_the_size_is_detected_and_rebuilt(make_data, cache: Path) -> None:
+    folder = make_data()
+    assert kgraph(folder, cache, "build").returncode == 0
+    [entry] = entries(cache)
+    flip_store_bytes(entry)
+    done = kgraph(folder, cache, "query", COUNT_SIGNED, "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "3"
+    assert "note: the cached graph" in done.stderr and "is damaged" in done.stderr
+    again = kgraph(folder, cache, "query", COUNT_SIGNED, "-f", "csv")
+    assert again.stdout.splitlines()[1] == "3" and "damaged" not in again.stderr
+    assert entry not in entries(cache)  # the damaged entry is gone once nobody reads it
+
+
+def test_build_reads_every_byte_and_never_reports_a_damaged_entry_as_built(cli, make_data, cache: Path,
+                                                                          monkeypatch) -> None:
+    """Damage the remembered hashes cannot see (the file's identity claims it unchanged)."""
+    import kgraph.cache
+
+    monkeypatch.setattr(kgraph.cache.Hashes, "SETTLED_NS", 0)
+    folder = make_data()
+    assert signed(cli, folder) == "3"
+    assert signed(cli, folder) == "3"  # the store's hashes are remembered now
+    [entry] = entries(cache)
+    memo_path = entry.parent / "hashes.json"
+    memo = json.loads(memo_path.read_text())
+    flip_store_bytes(entry)
+    for table in (entry / "oxigraph").glob("*.sst"):  # as if the disk itself had changed the bytes
+        st = table.stat()
+        memo[str(table)][0] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    memo_path.write_text(json.dumps(memo))
+    run = cli("build", data=folder)
+    assert run.code == 0, run
+    assert "is damaged" in run.err and "rebuilding" in run.err
+    assert entry not in entries(cache)
+    assert signed(cli, folder) == "3"
+
+
+# --- every source text is part of the key (#17 item 10) ---
+
+def move_text(folder: Path, where: str) -> Path:
+    """Put the source text in ``where`` (relative to the data folder) and point entities.yaml at it."""
+    target = folder / where / "text.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (folder / "sources" / "text.txt").rename(target)
+    entities = folder / "entities.yaml"
+    entities.write_text(entities.read_text().replace("text: sources/text.txt", f"text: {where}/text.txt"))
+    return target
+
+
+def drop_friendship_treaty(text: Path) -> None:
+    text.write_text(text.read_text().replace("In 1961 two states signed the Friendship Treaty.", "Nothing."))
+
+
+def test_a_text_in_a_hidden_folder_is_part_of_the_key(cli, make_data, cache: Path) -> None:
+    folder = make_data()
+    text = move_text(folder, ".sources")
+    assert signed(cli, folder) == "3"
+    drop_friendship_treaty(text)
+    run = cli("query", COUNT_SIGNED, "-f", "csv", data=folder)
+    assert run.code == 1 and "quote not found" in run.err
+
+
+def test_a_text_behind_a_symlinked_folder_is_part_of_the_key(cli, make_data, cache: Path, tmp_path: Path) -> None:
+    folder = make_data()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (folder / "sources" / "text.txt").rename(elsewhere / "text.txt")
+    (folder / "sources").rmdir()
+    (folder / "sources").symlink_to(elsewhere, target_is_directory=True)
+    assert signed(cli, folder) == "3"
+    drop_friendship_treaty(elsewhere / "text.txt")
+    run = cli("query", COUNT_SIGNED, "-f", "csv", data=folder)
+    assert run.code == 1 and "quote not found" in run.err
+    other = tmp_path / "other"  # the same name behind the link, another text
+    other.mkdir()
+    (other / "text.txt").write_text((MINI / "sources" / "text.txt").read_text())
+    (folder / "sources").unlink()
+    (folder / "sources").symlink_to(other, target_is_directory=True)
+    assert signed(cli, folder) == "3"
+
+
+# --- the key is the hash of the bytes read (#11 item 10) ---
+
+def test_an_edit_between_loading_and_building_is_never_served(cli, make_data, cache: Path, monkeypatch) -> None:
+    import kgraph.load
+
+    folder = make_data()
+    relations = folder / "relations.yaml"
+    real_load = kgraph.load.load
+
+    def load_then_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        dataset = real_load(*args, **kwargs)
+        relations.write_text(relations.read_text().replace(
+            "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"))
+        return dataset
+
+    monkeypatch.setattr(kgraph.load, "load", load_then_edit)
+    run = cli("build", data=folder)
+    assert run.code == 0 and "from 8 entities and 6 relations" in run.out  # built from what was read
+    monkeypatch.setattr(kgraph.load, "load", real_load)
+    assert signed(cli, folder) == "2"  # the edit, not the graph built before it
+
+
+# --- leftovers of killed builds (#17 item 15) ---
+
+_STUCK_BUILD = """
+import sys, time
+from kgraph import cache
+
+def triples():
+    print("writing", flush=True)
+    time.sleep(120)
+    yield b""
+
+cache.write(sys.argv[1], "https://example.org/", "0" * 64, triples(), ([], []), {}, [], sys.argv[2])
+"""
+
+
+def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_data, cache: Path) -> None:
+    import signal
+
+    folder = make_data()
+    stuck = subprocess.Popen([sys.executable, "-c", _STUCK_BUILD, str(folder), str(cache)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert stuck.stdout is not None and stuck.stdout.readline() == "writing\n"
+        [leftover] = cache.glob("*/.tmp-*")
+        (leftover / "big").write_bytes(b"x" * 1_000_000)
+        assert cli("build", data=folder).code == 0
+        assert leftover.is_dir()  # its build is still running: left alone
+        stuck.send_signal(signal.SIGKILL)
+        stuck.wait()
+        (folder / "relations.yaml").write_text((folder / "relations.yaml").read_text() + "\n")
+        assert cli("build", data=folder).code == 0
+        assert not leftover.exists()
+        assert [p.name for p in cache.glob("*/.*")] == []
+    finally:
+        stuck.kill()
+        stuck.wait()

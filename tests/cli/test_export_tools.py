@@ -144,6 +144,56 @@ def test_csv_writes_nodes_and_edges(tmp_path: Path) -> None:
     assert (tmp_path / "again.nodes.csv").read_bytes() == nodes_path.read_bytes()
 
 
+def _old_pair(tmp_path: Path) -> dict[Path, bytes]:
+    pair = {tmp_path / "kg.nodes.csv": b"old nodes\n", tmp_path / "kg.edges.csv": b"old edges\n"}
+    for path, data in pair.items():
+        path.write_bytes(data)
+    return pair
+
+
+def test_csv_pair_is_atomic_when_writing_the_second_file_fails(tmp_path: Path, monkeypatch) -> None:
+    """A full disk while writing edges.csv: neither file is replaced (#17 item 13)."""
+    import errno
+
+    import kgraph.export.tables
+
+    pair = _old_pair(tmp_path)
+    real = kgraph.export.tables.write_part
+
+    def disk_full_on_edges(project, out, fmt, part):  # type: ignore[no-untyped-def]
+        if part == "edges":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(project, out, fmt, part)
+
+    monkeypatch.setattr(kgraph.export.tables, "write_part", disk_full_on_edges)
+    run = run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg"))
+    assert run.code == 1
+    assert {path: path.read_bytes() for path in pair} == pair
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.edges.csv", "kg.nodes.csv"]
+
+
+def test_csv_pair_is_atomic_when_replacing_the_second_file_fails(tmp_path: Path, monkeypatch) -> None:
+    """The rename of edges.csv fails after nodes.csv was renamed into place: nodes.csv is put back."""
+    import os
+
+    pair = _old_pair(tmp_path)
+    real = os.replace
+
+    def refuse_edges(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(dst).endswith("kg.edges.csv"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse_edges)
+    run = run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg"))
+    assert run.code == 1
+    assert {path: path.read_bytes() for path in pair} == pair
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.edges.csv", "kg.nodes.csv"]
+    monkeypatch.setattr(os, "replace", real)
+    assert run_cli("export", "--format", "csv", "-o", str(tmp_path / "kg")).code == 0
+    assert all(path.read_bytes() != data for path, data in pair.items())
+
+
 def test_csv_needs_a_base_name(cli) -> None:
     run = cli("export", "--format", "csv")
     assert run.code == 1 and "csv writes 2 files (nodes, edges); give -o BASE" in run.err
@@ -169,6 +219,24 @@ def test_events_of_the_bundled_article(tmp_path: Path) -> None:
     signed_1961 = [r for r in rows if r["date"] == "1961" and r["action"] == "signed"]
     assert {r["source_actor"] for r in signed_1961} >= {"Soviet Union", "North Korea"}
     assert any(r["source_actor"] == "Vladimir Putin" and r["date"].startswith("2000") for r in rows)
+
+
+def test_events_hold_every_dated_relation_of_the_bundled_article(tmp_path: Path) -> None:
+    """Open intervals included: 'soviet-union tradedWith south-korea', dated ../1979, was left out."""
+    if DATA not in DATA_SETS:
+        pytest.skip("no bundled data yet")
+    import yaml
+
+    def when(r: dict) -> str:  # type: ignore[type-arg]
+        return str(r["date"]) if "date" in r else f"{r.get('start', '..')}/{r.get('end', '..')}"
+
+    claims = yaml.safe_load((DATA / "relations.yaml").read_text(encoding="utf-8"))
+    dated = sorted((r["subject"], r["predicate"], r["object"], when(r))
+                   for r in claims if {"date", "start", "end"} & set(r))
+    rows = read_csv(export(tmp_path, "-f", "events", data=DATA))
+    assert len(rows) == len(dated) and len(dated) > 100
+    assert sorted((r["source_actor_id"], r["predicate"], r["target_actor_id"], r["date"]) for r in rows) == dated
+    assert ("soviet-union", "tradedWith", "south-korea", "../1979") in dated
 
 
 def test_published_ontology_and_shapes_are_current(cli) -> None:

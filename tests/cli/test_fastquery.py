@@ -98,6 +98,7 @@ FALLBACK_CASES = [
     (["--data", "nowhere", "query", ASK, "-f", "csv"], b"", {}),
     (["query", ASK, "-f", "csv"], b"", {"KGRAPH_DATA": "data", "KGRAPH_ENGINE": "rdflib"}),
     (["query", "--help"], b"", {}),
+    (["--data", "data", "query", "relations-of", "-f", "csv"], b"", {}),  # needs --param actor
     (["--data", "data", "query", ASK, "-f", "csv", "-o", "no/such/folder/x.csv"], b"", {}),
 ]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from conftest import run_cli
 from kgraph.draw import colour
 
 KG = "https://w3id.org/kgraph/ontology#"
@@ -95,14 +96,17 @@ CHECK = """\
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    """Started with kgraph init, as a newcomer would, then declared and annotated."""
+    assert run_cli("init", str(tmp_path / "curie"), data=None).code == 0
     data = tmp_path / "curie" / "data"
-    (data / "sources").mkdir(parents=True)
-    (data / "vocabulary.yaml").write_text(textwrap.dedent(VOCABULARY), encoding="utf-8")
+    started = (data / "vocabulary.yaml").read_text(encoding="utf-8")
+    assert started.endswith("\nextends: core\n")  # what VOCABULARY starts with: add the rest
+    own = textwrap.dedent(VOCABULARY).removeprefix("extends: core\n")
+    (data / "vocabulary.yaml").write_text(started + own, encoding="utf-8")
     (data / "entities.yaml").write_text(textwrap.dedent(ENTITIES), encoding="utf-8")
     (data / "relations.yaml").write_text(textwrap.dedent(RELATIONS), encoding="utf-8")
     (data / "sources" / "notes.txt").write_text(TEXT, encoding="utf-8")
     checks = tmp_path / "curie" / "queries" / "checks"
-    checks.mkdir(parents=True)
     (checks / "award-without-recipient.rq").write_text(textwrap.dedent(CHECK), encoding="utf-8")
     return data
 

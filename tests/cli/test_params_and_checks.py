@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA, MINI, ROOT
 
 
 def rows(run) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -51,6 +51,34 @@ def test_unknown_entity_unknown_parameter_and_bad_syntax(cli) -> None:
     assert wrong.code == 1 and "the query has no parameter 'state'; it takes actor (entity)" in wrong.err
     malformed = cli("query", "relations-of", "-p", "russia", data=DATA)
     assert malformed.code == 2 and "--param takes NAME=VALUE, not 'russia'" in malformed.err
+
+
+def test_a_required_parameter_left_out_is_an_error_naming_what_the_query_takes(cli) -> None:
+    run = cli("query", "relations-of", "-f", "csv", data=DATA)
+    assert run.code == 1 and run.out == ""
+    assert ("the query needs actor (--param actor=...); it takes actor (entity): The actor: an id, label or alias"
+            in run.err)
+    # The fast path (a subprocess with a warm cache) refuses it too, with the same message.
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "build"], check=True, capture_output=True)
+    fast = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "relations-of", "-f", "csv"],
+                          capture_output=True, text=True)
+    assert (fast.returncode, fast.stdout) == (1, "") and "the query needs actor" in fast.stderr
+
+
+def test_an_optional_parameter_may_be_left_out(cli, tmp_path: Path) -> None:
+    query = tmp_path / "labels.rq"
+    query.write_text("# Labels, of one entity or all\n"
+                     "# @param x? entity  the entity\n"
+                     "# @param kind? text  unused\n"
+                     "SELECT ?l WHERE { ?x rdfs:label ?l } ORDER BY ?l\n")
+    everything = rows(cli("query", str(query), "-f", "csv", data=DATA))
+    assert len(everything) > 100
+    assert rows(cli("query", str(query), "-p", "x=Pyongyang", "-f", "csv", data=DATA)) == [{"l": "North Korea"}]
+    listing = cli("--queries", str(tmp_path), "queries", data=DATA).out
+    assert "[--param x=ENTITY]  the entity" in listing and "[--param kind=TEXT]  unused" in listing
 
 
 def test_a_parameter_binds_the_where_group_not_an_exists_in_the_projection(cli) -> None:
@@ -119,3 +147,16 @@ def test_a_check_needs_a_severity_and_a_select(cli, tmp_path: Path) -> None:
     (checks / "no-header.rq").write_text("# Anything at all.\n# severity: info\nASK { ?s ?p ?o }\n")
     run = cli("check", data=data)
     assert run.code == 1 and "a check must be a SELECT query, not ASK" in run.err
+
+
+def test_a_publication_that_relations_are_quoted_from_is_not_an_orphan(cli, tmp_path: Path) -> None:
+    """The mini project's article is in no relation, but every relation is quoted from it."""
+    shutil.copytree(MINI, tmp_path / "data")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    run = cli("check", data=tmp_path / "data")
+    assert "error  entity-without-relation: ok" in run.out, run
+    with open(tmp_path / "data" / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- id: unread\n  type: Publication\n  label: An unread book\n")
+    run = cli("check", data=tmp_path / "data")
+    assert run.code == 1
+    assert "error  entity-without-relation: 1 row(s)" in run.out and "An unread book" in run.out

@@ -212,3 +212,39 @@ def test_equal_length_paths_prefer_dated_facts_over_assessments(cli, make_data, 
     assert [nodes_of(p, "start") for p in best] == [["start", reported, "end"]]
     both = paths_of(cli("path", "start", "end", "--k", "2", "-f", "json", data=folder))
     assert [nodes_of(p, "start") for p in both] == [["start", reported, "end"], ["start", judged, "end"]]
+
+
+# --- path --k is bounded and honours --timeout (#17 item 16) ---
+
+def test_k_has_a_documented_bound(cli) -> None:
+    from kgraph.cli.options import MAX_PATHS as SHOWN
+    from kgraph.paths import MAX_PATHS
+
+    assert SHOWN == MAX_PATHS == 100
+    run = net(cli, "path", "a", "b", "--k", "101")
+    assert run.code == 2 and "101 is not in the range 1<=x<=100" in run.err
+    assert "(at most 100)" in " ".join(cli("path", "--help", data=None).out.split())
+    draw = net(cli, "draw", "--path", "a", "b", "--k", "1000000", "-o", "x.dot")
+    assert draw.code == 2 and "1<=x<=100" in draw.err
+
+
+def test_a_path_search_stops_at_its_timeout(tmp_path: Path) -> None:
+    """100 paths between the ends of two long chains in a generated graph: seconds of search."""
+    import os
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "data"
+    subprocess.run([sys.executable, str(root / "bench" / "generate.py"), "--relations", "2000",
+                    "--out", str(folder)], check=True, capture_output=True)
+    env = {**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")}
+    kgraph = [sys.executable, "-m", "kgraph", "--data", str(folder)]
+    subprocess.run([*kgraph, "build"], check=True, capture_output=True, env=env)
+    began = time.monotonic()
+    done = subprocess.run([*kgraph, "path", "chain-a-end", "chain-b-end", "--k", "100", "--timeout", "0.3",
+                           "-f", "json"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: the search did not finish within 0.3 second(s) (--timeout)")
+    assert done.stdout == ""
+    assert time.monotonic() - began < 10

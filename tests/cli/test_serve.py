@@ -119,3 +119,18 @@ def test_missing_server_says_how_to_install(monkeypatch, tmp_path: Path) -> None
     assert run.code == 1
     assert run.err == ("error: the oxigraph server is not installed; install it with: "
                        "pip install 'kgraph[server]' (the oxigraph package ships the server)\n")
+
+
+def test_a_killed_servers_folder_is_removed_by_the_next_server(tmp_path: Path) -> None:
+    first = start_serving(free_port(), tmp_path)
+    [folder] = tmp_path.glob("kgraph-serve-*")
+    first.kill()  # SIGKILL: kgraph cannot remove its folder
+    first.wait(timeout=10)
+    assert folder.is_dir()
+    second = start_serving(free_port(), tmp_path)
+    try:
+        assert not folder.exists()
+        assert len(list(tmp_path.glob("kgraph-serve-*"))) == 1  # its own, while it serves
+    finally:
+        stop(second)
+    assert list(tmp_path.glob("kgraph-serve-*")) == []

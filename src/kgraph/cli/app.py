@@ -34,11 +34,30 @@ def main() -> None:
     from kgraph.cli import fastquery
 
     code = fastquery.run(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
-    from kgraph.cli.typer_app import app
+    if code is None:
+        from kgraph.cli.typer_app import app
 
-    app()
+        try:
+            app()
+        except SystemExit as exc:
+            code = exc.code
+    leave(code)
+
+
+def leave(code: Any) -> None:
+    """Exit with ``code``, without waiting for a query still evaluating in native code (after
+    Ctrl-C or a closed pipe): interpreter shutdown would wait on it, or race with it."""
+    deadline = sys.modules.get("kgraph.deadline")
+    if deadline is not None and deadline.evaluating():
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        os._exit(code if isinstance(code, int) else 0 if code is None else EXIT_ERROR)
+    sys.exit(code)
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,7 @@ def validate(
     shapes: Optional[list[str]] = typer.Option(None, "--shapes", metavar="FILE",
                                                help="More SHACL shapes to check (repeatable; implies --shacl)."),
 ) -> None:
-    """Check entities.yaml and relations.yaml: fields, ids, references, types, dates and quotes.
+    """Check the entity and relation files: fields, ids, references, types, dates and quotes.
 
     Every problem is listed as FILE:LINE:COL: error: MESSAGE. Exit 1 when there is any error.
     When a source text changed since the last build, every quote it moved, now holds at several
@@ -66,7 +66,7 @@ def build(
     with timed(time):
         fmt = format_for(out, None) if out else None
         dataset = proj.dataset()
-        triples = proj.triple_count("build")
+        triples = proj.build()
         if out and fmt:
             with output(out, binary=True) as handle:
                 write(proj, handle, fmt)

@@ -125,6 +125,7 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 def _answer(args: dict[str, str]) -> int:
     from kgraph.errors import KgraphError
+    from kgraph.params import require
     from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE
@@ -138,6 +139,7 @@ def _answer(args: dict[str, str]) -> int:
     try:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
         check_text(text, False)
+        require(text, {})  # no --param here: a query that needs one is the Typer path's to refuse
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
     out = args.get("out")
@@ -156,29 +158,24 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     """The answer as a QueryResult whose first row is already read (errors so far fall back)."""
     import itertools
 
-    import pyoxigraph
-
-    from kgraph.engine import _rows
-    from kgraph.netguard import no_network
+    from kgraph import sparqlscan
+    from kgraph.engine import OxigraphStore
     from kgraph.results import QueryResult
     from kgraph.sandbox import may_reach_network
 
+    if sparqlscan.operation(text) in ("CONSTRUCT", "DESCRIBE"):
+        raise _Fallback  # graph formats are the Typer path's
     if may_reach_network(text):
         raise _Fallback  # evaluated cut off from the network, by the Typer path's engine
     try:
-        store = compiled.open_store()
-        with no_network("local queries never reach the network (use --allow-network)"):
-            answer = store.query(text, prefixes=prefixes)
-        if isinstance(answer, pyoxigraph.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(answer))
-        if not isinstance(answer, pyoxigraph.QuerySolutions):
-            raise _Fallback  # CONSTRUCT/DESCRIBE: graph formats are the Typer path's
-        names = [v.value for v in answer.variables]
-        rows = _rows(answer, names)
+        result = OxigraphStore(compiled.open_store()).query(text, prefixes=prefixes)
+        if result.kind != "SELECT":
+            return result
+        rows = iter(result.rows)
         first = list(itertools.islice(rows, 1))
     except Exception:  # noqa: BLE001 - whatever it is, the Typer path reports it
         raise _Fallback from None
-    return QueryResult("SELECT", names, itertools.chain(first, rows))
+    return QueryResult("SELECT", result.variables, itertools.chain(first, rows))
 
 
 def _write(result: Any, fmt: str, out: str | None) -> int:

@@ -11,6 +11,7 @@ import typer
 from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
 from kgraph.cli.options import (AT, FROM, TO, UNDATED, build_filter, choice, complete_entity,
                                 complete_predicate, complete_types)
+from kgraph.cli.options import MAX_PATHS
 
 PATH_FORMATS = ("table", "json", "dot", "mermaid")
 
@@ -21,7 +22,8 @@ def path(
                                  autocompletion=complete_entity),
     target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias.",
                                  autocompletion=complete_entity),
-    k: Optional[int] = typer.Option(None, "--k", min=1, help="The N shortest simple paths, shortest first."),
+    k: Optional[int] = typer.Option(None, "--k", min=1, max=MAX_PATHS,
+                                    help=f"The N shortest simple paths, shortest first (at most {MAX_PATHS})."),
     all_shortest: bool = typer.Option(False, "--all-shortest", help="Every path of the minimum length."),
     max_hops: Optional[int] = typer.Option(None, "--max-hops", min=1, help="Longest path to accept."),
     via: Optional[List[str]] = typer.Option(None, "--via", metavar="PREDICATE",
@@ -44,17 +46,28 @@ def path(
     undated: str = UNDATED,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, dot or mermaid."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
+                                            help="Give up (exit 1) if the search takes longer."),
 ) -> None:
     """How are two entities connected? The shortest paths, every hop dated and quoted.
 
     Example: kgraph path "Vladimir Putin" "Kim Jong-il" --k 3 --at 2000
     """
+    from kgraph.deadline import interrupt_after
+    from kgraph.errors import KgraphError
     from kgraph.paths import find_paths, path_json
     from kgraph.timing import phase
 
     choice(fmt, PATH_FORMATS, "--format")
     if k is not None and all_shortest:
         raise typer.BadParameter("give either --k or --all-shortest", param_hint="--k")
+    if timeout is not None and not 0 < timeout < float("inf"):
+        raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
+
+    def too_slow() -> KgraphError:
+        return KgraphError(f"the search did not finish within {timeout:g} second(s) (--timeout); "
+                           "ask for fewer paths (--k), constrain them (--max-hops, --via, --at) "
+                           "or allow more time")
 
     with timed(time):
         eg = project(ctx).entity_graph()
@@ -64,7 +77,8 @@ def path(
                                avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
-            found = find_paths(eg, first, last, flt, k=k or 1, all_shortest=all_shortest)
+            with interrupt_after(timeout, too_slow):
+                found = find_paths(eg, first, last, flt, k=k or 1, all_shortest=all_shortest)
         with phase("print"):
             if k and len(found) < k:
                 say(f"only {len(found)} path(s) found under these constraints")
@@ -87,12 +101,28 @@ def show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
 ) -> None:
-    """Everything known about one entity: names, type, description, and its relations both ways."""
+    """Everything known about one entity: names, type, description, and its relations both ways.
+
+    A publication also shows its citation fields (authors, title, year...) and the relations it
+    supports: those quoted from it and those that cite it.
+    """
     from kgraph.cli import render
 
-    eg = project(ctx).entity_graph()
+    proj = project(ctx)
+    eg = proj.entity_graph()
     info = eg.resolve(name)
-    render.entity_card(eg, info, eg.edges_of(info.id))
+    fields: list[tuple[str, str]] = []
+    vocabulary = proj.vocabulary()
+    declared = vocabulary.fields(info.type)
+    # A work's citation is read from the records, where the authors keep their order (the graph
+    # holds them unordered); other cards stay on the cached graph, so a warm show reads no YAML.
+    if declared and vocabulary.is_publication(info.type):
+        extra = proj.dataset().entities[info.id].extra
+        for field_name in declared:
+            value = extra.get(field_name)
+            if value not in (None, [], ""):
+                fields.append((field_name, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    render.entity_card(eg, info, eg.edges_of(info.id), fields, eg.supported_by(info.id))
 
 
 def register(app: typer.Typer) -> None:

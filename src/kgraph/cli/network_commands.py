@@ -9,8 +9,8 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, project, say
-from kgraph.cli.options import (AT, DEPTH, FROM, TO, UNDATED, build_filter, choice, complete_entity,
-                                complete_types)
+from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, TO, UNDATED, build_filter, choice,
+                                complete_entity, complete_types)
 
 DRAW_SUFFIXES = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html", ".dot": "dot",
                  ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
@@ -121,7 +121,8 @@ def draw(
     path_ends: Optional[Tuple[str, str]] = typer.Option(None, "--path", metavar="FROM TO",
                                                         help="Draw the paths between two entities.",
                                                         autocompletion=complete_entity),
-    k: int = typer.Option(1, "--k", min=1, help="With --path: draw the N shortest paths."),
+    k: int = typer.Option(1, "--k", min=1, max=MAX_PATHS,
+                          help=f"With --path: draw the N shortest paths (at most {MAX_PATHS})."),
     depth: int = DEPTH,
     at: Optional[str] = AT,
     start: Optional[str] = FROM,

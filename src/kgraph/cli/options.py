@@ -29,16 +29,24 @@ def _vocabulary(ctx: Any) -> Vocabulary:
 
 
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Entity ids and labels from ``entities.yaml`` that start with what was typed (not works)."""
+    """Entity ids and labels from the entity files that start with what was typed (not works)."""
     try:
         import yaml
 
+        from kgraph import datafiles
+
         vocabulary = _vocabulary(ctx)
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with open(os.path.join(_data_dir(ctx), "entities.yaml"), encoding="utf-8") as handle:
-            records = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        records = []
+        for path in datafiles.find(_data_dir(ctx), "").entities:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    loaded = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+            except (OSError, yaml.YAMLError):
+                continue  # one broken file still leaves the others to complete from
+            records.extend(loaded if isinstance(loaded, list) else [])
         names: dict[str, None] = {}
-        for record in records if isinstance(records, list) else []:
+        for record in records:
             if not isinstance(record, dict) or vocabulary.is_publication(str(record.get("type"))):
                 continue
             for key in ("id", "label"):
@@ -79,6 +87,8 @@ TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping
 UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
                        help="Keep or drop relations without a date.")
 DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the entity.")
+#: kgraph.paths.MAX_PATHS, repeated here so that ``--help`` need not import the path code.
+MAX_PATHS = 100
 
 
 def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:

@@ -9,7 +9,7 @@ import typer
 from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "xml": "xml"}
 
 
 def query(
@@ -58,16 +58,15 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     proj = project(ctx)
     prefixes = proj.prefixes
     text, _origin = q.resolve_query(sparql, proj.query_folder)
-    if params:
-        from kgraph.errors import KgraphError
-        from kgraph.params import bind, parse_assignments
-        from kgraph.vocab import entity_iri
+    from kgraph.errors import KgraphError
+    from kgraph.params import bind, parse_assignments
+    from kgraph.vocab import entity_iri
 
-        try:
-            values = parse_assignments(params)
-        except KgraphError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--param") from None
-        text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    try:
+        values = parse_assignments(params)
+    except KgraphError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--param") from None
+    text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
     for warning in q.vocabulary_warnings(text, proj.vocabulary(), prefixes):
         say(f"warning: {warning}")
     if endpoint is not None:
@@ -88,8 +87,10 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         if graph_fmt not in GRAPH_FORMATS:
             raise typer.BadParameter(f"{result.kind} gives a graph: use turtle, nt, jsonld or xml",
                                      param_hint="--format")
+        from kgraph.export.rdf import serialize_answer
+
         with output(out, binary=True) as handle:
-            handle.write(result.graph.serialize(format=GRAPH_FORMATS[graph_fmt], encoding="utf-8"))  # type: ignore[attr-defined]
+            handle.write(serialize_answer(result.graph, GRAPH_FORMATS[graph_fmt], prefixes))
         return
     if fmt not in RESULT_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(RESULT_FORMATS)}", param_hint="--format")
@@ -119,8 +120,10 @@ def queries(ctx: typer.Context) -> None:
     for named in found:
         typer.echo(f"{named.name:<{width}}  {named.description}")
         for parameter in named.parameters:
-            value = parameter.kind.upper()
-            typer.echo(f"{'':<{width}}    --param {parameter.name}={value}  {parameter.description}".rstrip())
+            option = f"--param {parameter.name}={parameter.kind.upper()}"
+            if parameter.optional:
+                option = f"[{option}]"
+            typer.echo(f"{'':<{width}}    {option}  {parameter.description}".rstrip())
 
 
 def register(app: typer.Typer) -> None:

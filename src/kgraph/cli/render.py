@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from kgraph.agree import Agreement
+    from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
     from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
@@ -82,16 +84,21 @@ def _quote(edge: Edge) -> str:
     return text + (" [assessment]" if edge.kind == "assessment" else "")
 
 
-def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> None:
-    """Everything known about one entity."""
+def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
+                fields: Iterable[tuple[str, str]] = (),
+                supported: tuple[list[Edge], list[Edge]] = ([], [])) -> None:
+    """Everything known about one entity: its fields, its relations, and those it supports."""
+    from rich.markup import escape
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{info.label}[/bold]  ({info.type}, id: {info.id})")
+    out.print(f"[bold]{escape(info.label)}[/bold]  ({info.type}, id: {info.id})")
     if info.aliases:
-        out.print("also: " + ", ".join(info.aliases))
+        out.print(escape("also: " + ", ".join(info.aliases)))
     if info.description:
-        out.print(info.description)
+        out.print(escape(info.description))
+    for name, value in fields:
+        out.print(escape(f"{name}: {value}"))
     table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations",
                   title_justify="left")
     count = 0
@@ -106,6 +113,16 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge]) -> Non
         out.print(table)
     else:
         out.print("No relations.")
+    for edges_of_work, title in zip(supported, ("Relations quoted from it (its source)",
+                                                "Relations that cite it")):
+        if not edges_of_work:
+            continue
+        backed = Table("date", "subject", "relation", "object", "quote", show_lines=True,
+                       title=f"{title}: {len(edges_of_work)}", title_justify="left")
+        for edge in edges_of_work:
+            backed.add_row(edge.when or "undated", _label(eg, edge.subject), edge.predicate_label,
+                           _label(eg, edge.object), _quote(edge))
+        out.print(backed)
 
 
 def counts_table(title: str, counts: dict[str, int]) -> None:
@@ -207,3 +224,101 @@ def plain_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, 
     for row in rows:
         table.add_row(*row)
     console().print(table)
+
+
+# --- kgraph diff and kgraph agree ---
+
+_SECTION_NAMES = {"relation": ("relation", "relations"), "entity": ("entity", "entities"),
+                  "type": ("type", "types"), "predicate": ("predicate", "predicates")}
+
+
+def diff_summary(diff: Diff) -> str:
+    """``relations: 1 added, 1 changed; entities: 1 removed`` (only what differs), or ``no differences``."""
+    parts = []
+    for section, counts in diff.counts().items():
+        shown = [f"{n} {change}" for change, n in counts.items() if n]
+        if shown:
+            parts.append(f"{_SECTION_NAMES[section][1]}: {', '.join(shown)}")
+    return "; ".join(parts) if parts else "no differences"
+
+
+def _field_text(item: Item, change: FieldChange) -> str:
+    if item.change != "changed":
+        return f"{change.field}: {change.new if change.old is None else change.old}"
+    return f"{change.field}: {_or_none(change.old)} \u2192 {_or_none(change.new)}"
+
+
+def _or_none(value: str | None) -> str:
+    return "(none)" if value is None else value
+
+
+def diff_markdown(diff: Diff) -> str:
+    """The diff as Markdown, to paste into a pull-request review."""
+    lines = [f"### kgraph diff: {diff.old} \u2192 {diff.new}", "", diff_summary(diff)]
+    heading = None
+    for item in diff.items:
+        current = (item.section, item.change)
+        if current != heading:
+            heading = current
+            lines += ["", f"#### {_SECTION_NAMES[item.section][1].capitalize()} {item.change}", ""]
+        where = f" at `{item.where}`" if item.where else ""
+        lines.append(f"- **{item.label}** `{item.id}`{where}")
+        lines += [f"  - {_field_text(item, change)}" for change in item.fields]
+    return "\n".join(lines) + "\n"
+
+
+def diff_table(diff: Diff) -> None:
+    """The diff as a table on the terminal, then the summary."""
+    from rich.table import Table
+
+    out = console()
+    if diff.items:
+        table = Table("change", "what", "label", "id", show_lines=True,
+                      title=f"kgraph diff: {diff.old} \u2192 {diff.new}", title_justify="left",
+                      header_style="bold")
+        table.add_column("where", no_wrap=True)  # a file:line cut short is no use
+        table.add_column("details")
+        for item in diff.items:
+            details = "\n".join(_field_text(item, change) for change in item.fields)
+            table.add_row(item.change, item.section, item.label, item.id, item.where, details)
+        out.print(table)
+    out.print(diff_summary(diff))
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def agreement_table(result: Agreement) -> None:
+    """Scores of B against A, then the relations only one side has."""
+    from rich.table import Table
+
+    out = console()
+    scores = Table("measure", "value", title=f"agreement of {result.b} with {result.a}", title_justify="left",
+                   header_style="bold")
+    keyed = "subject, predicate, object" + (", date" if result.match_date else "")
+    scores.add_row("relations in A / B", f"{result.a_relations} / {result.b_relations}")
+    scores.add_row(f"matched ({keyed})", str(result.matched))
+    scores.add_row("precision", _ratio(result.precision))
+    scores.add_row("recall", _ratio(result.recall))
+    scores.add_row("F1", _ratio(result.f1))
+    scores.add_row(f"Cohen's kappa ({result.kappa_items} pairs)", _ratio(result.kappa))
+    scores.add_row(f"quote overlap ({result.quote_pairs} matched pairs)",
+                   f"{_ratio(result.quote_overlap)} ({result.overlap_chars} of {result.union_chars} characters)")
+    out.print(scores)
+    for title, claims in ((f"only in A ({result.a})", result.only_a), (f"only in B ({result.b})", result.only_b)):
+        if not claims:
+            continue
+        table = Table("relation (id)", title=f"{title}: {len(claims)}", title_justify="left",
+                      show_lines=True, header_style="bold")
+        table.add_column("where", no_wrap=True)  # a file:line cut short is no use
+        table.add_column("quote")
+        for claim in claims:
+            table.add_row(f"{claim.label}\n({claim.id})", claim.where, f"\u201c{claim.quote}\u201d")
+        out.print(table)
+    if result.pairs:
+        table = Table("subject \u2192 object", "A", "B", header_style="bold", title_justify="left",
+                      title=f"pairs categorised differently (kappa's disagreements): {len(result.pairs)}")
+        for pair in result.pairs:
+            table.add_row(pair.label, pair.a, pair.b)
+        out.print(table)

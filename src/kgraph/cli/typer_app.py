@@ -93,15 +93,19 @@ def main_options(
     """Global options go before the command: kgraph --data other/ validate."""
     if engine is not None and engine not in ("oxigraph", "rdflib"):
         raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
-    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine)
+    ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine, notify=_note)
+
+
+def _note(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, data_commands, graph_commands, query_commands, store_commands,
-                            vocab_commands)
+    from kgraph.cli import (check_commands, data_commands, graph_commands, project_commands, query_commands,
+                            review_commands, store_commands, vocab_commands)
 
-    for module in (data_commands, vocab_commands, query_commands, check_commands, graph_commands,
-                   store_commands):
+    for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
+                   review_commands, graph_commands, store_commands):
         module.register(app)
 
 

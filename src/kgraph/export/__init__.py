@@ -84,13 +84,14 @@ def part_paths(path: str | None, fmt: Format) -> list[str]:
 
 
 def write_parts(project: Project, path: str | None, fmt: Format) -> list[str]:
-    """Write every file of a several-file format, each atomically; return their paths."""
-    from kgraph.atomic import atomic_output
+    """Write every file of a several-file format, atomically as a set (all replaced or none);
+    return their paths."""
+    from kgraph.atomic import atomic_outputs
 
     paths = part_paths(path, fmt)
     module = importlib.import_module(f"kgraph.export.{fmt.module}")
     project.entity_graph()  # fail on bad data before any file is touched
-    for part, target in zip(fmt.parts, paths):
-        with atomic_output(target, binary=True) as handle:
+    with atomic_outputs(paths, binary=True) as handles:
+        for part, handle in zip(fmt.parts, handles):
             module.write_part(project, handle, fmt.name, part)
     return paths

@@ -11,9 +11,11 @@ if TYPE_CHECKING:
 
     from kgraph.store import Project
 
-_RDFLIB_NAMES = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+#: rdflib's writers for the graph formats (JSON-LD and N-Triples have their own steps below);
+#: Turtle and TriG through kgraph.export.lexical, which keeps every literal's lexical form.
+_RDFLIB_WRITERS = {"turtle": "kgraph-turtle", "xml": "xml"}
 #: Formats for graphs that are not the data (the ontology, the shapes): one graph, no named graph.
-GRAPH_FORMATS = tuple(_RDFLIB_NAMES)
+GRAPH_FORMATS = ("turtle", "nt", "jsonld", "xml")
 
 
 def graph_name(project: Project) -> str:
@@ -38,14 +40,46 @@ def ntriples(project: Project) -> bytes:
 
 def serialize(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
     """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context of ``prefixes``,
-    never a remote one."""
+    never a remote one. Every literal keeps its lexical form; every format is byte-stable."""
     if fmt == "nt":
         return sorted_ntriples(graph)
-    options: dict[str, object] = {}
     if fmt == "jsonld":
-        options = {"context": prefixes, "auto_compact": True}
-    data: bytes = graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8", **options)  # type: ignore[call-overload]
+        return stable_jsonld(graph.serialize(format="json-ld", encoding="utf-8", context=prefixes,
+                                             auto_compact=True))
+    from kgraph.export.lexical import register
+
+    register()
+    data: bytes = graph.serialize(format=_RDFLIB_WRITERS[fmt], encoding="utf-8")
     return data
+
+
+def serialize_answer(graph: object, fmt: str, prefixes: dict[str, str]) -> bytes:
+    """A CONSTRUCT or DESCRIBE answer in turtle, nt, jsonld or xml, from either engine."""
+    from kgraph.engine import TripleGraph
+
+    if isinstance(graph, TripleGraph):  # Oxigraph's answer (without importing rdflib)
+        return graph.serialize(fmt)
+    return serialize(graph, fmt, prefixes)  # type: ignore[arg-type]  # rdflib's, written like the exports
+
+
+def stable_jsonld(data: bytes) -> bytes:
+    """JSON-LD in one order: rdflib writes nodes and values in hash order, different on every run.
+
+    Node objects and the values of a property are sets in JSON-LD (only ``@list`` is ordered), so
+    sorting them changes nothing that a JSON-LD reader sees.
+    """
+    import json
+
+    def ordered(value: object, key: str = "") -> object:
+        if isinstance(value, dict):
+            return {k: ordered(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [ordered(v) for v in value]
+            return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    document = ordered(json.loads(data))
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
@@ -64,6 +98,8 @@ def write(project: Project, out: IO[bytes], fmt: str) -> None:
 
         from rdflib import Dataset, URIRef
 
+        from kgraph.export.lexical import register
+
         dataset = Dataset()
         for prefix, ns in graph.namespaces():
             dataset.bind(prefix, ns, override=True)
@@ -72,6 +108,7 @@ def write(project: Project, out: IO[bytes], fmt: str) -> None:
             named.add(triple)
         with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated names
             warnings.simplefilter("ignore", DeprecationWarning)
-            out.write(dataset.serialize(format="trig", encoding="utf-8"))
+            register()
+            out.write(dataset.serialize(format="kgraph-trig", encoding="utf-8"))
         return
     out.write(serialize(graph, fmt, project.prefixes))

@@ -35,15 +35,16 @@ def edge_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
 
 
 def event_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
-    """Dated relations only, by date (edges come sorted by their earliest day)."""
+    """Every dated relation, by date, as ``kgraph timeline`` orders them: one known only to have
+    ended (``../1979``) has no first day, and comes first, like an open start on a timeline."""
     def label(entity_id: str | None) -> str:
         info = eg.entities.get(entity_id or "")
         return info.label if info else (entity_id or "")
 
-    for e in eg.edges:
-        if e.earliest:
-            yield (e.when or "", label(e.subject), e.predicate_label, label(e.object), e.quote or "",
-                   label(e.source), e.subject, e.object, e.predicate, e.earliest, e.latest or "")
+    dated = sorted((e for e in eg.edges if e.when), key=lambda e: e.earliest or "0000-01-01")  # stable
+    for e in dated:
+        yield (e.when or "", label(e.subject), e.predicate_label, label(e.object), e.quote or "",
+               label(e.source), e.subject, e.object, e.predicate, e.earliest or "", e.latest or "")
 
 
 def to_csv(columns: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> bytes:
