@@ -7,7 +7,7 @@ import os
 import stat
 import tempfile
 
-from kgraph.errors import OutputError
+from kgraph.errors import OutputError, write_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
@@ -23,22 +23,34 @@ def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.realpath(folder)
+    return os.path.commonpath([path, folder]) == folder
+
+
 @contextlib.contextmanager
-def atomic_output(path: str, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_output(path: str, binary: bool = False,
+                  keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     """Yield a file to write; on success it replaces ``path`` whole, on any failure
     (including Ctrl-C) the previous file stays intact and no temporary file remains.
 
-    A path that is a device or a pipe (``/dev/null``) is written directly instead."""
-    with atomic_outputs([path], binary) as (handle,):
+    A path that is a device or a pipe (``/dev/null``) is written directly instead. A symbolic
+    link is written through: its target is replaced, the link stays. No file already in the
+    folder(s) ``keep_out`` (the data folder) is written over: ``export -o data/entities.yaml`` would
+    replace the annotation with its own export."""
+    with atomic_outputs([path], binary, keep_out) as (handle,):
         yield handle
 
 
 @contextlib.contextmanager
-def atomic_outputs(paths: list[str], binary: bool = False) -> Iterator[list[IO]]:  # type: ignore[type-arg]
+def atomic_outputs(paths: list[str], binary: bool = False,
+                   keep_out: str | list[str] | None = None) -> Iterator[list[IO]]:  # type: ignore[type-arg]
     """Yield one file per path; on success they all replace their targets, on any failure none
     does (a file already renamed into place is put back), and no temporary file remains.
 
-    Paths that are devices or pipes are written directly: there is nothing to put back."""
+    Paths that are devices or pipes are written directly: there is nothing to put back. Links
+    and ``keep_out`` are treated as in :func:`atomic_output`; a full disk names the output."""
+    paths = [_checked_target(path, keep_out) for path in paths]
     with contextlib.ExitStack() as stack:
         handles, regular, pending = [], [], []
         try:
@@ -60,12 +72,27 @@ def atomic_outputs(paths: list[str], binary: bool = False) -> Iterator[list[IO]]
                 os.fsync(handle.fileno())
             stack.close()
             _replace_all(pending)
-        except BaseException:
-            stack.close()
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                stack.close()
             for tmp, _path in pending:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise write_failure(exc, " and ".join(paths)) or exc from None
             raise
+
+
+def _checked_target(path: str, keep_out: str | list[str] | None) -> str:
+    """The file to write for ``path``: a link's target; refused inside the data folder."""
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    folders = [keep_out] if isinstance(keep_out, str) else keep_out or []
+    for folder in folders:
+        if os.path.isfile(path) and _inside(os.path.realpath(path), folder):
+            raise OutputError(f"cannot write {path}: it is a file of the data folder {folder} "
+                              "(the annotation and its sources are never written over); write elsewhere")
+    return path
 
 
 def _special(path: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from kgraph.errors import KgraphError
+from kgraph.errors import KgraphError, QueryError
 from kgraph.results import QueryResult, Row
 
 SEVERITIES = ("info", "warn", "error")
@@ -30,8 +30,9 @@ class Check:
 
     @property
     def text(self) -> str:
-        with open(self.path, encoding="utf-8-sig") as handle:
-            return handle.read()
+        from kgraph.query import read_query_file
+
+        return read_query_file(self.path)
 
 
 @dataclass
@@ -57,8 +58,9 @@ def load_checks(folder: str) -> list[Check]:
         if suffix != ".rq":
             continue
         path = os.path.join(folder, entry)
-        with open(path, encoding="utf-8-sig") as handle:
-            header = [line.strip() for line in handle.read().splitlines()]
+        if not os.path.isfile(path):
+            continue  # a folder named like a check, as named_queries skips it
+        header = [line.strip() for line in Check(name, path, "", "").text.splitlines()]
         severity, description = None, ""
         for line in header:
             if not line.startswith("#"):
@@ -79,7 +81,10 @@ def run_checks(checks: list[Check], run: Callable[[str], QueryResult]) -> list[O
     """Run each check's SELECT query with ``run`` and keep its rows."""
     outcomes = []
     for check in checks:
-        result = run(check.text)
+        try:
+            result = run(check.text)
+        except QueryError as exc:  # say which check, not only where in it
+            raise exc if exc.path else exc.in_file(check.path) from None
         if result.kind != "SELECT":
             raise KgraphError(f"{check.path}: a check must be a SELECT query, not {result.kind}")
         outcomes.append(Outcome(check, list(result.variables), list(result.rows)))

@@ -31,6 +31,8 @@ class PartialDate:
         if not match:
             raise ValueError(f"malformed date {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         year = int(match.group(1))
+        if year == 0:  # Python's dates (and xsd:gYear in XSD 1.0) have no year 0
+            raise ValueError(f"impossible date {text!r}: years run from 0001 to 9999")
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
         if month is not None and not 1 <= month <= 12:

@@ -4,6 +4,7 @@ self-contained interactive HTML page (inline script and style, no network)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -115,11 +116,16 @@ def to_dot(pic: Picture) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MERMAID_PLAIN = frozenset(" -_.,()/'")
+
+
 def to_mermaid(pic: Picture) -> str:
     """A Mermaid flowchart; node ids are numbered since Mermaid ids cannot hold every letter."""
 
     def text(value: str) -> str:
-        return value.replace('"', "#quot;")
+        # Mermaid's entity codes (#34;) for anything that could end the quoted label or the line
+        # ('"', newlines, U+2028...), start an entity ('#') or read as HTML ('<', '>', '&').
+        return "".join(c if c.isalnum() or c in _MERMAID_PLAIN else f"#{ord(c)};" for c in value)
 
     ids = {info.id: f"n{index}" for index, info in enumerate(pic.entities)}
     lines = ["flowchart LR"]
@@ -158,10 +164,13 @@ def to_html(pic: Picture) -> str:
                    "tip": _edge_tip(labels, e)} for e in pic.edges],
         "colours": legend(pic),
     }
-    # "</" must not end the script element early; "<\\/" is the same JSON string.
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # No '<' may reach the script element: "</script" would end it and "<!--<script" would keep
+    # the next "</script>" from ending it (the page stays blank); "\u003c" is the same JSON string.
+    payload = (json.dumps(data, ensure_ascii=False)
+               .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     title = pic.title.replace("&", "&amp;").replace("<", "&lt;")
-    return _HTML.replace("%TITLE%", title).replace("%DATA%", payload)
+    # One pass, so a title holding "%DATA%" (or data holding "%TITLE%") is never substituted again.
+    return re.sub("%(TITLE|DATA)%", lambda m: title if m.group(1) == "TITLE" else payload, _HTML)
 
 
 _HTML = """<!DOCTYPE html>

@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+import errno
+import re
+
 from kgraph.record import Record
+
+#: What must not reach a terminal as it is: C0 controls but tab and line feed (ESC starts escape
+#: sequences that recolour, retitle or rewrite the screen), DEL, C1 controls (U+009B is a one-character
+#: CSI) and lone surrogates (which cannot even be encoded as UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe for a terminal: control characters shown as Python escapes, never sent raw.
+
+    Data is refused when it holds them (yamlnodes.py); this covers what kgraph does not control:
+    remote values and error texts, query text, file names.
+
+    >>> printable("red \x1b[31m alert\u009b")
+    'red \\x1b[31m alert\\x9b'
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # a byte that was not UTF-8 (argv, file names): show the byte
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]
 
 
 class Problem(Record):
@@ -61,11 +88,18 @@ class DataError(KgraphError):
 class QueryError(KgraphError):
     """A SPARQL query is malformed, refused or failed; line/column when known."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.line = line
-        self.column = column
-        where = f"line {line}, column {column}: " if line is not None else ""
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 path: str | None = None) -> None:
+        self.line, self.column, self.path, self.reason = line, column, path, message
+        if path is not None:
+            where = f"{path}:{line}:{column}: " if line is not None else f"{path}: "
+        else:
+            where = f"line {line}, column {column}: " if line is not None else ""
         super().__init__(where + message)
+
+    def in_file(self, path: str, reason: str | None = None) -> QueryError:
+        """The same problem, located in the file the query came from (a check, a query file)."""
+        return QueryError(reason or self.reason, self.line, self.column, path)
 
 
 class QueryTimeout(QueryError):
@@ -91,6 +125,37 @@ class NoPathError(KgraphError):
 
 class OutputError(KgraphError):
     """An output file cannot be written."""
+
+
+#: Write failures that are the disk's, not kgraph's: said in one line, never as an internal error.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+def not_utf8(exc: UnicodeEncodeError) -> KgraphError | None:
+    """A lone surrogate that Python made of a byte not valid UTF-8 (in argv or a file name),
+    met when the text is written or handed on: said with the text around it."""
+    if exc.reason != "surrogates not allowed":
+        return None
+    around = exc.object[max(0, exc.start - 30):exc.end + 30]
+    return KgraphError(f"text given to kgraph is not valid UTF-8: '{printable(around)}' "
+                       "(arguments, names and queries are read as UTF-8)")
+
+
+def ensure_utf8(text: str) -> str:
+    """``text`` unchanged, or a KgraphError when it holds bytes that were not UTF-8 (argv): said
+    before the text reaches an engine, which would fail on it in its own words."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise not_utf8(exc) or exc from None
+    return text
+
+
+def write_failure(exc: OSError, target: str) -> OutputError | None:
+    """``exc`` as a one-line OutputError naming ``target``, when it is the disk's failure."""
+    if exc.errno not in _WRITE_ERRNOS:
+        return None
+    return OutputError(f"cannot write {target}: {exc.strerror}")
 
 
 class ToolMissingError(KgraphError):

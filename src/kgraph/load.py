@@ -45,6 +45,11 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+#: The largest file kgraph reads (data or source text): checking quotes holds a text about three
+#: times over (bytes, text, normalised text), so 1 GiB needs about 3 GB of memory.
+MAX_FILE_BYTES = 1 << 30
+
+
 def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
     """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
 
@@ -53,8 +58,14 @@ def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None
     files the compiled graph under the hash of what was read, not of what is on disk by then.
     """
     shown = display_path(path)
+    limit = MAX_FILE_BYTES
     try:
         with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                problems.append(Problem(shown, 0, 0, f"file is {size / 2**20:,.0f} MiB; kgraph reads "
+                                        f"files up to {limit / 2**20:,.0f} MiB (split the text)"))
+                return None
             data = handle.read()
         if digests is not None:
             import hashlib
@@ -68,13 +79,14 @@ def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None
         return None
     try:
         text = data.decode("utf-8-sig")
+        del data  # a big source text: do not hold its bytes beside its text
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
                                 f"(byte 0x{data[exc.start]:02x})"))
         return None
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 class _Record:

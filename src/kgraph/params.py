@@ -104,6 +104,22 @@ def bind(text: str, values: dict[str, str], resolve_entity: Callable[[str], str]
     return text[:where] + block + text[where:]
 
 
+#: The most digits a ``number`` parameter may have once written out as an xsd:decimal.
+MAX_NUMBER_DIGITS = 1000
+
+
+def _decimal_digits(number: Decimal) -> int:
+    """How many digits ``format(number, 'f')`` writes, computed without writing them."""
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    return max(number.adjusted() + 1, 1) + max(-exponent, 0)
+
+
+def _shown(value: str) -> str:
+    """A user's value in a message, cut short: the value itself may be megabytes long."""
+    return value if len(value) <= 40 else value[:40] + "..."
+
+
 def require(text: str, values: dict[str, str]) -> None:
     """Raise QueryError naming what the query takes when a required parameter has no value."""
     params = declared(text)
@@ -129,7 +145,12 @@ def _term(name: str, kind: str, value: str, resolve_entity: Callable[[str], str]
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise KgraphError(f"parameter '{name}' takes a number, not '{value}'") from None
+            raise KgraphError(f"parameter '{name}' takes a number, not '{_shown(value)}'") from None
+        # Written out in full as an xsd:decimal, 1e99999999 would be a 100-million-digit string
+        # (3.5 GB before the engine sees it): bound the digits written, not the memory.
+        if not number.is_finite() or _decimal_digits(number) > MAX_NUMBER_DIGITS:
+            raise KgraphError(f"parameter '{name}': {_shown(value)} is out of range for a number "
+                              f"(at most {MAX_NUMBER_DIGITS} digits written out)")
         return f"\"{format(number, 'f')}\"^^<{_XSD}decimal>"
     if kind == "date":
         from kgraph.dates import PartialDate

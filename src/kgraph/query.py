@@ -46,7 +46,7 @@ class NamedQuery(Record):
         return declared(self.text)
 
 
-def _read_query_file(path: str) -> str:
+def read_query_file(path: str) -> str:
     """A query file as text; a file that is not UTF-8 is refused with the place of the bad byte."""
     try:
         with open(path, "rb") as handle:
@@ -58,7 +58,7 @@ def _read_query_file(path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise QueryError(f"{path} is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+        raise QueryError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column, path) from None
 
 
 def named_queries(folder: str) -> list[NamedQuery]:
@@ -95,13 +95,13 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     if arg.endswith(QUERY_SUFFIXES) or os.path.sep in arg:
         if os.path.isfile(arg):
-            return _read_query_file(arg), arg
+            return read_query_file(arg), arg
         if not re.search(r"\s", arg):
             raise NotFoundError(f"query file not found: {arg}")
     if re.fullmatch(r"[\w.-]+", arg):
         names = {q.name: q for q in named_queries(queries_folder)}
         if arg in names:
-            return _read_query_file(names[arg].path), names[arg].path
+            return read_query_file(names[arg].path), names[arg].path
         import difflib
 
         close = difflib.get_close_matches(arg, list(names), n=3)

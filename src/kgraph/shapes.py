@@ -154,9 +154,23 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
         except Exception as exc:  # rdflib raises many parser exception types
             raise KgraphError(f"cannot read shapes from {path}: {exc}") from None
     data = project.graph()
-    with no_network(guard):
-        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                    allow_warnings=True, abort_on_first=False)
+    import logging
+
+    # pySHACL logs its errors to stderr itself; kgraph says them once, in its own words, below.
+    logging.getLogger("pyshacl-validate").disabled = True
+    try:
+        with no_network(guard):
+            _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                                        allow_warnings=True, abort_on_first=False)
+    except KgraphError:
+        raise  # the network guard's refusal, already in kgraph's words
+    except Exception as exc:  # pySHACL raises ShapeLoadError, ConstraintLoadError, re.error...
+        if not extra:
+            raise  # kgraph's own shapes: a bug, not the user's
+        # Only the user's shapes can be ill-formed: name them, with pySHACL's reason (first line).
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise KgraphError(f"the SHACL shapes in {', '.join(extra)} are not well-formed: "
+                          f"{reason}") from None
     return _problems(project, report)  # warnings too, which do not stop conformance
 
 

@@ -59,6 +59,10 @@ def fold_map(text: str) -> tuple[str, list[list[Segment]]]:
     return again, [more, segments]
 
 
+_NOT_SPACE = re.compile(r"\S")
+_CHUNK = 1 << 20
+
+
 def _fold(text: str) -> tuple[str, list[Segment]]:
     """One folding pass: the folded text and the segments that map it back."""
     segments: list[Segment] = []
@@ -66,6 +70,17 @@ def _fold(text: str) -> tuple[str, list[Segment]]:
     folded_at = 0
 
     def plain(start: int, end: int) -> None:
+        # A chunk at a time: re.sub over a whole 200 MB text keeps one string per word and per
+        # space until it joins them (3.7 GB). Chunks end where a whitespace run does, and
+        # contiguous plain segments merge, so the text and the map are the same as in one go.
+        while start < end:
+            stop = min(start + _CHUNK, end)
+            after = _NOT_SPACE.search(text, stop, end) if stop < end else None
+            stop = after.start() if after else end
+            plain_chunk(start, stop)
+            start = stop
+
+    def plain_chunk(start: int, end: int) -> None:
         nonlocal folded_at
         if start >= end:
             return

@@ -42,6 +42,25 @@ def is_valid_id(value: str) -> bool:
     return bool(_ID.match(value))
 
 
+_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f-\x9f]*\Z")
+
+
+def base_problem(base: str) -> str | None:
+    """Why ``base`` cannot prefix entity ids (None when it can): an IRI is minted as base + id,
+    so the base must be absolute, hold no character an IRI forbids, and end where an id may
+    start ('/', '#' or ':'), or ``https://example.org/kg`` + ``russia`` reads as ``kgrussia``.
+
+    >>> base_problem("https://example.org/kg/") is None, base_problem("https://example.org/kg")
+    (True, "the base IRI must end with '/', '#' or ':' (so ids do not run into it)")
+    """
+    if not _BASE.match(base):
+        return ("the base IRI must be absolute (https://example.org/kg/) and hold no spaces, "
+                "control characters or any of <>\"{}|^`\\")
+    if base[-1] not in "/#:":
+        return "the base IRI must end with '/', '#' or ':' (so ids do not run into it)"
+    return None
+
+
 def entity_iri(base: str, entity_id: str) -> str:
     """The IRI of a (validated) entity id; letters of any script are kept, as IRIs allow."""
     return base + entity_id

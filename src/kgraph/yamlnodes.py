@@ -20,6 +20,15 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null": "null",
     "tag:yaml.org,2002:timestamp": "str",  # dates stay text: we parse partial dates ourselves
 }
+#: Characters no data string may hold: C0 controls but tab and line feed, DEL, C1 controls, lone
+#: surrogates and the two non-characters XML 1.0 forbids. YAML's reader refuses them raw, but a
+#: double-quoted "\e" or "\u0001" makes them; they would make RDF/XML, GraphML, GEXF, SVG and SPARQL
+#: XML ill-formed and reach the terminal as escape sequences, so they are refused at validation.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: Integers longer than this are refused: Python will not convert longer digit strings to int
+#: (sys.int_info.str_digits_check_threshold), and no count in a record needs them.
+MAX_INT_DIGITS = 4000
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 #: kgraph records are at most four levels deep; anything far deeper is a mistake or an attack,
 #: and stopping early keeps Python's recursion limit out of reach.
 MAX_DEPTH = 64
@@ -215,6 +224,25 @@ class _Converter:
         m = node.start_mark
         self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
 
+    def _scalar(self, node: Any, kind: str, field: str | None, line: int, col: int) -> Node:
+        """A scalar as the text says it: YAML 1.1 reads ``10:30`` as 630, ``0044`` as 36 (octal) and
+        ``1_961`` as 1961; kgraph keeps anything but a plain decimal number as the text written."""
+        text = node.value
+        where = f"field '{field}': " if field else ""
+        if kind in ("int", "float") and (":" in text or (kind == "int" and not _PLAIN_INT.match(text))):
+            kind = "str"
+        if kind == "int" and len(text) > MAX_INT_DIGITS:
+            self._problem(node, f"{where}a number of {len(text)} digits is too long "
+                                f"(at most {MAX_INT_DIGITS}); quote it if it is text")
+            return Node(None, "invalid", line, col)
+        if kind == "str":
+            bad = _FORBIDDEN.search(text)
+            if bad is not None:
+                self._problem(node, f"{where}control character U+{ord(bad.group()):04X} at character "
+                                    f"{bad.start() + 1} of the value is not allowed in data; remove it")
+                return Node(None, "invalid", line, col)
+        return Node(_scalar(text, kind), kind, line, col)
+
     def _cut(self, node: Any, indent: int) -> tuple[int, int] | None:
         """Where a comment follows plain text: on its own line, or on the next line indented as a
         continuation of it would be (deeper than its key at ``indent``)."""
@@ -250,8 +278,9 @@ class _Converter:
             if kind is None:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
                 return Node(None, "invalid", line, col)
-            found = Node(_scalar(node.value, kind), kind, line, col)
-            if key in self.uncut and kind in ("str", "null") and not node.style:
+            found = self._scalar(node, kind, key, line, col)
+            if found.kind != "invalid" and key in self.uncut and found.kind in ("str", "null") \
+                    and not node.style:
                 found.cut = self._cut(node, indent)
             return found
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
@@ -266,6 +295,9 @@ class _Converter:
                 self._problem(key_node, "mapping keys must be plain names")
                 continue
             key = key_node.value
+            if _FORBIDDEN.search(key):
+                self._problem(key_node, "a field name holds a control character; remove it")
+                continue
             if key in values:
                 first = marks[key][0]
                 self._problem(key_node, f"duplicate key '{key}' (first given on line {first})")
@@ -277,11 +309,7 @@ class _Converter:
 
 def _scalar(text: str, kind: str) -> Any:
     if kind == "int":
-        digits = text.replace("_", "")
-        try:
-            return int(digits, 0)
-        except ValueError:
-            return int(digits, 10)
+        return int(text)
     if kind == "float":
         return text  # keep the exact decimal text; callers convert when they need a number
     if kind == "bool":

@@ -77,7 +77,7 @@ def test_html_escapes_script_end_in_labels(cli, make_data, tmp_path: Path) -> No
     out = tmp_path / "x.html"
     assert cli("draw", "-o", str(out), data=make_data(entities=entities)).code == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("</script>") == 2 and "China<\\/script>" in page
+    assert page.count("</script>") == 2 and "China\\u003c/script\\u003e" in page
 
 
 def test_dot_and_mermaid_to_stdout(cli) -> None:

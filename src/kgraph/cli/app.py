@@ -29,10 +29,61 @@ def silence_stdout() -> None:
         pass
 
 
+def known_failure(exc: BaseException) -> Exception | None:
+    """An exception that is not a bug but the machine's or the input's, as a one-line error:
+    stdout on a full disk (``-o`` files are named by atomic.py), text that is not UTF-8."""
+    from kgraph.errors import not_utf8, write_failure
+
+    if isinstance(exc, OSError):
+        failure = write_failure(exc, "to stdout")
+        if failure is not None:
+            silence_stdout()  # the interpreter's last flush would fail again
+        return failure
+    if isinstance(exc, UnicodeEncodeError):
+        return not_utf8(exc)
+    return None
+
+
+def whole_writes_to_stdout() -> None:
+    """Make every write to stdout complete or raise: CPython's buffered writer reports a big write
+    that the pipe's reader cut short as a short count, not as BrokenPipeError, so ``export -f jsonld
+    | head`` or ``timeline | head`` ended with exit 0 and silently lost the rest."""
+    import io
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests): leave it be
+        return
+
+    class WholeWrites(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def fileno(self) -> int:
+            return fd
+
+        def isatty(self) -> bool:
+            return os.isatty(fd)
+
+        def write(self, data: Any) -> int:
+            view = memoryview(data).cast("B")
+            done = 0
+            while done < len(view):  # os.write raises BrokenPipeError once the reader is gone
+                done += os.write(fd, view[done:])
+            return done
+
+    old = sys.stdout
+    old.flush()
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(WholeWrites()), encoding=old.encoding,
+                                  errors=old.errors, line_buffering=old.line_buffering)
+
+
 def main() -> None:
     """Console-script entry point."""
     from kgraph.cli import fastquery
 
+    whole_writes_to_stdout()
     code = fastquery.run(sys.argv[1:])
     if code is None:
         from kgraph.cli.typer_app import app

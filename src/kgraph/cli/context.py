@@ -20,8 +20,10 @@ def project(ctx: typer.Context) -> Project:
 
 
 @contextlib.contextmanager
-def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
-    """stdout when ``path`` is None or '-', else an atomically written file."""
+def output(path: str | None, binary: bool = False,
+           keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+    """stdout when ``path`` is None or '-', else an atomically written file (never inside the
+    folder ``keep_out``, the data folder)."""
     if path is None or path == "-":
         if binary:
             yield sys.stdout.buffer
@@ -32,13 +34,15 @@ def output(path: str | None, binary: bool = False) -> Iterator[IO]:  # type: ign
         return
     from kgraph.atomic import atomic_output
 
-    with atomic_output(path, binary=binary) as handle:
+    with atomic_output(path, binary=binary, keep_out=keep_out) as handle:
         yield handle
 
 
 def say(message: str) -> None:
     """Talk to the user on stderr (stdout is for data)."""
-    typer.echo(message, err=True)
+    from kgraph.errors import printable
+
+    typer.echo(printable(message), err=True)
 
 
 TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."

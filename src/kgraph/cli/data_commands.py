@@ -68,7 +68,7 @@ def build(
         dataset = proj.dataset()
         triples = proj.build()
         if out and fmt:
-            with output(out, binary=True) as handle:
+            with output(out, binary=True, keep_out=proj.data_dir) as handle:
                 write(proj, handle, fmt)
         for moved in dataset.moved:  # said once, then accepted: the record below takes the new places
             say(str(moved))
@@ -116,7 +116,7 @@ def export(
         say(f"wrote {', '.join(written)} ({chosen.description})")
         return
     proj.entity_rows()  # validate (or find the cache) before opening the output, so a failure leaves no file
-    with output(out, binary=True) as handle:
+    with output(out, binary=True, keep_out=proj.data_dir) as handle:
         write(proj, handle, chosen)
     if out and out != "-":
         say(f"wrote {out} ({chosen.description})")
@@ -141,7 +141,7 @@ def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> 
         for prefix, ns in proj.prefixes.items():
             graph.bind(prefix, ns, override=True)
         add_ontology(graph, proj.vocabulary())
-    with output(out, binary=True) as handle:
+    with output(out, binary=True, keep_out=proj.data_dir) as handle:
         handle.write(serialize(graph, fmt, proj.prefixes))
     if out and out != "-":
         say(f"wrote {out} ({len(graph)} triples)")

@@ -124,12 +124,14 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 
 
 def _answer(args: dict[str, str]) -> int:
-    from kgraph.errors import KgraphError
+    from kgraph.errors import KgraphError, ensure_utf8
     from kgraph.params import require
     from kgraph.query import resolve_query, vocabulary_warnings
     from kgraph.store import Project
-    from kgraph.vocab import DEFAULT_BASE
+    from kgraph.vocab import DEFAULT_BASE, base_problem
 
+    if base_problem(args.get("base", DEFAULT_BASE)) is not None:
+        raise _Fallback  # the full CLI says what is wrong with it
     proj = Project(data_dir=args.get("data", "data"), base=args.get("base", DEFAULT_BASE),
                    queries_dir=args.get("queries"), engine=args.get("engine"))
     from kgraph.engine import check_text, choose
@@ -138,6 +140,7 @@ def _answer(args: dict[str, str]) -> int:
         raise _Fallback  # the default engine for queries changed: only Oxigraph is served here
     try:
         text, _origin = resolve_query(args["sparql"], proj.query_folder)
+        ensure_utf8(text)
         check_text(text, False)
         require(text, {})  # no --param here: a query that needs one is the Typer path's to refuse
     except (KgraphError, OSError, ValueError):
@@ -151,7 +154,7 @@ def _answer(args: dict[str, str]) -> int:
     if vocabulary_warnings(text, proj.vocabulary(), proj.prefixes):
         raise _Fallback  # the warnings are the Typer path's to print
     result = _select_or_ask(compiled, text, proj.prefixes)
-    return _write(result, args["fmt"], out)
+    return _write(result, args["fmt"], out, proj.data_dir)
 
 
 def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
@@ -178,17 +181,17 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
     return QueryResult("SELECT", result.variables, itertools.chain(first, rows))
 
 
-def _write(result: Any, fmt: str, out: str | None) -> int:
+def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
-    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, silence_stdout
-    from kgraph.errors import KgraphError
+    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
+    from kgraph.errors import KgraphError, printable
     from kgraph.results import WRITERS
 
     if out is not None and out != "-":
         from kgraph.atomic import atomic_output
 
         try:
-            with atomic_output(out) as handle:
+            with atomic_output(out, keep_out=data_dir) as handle:
                 WRITERS[fmt](result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None
@@ -200,9 +203,14 @@ def _write(result: Any, fmt: str, out: str | None) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     except KgraphError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(printable(f"error: {exc}") + "\n")
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - as KgraphGroup words it
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        failure = known_failure(exc)
+        if failure is not None:
+            sys.stderr.write(printable(f"error: {failure}") + "\n")
+        else:
+            sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                       "(run with --debug for the traceback)") + "\n")
         return EXIT_ERROR
     return 0

@@ -161,7 +161,7 @@ def draw(
     else:
         text = {"html": pictures.to_html, "dot": pictures.to_dot, "mermaid": pictures.to_mermaid}[fmt](pic)
         data = text.encode("utf-8")
-    with output(out, binary=True) as handle:
+    with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
         handle.write(data)
     if out and out != "-":
         say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations)")

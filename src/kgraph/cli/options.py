@@ -53,7 +53,10 @@ def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
                 if isinstance(record.get(key), (str, int)):
                     names[str(record[key])] = None
         wanted = incomplete.casefold()
-        return sorted(n for n in names if n.casefold().startswith(wanted))
+        # A name holding control characters is refused by validation; never hand it to the shell.
+        from kgraph.errors import printable
+
+        return sorted(n for n in names if n.casefold().startswith(wanted) and printable(n) == n)
     except Exception:  # noqa: BLE001 - completion must never break the shell
         return []
 

@@ -19,11 +19,12 @@ def init(
     The project validates at once; each file holds a commented example. An existing project is
     never overwritten. Then: cd DIR && kgraph validate.
     """
+    from kgraph.errors import printable
     from kgraph.newproject import create
 
     written = create(folder, vocabulary)
     for name in written:
-        typer.echo(f"{folder.rstrip('/')}/{name}")
+        typer.echo(printable(f"{folder.rstrip('/')}/{name}"))
     say(f"created a project in {folder}: put your text in {folder.rstrip('/')}/data/sources/, "
         f"then cd {folder} && kgraph validate")
 
@@ -42,8 +43,9 @@ def schema(
 
     from kgraph.schema import project_schema
 
-    document = project_schema(project(ctx).dataset())
-    with output(out) as handle:
+    proj = project(ctx)
+    document = project_schema(proj.dataset())
+    with output(out, keep_out=proj.data_dir) as handle:
         json.dump(document, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     if out and out != "-":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+import contextlib
+import os
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -45,8 +47,24 @@ def query(
 
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
-    with timed(time):
+    with timed(time), _not_echoed(sparql):
         _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
+
+
+@contextlib.contextmanager
+def _not_echoed(sparql: str) -> Iterator[None]:
+    """A file that is not a query file (``kgraph query /etc/shadow``) may hold secrets: its
+    syntax errors say where, never what the parser found there."""
+    from kgraph.errors import QueryError
+    from kgraph.query import QUERY_SUFFIXES
+
+    try:
+        yield
+    except QueryError as exc:
+        if exc.line is None or sparql.endswith(QUERY_SUFFIXES) or not os.path.isfile(sparql):
+            raise
+        raise exc.in_file(sparql, "not a SPARQL query (its text is not shown: "
+                                  "query files end in .rq or .sparql)") from None
 
 
 def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,
@@ -67,6 +85,9 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     except KgraphError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
     text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    from kgraph.errors import ensure_utf8
+
+    ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
     for warning in q.vocabulary_warnings(text, proj.vocabulary(), prefixes):
         say(f"warning: {warning}")
     if endpoint is not None:
@@ -89,7 +110,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
                                      param_hint="--format")
         from kgraph.export.rdf import serialize_answer
 
-        with output(out, binary=True) as handle:
+        with output(out, binary=True, keep_out=proj.data_dir) as handle:
             handle.write(serialize_answer(result.graph, GRAPH_FORMATS[graph_fmt], prefixes))
         return
     if fmt not in RESULT_FORMATS:
@@ -103,7 +124,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         count = render.result_table(result, prefixes)
         say(f"{count} row(s)")
         return
-    with output(out) as handle:
+    with output(out, keep_out=proj.data_dir) as handle:
         WRITERS[fmt](result, handle)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+from kgraph.errors import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,14 +20,27 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
+    """A console for text that is all data: no markup, no emoji codes, no control characters."""
     from rich.console import Console
+
+    class PlainConsole(Console):
+        # Every string rich prints (cells, titles, lines) passes here: the one place where remote
+        # values and error texts lose their control characters before they reach the terminal.
+        def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+            return super().render_str(printable(text), *args, **kwargs)
+
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 here; kgraph's one exit-code map says 141 (KgraphGroup).
+            raise BrokenPipeError
 
     file = sys.stderr if stderr else sys.stdout
     # A real terminal uses its own width; piped output is wide enough for quotes unless
     # COLUMNS says otherwise (as it does for the README's examples).
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() else None if file.isatty() else 160
-    return Console(file=file, width=width, highlight=False,
+    # markup and emoji off: every string printed here is data (labels, quotes, remote values, error
+    # text), so '[assessment]', '[sic]' or a label holding '[/]' or ':smile:' must print as written.
+    return PlainConsole(file=file, width=width, highlight=False, markup=False, emoji=False,
                    soft_wrap=False)
 
 
@@ -47,16 +62,27 @@ def result_table(result: QueryResult, prefixes: dict[str, str]) -> int:
     return rows_table(result.variables, result.rows, prefixes)
 
 
+#: Rows a table shows at most: a table is for reading, and rich holds every row (with its cells
+#: measured) until it prints, about 5 KB a row; the other formats stream any number of rows.
+MAX_TABLE_ROWS = 1000
+
+
 def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, str]) -> int:
-    """Print rows of terms as a table, IRIs compacted; return the number of rows."""
+    """Print rows of terms as a table, IRIs compacted; return the number of rows.
+
+    Past ``MAX_TABLE_ROWS`` the rows are counted, not kept, and stderr says how to get them all."""
     from rich.table import Table
 
     table = Table(*variables, show_lines=False, header_style="bold")
     count = 0
     for row in rows:
         count += 1
-        table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
+        if count <= MAX_TABLE_ROWS:
+            table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
     console().print(table)
+    if count > MAX_TABLE_ROWS:
+        console(stderr=True).print(f"the table shows the first {MAX_TABLE_ROWS:,} of {count:,} rows; "
+                                   "--format csv, tsv or json writes them all")
     return count
 
 
@@ -88,17 +114,18 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
                 fields: Iterable[tuple[str, str]] = (),
                 supported: tuple[list[Edge], list[Edge]] = ([], [])) -> None:
     """Everything known about one entity: its fields, its relations, and those it supports."""
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
-    out.print(f"[bold]{escape(info.label)}[/bold]  ({info.type}, id: {info.id})")
+
+    out.print(Text.assemble((info.label, "bold"), f"  ({info.type}, id: {info.id})"))
     if info.aliases:
-        out.print(escape("also: " + ", ".join(info.aliases)))
+        out.print("also: " + ", ".join(info.aliases))
     if info.description:
-        out.print(escape(info.description))
+        out.print(info.description)
     for name, value in fields:
-        out.print(escape(f"{name}: {value}"))
+        out.print(f"{name}: {value}")
     table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations",
                   title_justify="left")
     count = 0

@@ -73,7 +73,9 @@ def diff(
     if chosen == "table":
         render.diff_table(result)
     else:
-        with output(out) as handle:
+        # Neither compared folder (nor the project's) is written over by the report.
+        folders = [side.folder for side in (old_side, new_side)] + [project(ctx).data_dir]
+        with output(out, keep_out=folders) as handle:
             if chosen == "json":
                 handle.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
             else:
@@ -112,7 +114,7 @@ def agree(
     if chosen == "table":
         render.agreement_table(result)
         return
-    with output(out) as handle:
+    with output(out, keep_out=[a, b]) as handle:  # neither annotation is written over
         handle.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
     if out not in (None, "-"):
         say(f"wrote {out}")

@@ -10,11 +10,11 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
-from kgraph.errors import DataError, KgraphError
+from kgraph.errors import DataError, KgraphError, not_utf8, printable, write_failure
 from kgraph.store import Project
-from kgraph.vocab import DEFAULT_BASE
+from kgraph.vocab import DEFAULT_BASE, base_problem
 
-from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, silence_stdout
+from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, known_failure, silence_stdout
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
@@ -33,12 +33,12 @@ class KgraphGroup(TyperGroup):
             return super().invoke(ctx)
         except DataError as exc:
             for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+                typer.echo(printable(str(problem)), err=True)
             errors = sum(p.severity == "error" for p in exc.problems)
             typer.echo(f"{errors} error(s) found", err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KgraphError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(printable(f"error: {exc}"), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
@@ -49,10 +49,14 @@ class KgraphGroup(TyperGroup):
         except _PASS_THROUGH:
             raise
         except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
+            failure = known_failure(exc)
+            if failure is not None:
+                typer.echo(printable(f"error: {failure}"), err=True)
+                raise typer.Exit(EXIT_ERROR) from None
             if ctx.params.get("debug"):
                 raise
-            typer.echo(f"internal error: {type(exc).__name__}: {exc} "
-                       "(run with --debug for the traceback)", err=True)
+            typer.echo(printable(f"internal error: {type(exc).__name__}: {exc} "
+                                 "(run with --debug for the traceback)"), err=True)
             raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -93,11 +97,14 @@ def main_options(
     """Global options go before the command: kgraph --data other/ validate."""
     if engine is not None and engine not in ("oxigraph", "rdflib"):
         raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
+    problem = base_problem(base)
+    if problem is not None:
+        raise typer.BadParameter(f"{problem}, not {base!r}", param_hint="--base")
     ctx.obj = Project(data_dir=data, base=base, queries_dir=queries, engine=engine, notify=_note)
 
 
 def _note(message: str) -> None:
-    typer.echo(f"note: {message}", err=True)
+    typer.echo(printable(f"note: {message}"), err=True)
 
 
 def _register() -> None:

@@ -91,7 +91,7 @@ def write_parts(project: Project, path: str | None, fmt: Format) -> list[str]:
     paths = part_paths(path, fmt)
     module = importlib.import_module(f"kgraph.export.{fmt.module}")
     project.entity_graph()  # fail on bad data before any file is touched
-    with atomic_outputs(paths, binary=True) as handles:
+    with atomic_outputs(paths, binary=True, keep_out=project.data_dir) as handles:
         for part, handle in zip(fmt.parts, handles):
             module.write_part(project, handle, fmt.name, part)
     return paths
