@@ -13,7 +13,19 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from kgraph.dates import PartialDate
 from kgraph.model import Dataset, Entity, Relation
 from kgraph.textmatch import normalize
-from kgraph.vocab import DEFAULT_BASE, META_PROPERTIES, ONTOLOGY, PREFIXES, class_iri, entity_iri, statement_iri
+from kgraph.vocab import (
+    CONTEXT_CHARS,
+    DEFAULT_BASE,
+    META_PROPERTIES,
+    ONTOLOGY,
+    PREFIXES,
+    TEXT_CLASS,
+    class_iri,
+    entity_iri,
+    evidence_iri,
+    statement_iri,
+    text_iri,
+)
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -51,7 +63,7 @@ _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
        ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
-        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse")}
+        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -78,9 +90,10 @@ def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool =
         add_ontology(out, vocabulary)
     for entity in dataset.entities.values():
         _add_entity(out, base, entity, vocabulary)
+    _add_texts(out, base, dataset)
     predicates = _predicate_iris(vocabulary)
     for relation in dataset.relations:
-        _add_relation(out, base, relation, predicates)
+        _add_relation(out, base, relation, predicates, dataset.texts)
     return out
 
 
@@ -106,8 +119,9 @@ def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000
         if len(out) > size:
             yield to_ntriples(out)
             out.clear()
+    _add_texts(out, base, dataset)
     for relation in dataset.relations:
-        _add_relation(out, base, relation, predicates)
+        _add_relation(out, base, relation, predicates, dataset.texts)
         if len(out) > size:
             yield to_ntriples(out)
             out.clear()
@@ -322,8 +336,56 @@ _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _ASSESSMENT = iri(class_iri("Assessment"))
 
 
+_OA = {name: iri(PREFIXES["oa"] + name) for name in
+       ("Annotation", "SpecificResource", "TextQuoteSelector", "TextPositionSelector", "hasBody", "hasTarget",
+        "hasSource", "hasSelector", "motivatedBy", "describing", "exact", "prefix", "suffix", "start", "end")}
+_HAS_FORMAT, _FORMAT = iri(PREFIXES["dcterms"] + "hasFormat"), iri(PREFIXES["dcterms"] + "format")
+# oa:start and oa:end as xsd:integer, not the vocabulary's xsd:nonNegativeInteger: Oxigraph 0.5 stores
+# every integer type as xsd:integer, so writing that keeps both engines' graphs and exports identical
+# (the annotations export, through the standard context, types them xsd:nonNegativeInteger).
+_COUNT = _INTEGER
+
+
+def _add_texts(out: list[Triple], base: str, dataset: Dataset) -> None:
+    """Each source text as a document of its own (dctypes:Text), with its file's SHA-256, linked
+    from its publication by dcterms:hasFormat: what the evidence selectors point into."""
+    for pid, (path, sha) in sorted(dataset.text_files.items()):
+        node = iri(text_iri(base, pid))
+        out.append((iri(entity_iri(base, pid)), _HAS_FORMAT, node))
+        out.append((node, _TYPE, iri(TEXT_CLASS)))
+        out.append((node, _LABEL, text(path)))
+        out.append((node, _FORMAT, text("text/plain")))
+        out.append((node, _KG["sha256"], text(sha)))
+
+
+def _add_evidence(out: list[Triple], base: str, stmt_iri: str, rel: Relation, source: str) -> None:
+    """The statement's evidence as a W3C Web Annotation: its body the statement, one target per
+    fragment of the quote, each the source text with a TextQuoteSelector and a TextPositionSelector
+    (code points of the text as read) for the same span."""
+    note = iri(evidence_iri(stmt_iri))
+    out.append((note, _TYPE, _OA["Annotation"]))
+    out.append((note, _OA["hasBody"], iri(stmt_iri)))
+    out.append((note, _OA["motivatedBy"], _OA["describing"]))
+    document = iri(text_iri(base, rel.source))
+    for index, (start, end) in enumerate(rel.anchors, 1):
+        target = f"{evidence_iri(stmt_iri)}/{index}"
+        out.append((note, _OA["hasTarget"], iri(target)))
+        out.append((iri(target), _TYPE, _OA["SpecificResource"]))
+        out.append((iri(target), _OA["hasSource"], document))
+        quote, position = iri(target + "/quote"), iri(target + "/position")
+        out.append((iri(target), _OA["hasSelector"], quote))
+        out.append((iri(target), _OA["hasSelector"], position))
+        out.append((quote, _TYPE, _OA["TextQuoteSelector"]))
+        out.append((quote, _OA["exact"], text(source[start:end])))
+        out.append((quote, _OA["prefix"], text(source[max(start - CONTEXT_CHARS, 0):start])))
+        out.append((quote, _OA["suffix"], text(source[end:end + CONTEXT_CHARS])))
+        out.append((position, _TYPE, _OA["TextPositionSelector"]))
+        out.append((position, _OA["start"], typed(str(start), _COUNT)))
+        out.append((position, _OA["end"], typed(str(end), _COUNT)))
+
+
 def _add_relation(out: list[Triple], base: str, rel: Relation,
-                  predicates: dict[str, tuple[str, str | None]]) -> None:
+                  predicates: dict[str, tuple[str, str | None]], texts: dict[str, str] | None = None) -> None:
     subject, obj = iri(entity_iri(base, rel.subject)), iri(entity_iri(base, rel.object))
     predicate, converse = predicates[rel.predicate]
     out.append((subject, predicate, obj))
@@ -359,3 +421,6 @@ def _add_relation(out: list[Triple], base: str, rel: Relation,
         out.append((qnode, _term("schema:unitText"), text(quantity.unit)))
         if quantity.of:
             out.append((qnode, _KG["measure"], text(quantity.of)))
+    source = texts.get(rel.source) if texts else None
+    if rel.anchors and source is not None:
+        _add_evidence(out, base, stmt_iri, rel, source)

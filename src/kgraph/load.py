@@ -53,8 +53,9 @@ MAX_FILE_BYTES = 1 << 30
 def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
     """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
 
-    ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache files
-    the compiled graph under the hash of what was read, not of what is on disk by then.
+    The text is as kgraph counts positions in it: a leading BOM is dropped and each CR LF becomes
+    one LF. ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache
+    files the compiled graph under the hash of what was read, not of what is on disk by then.
     """
     shown = display_path(path)
     limit = MAX_FILE_BYTES
@@ -332,18 +333,21 @@ def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate |
         rec.problem(rec.fields["end"], f"end {end} is before start {start}")
 
 
-def load(data_dir: str, vocabulary: Vocabulary | None = None) -> Dataset:
+def load(data_dir: str, vocabulary: Vocabulary | None = None,
+         built: dict[str, Any] | None = None) -> Dataset:
     """Load and validate a data folder; raise DataError listing every problem found.
 
     ``vocabulary``: the project's (read from the folder's vocabulary.yaml when not given).
+    ``built``: the quotes' places the last build recorded (anchors.record), to report the quotes
+    a changed source text moved or lost.
     """
     from kgraph.timing import gc_paused
 
     with gc_paused():
-        return _load(data_dir, vocabulary)
+        return _load(data_dir, vocabulary, built)
 
 
-def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
+def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | None = None) -> Dataset:
     from kgraph import datafiles
     from kgraph.validate import validate
     from kgraph.vocabulary import load_vocabulary
@@ -365,7 +369,8 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     # would be "unknown": check only the shape of the relations and report the real cause.
     entities_readable = all(root is not None and root.kind == "list" for _, root in entity_roots)
     entities_list = [e for e in (_entity(r, vocabulary) for r in entity_records) if e]
-    texts = _load_texts(data_dir, entities_list, problems, vocabulary, digests)
+    text_files: dict[str, tuple[str, str]] = {}
+    texts = _load_texts(data_dir, entities_list, problems, vocabulary, digests, text_files)
     # The default source is the one publication that declares a text, even when that text could
     # not be read (that is reported once, on the publication, not again on every relation).
     with_text = [e.id for e in entities_list if vocabulary.is_publication(e.type) and e.extra.get("text")]
@@ -382,8 +387,13 @@ def _load(data_dir: str, vocabulary: Vocabulary | None) -> Dataset:
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
     dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary, files=digests)
+                      vocabulary=vocabulary, files=digests, text_files=text_files)
     validate(dataset, entities_list, problems, references=entities_readable)
+    if built and entities_readable:
+        from kgraph.anchors import compare
+
+        dataset.moved = compare(dataset, built)
+        problems.extend(dataset.moved)
     dataset.warnings = sorted(p for p in problems if p.severity != "error")
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
@@ -427,7 +437,9 @@ def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple
 
 
 def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary, digests: dict[str, str]) -> dict[str, str]:
+                vocabulary: Vocabulary, digests: dict[str, str],
+                files: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The publications' texts; ``files`` receives each one's path (as its ``text:`` gives it) and hash."""
     texts = {}
     for entity in entities:
         rel = entity.extra.get("text")
@@ -437,6 +449,7 @@ def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
         text = read_text(os.path.join(data_dir, str(rel)), found, digests)
         if text is not None:
             texts[entity.id] = text
+            files[entity.id] = (str(rel), digests[os.path.abspath(os.path.join(data_dir, str(rel)))])
         elif entity.location:
             reason = found[0].message if found else "cannot be read"
             problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,

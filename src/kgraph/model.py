@@ -78,6 +78,11 @@ class Relation:
     #: The source's own characters for the quote (line breaks as spaces), set by validation once
     #: the quote is found; the graph stores this, not the folded form used for matching.
     passage: str | None = None
+    #: Where the quote stands in its source: one ``[start, end)`` span per fragment (several when
+    #: words were left out), in code points of the text as read; set by validation.
+    anchors: list[tuple[int, int]] = field(default_factory=list)
+    #: At how many places of the source the quote stands (more than one: it is ambiguous).
+    places: int = 0
     location: Location | None = None
     #: Locations of individual fields, for precise error messages.
     field_locations: dict[str, Location] = field(default_factory=dict)
@@ -92,6 +97,12 @@ class Dataset:
     relations: list[Relation]
     #: Source texts by publication id (the text a quote must occur in).
     texts: dict[str, str] = field(default_factory=dict)
+    #: Each source text's file: publication id -> (path as its ``text:`` field gives it, relative
+    #: to the data folder; SHA-256 of the file's bytes).
+    text_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Quotes whose place changed since the last build recorded them (also among the warnings
+    #: and errors), so ``build`` can say what it accepts before recording the new places.
+    moved: list[Problem] = field(default_factory=list)
     #: Non-fatal problems found while loading.
     warnings: list[Problem] = field(default_factory=list)
     #: The types and predicates the records were checked against (the project's vocabulary.yaml).

@@ -77,9 +77,18 @@ class Project:
         from kgraph.load import load
 
         if not hasattr(self, "_dataset"):
+            from kgraph import anchors
+
             with phase("load and validate"):
-                self._dataset = load(self.data_dir, self.vocabulary())
+                self._dataset = load(self.data_dir, self.vocabulary(),
+                                     anchors.read(self.data_dir, self.cache_dir))
         return self._dataset
+
+    def record_anchors(self) -> None:
+        """Record where every quote stands now, for the next validation to compare with."""
+        from kgraph import anchors
+
+        anchors.write(self.data_dir, self.dataset(), self.cache_dir)
 
     def graph(self) -> Graph:
         """The compiled RDF graph of the data folder, as an rdflib Graph."""

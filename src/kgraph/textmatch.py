@@ -31,7 +31,11 @@ _TRANSLATE = str.maketrans({
 # The spots where folding changes the length of the text: a soft hyphen (with the line break
 # after it), a run of two or more whitespace characters, whitespace at either end, a ligature.
 # Everywhere else one character folds to one character, which keeps the offset map sparse.
-_SPOTS = re.compile(r"(?P<gone>\A[\s\u00ad]+|[\s\u00ad]+\Z|\u00ad\s*)|(?P<space>\s{2,})|[\ufb00-\ufb06]")
+# A hyphen at a line end between two letters (``Denuclear-\nization``) is the typesetter's, not
+# the word's: it goes with the line break, as a soft hyphen does.
+_HYPHEN_BREAK = r"(?<=[^\W\d_])[-\u2010\u2011][^\S\n]*\n[^\S\n]*(?=[^\W\d_])"
+_SPOTS = re.compile(rf"(?P<gone>{_HYPHEN_BREAK}|\A[\s\u00ad]+|[\s\u00ad]+\Z|\u00ad\s*)|(?P<space>\s{{2,}})"
+                    r"|[\ufb00-\ufb06]")
 _SPACE = re.compile(r"\s")
 _BREAKS = "\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
 _LINE_BREAK = re.compile(rf"(\u00ad)?[^\S{_BREAKS}]*[{_BREAKS}]\s*")
@@ -132,6 +136,7 @@ def _between(text: str, start: int, end: int, nfc: bool, plain: Callable[[int, i
 
 
 _SOFT_HYPHEN = re.compile(r"\u00ad\s*")
+_HYPHENATED = re.compile(_HYPHEN_BREAK)
 _SPACES = re.compile(r"\s+")
 
 
@@ -142,21 +147,25 @@ def normalize(text: str) -> str:
     The same as ``fold_map(text)[0]`` (a property test holds them together), without the map:
     every quote is folded, and most texts need none of the map's work.
 
-    >>> normalize("the \u201cpower\nfield\u201d \u2013 Korea, de\ufb01ned, co\u00adoperation")
-    'the "power field" - Korea, defined, cooperation'
+    >>> normalize("the \u201cpower\nfield\u201d \u2013 Korea, de\ufb01ned, co\u00adoperation, Denuclear-\nization")
+    'the "power field" - Korea, defined, cooperation, Denuclearization'
     """
-    folded = _SPACES.sub(" ", _SOFT_HYPHEN.sub("", text.translate(_TRANSLATE))).strip()
+    folded = _SPACES.sub(" ", _SOFT_HYPHEN.sub("", _HYPHENATED.sub("", text).translate(_TRANSLATE))).strip()
     return folded if unicodedata.is_normalized("NFC", folded) else unicodedata.normalize("NFC", folded)
 
 
 def layout_free(passage: str) -> str:
     r"""A source passage as quoted: each line break (with the spaces around it) becomes one space,
-    and a line break after a soft hyphen goes, since the word goes on. Every other character stays.
+    and a line break after a soft hyphen goes, since the word goes on; so does a hyphen at a line
+    end between two letters, with its line break (``Denuclear-\nization`` reads ``Denuclearization``).
+    Every other character stays.
 
     >>> layout_free("King\u2019s\n  power co\u00ad\noperation") == "King\u2019s power co\u00adoperation"
     True
+    >>> layout_free("Denuclear-\nization talks")
+    'Denuclearization talks'
     """
-    return _LINE_BREAK.sub(lambda m: m.group(1) or " ", passage)
+    return _LINE_BREAK.sub(lambda m: m.group(1) or " ", _HYPHENATED.sub("", passage))
 
 
 def _word(text: str, start: int, end: int) -> tuple[int, int]:
@@ -166,6 +175,22 @@ def _word(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end].isalnum():
         end += 1
     return start, end
+
+
+#: How an annotator marks words left out of a quote: an ellipsis or three dots, bracketed or not.
+_ELISION = re.compile(r"\s*(?:\[\s*(?:\.{3,}|\u2026)\s*\]|\.{3,}|\u2026)\s*")
+#: The fragments of one quote stand within this many characters of the source (folded).
+FRAGMENT_SPAN = 1000
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def fragments(quote: str) -> list[str]:
+    """The folded parts of a quote between the marks of left-out words (one part when none).
+
+    >>> fragments("Russia supported [...] the sanctions \u2026 in 2009")
+    ['Russia supported', 'the sanctions', 'in 2009']
+    """
+    return [part for part in _ELISION.split(normalize(quote)) if part]
 
 
 class Miss(NamedTuple):
@@ -188,11 +213,54 @@ class SourceText:
         self._matcher: difflib.SequenceMatcher[str] | None = None  # made for the first miss
 
     def contains(self, quote: str) -> bool:
-        return normalize(quote) in self.normalized
+        return bool(self.matches(quote))
+
+    def matches(self, quote: str) -> list[list[tuple[int, int]]]:
+        """Every place ``quote`` stands, each as its fragments' folded spans, in order.
+
+        A quote found as written is one fragment (an ellipsis the source itself prints included).
+        Otherwise a quote with left-out words (``…``, ``...``, ``[...]``) is found as its fragments
+        in their order, all within one paragraph (no blank line between) and within
+        FRAGMENT_SPAN characters from the first's start to the last's end; each fragment is put
+        at its nearest occurrence after the one before, so each place is the tightest one.
+        """
+        wanted = normalize(quote)
+        found = self.find(quote)
+        parts = fragments(quote)
+        if found or len(parts) < 2:
+            if not found and parts and parts[0] != wanted:  # only a leading or trailing ellipsis
+                return [[(at, at + len(parts[0]))] for at in self._occurrences(parts[0])]
+            return [[(at, at + len(wanted))] for at in found]
+        places = []
+        hay = self.normalized
+        for first in self._occurrences(parts[0]):
+            spans = [(first, first + len(parts[0]))]
+            for part in parts[1:]:
+                at = hay.find(part, spans[-1][1])
+                if at < 0 or at + len(part) - first > FRAGMENT_SPAN:
+                    break
+                spans.append((at, at + len(part)))
+            else:
+                start, end = self.original(first, spans[-1][1])
+                if not _PARAGRAPH_BREAK.search(self.text, start, end):
+                    places.append(spans)
+        return places
+
+    def anchors(self, place: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The source spans ``[start, end)`` (code points of the text as read) of a place's fragments."""
+        return [self.original(start, end) for start, end in place]
+
+    def place_passage(self, place: list[tuple[int, int]]) -> str:
+        """The source's own characters for a place (line breaks as spaces), its fragments joined
+        by `` … `` where words were left out."""
+        return " \u2026 ".join(layout_free(self.text[s:e]) for s, e in self.anchors(place))
 
     def find(self, quote: str) -> list[int]:
         """Folded offsets of every occurrence of ``quote`` (overlapping ones included)."""
-        wanted = normalize(quote)
+        return self._occurrences(normalize(quote))
+
+    def _occurrences(self, wanted: str) -> list[int]:
+        """Folded offsets of every occurrence of the folded string ``wanted``."""
         found: list[int] = []
         if not wanted:
             return found

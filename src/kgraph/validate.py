@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Entity, Location, Relation
-from kgraph.textmatch import SourceText, normalize
+from kgraph.textmatch import FRAGMENT_SPAN, SourceText, fragments, normalize
 from kgraph.vocab import is_valid_id
 from kgraph.vocabulary import Vocabulary, packaged
 
@@ -136,9 +136,11 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
             problems.append(_at(rel.location, _missing_source(rel, texts, source_paths)))
         source = texts.get(rel.source)
         if source is not None and rel.quote:
-            found = source.find(rel.quote)
-            if found:
-                rel.passage = source.passage(rel.quote, found[0])
+            places = source.matches(rel.quote)
+            if places:
+                rel.passage = source.place_passage(places[0])
+                rel.anchors, rel.places = source.anchors(places[0]), len(places)
+                found = [place[0][0] for place in places]
                 _check_evidence(rel, source, found, source_paths.get(rel.source, rel.source), problems)
             else:
                 misses += 1
@@ -207,7 +209,19 @@ def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, st
         return f"quote is not in source '{rel.source}' but is in '{elsewhere[0]}': set source: {elsewhere[0]}"
     head = f"quote not found in source '{rel.source}'"
     short = rel.quote if len(rel.quote) <= 60 else rel.quote[:57] + "..."
-    miss = texts[rel.source].nearest(rel.quote) if explain else None
+    source = texts[rel.source]
+    parts = fragments(rel.quote)
+    if len(parts) > 1:  # left-out words: say which part is missing, or that they are too far apart
+        missing = next((i for i, part in enumerate(parts) if not source.contains(part)), None)
+        if missing is None:
+            return (f"{head}: its {len(parts)} parts (between the marks of left-out words) are each in "
+                    f"the text, but not in this order within one paragraph and {FRAGMENT_SPAN} "
+                    f"characters: \"{short}\"")
+        head = f"{head}: part {missing + 1} of {len(parts)} is not in the text"
+        short, rel_quote = parts[missing], parts[missing]
+    else:
+        rel_quote = rel.quote
+    miss = source.nearest(rel_quote) if explain else None
     if miss is None:
         return f"{head}: \"{short}\""
     line, column = miss.line, miss.column

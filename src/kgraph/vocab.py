@@ -24,7 +24,12 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
 }
+#: The DCMI type of a text document (what the Web Annotation context calls ``Text``).
+TEXT_CLASS = "http://purl.org/dc/dcmitype/Text"
+#: Characters of context either side of a quote in its TextQuoteSelector (oa:prefix, oa:suffix).
+CONTEXT_CHARS = 32
 
 
 COMMON_ENTITY_FIELDS = ("id", "type", "label", "aliases", "description", "date", "start", "end", "same_as")
@@ -61,6 +66,17 @@ def entity_iri(base: str, entity_id: str) -> str:
     return base + entity_id
 
 
+def text_iri(base: str, publication_id: str) -> str:
+    """The IRI of a publication's source text as a document (what evidence selectors point into)."""
+    return f"{base}text/{publication_id}"
+
+
+def evidence_iri(statement: str) -> str:
+    """The IRI of a statement's evidence, a W3C Web Annotation; its targets are ``/1``, ``/2``... and
+    their selectors ``/1/quote`` and ``/1/position``."""
+    return statement + "/evidence"
+
+
 def class_iri(type_name: str) -> str:
     return ONTOLOGY + type_name
 
@@ -95,6 +111,7 @@ META_PROPERTIES: dict[str, tuple[str, str]] = {
     "subjectType": ("subject type", "A class the relation accepts as subject."),
     "objectType": ("object type", "A class the relation accepts as object."),
     "sourceText": ("source text", "The file holding the text of a publication, relative to the data folder."),
+    "sha256": ("SHA-256", "The SHA-256 hash (hex) of a source text file's bytes, as the build read it."),
 }
 
 

@@ -96,16 +96,17 @@ def test_timeout_covers_a_server_trickling_header_bytes(args: tuple[str, ...], h
     try:
         started = time.monotonic()
         url = server.url.removesuffix("/sparql")
-        run = run_cli(*[a.replace("{url}", url) for a in args], "--timeout", "1")
+        # 2 s, not 1: a push compiles the graph first, and a loaded machine must not eat the deadline.
+        run = run_cli(*[a.replace("{url}", url) for a in args], "--timeout", "2")
         elapsed = time.monotonic() - started
     finally:
         server.close()
     _one_line_error(run)
     if b" 500 " in head:
-        assert "HTTP 500 Oops: aaa" in run.err and "cut off at the --timeout of 1 s" in run.err, run
+        assert "HTTP 500 Oops: aaa" in run.err and "cut off at the --timeout of 2 s" in run.err, run
     else:
-        assert "within 1 s (--timeout)" in run.err, run
-    assert elapsed < 4, elapsed
+        assert "within 2 s (--timeout)" in run.err, run
+    assert elapsed < 8, elapsed
 
 
 @pytest.mark.parametrize("args", [("query", "ASK {}"), ("query", "ASK {}", "--endpoint", "http://127.0.0.1:1/q"),

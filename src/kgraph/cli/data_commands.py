@@ -23,6 +23,8 @@ def validate(
     """Check the entity and relation files: fields, ids, references, types, dates and quotes.
 
     Every problem is listed as FILE:LINE:COL: error: MESSAGE. Exit 1 when there is any error.
+    When a source text changed since the last build, every quote it moved, now holds at several
+    places, or lost is reported with its old and new place (SOURCE:LINE:COL -> LINE:COL).
     With --shacl the compiled graph is checked against the SHACL shapes too, and each violation is
     reported at the YAML record its node comes from.
     """
@@ -55,7 +57,8 @@ def build(
     """Validate the data and compile it into the RDF graph; report its size.
 
     The compiled graph is kept in .kgraph-cache/ beside the data folder (or $KGRAPH_CACHE),
-    so later commands skip the YAML until a data file changes.
+    so later commands skip the YAML until a data file changes. The build also records where each
+    quote stands in its source; validate compares with that record after a source changes.
     """
     from kgraph.export import format_for, write
 
@@ -67,6 +70,9 @@ def build(
         if out and fmt:
             with output(out, binary=True, keep_out=proj.data_dir) as handle:
                 write(proj, handle, fmt)
+        for moved in dataset.moved:  # said once, then accepted: the record below takes the new places
+            say(str(moved))
+        proj.record_anchors()
     typer.echo(f"built {triples} triples from {len(dataset.entities)} entities and "
                f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else ""))
 
@@ -83,7 +89,7 @@ def stats(ctx: typer.Context) -> None:
 def export(
     ctx: typer.Context,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv or events "
+                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv, events or annotations "
                                            "[default: from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="Write here (atomically) instead of stdout; csv: BASE of two files."),
@@ -94,7 +100,8 @@ def export(
 
     csv writes BASE.nodes.csv and BASE.edges.csv; events writes one row per dated relation
     (date, source actor, action, target actor, quote, source); gexf dates relations as spells
-    for Gephi's timeline. Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort;
+    for Gephi's timeline; annotations writes W3C Web Annotation JSON-LD, one annotation per
+    statement with selectors into its source text (kg.annotations.jsonld). Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort;
     kgraph export --format csv -o kg; kgraph export --ontology -o kgraph.ttl
     """
     from kgraph.export import format_for, write, write_parts

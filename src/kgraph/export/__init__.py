@@ -40,6 +40,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
            "CSV of dated relations: date, source actor, action, target actor, quote, source"),
     Format("csv", "tables", (".csv",), "two CSV files, BASE.nodes.csv and BASE.edges.csv",
            ("nodes", "edges")),
+    Format("annotations", "annotations", (".annotations.jsonld",),
+           "W3C Web Annotation JSON-LD: each statement's evidence, selectors into its source text"),
 ]}
 
 
@@ -52,8 +54,11 @@ def format_for(path: str | None, fmt: str | None) -> Format:
     if not path or path == "-":
         raise KgraphError("writing to stdout needs --format (one of " + ", ".join(FORMATS) + ")")
     lowered = path.lower()
-    for candidate in FORMATS.values():  # ".events.csv" is tried before ".csv"
-        if lowered.endswith(candidate.suffixes):
+    # The longest suffix first: ".events.csv" before ".csv", ".annotations.jsonld" before ".jsonld".
+    by_length = sorted(((suffix, candidate) for candidate in FORMATS.values() for suffix in candidate.suffixes),
+                       key=lambda pair: -len(pair[0]))
+    for suffix, candidate in by_length:
+        if lowered.endswith(suffix):
             return candidate
     suffix = os.path.splitext(path)[1].lower()
     raise KgraphError(f"cannot tell the format from '{suffix or path}'; give --format "

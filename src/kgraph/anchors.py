@@ -1,0 +1,119 @@
+"""Where each quote stood in its source at the last build, and what a changed source did to it.
+
+``kgraph build`` records, beside the compiled graphs in the cache (``CACHE/<slot>/anchors.json``),
+each source text's SHA-256 and each quote's place (its fragments' spans, their lines and columns).
+The record sits beside the entries, not in one: an entry is filed under a hash of the sources, so
+the entry of the last build is exactly what a changed source no longer finds, and implicit rebuilds
+(a query after an edit) must not overwrite what the user last accepted. When a source's hash differs
+from the recorded one, loading reports every quote of it that moved, now stands at more places, or
+no longer matches, old and new positions side by side, so nothing moves silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from kgraph.errors import Problem
+from kgraph.model import Dataset, Relation
+
+RECORD = "anchors.json"
+FORMAT = 1
+
+
+def record_path(data_dir: str, cache_dir: str | None = None) -> str:
+    """The record of the data folder's last build (in its cache slot)."""
+    from kgraph.cache import _slot, cache_root
+
+    return os.path.join(_slot(cache_root(data_dir, cache_dir), data_dir), RECORD)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, in code points) of an offset into a text."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _key(rel: Relation) -> str:
+    """A relation's identity across builds, whatever the base IRI: its statement IRI's path."""
+    from kgraph.compile import relation_iri
+
+    return relation_iri("", rel)
+
+
+def record(dataset: Dataset) -> dict[str, Any]:
+    """Every source's hash and every found quote's place, as the build saw them."""
+    quotes: dict[str, Any] = {}
+    for rel in dataset.relations:
+        text = dataset.texts.get(rel.source)
+        if rel.anchors and text is not None:
+            quotes[_key(rel)] = {"source": rel.source, "spans": [list(span) for span in rel.anchors],
+                                 "at": [list(line_column(text, start)) for start, _ in rel.anchors],
+                                 "places": rel.places}
+    sources = {pid: {"path": path, "sha256": sha} for pid, (path, sha) in dataset.text_files.items()}
+    return {"format": FORMAT, "sources": sources, "quotes": quotes}
+
+
+def read(data_dir: str, cache_dir: str | None = None) -> dict[str, Any] | None:
+    """The last build's record, or None (never built, or unreadable: nothing to compare with)."""
+    try:
+        with open(record_path(data_dir, cache_dir), encoding="utf-8") as handle:
+            found = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and found.get("format") == FORMAT else None
+
+
+def write(data_dir: str, dataset: Dataset, cache_dir: str | None = None) -> None:
+    """Record the places of this build (atomically; an unwritable cache only loses the record)."""
+    import tempfile
+
+    path = record_path(data_dir, cache_dir)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record(dataset), out, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
+    """What changed sources did to the quotes the last build placed: moved, now at several places,
+    or lost, each at the relation's quote with ``SOURCE:OLDLINE:COL -> NEWLINE:COL``."""
+    from kgraph.load import display_path
+    from kgraph.textmatch import SourceText
+
+    old_sources, old_quotes = built.get("sources") or {}, built.get("quotes") or {}
+    changed = {pid for pid, (_path, sha) in dataset.text_files.items()
+               if isinstance(old_sources.get(pid), dict) and old_sources[pid].get("sha256") != sha}
+    if not changed:
+        return []
+    prepared: dict[str, SourceText] = {}
+    problems: list[Problem] = []
+    for rel in dataset.relations:
+        old = old_quotes.get(_key(rel)) if rel.source in changed else None
+        if not isinstance(old, dict) or not old.get("at"):
+            continue
+        text = dataset.texts[rel.source]
+        path = display_path(os.path.join(dataset.root, dataset.text_files[rel.source][0]))
+        line, column = old["at"][0]
+        was = f"{path}:{line}:{column}"
+        why = f"since the last build ({path} changed)"
+        where = rel.field_locations.get("quote", rel.location)
+        assert where is not None
+
+        def report(message: str, severity: str = "warning") -> None:
+            problems.append(Problem(where.path, where.line, where.column, message, severity))
+
+        if not rel.anchors:
+            report(f"quote no longer matches {why}: {was} -> no match", "error")
+        elif rel.places > int(old.get("places", 1)):
+            source = prepared.get(rel.source) or prepared.setdefault(rel.source, SourceText(text))
+            now = ", ".join("%d:%d" % line_column(text, source.anchors(place)[0][0])
+                            for place in source.matches(rel.quote))
+            report(f"quote now matches {rel.places} places {why}: {was} -> {now}")
+        elif [list(span) for span in rel.anchors] != old.get("spans"):
+            report(f"quote moved {why}: {was} -> %d:%d" % line_column(text, rel.anchors[0][0]))
+    return problems

@@ -1,0 +1,80 @@
+"""W3C Web Annotation JSON-LD: the evidence of every statement, for any tool of that model.
+
+One AnnotationPage holds one annotation per statement: its body the claim (the statement with its
+subject, predicate and object, each by IRI and label, and its date), its target the source text
+(a ``Text`` with its SHA-256) with a TextQuoteSelector and a TextPositionSelector for the same span;
+a quote with left-out words has one target per fragment. The IRIs are the compiled graph's, so the
+annotations read back as the graph's own evidence triples.
+
+The context is the standard one, named by its URL (``http://www.w3.org/ns/anno.jsonld``) as the
+Web Annotation model asks, plus the few prefixes the body uses. kgraph never fetches it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, TYPE_CHECKING, Any
+
+from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, text_iri
+
+if TYPE_CHECKING:
+    from kgraph.model import Dataset, Relation
+    from kgraph.store import Project
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def context(base: str) -> list[Any]:
+    """The standard Web Annotation context and the prefixes of the claim's terms."""
+    return [ANNO_CONTEXT, {"kg": PREFIXES["kg"], "kgr": base, "rdf": PREFIXES["rdf"]}]
+
+
+def annotations(dataset: Dataset, base: str) -> dict[str, Any]:
+    """The page of annotations, ordered by statement IRI (the same data gives the same bytes)."""
+    from kgraph.compile import relation_iri
+
+    found = sorted((relation_iri(base, rel), rel) for rel in dataset.relations
+                   if rel.anchors and rel.source in dataset.texts)
+    return {"@context": context(base), "id": base + "annotations", "type": "AnnotationPage",
+            "items": [_annotation(dataset, base, iri, rel) for iri, rel in found]}
+
+
+def _annotation(dataset: Dataset, base: str, stmt: str, rel: Relation) -> dict[str, Any]:
+    from kgraph.compile import quote_text
+    from kgraph.vocabulary import packaged
+
+    vocabulary = dataset.vocabulary or packaged("core")
+    predicate = vocabulary.predicates[rel.predicate]
+
+    def entity(eid: str) -> dict[str, str]:
+        known = dataset.entities.get(eid)
+        return {"id": entity_iri(base, eid), "label": known.label if known else eid}
+
+    subject, obj = entity(rel.subject), entity(rel.object)
+    body: dict[str, Any] = {
+        "id": stmt, "type": "rdf:Statement",
+        "label": f"{subject['label']} {predicate.label} {obj['label']}",
+        "rdf:subject": subject, "rdf:predicate": {"id": predicate.iri, "label": predicate.label},
+        "rdf:object": obj, "kg:kind": rel.kind, "kg:quote": quote_text(rel)}
+    for name in ("date", "start", "end"):
+        value = getattr(rel, name)
+        if value is not None:
+            body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + value.xsd_type}
+    path, sha = dataset.text_files[rel.source]
+    source = {"id": text_iri(base, rel.source), "type": "Text", "format": "text/plain", "label": path,
+              "kg:sha256": sha}
+    text = dataset.texts[rel.source]
+    targets = []
+    for index, (start, end) in enumerate(rel.anchors, 1):
+        target = f"{evidence_iri(stmt)}/{index}"
+        targets.append({"id": target, "type": "SpecificResource", "source": source, "selector": [
+            {"id": target + "/quote", "type": "TextQuoteSelector", "exact": text[start:end],
+             "prefix": text[max(start - CONTEXT_CHARS, 0):start], "suffix": text[end:end + CONTEXT_CHARS]},
+            {"id": target + "/position", "type": "TextPositionSelector", "start": start, "end": end}]})
+    return {"id": evidence_iri(stmt), "type": "Annotation", "motivation": "describing", "body": body,
+            "target": targets[0] if len(targets) == 1 else targets}
+
+
+def write(project: Project, out: IO[bytes], fmt: str) -> None:
+    page = annotations(project.dataset(), project.base)
+    out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
