@@ -48,6 +48,10 @@ FORMATS = ("svg", "png", "html", "dot", "mermaid")
 ENGINES = ("auto", "dot", "neato", "sfdp", "fdp", "circo", "twopi")
 #: Above this many entities a layered (``dot``) layout turns into a long unreadable band; a
 #: force-directed one (``neato``, then ``sfdp`` for the largest) keeps the picture near square.
+#: How ``--group`` may gather entities into boxes (Graphviz clusters).
+GROUPS = ("type", "community")
+#: The layouts that draw clusters; the others ignore them.
+CLUSTER_ENGINES = ("dot", "fdp")
 NEATO_ABOVE = 40
 SFDP_ABOVE = 150
 #: A bundle lists at most this many predicates in its label; the tooltip has them all.
@@ -199,12 +203,48 @@ def engine_for(pic: Picture) -> str:
     return "dot" if size <= NEATO_ABOVE else "neato" if size <= SFDP_ABOVE else "sfdp"
 
 
-def to_dot(pic: Picture, engine: str = "auto") -> str:
+def groups_of(pic: Picture, group: str) -> dict[str, list[str]]:
+    """Entity ids gathered by type, or by community (Louvain modularity on the drawn relations,
+    seeded so the same picture comes out every time), each group named, largest first."""
+    if group not in GROUPS:
+        raise KgraphError(f"unknown grouping '{group}': choose one of {', '.join(GROUPS)}")
+    if group == "type":
+        by: dict[str, list[str]] = {}
+        for info in pic.entities:
+            by.setdefault(info.type, []).append(info.id)
+        return dict(sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(info.id for info in pic.entities))
+    for bundle in bundles(pic):
+        if graph.has_edge(bundle.subject, bundle.object):
+            graph[bundle.subject][bundle.object]["weight"] += bundle.count
+        else:
+            graph.add_edge(bundle.subject, bundle.object, weight=bundle.count)
+    found = nx.community.louvain_communities(graph, weight="weight", seed=0)
+    labels = {info.id: info.label for info in pic.entities}
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+    named: dict[str, list[str]] = {}
+    for number, members in enumerate(ordered, 1):
+        hub = max(members, key=lambda m: (graph.degree(m, weight="weight"), m))
+        named[f"community {number}: {labels[hub]} and {len(members) - 1} more"
+              if len(members) > 1 else f"community {number}: {labels[hub]}"] = members
+    return named
+
+
+def to_dot(pic: Picture, engine: str = "auto", group: str | None = None) -> str:
     """Graphviz DOT: nodes coloured by type, one labelled edge per bundle, quotes as tooltips, a
-    legend of the types; ``layout`` names the engine so that the file draws alike anywhere."""
+    legend of the types; ``layout`` names the engine so that the file draws alike anywhere.
+    ``group`` ("type" or "community") boxes the entities of each group together."""
     if engine not in ENGINES:
         raise KgraphError(f"unknown layout engine '{engine}': choose one of {', '.join(ENGINES)}")
     layout = engine_for(pic) if engine == "auto" else engine
+    if group is not None and layout not in CLUSTER_ENGINES:
+        if engine != "auto":
+            raise KgraphError(f"--group needs a layout that draws groups ({' or '.join(CLUSTER_ENGINES)}), "
+                              f"not {engine}")
+        layout = "fdp"  # the large-graph layouts ignore clusters; fdp spreads them and keeps the boxes
     labels = {e.id: e.label for e in pic.entities}
     spread = ("" if layout == "dot" else
               ", overlap=prism, overlap_scaling=-4, sep=\"+12\", splines=true, esep=\"+6\"")
@@ -213,10 +253,18 @@ def to_dot(pic: Picture, engine: str = "auto") -> str:
              f"label={_dot_string(pic.title)}, labelloc=t, labeljust=l{spread}];",
              "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];",
              "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", fontcolor=\"#333333\"];"]
-    for info in pic.entities:
-        lines.append(f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
-                     f"fillcolor=\"{colour(info.type)}\", "
-                     f"tooltip={_dot_string(f'{info.label} ({info.type})')}];")
+    nodes = {info.id: (f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
+                       f"fillcolor=\"{colour(info.type)}\", "
+                       f"tooltip={_dot_string(f'{info.label} ({info.type})')}];") for info in pic.entities}
+    if group is None:
+        lines.extend(nodes[info.id] for info in pic.entities)
+    else:
+        for number, (name, members) in enumerate(groups_of(pic, group).items(), 1):
+            lines.append(f"  subgraph cluster_{number} {{")
+            lines.append(f"    graph [label={_dot_string(name)}, style=\"rounded,dashed\", color=\"#888888\", "
+                         "fontsize=12];")
+            lines.extend("  " + nodes[member] for member in members)
+            lines.append("  }")
     key = legend(pic)
     if key:  # one HTML-table node: a legend every layout engine places, none mistakes for data
         rows = "".join(f'<tr><td bgcolor="{fill}" width="14"> </td><td align="left">'

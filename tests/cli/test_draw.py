@@ -151,6 +151,53 @@ def test_top_and_layout_engine_for_large_selections(cli) -> None:
     assert run.code == 0 and "top 3 by pagerank" in run.out
 
 
+def _clusters(dot: str) -> dict[str, set[str]]:
+    """Each cluster's label and the entity ids drawn inside it, read from DOT text."""
+    found: dict[str, set[str]] = {}
+    for block in re.findall(r"subgraph cluster_\d+ \{\n(.*?)\n  \}", dot, re.S):
+        label = re.search(r'graph \[label="([^"]*)"', block).group(1)
+        found[label] = set(re.findall(r'^    "([^"]+)" \[label=', block, re.M))
+    return found
+
+
+def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(cli, tmp_path: Path) -> None:
+    from conftest import DATA
+    from kgraph.store import Project
+
+    types = {e.id: e.type for e in Project(str(DATA)).entity_graph().entities.values()}
+    run = cli("draw", "--group", "type", "--format", "dot", data=DATA)
+    assert run.code == 0, run.err
+    clusters = _clusters(run.out)
+    assert set(clusters) == set(types.values())
+    for name, members in clusters.items():
+        assert members and all(types[m] == name for m in members), name
+    assert set().union(*clusters.values()) == set(types)
+    assert "layout=fdp" in run.out  # 116 entities: the force layout that keeps clusters
+    run = cli("draw", "--group", "community", "--format", "dot", data=DATA)
+    communities = _clusters(run.out)
+    members = [m for group in communities.values() for m in group]
+    assert len(members) == len(set(members)) == len(types) and 2 <= len(communities) < len(types)
+    assert run.out == cli("draw", "--group", "community", "--format", "dot", data=DATA).out  # seeded
+    assert "community 1: " in run.out
+    bad = cli("draw", "--group", "colour", "--format", "dot", data=DATA)
+    assert bad.code == 2 and "--group" in bad.err
+    bad = cli("draw", "--group", "type", "--engine", "sfdp", "--format", "dot", data=DATA)
+    assert bad.code == 2 and "dot or fdp" in bad.err
+    bad = cli("draw", "--group", "type", "--format", "html", data=DATA)
+    assert bad.code == 2 and "svg, png and dot" in bad.err
+
+
+@needs_dot
+def test_grouped_overview_renders(cli, tmp_path: Path) -> None:
+    from conftest import DATA
+
+    out = tmp_path / "types.svg"
+    run = cli("draw", "--group", "type", "-o", str(out), data=DATA)
+    assert run.code == 0, run.err
+    svg = out.read_text(encoding="utf-8")
+    assert svg.count('class="cluster"') >= 8 and ">Treaty<" in svg
+
+
 @needs_dot
 def test_north_korea_picture_is_smaller_than_the_fan(cli, tmp_path: Path) -> None:
     from conftest import DATA

@@ -164,6 +164,10 @@ def draw(
     engine: str = typer.Option("auto", "--engine",
                                help="Graphviz layout: auto (dot up to 40 entities, neato up to 150, "
                                     "then sfdp), dot, neato, sfdp, fdp, circo or twopi."),
+    group: Optional[str] = typer.Option(None, "--group", "-g",
+                                        help="Box the entities by 'type' or by 'community' (Louvain "
+                                             "modularity): an overview of a large selection. "
+                                             "SVG, PNG and DOT; drawn with dot or fdp."),
 ) -> None:
     """A picture of the network: SVG or PNG through Graphviz, or an interactive HTML explorer.
 
@@ -182,6 +186,12 @@ def draw(
     fmt = _draw_format(out, fmt)
     choice(metric, METRICS, "--metric")
     choice(engine, pictures.ENGINES, "--engine")
+    if group is not None:
+        choice(group, pictures.GROUPS, "--group")
+        if fmt not in ("svg", "png", "dot"):
+            raise typer.BadParameter(f"groups are drawn in svg, png and dot, not {fmt}", param_hint="--group")
+        if engine not in ("auto", *pictures.CLUSTER_ENGINES):
+            raise typer.BadParameter(f"groups need the dot or fdp layout, not {engine}", param_hint="--group")
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
@@ -204,9 +214,9 @@ def draw(
     if top_n is not None:
         pic = pictures.top(pic, top_n, metric, keep)
     if fmt in ("svg", "png"):
-        data: bytes = pictures.render_graphviz(pictures.to_dot(pic, engine), fmt)
+        data: bytes = pictures.render_graphviz(pictures.to_dot(pic, engine, group), fmt)
     elif fmt == "dot":
-        data = pictures.to_dot(pic, engine).encode("utf-8")
+        data = pictures.to_dot(pic, engine, group).encode("utf-8")
     else:
         data = {"html": pictures.to_html, "mermaid": pictures.to_mermaid}[fmt](pic).encode("utf-8")
     with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
