@@ -16,9 +16,10 @@ from kgraph.vocab import PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from typing import Any, Callable, Iterator
 
     from kgraph.params import Parameter
+    from kgraph.vocabulary import Vocabulary
     from rdflib import Graph
 
 QUERY_SUFFIXES = (".rq", ".sparql")
@@ -111,16 +112,25 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
     return arg, "<inline>"
 
 
-def vocabulary_warnings(text: str, vocabulary: Vocabulary, prefixes: dict[str, str] | None = None) -> list[str]:
+def vocabulary_warnings(text: str, vocabulary: Callable[[], Vocabulary],
+                        prefixes: dict[str, str] | None = None) -> list[str]:
     """A warning for each ``kg:`` name the query uses that the project's ontology does not declare,
-    with the closest declared one: such a pattern matches nothing, and the query would answer in silence."""
-    from kgraph.compile import declared_terms
+    with the closest declared one: such a pattern matches nothing, and the query would answer in silence.
+
+    ``vocabulary`` is asked for only when the query names a ``kg:`` term: the declared terms come
+    from the whole ontology, too dear to compute for the queries that need none (the fast path).
+    """
     from kgraph.sparqlscan import terms_in
     from kgraph.vocab import ONTOLOGY
 
-    declared = declared_terms(vocabulary)
+    used = terms_in(text, ONTOLOGY, prefixes or PREFIXES)
+    if not used:
+        return []
+    from kgraph.compile import declared_terms
+
+    declared = declared_terms(vocabulary())
     warnings = []
-    for local, line, column in terms_in(text, ONTOLOGY, prefixes or PREFIXES):
+    for local, line, column in used:
         if local not in declared:
             from kgraph.validate import suggest
 

@@ -151,7 +151,7 @@ def _answer(args: dict[str, str]) -> int:
     compiled = proj.cached()
     if compiled is None:
         raise _Fallback
-    if vocabulary_warnings(text, proj.vocabulary(), proj.prefixes):
+    if vocabulary_warnings(text, proj.vocabulary, proj.prefixes):
         raise _Fallback  # the warnings are the Typer path's to print
     result = _select_or_ask(compiled, text, proj.prefixes)
     return _write(result, args["fmt"], out, proj.data_dir)

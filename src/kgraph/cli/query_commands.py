@@ -88,7 +88,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     from kgraph.errors import ensure_utf8
 
     ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
-    for warning in q.vocabulary_warnings(text, proj.vocabulary(), prefixes):
+    for warning in q.vocabulary_warnings(text, proj.vocabulary, prefixes):
         say(f"warning: {warning}")
     if endpoint is not None:
         from kgraph import remote
