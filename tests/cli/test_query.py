@@ -177,3 +177,32 @@ def test_query_output_file_is_written(cli, tmp_path: Path) -> None:
     run = cli("query", TREATIES, "-f", "json", "-o", str(target))
     assert run.code == 0 and run.out == ""
     assert len(json.loads(target.read_text())["results"]["bindings"]) == 2
+
+
+def test_the_format_follows_the_output_suffix_and_a_table_is_never_written_to_a_file(tmp_path) -> None:
+    """`query treaties -o x.csv` printed a table, exited 0 and wrote no file: now the suffix decides."""
+    import csv
+    import subprocess
+    import sys
+
+    from conftest import DATA, run_cli
+
+    target = tmp_path / "treaties.csv"
+    run = run_cli("query", "treaties", "-o", str(target), data=DATA)
+    assert run.code == 0 and run.out == "", run
+    rows = list(csv.reader(target.open(encoding="utf-8")))
+    assert rows[0][:2] == ["treaty", "date"] and len(rows) > 10
+    graph = tmp_path / "treaties.ttl"
+    run = run_cli("query", "CONSTRUCT { ?s a kg:Treaty } WHERE { ?s a kg:Treaty }", "-o", str(graph), data=DATA)
+    assert run.code == 0 and "kg:Treaty" in graph.read_text(encoding="utf-8"), run
+    for args, message in ((["-o", str(tmp_path / "x.foo")], "cannot tell the format"),
+                          (["-f", "table", "-o", str(tmp_path / "x.csv")], "a table is for the terminal")):
+        run = run_cli("query", "treaties", *args, data=DATA)
+        assert run.code == 2 and message in run.err, run
+    assert not (tmp_path / "x.foo").exists() and not (tmp_path / "x.csv").exists()
+    # The same through the real entry point (and its fast path, which answers warm scripted queries).
+    again = tmp_path / "again.csv"
+    done = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "treaties", "-o", str(again)],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == b"", done
+    assert again.read_bytes() == target.read_bytes()

@@ -18,9 +18,10 @@ def query(
     ctx: typer.Context,
     sparql: str = typer.Argument(..., metavar="QUERY",
                                  help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."),
-    fmt: str = typer.Option("table", "--format", "-f",
-                            help="SELECT/ASK: table, json, csv, tsv, xml (W3C formats). "
-                                 "CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="SELECT/ASK: table, json, csv, tsv, xml (W3C formats). "
+                                           "CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml. "
+                                           "Default: from -o's suffix, else a table."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
@@ -47,8 +48,33 @@ def query(
 
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
+    fmt = _result_format(fmt, out)
     with timed(time), _not_echoed(sparql):
         _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
+
+
+#: What an -o suffix means when --format is not given (W3C result and RDF file extensions).
+SUFFIX_FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "srj": "json", "xml": "xml", "srx": "xml",
+                  "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "rdf": "xml"}
+
+
+def _result_format(fmt: Optional[str], out: Optional[str]) -> str:
+    """--format, else -o's suffix, else a table; a table is for the terminal, never written to -o
+    (before, `-o x.csv` without --format printed a table and wrote no file)."""
+    to_file = out not in (None, "-")
+    if fmt is None:
+        if not to_file:
+            return "table"
+        suffix = os.path.splitext(out or "")[1].lower().lstrip(".")
+        if suffix not in SUFFIX_FORMATS:
+            raise typer.BadParameter(f"cannot tell the format from '{out}': give --format "
+                                     "(csv, tsv, json, xml; turtle, nt, jsonld for graphs)",
+                                     param_hint="--format")
+        return SUFFIX_FORMATS[suffix]
+    if fmt == "table" and to_file:
+        raise typer.BadParameter("a table is for the terminal: use --format csv, tsv, json or xml with -o",
+                                 param_hint="--format")
+    return fmt
 
 
 @contextlib.contextmanager
