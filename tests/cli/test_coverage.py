@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, needs_chromium
 from tests.conftest import DATA, ROOT, run_cli
 
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "coverage"
@@ -142,19 +143,18 @@ class _Marks(html.parser.HTMLParser):
 
 def _dom(page: Path) -> str:
     """The page's DOM after a real browser (Debian's Chromium, headless) has parsed it."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    assert CHROMIUM is not None
     home = page.parent / "home"
     home.mkdir(exist_ok=True)
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
          f"--user-data-dir={home}", "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(home)})
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
+@needs_chromium
 @pytest.mark.parametrize("data", [FIXTURE, DATA], ids=["fixture", "article"])
 def test_html_in_a_real_browser(tmp_path: Path, data: Path) -> None:
     page = tmp_path / "coverage.html"
@@ -171,6 +171,7 @@ def test_html_in_a_real_browser(tmp_path: Path, data: Path) -> None:
         assert marks.marks[1][1] == "Russia created China"
 
 
+@needs_chromium
 def test_html_escapes_the_data(tmp_path: Path) -> None:
     """Labels, quotes and text reach the page as text, never as mark-up."""
     folder = tmp_path / "data"
