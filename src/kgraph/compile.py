@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kgraph.dates import PartialDate
+from kgraph.dates import EDTF_DATATYPE, Edtf, PartialDate, bounds
 from kgraph.model import Dataset, Entity, Relation
 from kgraph.textmatch import normalize
 from kgraph.vocab import (
@@ -62,7 +62,7 @@ _META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with thei
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
-       ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
+       ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note", "alias",
         "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
 
 def _term(curie: str) -> str:
@@ -71,9 +71,12 @@ def _term(curie: str) -> str:
     return iri(PREFIXES[prefix] + local if prefix in PREFIXES else curie)
 
 
-def date_literal(value: PartialDate) -> str:
-    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear)."""
-    return typed(str(value), _XSD + value.xsd_type)
+def date_literal(value: PartialDate | Edtf) -> str:
+    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear); what
+    those cannot say (``1896~``, ``196X``, ``2000/..``) as an EDTF literal, its days in kg:earliest
+    and kg:latest beside it."""
+    xsd = value.xsd_type
+    return typed(str(value), _XSD + xsd if xsd else EDTF_DATATYPE)
 
 
 def _vocabulary(dataset: Dataset) -> Vocabulary:
@@ -274,16 +277,16 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
         out.append((prop, _COMMENT, text(comment)))
 
 
-def _add_dates(out: list[Triple], node: str, date: PartialDate | None, start: PartialDate | None,
-               end: PartialDate | None) -> None:
+def _add_dates(out: list[Triple], node: str, date: Edtf | None, start: Edtf | None,
+               end: Edtf | None) -> None:
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value is not None:
             out.append((node, _KG[name], date_literal(value)))
-    first, last = (date or start), (date or end)
+    first, last = bounds(date, start, end)  # None where open or unknown: no bound to state
     if first is not None:
-        out.append((node, _KG["earliest"], typed(first.earliest.isoformat(), _DATE)))
+        out.append((node, _KG["earliest"], typed(first, _DATE)))
     if last is not None:
-        out.append((node, _KG["latest"], typed(last.latest.isoformat(), _DATE)))
+        out.append((node, _KG["latest"], typed(last, _DATE)))
 
 
 def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabulary) -> None:
@@ -293,6 +296,13 @@ def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabu
     out.append((node, _LABEL, text(entity.label)))
     for alias in entity.aliases:
         out.append((node, _term("skos:altLabel"), text(alias)))
+    # A name held for a period is no skos:altLabel (that holds for all time): a node of its own,
+    # labelled with the name and dated like a relation.
+    for index, timed in enumerate(entity.timed_aliases, 1):
+        name_node = iri(f"{entity_iri(base, entity.id)}/alias{index}")
+        out.append((node, _KG["alias"], name_node))
+        out.append((name_node, _LABEL, text(timed.name)))
+        _add_dates(out, name_node, timed.period, None, None)
     if entity.description:
         out.append((node, _term("dcterms:description"), text(entity.description)))
     _add_dates(out, node, entity.date, entity.start, entity.end)

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, project, say
-from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, TO, UNDATED, build_filter, choice,
+from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, POSSIBLY, TO, UNDATED, build_filter, choice,
                                 complete_entity, complete_types)
 
 DRAW_SUFFIXES = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html", ".dot": "dot",
@@ -23,6 +23,7 @@ def neighbors(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
@@ -35,8 +36,8 @@ def neighbors(
 
     choice(fmt, ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
-    ego = ego_network(eg, eg.resolve(name), depth, flt)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly)
+    ego = ego_network(eg, eg.resolve(name, flt.window), depth, flt)
     if fmt == "json":
         typer.echo(json.dumps(ego_json(eg, ego), indent=2, ensure_ascii=False))
         return
@@ -51,6 +52,7 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
                                       help="table or json; with -o: svg or html [default: table, "
                                            "or the -o suffix]."),
@@ -72,8 +74,8 @@ def timeline(
     else:
         fmt = choice(fmt or "table", ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, start=start, end=end)
-    focus = eg.resolve(name) if name else None
+    flt = build_filter(eg, start=start, end=end, possibly=possibly)
+    focus = eg.resolve(name, flt.window) if name else None
     moments = moments_of(eg, focus, flt)
     if fmt in ("svg", "html"):
         from kgraph import timeline_draw
@@ -106,6 +108,7 @@ def rank(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
@@ -123,7 +126,8 @@ def rank(
     choice(metric, METRICS, "--metric")
     choice(fmt, ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
+                       possibly=possibly)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
@@ -150,6 +154,7 @@ def draw(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="File to write; its suffix picks the format "
@@ -195,17 +200,17 @@ def draw(
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly)
     folder = _project_name(project(ctx).data_dir)
     when = "".join(f", {part}" for part in flt.describe())
     keep: frozenset[str] = frozenset()
     if path_ends:
-        first, last = eg.resolve(path_ends[0]), eg.resolve(path_ends[1])
+        first, last = eg.resolve(path_ends[0], flt.window), eg.resolve(path_ends[1], flt.window)
         pic = pictures.of_paths(eg, find_paths(eg, first, last, flt, k=k),
                                 f"{folder}: {first.label} \u2192 {last.label}{when}")
         keep = frozenset((first.id, last.id))
     elif name:
-        center = eg.resolve(name)
+        center = eg.resolve(name, flt.window)
         pic = pictures.of_ego(eg, ego_network(eg, center, depth, flt),
                               f"{folder}: {center.label} and its neighbours (depth {depth}){when}")
         keep = frozenset((center.id,))

@@ -34,6 +34,9 @@ def query(
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
                                               help="Bind ?NAME (repeatable). Entities by id, label or "
                                                    "alias; `kgraph queries` lists each query's parameters."),
+    at: Optional[str] = typer.Option(None, "--at", metavar="DATE",
+                                     help="Read the names given to --param as at this date (a name held "
+                                          "for a period, such as Moscow 1922/1991, means what it meant then)."),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -46,11 +49,13 @@ def query(
 
       kgraph query relations-of --param actor="Soviet Union"
 
+      kgraph query relations-of --param actor=Moscow --at 1969
+
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
     fmt = _result_format(fmt, out)
     with timed(time), _not_echoed(sparql):
-        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
+        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [], at)
 
 
 #: What an -o suffix means when --format is not given (W3C result and RDF file extensions).
@@ -94,8 +99,10 @@ def _not_echoed(sparql: str) -> Iterator[None]:
 
 
 def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,
-           timeout: Optional[float], endpoint: Optional[str], params: List[str]) -> None:
+           timeout: Optional[float], endpoint: Optional[str], params: List[str],
+           at: Optional[str] = None) -> None:
     from kgraph import query as q
+    from kgraph.cli.options import date_window
     from kgraph.results import WRITERS
 
     check_timeout(timeout)
@@ -110,7 +117,8 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         values = parse_assignments(params)
     except KgraphError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
-    text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name).id))
+    window = date_window(at, "--at")
+    text = bind(text, values, lambda name: entity_iri(proj.base, proj.entity_graph().resolve(name, window).id))
     from kgraph.errors import ensure_utf8
 
     ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
