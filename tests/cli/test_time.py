@@ -126,12 +126,17 @@ def test_open_end_is_still_in_force(tmp_path: Path) -> None:
     assert run_cli("path", "Soviet Union", "United States", "--at", "1950", data=single).code == 1
 
 
-def test_approximate_date_is_certain_only_over_its_whole_span(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("value", "span"), [("1896~", ("1895", "1897")), ("1896?", ("1895", "1897")),
+                                             ("1896%", ("1894", "1898"))])
+def test_qualified_date_is_certain_only_over_its_whole_span(tmp_path: Path, value: str,
+                                                            span: tuple[str, str]) -> None:
     """1896~ (about 1896) may be 1895 to 1897: certainly within 1895-1897, only possibly at 1896."""
-    data = project(tmp_path)
+    data = project(tmp_path, relations=RELATIONS.replace("date: 1896~", f'date: "{value}"'))
     assert run_cli("path", "Korea", "Russia", "--at", "1896", data=data).code == 1
     assert run_cli("path", "Korea", "Russia", "--at", "1896", "--possibly", data=data).code == 0
-    assert run_cli("path", "Korea", "Russia", "--from", "1895", "--to", "1897", data=data).code == 0
+    assert run_cli("path", "Korea", "Russia", "--from", span[0], "--to", span[1], data=data).code == 0
+    narrower = str(int(span[0]) + 1)
+    assert run_cli("path", "Korea", "Russia", "--from", narrower, "--to", span[1], data=data).code == 1
 
 
 def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path) -> None:
@@ -223,6 +228,37 @@ def test_path_reads_names_at_its_date(tmp_path: Path) -> None:
     assert "SovietUnion" in squeezed(run.out) and "seizureofaship" in squeezed(run.out)
     later = run_cli("path", "Moscow", "Pyongyang", "--at", "2000", "-f", "json", data=data)
     assert json.loads(later.out)["from"]["id"] == "russia"
+
+
+def test_neighbors_and_timeline_read_names_at_their_time(tmp_path: Path) -> None:
+    data = project(tmp_path)
+    ego = json.loads(run_cli("neighbors", "Moscow", "--at", "1969", "-f", "json", data=data).out)
+    assert ego["center"]["id"] == "soviet-union"
+    moments = run_cli("timeline", "Moscow", "--from", "2000", "--to", "2001", "-f", "json", data=data)
+    assert moments.code == 0 and "did not last long" in moments.out and "1969" not in moments.out
+
+
+def test_a_name_in_time_is_its_own_node_not_an_alt_label(tmp_path: Path) -> None:
+    data = project(tmp_path)
+    sparql = ("SELECT ?name ?date ?first WHERE { kgr:russia kg:alias ?a . ?a rdfs:label ?name ; kg:date ?date ; "
+              "kg:earliest ?first FILTER NOT EXISTS { kgr:russia skos:altLabel ?name } }")
+    rows = json.loads(run_cli("query", sparql, "-f", "json", data=data).out)["results"]["bindings"]
+    assert [(r["name"]["value"], r["date"]["value"], r["first"]["value"]) for r in rows] == [
+        ("Moscow", "1991-12/..", "1991-12-01")]
+
+
+def test_completion_offers_no_alias(tmp_path: Path) -> None:
+    """Completion offers ids and labels, never a name in time that could mean another entity."""
+    from kgraph.cli.options import complete_entity
+
+    class Ctx:
+        params = {"data": str(project(tmp_path))}
+
+        def find_root(self) -> Ctx:
+            return self
+
+    assert complete_entity(Ctx(), "Mos") == []  # type: ignore[arg-type]
+    assert complete_entity(Ctx(), "Sov") == ["Soviet Union", "soviet-union"]  # type: ignore[arg-type]
 
 
 def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
