@@ -314,3 +314,15 @@ def test_schema_guides_edtf_dates_and_names_in_time(tmp_path: Path) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"id": "x", "type": "State", "label": "X", "aliases": [{"name": "Y", "when": 1}]}],
                             schema)
+
+
+def test_coverage_and_diff_know_names_in_time(tmp_path: Path) -> None:
+    """'Moscow' is a known name (no coverage candidate); a changed period is a changed alias."""
+    data = project(tmp_path)
+    coverage = json.loads(run_cli("coverage", "-f", "json", data=data).out)
+    names = [c["name"] for source in coverage for c in source["candidates"]]
+    assert "Moscow" not in names and "Pyongyang" not in names
+    other = project(tmp_path / "b", entities=ENTITIES.replace('"1922/1991"', '"1922/1991-11"'))
+    diff = json.loads(run_cli("diff", str(data), str(other), "-f", "json", data=None).out)
+    assert diff["items"][0]["fields"] == [{"field": "aliases", "old": "USSR, Moscow (1922/1991)",
+                                           "new": "USSR, Moscow (1922/1991-11)"}]
