@@ -326,3 +326,19 @@ def test_coverage_and_diff_know_names_in_time(tmp_path: Path) -> None:
     diff = json.loads(run_cli("diff", str(data), str(other), "-f", "json", data=None).out)
     assert diff["items"][0]["fields"] == [{"field": "aliases", "old": "USSR, Moscow (1922/1991)",
                                            "new": "USSR, Moscow (1922/1991-11)"}]
+
+
+def test_explorer_slider_keeps_the_at_rule(tmp_path: Path) -> None:
+    """The explorer's time slider uses the certain span, as --at does: 2000/ not in force in 2015."""
+    import re
+
+    data = project(tmp_path)
+    out = tmp_path / "x.html"
+    assert run_cli("draw", "-o", str(out), data=data).code == 0
+    page = out.read_text(encoding="utf-8")
+    found = json.loads(re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>', page,
+                                 re.S).group(1))
+    spans = {r["when"]: r["span"] for r in found["relations"]}
+    assert spans["2000/"] == ["2000-01-01", "2000-12-31"]
+    assert spans["1945/.."] == ["1945-01-01", "9999-12-31"]
+    assert "r.span[0]<=y" in page
