@@ -215,6 +215,8 @@ class Edtf:
     >>> d = Edtf.parse("1896~")
     >>> d.earliest, d.latest, d.uncertain
     (datetime.date(1895, 1, 1), datetime.date(1897, 12, 31), True)
+    >>> Edtf.parse("1961").year, Edtf.parse("../1978").year
+    (1961, 1978)
     >>> Edtf.parse("2000/..").latest is None, Edtf.parse("2000/").span()
     (True, (datetime.date(2000, 1, 1), datetime.date(2000, 12, 31)))
     >>> Edtf.parse("2000/1990")
@@ -255,6 +257,13 @@ class Edtf:
     def latest(self) -> date | None:
         """The last day it can mean (None when the end is open or unknown)."""
         return self.plain.latest if self.plain is not None else self.end_range()[1]
+
+    @property
+    def year(self) -> int:
+        """The first year it can mean (the last, when only its end is known), as PartialDate.year."""
+        first = self.earliest or self.latest
+        assert first is not None  # a value has at least one date
+        return first.year
 
     @property
     def xsd_type(self) -> str | None:
