@@ -208,7 +208,7 @@ def relation_data(eg: EntityGraph, e: Edge) -> list[object]:
 def ego_rows(eg: EntityGraph, ego: Ego) -> list[Rows]:
     """An ego network in two parts: the entities by distance, then the relations among them."""
     order = sorted(ego.distances, key=lambda i: (ego.distances[i], label_of(eg, i).casefold()))
-    people = Rows(columns("distance", "entity", "type", "id"),
+    people = Rows(columns("distance", "label", "type", "id", headings={"label": "entity"}),
                   ([ego.distances[i], eg.entities[i].label, eg.entities[i].type, i] for i in order),
                   title=f"Within {ego.depth} of {ego.center.label}", kind="entity")
     shown = table_only("date", "subject", "predicate", "object", "quote", "source")
