@@ -177,6 +177,15 @@ def test_vocab(cli) -> None:
                 "object": same(["State", "Organization"], fmt)}.items() <= predicates["leaderOf"].items()
 
 
+def test_coverage_findings_as_csv_and_tsv(cli) -> None:
+    """coverage keeps its own JSON report (and HTML); its findings are rows, in CSV and in TSV."""
+    csv_rows, tsv_rows = (parse(out(cli("coverage", "-f", fmt, data=DATA)), fmt) for fmt in ("csv", "tsv"))
+    assert csv_rows == tsv_rows and len(csv_rows) > 10
+    total = next(r for r in csv_rows if r["kind"] == "total")
+    assert (total["source"], total["sentences"]) == ("article", "104")
+    assert any(r["kind"] == "unquoted" and r["text"] for r in csv_rows)
+
+
 # --- the bundle: -o, the suffix, the table, atomic writes ---
 
 @pytest.mark.parametrize("args", [("rank",), ("timeline",), ("neighbors", "Russia"), ("check",), ("stats",),
