@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import DATA, MINI, ROOT, Run
 
 FORMATS = ("json", "csv", "tsv")

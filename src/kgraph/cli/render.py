@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from kgraph.errors import printable
 
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from kgraph.coverage import SourceCoverage
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
-    from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
     from kgraph.results import QueryResult, Row, Term
     from kgraph.rows import Rows
@@ -80,21 +79,23 @@ def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, st
 # --- one renderer for every command that prints rows ---
 
 def emit(listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *,
-         prefixes: dict[str, str] | None = None, keep_out: str | list[str] | None = None) -> int:
-    """Print or write rows in ``fmt``, and return how many there were.
+         keep_out: str | list[str] | None = None) -> int:
+    """Print or write rows in ``fmt``, and return how many there were: the one renderer of every
+    command that prints rows (as sqlite-utils' ``output_rows``).
 
-    ``table``: one rich table per part, for reading (never written to a file). ``json``: a list of
-    objects, one per row, keyed by column. ``csv`` (RFC 4180, CRLF) and ``tsv`` (tab and newline
-    written as the two characters \\t and \\n, a backslash as \\\\): a header, then one line
-    per row. Parts of a listing with a ``kind`` (types and predicates) share one list, a first
-    column ``section`` telling them apart. ``out`` (None or '-' for stdout) is written atomically, never inside
-    ``keep_out``. Values are data: never read as markup, never able to break the format.
+    ``table``: one rich table per part, for reading, never written to a file (past
+    ``MAX_TABLE_ROWS`` stderr says so). ``json``: a list of objects, one per row, keyed by column.
+    ``csv`` (RFC 4180, CRLF) and ``tsv`` (a tab, line end or backslash in a value written as
+    ``\\t``, ``\\n``, ``\\r``, ``\\\\``): a header, then one line per row. Parts with a ``kind``
+    (types and predicates) share one list, a first column ``section`` telling them apart. ``out``
+    (None or '-' for stdout) is written atomically, never inside ``keep_out``. Values are data:
+    never read as markup, never able to break the format.
     """
     from kgraph.rows import Rows
 
     parts = [listing] if isinstance(listing, Rows) else list(listing)
     if fmt == "table":
-        return sum(_table(part, prefixes or {}) for part in parts)
+        return sum(_table(part, {}) for part in parts)
     from kgraph.cli.context import output, say
 
     with output(out, keep_out=keep_out) as handle:
@@ -128,11 +129,11 @@ def _write(parts: list[Rows], fmt: str, handle: IO[str]) -> int:
                 objects.append(record)
         handle.write(json.dumps(objects, indent=2, ensure_ascii=False) + "\n")
         return count
+    line: Callable[[Iterable[str]], object]
     if fmt == "csv":
         import csv
 
-        writer = csv.writer(handle, lineterminator="\r\n")
-        line = writer.writerow
+        line = csv.writer(handle, lineterminator="\r\n").writerow
     else:
         def line(cells: Iterable[str]) -> None:
             handle.write("\t".join(_tsv_escape(cell) for cell in cells) + "\n")
