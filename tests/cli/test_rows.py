@@ -38,6 +38,7 @@ def parse(text: str, fmt: str) -> list[dict[str, object]]:
     if fmt == "json":
         rows = json.loads(text)
         assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+        assert text == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"  # streamed, laid out as one
         return rows
     if fmt == "csv":
         assert text == "" or text.endswith("\r\n")  # RFC 4180 line ends

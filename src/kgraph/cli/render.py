@@ -119,15 +119,17 @@ def _write(parts: list[Rows], fmt: str, handle: IO[str]) -> int:
         names += [c.name for c in part.columns if c.data and c.name not in names]
     count = 0
     if fmt == "json":
-        objects = []
+        # Streamed one object at a time, as json.dumps(rows, indent=2) would lay them out (a JSON
+        # text holds no raw line end, so indenting its lines is safe).
         for part in parts:
             keep = [(i, c.name) for i, c in enumerate(part.columns) if c.data]
             for row in part.rows:
-                count += 1
                 record: dict[str, object] = {SECTION: part.kind} if kinds else {}
                 record.update((name, _json_value(row[i])) for i, name in keep)
-                objects.append(record)
-        handle.write(json.dumps(objects, indent=2, ensure_ascii=False) + "\n")
+                text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                handle.write(("[\n  " if count == 0 else ",\n  ") + text)
+                count += 1
+        handle.write("\n]\n" if count else "[]\n")
         return count
     line: Callable[[Iterable[str]], object]
     if fmt == "csv":
