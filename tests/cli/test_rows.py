@@ -102,6 +102,14 @@ def test_timeline(cli) -> None:
         assert dates == sorted(dates) and len(rows) >= 3, fmt
 
 
+def test_timeline_still_draws_to_svg_and_html_files(cli, tmp_path: Path) -> None:
+    for name in ("t.svg", "t.html", "t.htm"):
+        run = cli("timeline", "Kim Jong-il", "-o", str(tmp_path / name), data=DATA)
+        assert run.code == 0 and "<svg" in (tmp_path / name).read_text(encoding="utf-8"), run
+    run = cli("timeline", "-f", "svg", data=DATA)
+    assert run.code == 2 and "svg is drawn to a file: give -o FILE.svg" in run.err
+
+
 def test_timeline_lists_dated_entities_with_their_type(cli) -> None:
     rows = json.loads(cli("timeline", "--from", "1945", "--to", "1945", "-f", "json", data=DATA).out)
     war = next(r for r in rows if r["entity"] == "world-war-ii")
