@@ -95,9 +95,13 @@ def test_unknown_named_query_suggests(cli, make_data) -> None:
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_syntax_error_reports_line_and_column(cli, engine: str) -> None:
+    """Inline text is ``<query>``, stdin ``<stdin>``, as a file name would be (issue 12)."""
     run = cli("--engine", engine, "query", "SELECT ?s WHERE {\n  ?s ?p\n}")
     assert run.code == 1
-    assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    assert run.err == "<query>:2:3: error: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    run = cli("--engine", engine, "query", "-", input="SELECT ?s WHERE {\n  ?s ?p\n}")
+    assert run.code == 1
+    assert run.err == "<stdin>:2:3: error: SPARQL syntax error: Expected SelectQuery, found '?'\n"
 
 
 def test_unknown_prefix(cli) -> None:

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
-from kgraph.errors import DataError, KgraphError, not_utf8, printable, write_failure
+from kgraph.errors import DataError, KgraphError, error_line, not_utf8, printable, write_failure
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
 
@@ -38,7 +38,7 @@ class KgraphGroup(TyperGroup):
             typer.echo(f"{errors} error(s) found", err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KgraphError as exc:
-            typer.echo(printable(f"error: {exc}"), err=True)
+            typer.echo(printable(error_line(exc)), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
