@@ -29,9 +29,13 @@ if TYPE_CHECKING:
     from kgraph.store import Project
 
 FORMATS = ("json", "csv", "tsv", "xml")
-_GLOBAL = {"--data": "data", "-d": "data", "--base": "base", "--engine": "engine", "--queries": "queries"}
-_QUERY = {"--format": "fmt", "-f": "fmt", "--output": "out", "-o": "out", "--param": "params", "-p": "params"}
-_ENV = {"data": "KGRAPH_DATA", "base": "KGRAPH_BASE", "engine": "KGRAPH_ENGINE", "queries": "KGRAPH_QUERIES"}
+#: The spellings of the options read here: the Typer declarations (typer_app.main_options,
+#: query_commands.query) are made from these same tuples, so the two paths cannot drift apart.
+GLOBAL_OPTIONS = {"data": ("--data", "-d"), "base": ("--base",), "engine": ("--engine",), "queries": ("--queries",)}
+QUERY_OPTIONS = {"fmt": ("--format", "-f"), "out": ("--output", "-o"), "params": ("--param", "-p")}
+ENVIRONMENT = {"data": "KGRAPH_DATA", "base": "KGRAPH_BASE", "engine": "KGRAPH_ENGINE", "queries": "KGRAPH_QUERIES"}
+_GLOBAL = {spelling: key for key, spellings in GLOBAL_OPTIONS.items() for spelling in spellings}
+_QUERY = {spelling: key for key, spellings in QUERY_OPTIONS.items() for spelling in spellings}
 
 
 class _Fallback(Exception):
@@ -57,9 +61,8 @@ def run(argv: list[str]) -> int | None:
         if stdin is not None:  # the Typer path reads the same query again
             sys.stdin = _text_stdin(*stdin)
         return None
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        return _tell(exc)
 
 
 def parse(argv: list[str]) -> dict[str, Any] | None:
@@ -84,7 +87,7 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
         else:
             found["sparql"] = arg
             at += 1
-    for key, variable in _ENV.items():
+    for key, variable in ENVIRONMENT.items():
         if key not in found and variable in os.environ:
             if not os.environ[variable]:
                 return None
@@ -187,9 +190,8 @@ def _select_or_ask(proj: Project, query: PreparedQuery) -> QueryResult:
 
 
 def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
-    """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
-    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
-    from kgraph.errors import KgraphError, error_line, printable
+    """Write like ``cli.context.output``; failures once output started are told as KgraphGroup
+    tells them (``cli.app.failure``)."""
     from kgraph.results import WRITERS
 
     if out is not None and out != "-":
@@ -204,18 +206,15 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     try:
         WRITERS[fmt](result, sys.stdout)
         sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except KgraphError as exc:
-        sys.stderr.write(printable(error_line(exc)) + "\n")
-        return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - as KgraphGroup words it
-        failure = known_failure(exc)
-        if failure is not None:
-            sys.stderr.write(printable(f"error: {failure}") + "\n")
-        else:
-            sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
-                                       "(run with --debug for the traceback)") + "\n")
-        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - told as the one mapping of failures says
+        return _tell(exc)
     return 0
+
+
+def _tell(exc: BaseException) -> int:
+    """Say what went wrong as KgraphGroup would (``cli.app.failure``); the exit code."""
+    from kgraph.cli.app import failure
+
+    lines, code = failure(exc)
+    sys.stderr.writelines(line + "\n" for line in lines)
+    return code

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
+from kgraph.cli.fastquery import QUERY_OPTIONS
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "xml": "xml"}
@@ -17,11 +18,11 @@ def query(
     ctx: typer.Context,
     sparql: str = typer.Argument(..., metavar="QUERY",
                                  help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+    fmt: Optional[str] = typer.Option(None, *QUERY_OPTIONS["fmt"],
                                       help="SELECT/ASK: table, json, csv, tsv, xml (W3C formats). "
                                            "CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml. "
                                            "Default: from -o's suffix, else a table."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results here."),
+    out: Optional[str] = typer.Option(None, *QUERY_OPTIONS["out"], metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
                                        help="Let SERVICE and FROM <url> reach the network."),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
@@ -30,7 +31,7 @@ def query(
     endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
                                            help="Run the query on this SPARQL endpoint instead of the local graph."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
+    param: Optional[List[str]] = typer.Option(None, *QUERY_OPTIONS["params"], metavar="NAME=VALUE",
                                               help="Bind ?NAME (repeatable). Entities by id, label or "
                                                    "alias; `kgraph queries` lists each query's parameters."),
 ) -> None:
