@@ -114,7 +114,6 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
     return arg, INLINE
 
 
-
 class PreparedQuery(Record):
     """A query ready to run (``Project.run``): its text as the user wrote it, where it came from
     (a file, ``queries/NAME.rq``, ``<query>`` for inline text, ``<stdin>``) and its parameter

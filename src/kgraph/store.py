@@ -199,7 +199,7 @@ class Project:
         for warning in vocabulary_warnings(query.text, self.vocabulary, prefixes):
             if warn is not None:
                 warn(warning)
-        bindings = self._bindings(query)
+        bindings = self.bindings(query)
         if endpoint is not None:
             from kgraph import remote, sparqlscan
             from kgraph.params import splice
@@ -215,14 +215,15 @@ class Project:
                 raise
             raise query.locate(exc) from None
 
-    def _bindings(self, query: PreparedQuery) -> dict[str, Term]:
+    def bindings(self, query: PreparedQuery) -> dict[str, Term]:
         """The query's parameter values as terms; entities are looked up (this needs the graph)."""
         if not query.values:
             return {}
         from kgraph.params import terms
         from kgraph.vocab import entity_iri
 
-        return terms(query.text, query.values, lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
+        return terms(query.text, query.values,
+                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""
