@@ -53,6 +53,20 @@ def test_fixture_coverage_by_hand() -> None:
     assert all(text[p["start"]:p["end"]] == p["text"] for p in cov["passages"])
 
 
+def test_a_quote_with_left_out_words_quotes_the_sentence_of_each_part(tmp_path: Path) -> None:
+    """'A [...] B' quotes the sentences of A and of B (before, only a quote found whole counted,
+    so an elided quote left the sentences it spans unquoted: issue 16's review met it)."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    with open(data / "relations.yaml", "a", encoding="utf-8") as handle:
+        handle.write('- subject: russia\n  predicate: memberOf\n  object: china\n'
+                     '  quote: "Later Blorp Industries [...] China wept."\n  source: text\n')
+    [cov] = _json(data=data)
+    assert [s["line"] for s in cov["unquoted"]] == [3]
+    assert (cov["sentences"], cov["quoted"]) == (6, 5)
+    assert "Later Blorp\nIndustries" in [p["text"] for p in cov["passages"]]
+
+
 def test_table_and_csv_say_the_same() -> None:
     table = run_cli("coverage", data=FIXTURE)
     assert table.code == 0, table
