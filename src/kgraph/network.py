@@ -6,9 +6,10 @@ import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError
 from kgraph.pathfilters import Filter, simple_graph
+from kgraph.statement import Statement
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,7 +28,7 @@ class Ego:
     center: EntityInfo
     depth: int
     distances: dict[str, int]
-    edges: list[Edge]
+    edges: list[Statement]
 
 
 def neighbors(eg: EntityGraph, center: EntityInfo, depth: int = 1, flt: Filter | None = None) -> Ego:
@@ -52,7 +53,7 @@ class Moment:
 
     earliest: str
     when: str
-    edge: Edge | None = None
+    edge: Statement | None = None
     entity: EntityInfo | None = None
 
 

@@ -1,7 +1,7 @@
 """Which relations and entities a path (or a network measure) may use.
 
-A :class:`Filter` keeps or drops each :class:`~kgraph.entitygraph.Edge` by predicate and by date,
-and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
+A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate and
+by date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
 ``earliest``/``latest`` days an edge's partial date can mean), so ``1961`` covers the whole year.
 """
 
@@ -15,7 +15,8 @@ from kgraph.dates import PartialDate
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kgraph.entitygraph import Edge, EntityGraph
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.statement import Statement
 
 UNDATED_CHOICES = ("keep", "drop")
 
@@ -51,7 +52,7 @@ class Filter:
             return low, high
         return None
 
-    def keeps_edge(self, edge: Edge) -> bool:
+    def keeps_edge(self, edge: Statement) -> bool:
         """Whether the relation passes the predicate and time constraints."""
         if self.via and edge.predicate not in self.via:
             return False
@@ -134,7 +135,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
 ASSESSMENT_COST, UNDATED_COST = 1e-4, 1e-5
 
 
-def evidence_cost(edge: Edge) -> float:
+def evidence_cost(edge: Statement) -> float:
     """How much weaker than a dated, reported fact this relation is as evidence for a hop.
 
     Among paths of equal length, kgraph prefers those resting on reported facts over the

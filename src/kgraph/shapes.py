@@ -211,7 +211,7 @@ def _short(project: Project, term: Any) -> str:
 
 def _locations(project: Project) -> dict[str, list[tuple[str, int, int]]]:
     """Which YAML record each entity, statement and (subject, predicate) comes from."""
-    from kgraph.compile import relation_iri
+    from kgraph.statement import relation_iri
 
     dataset = project.dataset()
     where: dict[str, list[tuple[str, int, int]]] = {}

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from kgraph.agree import Agreement
     from kgraph.coverage import SourceCoverage
     from kgraph.diff import Diff, FieldChange, Item
-    from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+    from kgraph.entitygraph import EntityGraph, EntityInfo
     from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
+    from kgraph.statement import Statement
     from kgraph.results import QueryResult, Row, Term
 
 
@@ -106,14 +107,14 @@ def _label(eg: EntityGraph, entity_id: str) -> str:
     return info.label if info else entity_id
 
 
-def _quote(edge: Edge) -> str:
+def _quote(edge: Statement) -> str:
     text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
     return text + (" [assessment]" if edge.kind == "assessment" else "")
 
 
-def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
+def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
                 fields: Iterable[tuple[str, str]] = (),
-                supported: tuple[list[Edge], list[Edge]] = ([], [])) -> None:
+                supported: tuple[list[Statement], list[Statement]] = ([], [])) -> None:
     """Everything known about one entity: its fields, its relations, and those it supports."""
     from rich.table import Table
     from rich.text import Text
