@@ -54,7 +54,7 @@ def build(entities: int, relations: int, seed: int = 1) -> EntityGraph:
         elif kind < 0.8:
             start, end = PartialDate(year), PartialDate(min(2018, year + rng.randint(0, 40)))
         edges.append(Statement(f"s{n}", a, rng.choice(predicates), b, "rel", "q", "q", date, start, end,
-                               *bounds(date, start, end), "fact", "source"))
+                               *bounds(date, start, end), "fact", "actual", "source"))
     return EntityGraph(infos, edges, POLITICS)
 
 

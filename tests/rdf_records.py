@@ -22,8 +22,8 @@ from kgraph.vocab import ONTOLOGY, PREFIXES
 from kgraph.vocabulary import Vocabulary, packaged
 
 KG = {name: URIRef(ONTOLOGY + name) for name in
-      ("date", "start", "end", "earliest", "latest", "quote", "kind", "cites", "footnote", "note",
-       "quantity", "measure", "converse")}
+      ("date", "start", "end", "earliest", "latest", "quote", "kind", "status", "cites", "footnote", "note",
+       "quantity", "measure", "approximate", "converse")}
 SCHEMA, OA, PROV = PREFIXES["schema"], PREFIXES["oa"], PREFIXES["prov"]
 
 
@@ -60,7 +60,10 @@ def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> E
     records = []
     for stmt in graph.subjects(RDF.type, RDF.Statement):
         subject, predicate, obj = (graph.value(stmt, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-        assert (subject, predicate, obj) in graph, f"{stmt}: its direct triple is missing"
+        status = graph.value(stmt, KG["status"])
+        status_name = "actual" if status is None else str(status)[len(ONTOLOGY):].lower()
+        asserted = (subject, predicate, obj) in graph
+        assert asserted == (status is None), f"{stmt}: asserted {asserted}, status {status}"
         quantities = sorted(graph.objects(stmt, KG["quantity"]),
                             key=lambda q: int(re.search(r"/quantity(\d+)$", str(q)).group(1)))  # type: ignore[union-attr]
         evidence = URIRef(f"{stmt}/evidence")
@@ -76,14 +79,16 @@ def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> E
             quote=str(graph.value(stmt, KG["quote"])), folded_quote="",
             date=_date(graph, stmt, "date"), start=_date(graph, stmt, "start"), end=_date(graph, stmt, "end"),
             earliest=_text(graph, stmt, KG["earliest"]), latest=_text(graph, stmt, KG["latest"]),
-            kind=str(graph.value(stmt, KG["kind"])),
+            kind=str(graph.value(stmt, KG["kind"])), status=status_name,
             source=local(graph.value(stmt, URIRef(PROV + "wasDerivedFrom"))),
             cites=tuple(sorted(local(c) for c in graph.objects(stmt, KG["cites"]))),
             footnotes=tuple(sorted(int(n) for n in graph.objects(stmt, KG["footnote"]))),  # type: ignore[call-overload]
             note=_text(graph, stmt, KG["note"]),
-            quantities=tuple(Quantity(str(graph.value(q, URIRef(SCHEMA + "value"))),
+            quantities=tuple(Quantity(_text(graph, q, URIRef(SCHEMA + "value")),
                                       str(graph.value(q, URIRef(SCHEMA + "unitText"))),
-                                      _text(graph, q, KG["measure"])) for q in quantities),
+                                      _text(graph, q, KG["measure"]), _text(graph, q, KG["approximate"]) == "true",
+                                      _text(graph, q, URIRef(SCHEMA + "minValue")),
+                                      _text(graph, q, URIRef(SCHEMA + "maxValue"))) for q in quantities),
             anchors=tuple(anchors)))
     return EntityGraph(entities, sorted(records, key=edge_order), vocabulary)
 

@@ -135,11 +135,19 @@ def test_construct_agrees(generated: Path) -> None:
     assert len(graphs[0]) > 10 and isomorphic(graphs[0], graphs[1])
 
 
-def test_statements_match_the_rdf_graph(generated: Path) -> None:
+def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None:
     """The statements kgraph derives once from the records, which the entity graph uses as its
     edges and the cache keeps, equal what an independent reader finds in the compiled RDF:
-    dates, bounds, quote, kind, source, cites, footnotes, note, quantities and anchors."""
-    for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated):
+    dates, bounds, quote, kind, status, source, cites, footnotes, note, quantities and anchors."""
+    import shutil
+
+    planned = tmp_path / "planned"
+    shutil.copytree(MINI, planned)
+    with open(planned / "relations.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- {subject: china, predicate: invaded, object: russia, status: denied,\n"
+                     "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
+                     "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n")
+    for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated, planned):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"
         records = statements(dataset, base)

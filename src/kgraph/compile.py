@@ -19,10 +19,13 @@ from kgraph.vocab import (
     META_PROPERTIES,
     ONTOLOGY,
     PREFIXES,
+    STATUS_CLASS,
+    STATUSES,
     TEXT_CLASS,
     class_iri,
     entity_iri,
     evidence_iri,
+    status_iri,
     text_iri,
 )
 
@@ -61,8 +64,8 @@ _META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with thei
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
-       ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
-        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
+       ("date", "start", "end", "earliest", "latest", "kind", "status", "quote", "cites", "footnote", "note",
+        "quantity", "measure", "approximate", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -222,6 +225,16 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
     out.append((assessment, _SUBCLASS, _STATEMENT))
     out.append((assessment, _LABEL, text("assessment")))
     out.append((assessment, _COMMENT, text("A statement that is the author's own judgement.")))
+    status_class = iri(class_iri(STATUS_CLASS))
+    out.append((status_class, _TYPE, owl_class))
+    out.append((status_class, _LABEL, text("claim status")))
+    out.append((status_class, _COMMENT, text("Whether a claim happened (kg:status): planned, denied...")))
+    for status, meaning in STATUSES.items():
+        member = iri(status_iri(status))
+        out.append((member, _TYPE, status_class))
+        out.append((member, _TYPE, iri(_OWL + "NamedIndividual")))
+        out.append((member, _LABEL, text(status)))
+        out.append((member, _COMMENT, text(meaning)))
     types = vocabulary.types
     declared_fields: dict[str, str] = {}
     for etype in types.values():
@@ -384,9 +397,13 @@ def _add_statement(out: list[Triple], base: str, record: Statement,
     its dates, quote, source, citations and quantities, and its evidence in the source text."""
     subject, obj = iri(entity_iri(base, record.subject)), iri(entity_iri(base, record.object))
     predicate, converse = predicates[record.predicate]
-    out.append((subject, predicate, obj))
     stmt = iri(record.iri)
-    if converse is not None and (converse, obj) != (predicate, subject):
+    actual = record.status == "actual"
+    if actual:  # a planned, denied... claim is recorded on its statement, never asserted
+        out.append((subject, predicate, obj))
+    else:
+        out.append((stmt, _KG["status"], iri(status_iri(record.status))))
+    if actual and converse is not None and (converse, obj) != (predicate, subject):
         # Both directions, declared once: a symmetric claim holds the other way round, and a
         # predicate with an inverse (owl:inverseOf) holds through it from the object. Derived,
         # not annotated: the statement says so with kg:converse, and stays one per claim.
@@ -412,7 +429,13 @@ def _add_statement(out: list[Triple], base: str, record: Statement,
         qnode = iri(f"{record.iri}/quantity{index}")
         out.append((stmt, _KG["quantity"], qnode))
         out.append((qnode, _TYPE, _term("schema:QuantitativeValue")))
-        out.append((qnode, _term("schema:value"), typed(quantity.value, _DECIMAL)))
+        # A bound is never a value: "less than $1 million" is schema:maxValue only, so a query
+        # summing schema:value cannot add it.
+        for prop, number in (("value", quantity.value), ("minValue", quantity.min), ("maxValue", quantity.max)):
+            if number is not None:
+                out.append((qnode, _term("schema:" + prop), typed(number, _DECIMAL)))
+        if quantity.approximate:
+            out.append((qnode, _KG["approximate"], typed("true", _XSD + "boolean")))
         out.append((qnode, _term("schema:unitText"), text(quantity.unit)))
         if quantity.of:
             out.append((qnode, _KG["measure"], text(quantity.of)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kgraph.dates import PartialDate
+from kgraph.vocab import STATUSES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from kgraph.statement import Statement
 
 UNDATED_CHOICES = ("keep", "drop")
+#: The statuses a filter keeps unless asked for more: what happened, not what was planned or denied.
+ACTUAL = frozenset({"actual"})
+ALL_STATUSES = frozenset(STATUSES)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Filter:
     start: PartialDate | None = None
     end: PartialDate | None = None
     undated: str = "keep"
+    #: The claim statuses used (statement.Statement.status): only actual claims unless asked.
+    statuses: frozenset[str] = ACTUAL
     #: Longest path to accept (paths only).
     max_hops: int | None = None
     #: Entities exempt from ``avoid``/``through_types`` (a path's two ends).
@@ -53,7 +59,9 @@ class Filter:
         return None
 
     def keeps_edge(self, edge: Statement) -> bool:
-        """Whether the relation passes the predicate and time constraints."""
+        """Whether the relation passes the status, predicate and time constraints."""
+        if edge.status not in self.statuses:
+            return False
         if self.via and edge.predicate not in self.via:
             return False
         if edge.predicate in self.exclude:
@@ -95,6 +103,8 @@ class Filter:
             out.append(f"--from {self.start or '..'} --to {self.end or '..'}")
         if self.undated == "drop":
             out.append("--undated drop")
+        if self.statuses != ACTUAL:
+            out.append("--status " + status_option(self.statuses))
         return out
 
 
@@ -152,6 +162,9 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("if undated relations are kept", replace(flt, undated="keep")))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
+    if flt.statuses != ALL_STATUSES:
+        out.append(("with --status any (claims that did not happen: planned, denied...)",
+                    replace(flt, statuses=ALL_STATUSES)))
     if flt.start or flt.end:
         out.append(("without --from/--to", replace(flt, start=None, end=None)))
     if flt.via:
@@ -166,6 +179,29 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("if relations may be followed both ways (without --directed)",
                     replace(flt, directed=False)))
     return out
+
+
+def parse_statuses(text: str) -> frozenset[str]:
+    """The statuses ``--status`` names: a comma-separated list, or ``any``; ValueError says what is
+    wrong, with the closest status."""
+    import difflib
+
+    wanted = frozenset(s.strip() for s in text.split(",") if s.strip())
+    if wanted == {"any"}:
+        return ALL_STATUSES
+    for name in sorted(wanted):
+        if name not in ALL_STATUSES:
+            hint = difflib.get_close_matches(name, [*STATUSES, "any"], n=1)
+            raise ValueError(f"unknown status '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; choose from {', '.join(STATUSES)}, or any")
+    if not wanted:
+        raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")
+    return wanted
+
+
+def status_option(statuses: frozenset[str]) -> str:
+    """``--status`` as the user would write it for ``statuses``."""
+    return "any" if statuses == ALL_STATUSES else ",".join(s for s in STATUSES if s in statuses)
 
 
 def parse_date(text: str) -> PartialDate:

@@ -41,8 +41,10 @@ class Path:
 
 
 def _best_edge(edges: list[Statement]) -> Statement:
-    """Prefer reported facts over the author's assessments, dated over undated, earlier first."""
-    return min(edges, key=lambda e: (e.kind != "fact", e.earliest is None, e.earliest or "", e.predicate))
+    """Prefer actual claims (under --status), reported facts over the author's assessments, dated over
+    undated, earlier first."""
+    return min(edges, key=lambda e: (e.status != "actual", e.kind != "fact", e.earliest is None,
+                                     e.earliest or "", e.predicate))
 
 
 def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter | None = None,
@@ -143,6 +145,7 @@ def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
         "date": edge.when,
         "quote": edge.quote,
         "source": edge.source,
+        "status": edge.status,
     }
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: The layout of the records the cache keeps (field names and what they hold). Bump it with any
 #: change to :class:`Statement` or :class:`~kgraph.entitygraph.EntityInfo`: a cache entry written
 #: under another schema is rebuilt, never read into the wrong fields.
-SCHEMA = 1
+SCHEMA = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ class Statement:
     earliest: str | None
     latest: str | None
     kind: str
+    #: ``actual``, or what the text says instead (planned, denied...: load.RELATION_STATUSES).
+    status: str
     #: The publication the quote is from (``prov:wasDerivedFrom``).
     source: str
     cites: tuple[str, ...] = ()
@@ -99,7 +101,7 @@ def derive(rel: Relation, base: str, labels: dict[str, str]) -> Statement:
         predicate_label=labels.get(rel.predicate, rel.predicate),
         quote=rel.passage if rel.passage is not None else rel.quote, folded_quote=folded,
         date=rel.date, start=rel.start, end=rel.end, earliest=earliest, latest=latest,
-        kind=rel.kind or "fact", source=rel.source,
+        kind=rel.kind or "fact", status=rel.status, source=rel.source,
         cites=tuple(sorted(set(rel.cites))), footnotes=tuple(sorted(set(rel.footnotes))),
         note=rel.note, quantities=tuple(rel.quantities),
         anchors=tuple((start, end) for start, end in rel.anchors))

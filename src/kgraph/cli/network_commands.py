@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, project, say
-from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, TO, UNDATED, build_filter, choice,
+from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, STATUS, TO, UNDATED, build_filter, choice,
                                 complete_entity, complete_types)
 
 DRAW_SUFFIXES = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html", ".dot": "dot",
@@ -24,6 +24,7 @@ def neighbors(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """The ego network: who is within --depth relations of an entity, and through what.
@@ -35,7 +36,7 @@ def neighbors(
 
     choice(fmt, ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
     ego = ego_network(eg, eg.resolve(name), depth, flt)
     if fmt == "json":
         typer.echo(json.dumps(ego_json(eg, ego), indent=2, ensure_ascii=False))
@@ -51,6 +52,7 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    status: str = STATUS,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
                                       help="table or json; with -o: svg or html [default: table, "
                                            "or the -o suffix]."),
@@ -72,7 +74,7 @@ def timeline(
     else:
         fmt = choice(fmt or "table", ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, start=start, end=end)
+    flt = build_filter(eg, start=start, end=end, status=status)
     focus = eg.resolve(name) if name else None
     moments = moments_of(eg, focus, flt)
     if fmt in ("svg", "html"):
@@ -107,6 +109,7 @@ def rank(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
@@ -123,7 +126,8 @@ def rank(
     choice(metric, METRICS, "--metric")
     choice(fmt, ("table", "json"), "--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
+                       status=status)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
@@ -151,6 +155,7 @@ def draw(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="File to write; its suffix picks the format "
                                            "(.svg .png .html .dot .mmd)."),
@@ -195,7 +200,7 @@ def draw(
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
     folder = _project_name(project(ctx).data_dir)
     when = "".join(f", {part}" for part in flt.describe())
     keep: frozenset[str] = frozenset()

@@ -109,7 +109,8 @@ def _label(eg: EntityGraph, entity_id: str) -> str:
 
 def _quote(edge: Statement) -> str:
     text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
-    return text + (" [assessment]" if edge.kind == "assessment" else "")
+    return (text + (" [assessment]" if edge.kind == "assessment" else "")
+            + (f" [{edge.status}]" if edge.status != "actual" else ""))
 
 
 def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
