@@ -124,3 +124,11 @@ def test_diff_reports_a_changed_status(cli, planned: Path, tmp_path: Path) -> No
     run = cli("diff", str(old), str(planned), "-f", "json", data=None)
     assert run.code == 1, run
     assert '"status"' in run.out and '"planned"' in run.out and '"failed"' in run.out
+
+
+def test_the_annotation_of_a_planned_claim_says_so(cli, planned: Path) -> None:
+    run = cli("export", "-f", "annotations", data=planned)
+    assert run.code == 0, run
+    bodies = {item["body"]["rdf:predicate"]["label"]: item["body"] for item in json.loads(run.out)["items"]}
+    assert bodies["invaded"]["kg:status"] == {"id": "https://w3id.org/kgraph/ontology#Planned"}
+    assert "kg:status" not in bodies["met"]

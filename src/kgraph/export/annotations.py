@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import IO, TYPE_CHECKING, Any
 
-from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, text_iri
+from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, status_iri, text_iri
 
 if TYPE_CHECKING:
     from kgraph.model import Dataset
@@ -55,6 +55,8 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
         "label": f"{subject['label']} {record.predicate_label} {obj['label']}",
         "rdf:subject": subject, "rdf:predicate": {"id": predicate.iri, "label": record.predicate_label},
         "rdf:object": obj, "kg:kind": record.kind, "kg:quote": record.quote}
+    if record.status != "actual":  # as on the statement node: a planned claim is not asserted
+        body["kg:status"] = {"id": status_iri(record.status)}
     for name in ("date", "start", "end"):
         value = getattr(record, name)
         if value is not None:
