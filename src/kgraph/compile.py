@@ -431,9 +431,9 @@ def _add_statement(out: list[Triple], base: str, record: Statement,
         out.append((qnode, _TYPE, _term("schema:QuantitativeValue")))
         # A bound is never a value: "less than $1 million" is schema:maxValue only, so a query
         # summing schema:value cannot add it.
-        for prop, number in (("value", quantity.value), ("minValue", quantity.min), ("maxValue", quantity.max)):
-            if number is not None:
-                out.append((qnode, _term("schema:" + prop), typed(number, _DECIMAL)))
+        for prop, amount in (("value", quantity.value), ("minValue", quantity.min), ("maxValue", quantity.max)):
+            if amount is not None:
+                out.append((qnode, _term("schema:" + prop), typed(amount, _DECIMAL)))
         if quantity.approximate:
             out.append((qnode, _KG["approximate"], typed("true", _XSD + "boolean")))
         out.append((qnode, _term("schema:unitText"), text(quantity.unit)))

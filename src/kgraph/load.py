@@ -331,8 +331,8 @@ def _quantities(rec: _Record) -> list[Quantity]:
             continue
         if "value" in numbers and len(numbers) > 1:
             bound = "min" if "min" in numbers else "max"
-            q.problem(q.fields[bound], f"give either 'value' or 'min'/'max', not both (a bound is not a value: "
-                                       f"\"less than $1 million\" is max: 1000000)")
+            q.problem(q.fields[bound], "give either 'value' or 'min'/'max', not both (a bound is not a value: "
+                                       "\"less than $1 million\" is max: 1000000)")
             continue
         low, high = numbers.get("min"), numbers.get("max")
         if low is not None and high is not None and low > high:
