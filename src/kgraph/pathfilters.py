@@ -1,8 +1,8 @@
 """Which relations and entities a path (or a network measure) may use.
 
-A :class:`Filter` keeps or drops each :class:`~kgraph.entitygraph.Edge` by predicate and by date,
-and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the days an
-edge's date can mean, dates.ranges), so ``1961`` covers the whole year.
+A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate,
+status and date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings
+(the days an edge's date can mean, dates.ranges), so ``1961`` covers the whole year.
 
 A time window keeps the relations *certainly* in force in it by default: a relation dated
 ``2000/`` (it ended, the text does not say when) is not taken to hold in 2015, nor ``1945?`` in
@@ -15,14 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kgraph.dates import PartialDate, in_force, ranges
+from kgraph.dates import PartialDate, in_force
+from kgraph.vocab import STATUSES
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kgraph.entitygraph import Edge, EntityGraph
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.statement import Statement
 
 UNDATED_CHOICES = ("keep", "drop")
+#: The statuses a filter keeps unless asked for more: what happened, not what was planned or denied.
+ACTUAL = frozenset({"actual"})
+ALL_STATUSES = frozenset(STATUSES)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Filter:
     undated: str = "keep"
     #: Keep relations possibly in force in the window too, not only those certainly in force.
     possibly: bool = False
+    #: The claim statuses used (statement.Statement.status): only actual claims unless asked.
+    statuses: frozenset[str] = ACTUAL
     #: Longest path to accept (paths only).
     max_hops: int | None = None
     #: Entities exempt from ``avoid``/``through_types`` (a path's two ends).
@@ -58,8 +65,10 @@ class Filter:
             return low, high
         return None
 
-    def keeps_edge(self, edge: Edge) -> bool:
-        """Whether the relation passes the predicate and time constraints."""
+    def keeps_edge(self, edge: Statement) -> bool:
+        """Whether the relation passes the status, predicate and time constraints."""
+        if edge.status not in self.statuses:
+            return False
         if self.via and edge.predicate not in self.via:
             return False
         if edge.predicate in self.exclude:
@@ -70,14 +79,14 @@ class Filter:
         if window is None:
             return True
         # Only a start: in force from then on. Only an end: in force until then.
-        days = ranges(edge.date, edge.start, edge.end)
+        days = edge.days
         return days is None or in_force(days, window, self.possibly)
 
-    def certain(self, edge: Edge) -> bool:
+    def certain(self, edge: Statement) -> bool:
         """Whether the relation is certainly in force in the window (always, without a window):
         False marks one that ``possibly`` kept although its dates leave it unsure."""
         window = self.window
-        days = ranges(edge.date, edge.start, edge.end) if window is not None else None
+        days = edge.days if window is not None else None
         return days is None or window is None or in_force(days, window)
 
     def keeps_node(self, entity_id: str, entity_type: str) -> bool:
@@ -109,6 +118,8 @@ class Filter:
             out.append("--undated drop")
         if self.possibly and self.window is not None:
             out.append("--possibly")
+        if self.statuses != ACTUAL:
+            out.append("--status " + status_option(self.statuses))
         return out
 
 
@@ -149,7 +160,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
 ASSESSMENT_COST, UNDATED_COST = 1e-4, 1e-5
 
 
-def evidence_cost(edge: Edge) -> float:
+def evidence_cost(edge: Statement) -> float:
     """How much weaker than a dated, reported fact this relation is as evidence for a hop.
 
     Among paths of equal length, kgraph prefers those resting on reported facts over the
@@ -168,6 +179,9 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("with relations possibly in force (--possibly)", replace(flt, possibly=True)))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
+    if flt.statuses != ALL_STATUSES:
+        out.append(("with --status any (claims that did not happen: planned, denied...)",
+                    replace(flt, statuses=ALL_STATUSES)))
     if flt.start or flt.end:
         out.append(("without --from/--to", replace(flt, start=None, end=None)))
     if flt.via:
@@ -182,6 +196,29 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("if relations may be followed both ways (without --directed)",
                     replace(flt, directed=False)))
     return out
+
+
+def parse_statuses(text: str) -> frozenset[str]:
+    """The statuses ``--status`` names: a comma-separated list, or ``any``; ValueError says what is
+    wrong, with the closest status."""
+    import difflib
+
+    wanted = frozenset(s.strip() for s in text.split(",") if s.strip())
+    if wanted == {"any"}:
+        return ALL_STATUSES
+    for name in sorted(wanted):
+        if name not in ALL_STATUSES:
+            hint = difflib.get_close_matches(name, [*STATUSES, "any"], n=1)
+            raise ValueError(f"unknown status '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; choose from {', '.join(STATUSES)}, or any")
+    if not wanted:
+        raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")
+    return wanted
+
+
+def status_option(statuses: frozenset[str]) -> str:
+    """``--status`` as the user would write it for ``statuses``."""
+    return "any" if statuses == ALL_STATUSES else ",".join(s for s in STATUSES if s in statuses)
 
 
 def parse_date(text: str) -> PartialDate:

@@ -9,8 +9,8 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
-from kgraph.cli.options import (AT, FROM, POSSIBLY, TO, UNDATED, build_filter, choice, complete_entity,
-                                complete_predicate, complete_types, date_window)
+from kgraph.cli.options import (AT, FROM, POSSIBLY, STATUS, TO, UNDATED, build_filter, choice,
+                                complete_entity, complete_predicate, complete_types, date_window)
 from kgraph.cli.options import MAX_PATHS
 
 PATH_FORMATS = ("table", "json", "dot", "mermaid")
@@ -45,6 +45,7 @@ def path(
     end: Optional[str] = TO,
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
+    status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, dot or mermaid."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
@@ -75,7 +76,7 @@ def path(
         with phase("search"):
             flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
                                avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops,
-                               possibly=possibly)
+                               possibly=possibly, status=status)
             first, last = eg.resolve(source, flt.window), eg.resolve(target, flt.window)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
