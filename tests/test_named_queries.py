@@ -138,9 +138,9 @@ def test_united_states_events() -> None:
                      date="1969", side="with")
     assert rows_with(rows, subject="Trump administration", relation="cast doubt on", side="against")
     assert rows_with(rows, subject="Russia", relation="had strained relations with", object="United States",
-                     date="2008", side="against")
+                     date="2008~/2018", side="against")
     assert rows_with(rows, subject="Communist bloc", relation="seeks closer ties with", object="United States",
-                     date="1989", side="with")
+                     date="1989~", side="with")
     assert rows_with(rows, subject="United States", object="Korean War")
 
 

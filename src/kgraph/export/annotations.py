@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import IO, TYPE_CHECKING, Any
 
+from kgraph.dates import EDTF_DATATYPE
 from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, status_iri, text_iri
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
     for name in ("date", "start", "end"):
         value = getattr(record, name)
         if value is not None:
-            body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + value.xsd_type}
+            # As in the graph: an xsd type where one keeps the date, else the EDTF datatype.
+            xsd = value.xsd_type
+            body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + xsd if xsd else EDTF_DATATYPE}
     path, sha = dataset.text_files[record.source]
     source = {"id": text_iri(base, record.source), "type": "Text", "format": "text/plain", "label": path,
               "kg:sha256": sha}
