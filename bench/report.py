@@ -42,6 +42,17 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
     ]
     if shared:
         lines.append(f"- Shared machine: {shared}")
+    loops = [(label, row) for label, row in results.items() if label.startswith("edit loop")]
+    if loops:
+        lines += ["", "## Edit loop (issue 15): one record edited, then `kgraph query count_by_type -f csv`", "",
+                  "| project | full build (cold cache) | query after a one-record edit | ratio to full build | "
+                  "CPU time of that query | query, nothing changed | peak memory (edit) |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, row in loops:
+            full, edit, warm = (row["full build (cold cache, kgraph query)"], row["query after a one-record edit"],
+                                row["query, nothing changed"])
+            lines.append(f"| {label[len('edit loop '):]} | {_t(full)} | {_t(edit)} (median of {edit['runs']}) | "
+                         f"{_ratio(edit, full)} | {edit['cpu']:.2f} s | {_t(warm)} | {_mb(edit)} |")
     art = results.get("article", {})
     lines += ["", "## The bundled article (warm cache, fresh process)", "",
               "| command | kgraph | bare pyoxigraph script | ratio | target |",
