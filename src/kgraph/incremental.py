@@ -136,13 +136,20 @@ def _stand_in(row: tuple[Any, ...]) -> Entity:
 
 
 def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, digests: dict[str, str]) -> dict[str, Any]:
-    from kgraph.compile import _add_entity, to_ntriples
-    from kgraph.entitygraph import dataset_rows
     from kgraph.load import ENTITIES_FILE, _entity, _read_file, _records
 
     problems: list[Problem] = []
     shown_, root = _read_file(path, ENTITIES_FILE, problems, digests)
     entities = [e for e in (_entity(r, vocabulary) for r in _records(shown_, root, "entity", problems)) if e]
+    return _entity_part_of(entities, problems, root is not None and root.kind == "list", vocabulary, base)
+
+
+def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: bool, vocabulary: Vocabulary,
+                    base: str) -> dict[str, Any]:
+    """An entity file's part from its records."""
+    from kgraph.compile import _add_entity, to_ntriples
+    from kgraph.entitygraph import dataset_rows
+
     index = [(e.id, e.type, e.label, tuple(e.aliases), e.extra.get("text"), e.location,
               {k: v for k, v in e.field_locations.items() if k in ("id", "type")}) for e in entities]
     errors = any(p.severity == "error" for p in problems)
@@ -155,7 +162,7 @@ def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, diges
         for entity in entities:
             unique.setdefault(entity.id, entity)
         rows = dataset_rows(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary), base)[0]
-    return {"problems": problems, "index": index, "readable": root is not None and root.kind == "list",
+    return {"problems": problems, "index": index, "readable": readable,
             "rows": rows, "nt": to_ntriples(out) if not errors else None, "errors": errors}
 
 
@@ -171,8 +178,17 @@ class _Build:
     """One incremental build of a data folder."""
 
     def __init__(self, data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None,
-                 built: dict[str, Any] | None) -> None:
+                 built: dict[str, Any] | None, loaded: Dataset | None = None) -> None:
         from kgraph.load import display_path
+
+        # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
+        # part is made from them instead of reading its file a second time.
+        self.loaded = loaded
+        self.by_file: dict[str, list[Any]] = {}
+        if loaded is not None:
+            for record in (*loaded.entities.values(), *loaded.relations):
+                if record.location is not None:
+                    self.by_file.setdefault(record.location.path, []).append(record)
 
         self.data_dir, self.base, self.vocabulary, self.built = data_dir, base, vocabulary, built
         self.cache_dir = cache_dir
@@ -210,7 +226,12 @@ class _Build:
             part = self.parts.load(name) if name else None
             if part is None or part.get("errors"):
                 digests: dict[str, str] = {}
-                part = _entity_part(path, shown, self.vocabulary, self.base, digests)
+                if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
+                    digests[os.path.abspath(path)] = self.loaded.files[os.path.abspath(path)]
+                    part = _entity_part_of(self.by_file.get(shown, []), self._warnings(shown), True,
+                                           self.vocabulary, self.base)
+                else:
+                    part = _entity_part(path, shown, self.vocabulary, self.base, digests)
                 sha = digests.get(os.path.abspath(path))
                 name = f"e-{_digest(self.context, shown, sha)}" if sha else None
                 if name:
@@ -224,6 +245,10 @@ class _Build:
             found.append((name or "", part))
         return found
 
+    def _warnings(self, shown: str) -> list[Problem]:
+        assert self.loaded is not None
+        return [p for p in self.loaded.warnings if p.path == shown]
+
     # -- source texts -----------------------------------------------------------------------
     def load_texts(self, entities: list[Entity]) -> None:
         """Each publication's text file: its hash, and a problem when it cannot be read (as load does)."""
@@ -236,6 +261,9 @@ class _Build:
             path = os.path.join(self.data_dir, str(rel))
             sha = self.sha(path)
             status = self.parts.load(f"t-{sha}") if sha else None
+            if self.loaded is not None and self.loaded.text_files.get(entity.id, (None, None))[1] == sha:
+                status = "ok"
+                self.texts[entity.id] = self.loaded.texts[entity.id]
             reason = None
             if status is None or status != "ok":
                 found: list[Problem] = []
@@ -318,8 +346,11 @@ class _Build:
                         references: bool, misses: int) -> tuple[dict[str, Any], str | None, int]:
         """Parse, check and compile one relation file, as load() and validate() would within the project."""
         from kgraph.load import RELATIONS_FILE, _file_source, _read_file, _records, _relation
-        from kgraph.validate import _check_relations, claim
 
+        if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
+            relations = self.by_file.get(shown, [])
+            return (self._relation_part(relations, _references(relations), self._warnings(shown), references),
+                    self.loaded.files[os.path.abspath(path)], misses)
         problems: list[Problem] = []
         digests: dict[str, str] = {}
         shown_, root = _read_file(path, RELATIONS_FILE, problems, digests)
@@ -336,6 +367,13 @@ class _Build:
             if any(p.severity == "error" for p in problems):  # the messages may name other texts
                 relations, problems, misses = self._checked(_reparse(path, default), ids, entities, parse_problems,
                                                             before, every_text=True)
+        return self._relation_part(relations, ids, problems, references), digests.get(os.path.abspath(path)), misses
+
+    def _relation_part(self, relations: list[Relation], ids: list[str], problems: list[Problem],
+                       references: bool) -> dict[str, Any]:
+        """A relation file's part from its checked records and their problems."""
+        from kgraph.validate import claim
+
         errors = any(p.severity == "error" for p in problems)
         part: dict[str, Any] = {"problems": problems, "ids": ids, "errors": errors, "relations": len(relations),
                                 "claims": [claim(r) for r in relations], "acyclic": [], "edges": [], "nt": None}
@@ -357,7 +395,7 @@ class _Build:
                            vocabulary=self.vocabulary, text_files=self.text_files)
             part["edges"] = dataset_rows(mini, self.base)[1]
             part["anchors"] = anchors.record(mini)["quotes"]
-        return part, digests.get(os.path.abspath(path)), misses
+        return part
 
     def _checked(self, relations: list[Relation], ids: list[str], entities: dict[str, Entity],
                  parse_problems: list[Problem], misses: int,
@@ -392,20 +430,22 @@ class _Changed(Exception):
 
 
 def build(data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None = None,
-          built: dict[str, Any] | None = None, notify: Callable[[str], None] | None = None) -> Compiled:
+          built: dict[str, Any] | None = None, notify: Callable[[str], None] | None = None,
+          loaded: Dataset | None = None) -> Compiled:
     """Check and compile the data folder into a new cache entry, reusing every part still current.
 
-    Raises DataError with every problem (as ``load`` finds them); OSError when the cache cannot
-    be written.
+    ``loaded``: the folder's records as ``load`` gave them, when already at hand: parts are made
+    from them rather than from the files. Raises DataError with every problem (as ``load`` finds
+    them); OSError when the cache cannot be written.
     """
     from kgraph.timing import gc_paused
 
     for _attempt in range(3):
         try:
             with gc_paused():
-                return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
+                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded), notify)
         except (_Changed, _Stale):
-            continue  # a file changed under us, or a part was damaged: once more, from the files
+            loaded = None  # a file changed under us, or a part was damaged: once more, from the files
     with gc_paused():
         return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
 

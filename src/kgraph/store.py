@@ -143,7 +143,8 @@ class Project:
 
         try:
             return incremental.build(self.data_dir, self.base, self.vocabulary(), self.cache_dir,
-                                     anchors.read(self.data_dir, self.cache_dir), self.notify)
+                                     anchors.read(self.data_dir, self.cache_dir), self.notify,
+                                     getattr(self, "_dataset", None))
         except OSError:
             return None
 
