@@ -85,6 +85,29 @@ def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -
     row["query, nothing changed"] = timed(query, runs, env)
 
 
+def build_point(relations: int, split: int, work: str, results: dict) -> None:
+    """A cold ``kgraph build`` against the floor (PyYAML's C loader over the same files plus
+    pyoxigraph's bulk load of the same triples), one run each: the scale points of issue 15."""
+    label = f"build {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
+    data = os.path.join(work, f"edit-{relations}-{split}")
+    if not os.path.isdir(data):
+        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
+                        "--out", data, *(["--split", str(split)] if split else [])], check=True)
+    cache = os.path.join(work, f"build-cache-{relations}-{split}")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "KGRAPH_CACHE": cache}
+    print(f"== {label}", file=sys.stderr)
+    row: dict[str, object] = {"load before": subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
+                                                            text=True).stdout.strip()}
+    results[label] = row
+    row["kgraph build"] = timed([*KGRAPH, "--data", data, "build"], 1, env)
+    nt = os.path.join(work, f"build-{relations}-{split}.nt")
+    subprocess.run([*KGRAPH, "--data", data, "export", "-f", "nt", "-o", nt], check=True, env=env,
+                   capture_output=True)
+    row["floor"] = timed([PY, script(FLOOR_BUILD), data, nt], 1)
+    os.unlink(nt)
+
+
 def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str]:
     wall, peak, out, _cpu = _measure(cmd, env)
     return wall, peak, out
@@ -105,11 +128,12 @@ def _measure(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, st
 
 
 FLOOR_BUILD = r"""
-import sys, yaml, pyoxigraph
+import glob, sys, yaml, pyoxigraph
 data, nt = sys.argv[1], sys.argv[2]
-for name in ("entities.yaml", "relations.yaml"):
-    with open(f"{data}/{name}", encoding="utf-8") as handle:
-        yaml.load(handle, Loader=yaml.CSafeLoader)
+for name in ("entities.yaml", "relations.yaml", "entities/**/*.yaml", "relations/**/*.yaml"):
+    for path in sorted(glob.glob(f"{data}/{name}", recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
 store = pyoxigraph.Store()
 store.bulk_load(path=nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
 print(len(store))
@@ -290,6 +314,8 @@ def main() -> None:
     parser.add_argument("--edit-loop", default="", metavar="RELATIONS:SPLIT,...",
                         help="issue 15's edit loop, e.g. 100000:5000,100000:0 (0: one file); slow")
     parser.add_argument("--edit-runs", type=int, default=3, help="edits timed per edit loop")
+    parser.add_argument("--build", default="", metavar="RELATIONS:SPLIT,...",
+                        help="cold kgraph build against the floor only, e.g. 100000:0,1000000:5000; slow")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     results: dict = {"machine": machine()}
@@ -300,9 +326,10 @@ def main() -> None:
     for point in filter(None, args.edit_loop.split(",")):
         relations, split = (int(x) for x in point.split(":"))
         edit_loop(relations, split, args.edit_runs, args.work, results)
-    if args.edit_loop and not args.sizes:
-        pass
-    else:
+    for point in filter(None, args.build.split(",")):
+        relations, split = (int(x) for x in point.split(":"))
+        build_point(relations, split, args.work, results)
+    if args.sizes:
         article(args.runs, args.work, results)
     for size in [int(s) for s in args.sizes.split(",") if s]:
         bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
