@@ -2,9 +2,10 @@
 insert) gives exactly what a full rebuild gives, after any edit.
 
 A seeded random loop edits a generated multi-file project (add, remove, change a field, rename an
-id, remove an entity another file names, change the vocabulary, change a source text) and after
-each edit compares the cache's store (sorted N-Triples) and path edges with ``load`` + compile from
-scratch, or, when the data is now wrong, the problems each reports.
+id, remove an entity another file names, change a claim's status, change the vocabulary, change a
+source text) and after each edit compares the cache's store (sorted N-Triples) and entity graph
+records (entities and compiled statements) with ``load`` + compile from scratch, or, when the data
+is now wrong, the problems each reports.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from kgraph.store import Project  # noqa: E402
 
 
 def _full(data: Path) -> tuple[str, Any]:
-    """What a build from nothing gives: ('ok', (triples, rows)) or ('error', problems)."""
+    """What a build from nothing gives: ('ok', (triples, entity records)) or ('error', problems)."""
     from kgraph.compile import ntriples_chunks
-    from kgraph.entitygraph import dataset_rows
+    from kgraph.entitygraph import entity_infos, to_records
     from kgraph.load import load
+    from kgraph.statement import statements
     from kgraph.vocabulary import load_vocabulary
 
     try:
@@ -39,8 +41,16 @@ def _full(data: Path) -> tuple[str, Any]:
     except DataError as exc:
         return "error", sorted(str(p) for p in exc.problems)
     lines = b"".join(ntriples_chunks(dataset)).decode().splitlines()
-    entities, edges = dataset_rows(dataset, "https://w3id.org/kgraph/resource/")
-    return "ok", (sorted(set(lines)), (sorted(entities), edges))
+    records = to_records(entity_infos(dataset), statements(dataset, "https://w3id.org/kgraph/resource/"))
+    return "ok", (sorted(set(lines)), _comparable(records))
+
+
+def _comparable(records: dict[str, Any]) -> dict[str, Any]:
+    """The entity graph's records with the entities in id order (files list them in any order;
+    the statements are already in edge order)."""
+    columns = records["entities"]
+    order = sorted(range(len(columns["id"])), key=lambda i: columns["id"][i])
+    return {**records, "entities": {name: [values[i] for i in order] for name, values in columns.items()}}
 
 
 def _incremental(data: Path, cache: Path, loaded: bool = False) -> tuple[str, Any]:
@@ -61,8 +71,7 @@ def _incremental(data: Path, cache: Path, loaded: bool = False) -> tuple[str, An
     assert compiled is not None
     dump = compiled.open_store().dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert compiled.triples == len(set(dump.decode().splitlines()))
-    entities, edges = compiled.entity_rows()
-    return "ok", (sorted(set(dump.decode().splitlines())), (sorted(entities), edges))
+    return "ok", (sorted(set(dump.decode().splitlines())), _comparable(compiled.entity_records()))
 
 
 def _records(path: Path) -> list[str]:
@@ -130,6 +139,21 @@ class Editor:
         _write(path, blocks)
         return f"change a field in {path.name}"
 
+    def status(self) -> str:
+        """A claim becomes planned (or denied), with a bounded amount: it keeps its statement node
+        but loses its direct triple, which another actual claim may still make; or it is actual again."""
+        path = self.relation_file()
+        blocks = _records(path)
+        at = self.rng.randrange(1, len(blocks))
+        if "  status:" in blocks[at]:
+            blocks[at] = re.sub(r"(?m)^  (status|quantities): .*\n", "", blocks[at])
+        else:
+            status = self.rng.choice(["planned", "denied"])
+            blocks[at] = blocks[at].replace("  quote:", f"  status: {status}\n  quantities: "
+                                            "[{max: 1000000, unit: USD, of: loans}]\n  quote:", 1)
+        _write(path, blocks)
+        return f"change a claim's status in {path.name}"
+
     def _entity_ids(self) -> list[str]:
         text = (self.data / "entities.yaml").read_text(encoding="utf-8")
         return [i for i in re.findall(r"(?m)^- id: (\S+)", text) if i.startswith(("person-", "state-"))]
@@ -185,7 +209,7 @@ def test_incremental_builds_equal_full_rebuilds_after_random_edits(tmp_path: Pat
     editor = Editor(data, rng)
     first = _incremental(data, cache)
     assert first[0] == "ok" and first == _full(data)
-    edits = [editor.add, editor.remove, editor.change_field, editor.rename, editor.remove_entity,
+    edits = [editor.add, editor.remove, editor.change_field, editor.status, editor.rename, editor.remove_entity,
              editor.vocabulary, editor.source_text]
     # Every kind of edit at least once, then a random mix; the state carries over between edits.
     plan = [*edits, *(rng.choice(edits) for _ in range(7))]

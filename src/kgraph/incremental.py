@@ -2,8 +2,9 @@
 
 Each record file (``entities.yaml``, ``entities/**/*.yaml``, ``relations.yaml``,
 ``relations/**/*.yaml``) becomes a *part* in the cache slot's ``.parts/`` folder: its problems, the
-rows ``entities.marshal`` needs, what the checks across files need (ids, claims, acyclic edges)
-and its N-Triples. A part is filed under a hash of everything its content depends on:
+records ``entities.marshal`` needs (its entities' ``EntityInfo``, its relations' compiled
+``Statement``), what the checks across files need (ids, claims, acyclic edges) and its N-Triples.
+A part is filed under a hash of everything its content depends on:
 
 - the file's bytes, the path messages show it under, the vocabulary, kgraph's code and the base IRI;
 - for a relation file, also what it refers to in other files: the type (and, for publications,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 PARTS = cache.PARTS
 #: Bumped when the layout of a part changes.
-PART_FORMAT = 1
+PART_FORMAT = 2
 #: Above this share of the graph's lines changed, a bulk load is faster than deleting and inserting.
 DELTA_SHARE = 0.3
 
@@ -148,22 +149,22 @@ def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: b
                     base: str) -> dict[str, Any]:
     """An entity file's part from its records."""
     from kgraph.compile import _add_entity, to_ntriples
-    from kgraph.entitygraph import dataset_rows
+    from kgraph.entitygraph import entity_infos
 
     index = [(e.id, e.type, e.label, tuple(e.aliases), e.extra.get("text"), e.location,
               {k: v for k, v in e.field_locations.items() if k in ("id", "type")}) for e in entities]
     errors = any(p.severity == "error" for p in problems)
     out: list[tuple[str, str, str]] = []
-    rows: list[tuple[Any, ...]] = []
+    infos: list[Any] = []
     if not errors:
         for entity in entities:
             _add_entity(out, base, entity, vocabulary)
         unique = {}
         for entity in entities:
             unique.setdefault(entity.id, entity)
-        rows = dataset_rows(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary), base)[0]
+        infos = entity_infos(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary))
     return {"problems": problems, "index": index, "readable": readable,
-            "rows": rows, "nt": to_ntriples(out) if not errors else None, "errors": errors}
+            "infos": infos, "nt": to_ntriples(out) if not errors else None, "errors": errors}
 
 
 def _references(relations: list[Relation]) -> list[str]:
@@ -376,24 +377,28 @@ class _Build:
 
         errors = any(p.severity == "error" for p in problems)
         part: dict[str, Any] = {"problems": problems, "ids": ids, "errors": errors, "relations": len(relations),
-                                "claims": [claim(r) for r in relations], "acyclic": [], "edges": [], "nt": None}
+                                "claims": [claim(r) for r in relations], "acyclic": [], "statements": None, "nt": None}
         acyclic = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
         part["acyclic"] = [(r.subject, r.predicate, r.object, r.location) for r in relations
                            if r.predicate in acyclic and r.subject != r.object]
         if not errors and references:
             from kgraph import anchors
-            from kgraph.compile import _add_relation, _predicate_iris, to_ntriples
-            from kgraph.entitygraph import dataset_rows
+            from kgraph.compile import _add_statement, _predicate_iris, to_ntriples
+            from kgraph.statement import statements, to_columns
 
             texts = {pid: self.texts[pid] for pid in ids if pid in self.texts}
-            out: list[tuple[str, str, str]] = []
-            predicates = _predicate_iris(self.vocabulary)
-            for rel in relations:
-                _add_relation(out, self.base, rel, predicates, texts)
-            part["nt"] = to_ntriples(out)
             mini = Dataset(root=self.data_dir, entities={}, relations=relations, texts=texts,
                            vocabulary=self.vocabulary, text_files=self.text_files)
-            part["edges"] = dataset_rows(mini, self.base)[1]
+            # Derived once (statement.py): the part's triples and the entity graph's edges.
+            records = statements(mini, self.base)
+            out: list[tuple[str, str, str]] = []
+            predicates = _predicate_iris(self.vocabulary)
+            for record in records:
+                _add_statement(out, self.base, record, predicates, texts)
+            part["nt"] = to_ntriples(out)
+            # Kept as the cache's plain columns: a part is read on every build, and unpickling
+            # record objects would cost several times more (about 1.7 s per 100k relations).
+            part["statements"] = to_columns(records)
             part["anchors"] = anchors.record(mini)["quotes"]
         return part
 
@@ -527,9 +532,8 @@ def _write(b: _Build, entity_parts: list[tuple[str, dict[str, Any]]],
     made = [onto, *((n, p["nt_sha"]) for n, p in entity_parts), (texts_name, texts_sha),
             *((n, p["nt_sha"]) for n, p in relation_parts)]
     with phase("entity graph"):
-        entity_rows = [row for _n, part in entity_parts for row in part["rows"]]
-        edges = [row for _n, part in relation_parts for row in part["edges"]]
-        edges.sort(key=lambda e: (e[8] or "9999", e[0], e[1], e[2], e[4]))
+        infos = [info for _n, part in entity_parts for info in part["infos"]]
+        records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
@@ -539,12 +543,28 @@ def _write(b: _Build, entity_parts: list[tuple[str, dict[str, Any]]],
         base_entry = _base_entry(b, notify)
     fill = _Filler(b, made, base_entry)
     try:
-        compiled = cache.write(b.data_dir, b.base, key, fill, (entity_rows, edges), info, elsewhere, b.cache_dir,
+        compiled = cache.write(b.data_dir, b.base, key, fill, records, info, elsewhere, b.cache_dir,
                                inherit=base_entry[0] if base_entry else None)
     finally:
         fill.release()
     b.parts.clean()
     return compiled
+
+
+def _entity_records(infos: list[Any], parts: list[dict[str, list[Any]]]) -> dict[str, Any]:
+    """What ``entities.marshal`` holds (entitygraph.to_records): the parts' statement columns
+    joined and put in edge order, without making a record object."""
+    from kgraph.entitygraph import edge_key, to_records
+    from kgraph.statement import FIELDS
+
+    joined: dict[str, list[Any]] = {name: [] for name in FIELDS}
+    for columns in parts:
+        for name in FIELDS:
+            joined[name].extend(columns[name])
+    keys = list(map(edge_key, *(joined[name] for name in ("earliest", "subject", "predicate", "object", "iri"))))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = {name: [values[i] for i in order] for name, values in joined.items()}
+    return {**to_records(infos, []), "statements": ordered}
 
 
 def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:
@@ -674,12 +694,14 @@ def _parse(lines: Iterable[bytes]) -> list[Any]:
 
 
 def _still_made(store: Any, triple: Any) -> bool:
-    """Whether a statement left in the store still makes this direct triple."""
+    """Whether a statement left in the store still makes this direct triple: an actual claim (one
+    with a ``kg:status``, planned, denied..., is recorded but makes no direct triple)."""
     from kgraph.compile import _KG, _OBJECT, _PREDICATE, _SUBJECT
 
     s, p, o = triple
     return bool(store.query(f"ASK {{ {{ ?s {_SUBJECT} {s} ; {_PREDICATE} {p} ; {_OBJECT} {o} }} UNION "
-                            f"{{ ?s {_SUBJECT} {o} ; {_OBJECT} {s} ; {_KG['converse']} {p} }} }}"))
+                            f"{{ ?s {_SUBJECT} {o} ; {_OBJECT} {s} ; {_KG['converse']} {p} }} "
+                            f"FILTER NOT EXISTS {{ ?s {_KG['status']} ?status }} }}"))
 
 
 class _Chain(io.RawIOBase):

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
     from kgraph.cache import Compiled
     from kgraph.engine import Store
-    from kgraph.entitygraph import EntityGraph, Rows
+    from kgraph.entitygraph import EntityGraph
     from kgraph.model import Dataset
+    from kgraph.query import PreparedQuery
+    from kgraph.results import QueryResult, Term
+    from kgraph.statement import Statement
     from kgraph.vocabulary import Vocabulary
 
 
@@ -136,6 +139,15 @@ class Project:
             self.compiled(verify=True)
         return self.triple_count("build")
 
+    def statements(self) -> list[Statement]:
+        """Every relation's compiled statement, in file order: derived once, then projected to
+        triples (compile.py) and to the entity graph's edges."""
+        if not hasattr(self, "_statements"):
+            from kgraph.statement import statements
+
+            self._statements = statements(self.dataset(), self.base)
+        return self._statements
+
     def _build(self) -> Compiled | None:
         """A new cache entry, made file by file from what the last builds left (incremental.py);
         None when the cache folder cannot be written."""
@@ -163,9 +175,55 @@ class Project:
 
         with phase("load store (memory)"):
             store = pyoxigraph.Store()
-            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base)),
+            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base, records=self.statements())),
                             pyoxigraph.RdfFormat.N_TRIPLES)
         return OxigraphStore(store)
+
+    def run(self, query: PreparedQuery, *, timeout: float | None = None, allow_network: bool = False,
+            endpoint: str | None = None, warn: Callable[[str], None] | None = None) -> QueryResult:
+        """Answer ``query`` on this project's graph, or on the SPARQL ``endpoint`` if one is given.
+
+        In this order, so that a mistake costs no build: the text is checked (syntax as the engine
+        reads it, read-only, local unless ``allow_network``) and the parameter names; ``warn``
+        hears of ``kg:`` terms the vocabulary lacks; only then are entity parameters resolved
+        (which needs the graph) and the query run. Parameters are bound by the engine (rdflib's
+        initial bindings, Oxigraph's substitutions); a remote store gets a VALUES block.
+        ``timeout``: seconds for the whole answer (an endpoint: remote.DEFAULT_TIMEOUT without one).
+        Errors in the query's text name its file (``queries/x.rq:4:6``, ``<query>:1:8``).
+        """
+        from kgraph.errors import QueryError
+        from kgraph.query import vocabulary_warnings
+
+        prefixes = self.prefixes
+        query.check("remote" if endpoint is not None else self.engine, allow_network, prefixes)
+        for warning in vocabulary_warnings(query.text, self.vocabulary, prefixes):
+            if warn is not None:
+                warn(warning)
+        bindings = self.bindings(query)
+        if endpoint is not None:
+            from kgraph import remote, sparqlscan
+            from kgraph.params import splice
+
+            text = splice(query.text, bindings).text if bindings else query.text
+            return remote.query(endpoint, remote.with_prefixes(text, prefixes),
+                                remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+                                graph=sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"))
+        try:
+            return self.store("query").query(query.text, allow_network, prefixes, timeout, bindings)
+        except QueryError as exc:
+            if exc.line is None:  # a failure of the run, not of the text
+                raise
+            raise query.locate(exc) from None
+
+    def bindings(self, query: PreparedQuery) -> dict[str, Term]:
+        """The query's parameter values as terms; entities are looked up (this needs the graph)."""
+        if not query.values:
+            return {}
+        from kgraph.params import terms
+        from kgraph.vocab import entity_iri
+
+        return terms(query.text, query.values,
+                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""
@@ -177,28 +235,34 @@ class Project:
                 return compiled.triples
         return self.store(operation).count()
 
-    def entity_rows(self) -> Rows:
-        """Entities and edges as plain tuples, from the cache when it is current."""
-        from kgraph.timing import gc_paused
-
-        compiled = self.compiled()
-        if compiled is not None:
-            with phase("load entity graph"), gc_paused():
-                return compiled.entity_rows()
-        if not hasattr(self, "_rows"):
-            from kgraph.entitygraph import dataset_rows
-
-            self._rows = dataset_rows(self.dataset(), self.base)
-        return self._rows
-
     def entity_graph(self) -> EntityGraph:
-        """Entities and relations as a graph for paths and exports."""
-        from kgraph.entitygraph import EntityGraph
-
+        """Entities and relations as a graph for paths and exports, from the cache when it is current."""
         if not hasattr(self, "_entity_graph"):
+            from kgraph.entitygraph import EntityGraph
             from kgraph.timing import gc_paused
 
-            rows = self.entity_rows()
-            with phase("build entity graph"), gc_paused():
-                self._entity_graph = EntityGraph.from_rows(rows, self.vocabulary())
+            found = self._cached_entity_graph()
+            if found is None:
+                with phase("build entity graph"), gc_paused():
+                    found = EntityGraph.of(self.dataset(), self.statements())
+            self._entity_graph = found
         return self._entity_graph
+
+    def _cached_entity_graph(self) -> EntityGraph | None:
+        """The entity graph kept in the current cache entry; an entry holding records of another
+        schema (statement.SCHEMA) is rebuilt, never read into the wrong fields. None without a cache."""
+        from kgraph.entitygraph import EntityGraph
+        from kgraph.timing import gc_paused
+
+        for rebuild in (False, True):
+            compiled = self.compiled(rebuild=rebuild)
+            if compiled is None:
+                return None
+            with gc_paused():
+                with phase("load entity graph"):
+                    payload = compiled.entity_records()
+                with phase("build entity graph"):
+                    found = EntityGraph.from_records(payload, self.vocabulary())
+            if found is not None:
+                return found
+        return None
