@@ -130,10 +130,11 @@ class _Stale(Exception):
 
 
 def _stand_in(row: tuple[Any, ...]) -> Entity:
-    """An entity with what checking other files needs (id, type, names, text, where it is)."""
-    eid, etype, label, aliases, text, location, field_locations = row
+    """An entity with what checking other files needs (id, type, names, names in time, text, where
+    it is)."""
+    eid, etype, label, aliases, text, location, field_locations, timed_aliases = row
     return Entity(id=eid, type=etype, label=label, aliases=list(aliases), extra={"text": text} if text else {},
-                  location=location, field_locations=field_locations)
+                  location=location, field_locations=field_locations, timed_aliases=list(timed_aliases))
 
 
 def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, digests: dict[str, str]) -> dict[str, Any]:
@@ -152,7 +153,8 @@ def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: b
     from kgraph.entitygraph import entity_infos
 
     index = [(e.id, e.type, e.label, tuple(e.aliases), e.extra.get("text"), e.location,
-              {k: v for k, v in e.field_locations.items() if k in ("id", "type")}) for e in entities]
+              {k: v for k, v in e.field_locations.items() if k in ("id", "type")},
+              tuple(e.timed_aliases)) for e in entities]
     errors = any(p.severity == "error" for p in problems)
     out: list[tuple[str, str, str]] = []
     infos: list[Any] = []
