@@ -171,7 +171,14 @@ def entity_infos(dataset: Dataset) -> list[EntityInfo]:
 
 def edge_order(record: Statement) -> tuple[str, str, str, str, str]:
     """Edges in date order (undated last), then by claim: the order every listing of edges keeps."""
-    return (record.earliest or "9999", record.subject, record.predicate, record.object, record.iri)
+    return edge_key(record.earliest, record.subject, record.predicate, record.object, record.iri)
+
+
+def edge_key(earliest: str | None, subject: str, predicate: str, obj: str,
+             iri: str) -> tuple[str, str, str, str, str]:
+    """:func:`edge_order` from the values themselves (the incremental build sorts the cache's
+    columns, never making record objects)."""
+    return (earliest or "9999", subject, predicate, obj, iri)
 
 
 def to_records(entities: list[EntityInfo], records: list[Statement]) -> dict[str, Any]:

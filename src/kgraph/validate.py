@@ -129,12 +129,15 @@ def entity_names(dataset: Dataset) -> dict[str, str]:
     return names
 
 
-def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary) -> None:
+def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary,
+                     duplicates: bool = True, misses: int = 0) -> int:
+    """The per-relation checks; returns how many quotes were not found so far (``misses``: the
+    count before these relations, as the incremental build checks one file at a time).
+    ``duplicates=False`` leaves the duplicate claims to ``check_duplicates`` over every file."""
     names = entity_names(dataset)
     texts = {pid: SourceText(t) for pid, t in dataset.texts.items()}
     source_paths = _source_paths(dataset)
-    misses = 0
-    by_claim: dict[tuple[str, str, str, str], Relation] = {}
+    claims = []
     for rel in dataset.relations:
         loc = rel.field_locations
         for role in ("subject", "object"):
@@ -168,15 +171,33 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
             else:
                 misses += 1
                 problems.append(_at(loc["quote"], _quote_miss(rel, texts, source_paths, misses <= _EXPLAINED)))
-        key = (rel.subject, rel.predicate, rel.object, normalize(rel.quote))
-        if key in by_claim:
-            first = by_claim[key]
-            same_dates = (first.date, first.start, first.end) == (rel.date, rel.start, rel.end)
-            what = "duplicate relation" if same_dates else "conflicting dates for the same relation"
-            problems.append(_at(rel.location, f"{what} '{rel.subject} {rel.predicate} {rel.object}' "
-                                              f"with the same quote (first {_first(first.location, rel.location)})"))
-        else:
-            by_claim[key] = rel
+        if duplicates:
+            claims.append(claim(rel))
+    if duplicates:
+        check_duplicates(claims, problems)
+    return misses
+
+
+Claim = tuple[tuple[str, str, str, str], tuple[object, ...], Location | None]
+
+
+def claim(rel: Relation) -> Claim:
+    """What makes two relations the same claim (subject, predicate, object, folded quote), their
+    dates and where the relation is."""
+    return (rel.subject, rel.predicate, rel.object, normalize(rel.quote)), (rel.date, rel.start, rel.end), rel.location
+
+
+def check_duplicates(claims: Iterable[Claim], problems: list[Problem]) -> None:
+    """A claim made twice: the same dates make a duplicate, others conflict (reported at the later one)."""
+    by_claim: dict[tuple[str, str, str, str], Claim] = {}
+    for key, dates, location in claims:
+        first = by_claim.get(key)
+        if first is None:
+            by_claim[key] = (key, dates, location)
+            continue
+        what = "duplicate relation" if first[1] == dates else "conflicting dates for the same relation"
+        problems.append(_at(location, f"{what} '{key[0]} {key[1]} {key[2]}' "
+                                      f"with the same quote (first {_first(first[2], location)})"))
 
 
 #: A quote with fewer words than this, and shorter than SHORT_CHARS, proves little on its own.
