@@ -13,35 +13,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per
 if TYPE_CHECKING:
     from typing import Any
 
-EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-#: The reader of our output went away (``kgraph query ... | head``): 128 + SIGPIPE, like other tools.
-EXIT_BROKEN_PIPE = 141
-
-
-def silence_stdout() -> None:
-    """Point stdout at /dev/null so the final flush at exit does not fail on the closed pipe."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (tests): nothing to flush
-        pass
-
-
-def known_failure(exc: BaseException) -> Exception | None:
-    """An exception that is not a bug but the machine's or the input's, as a one-line error:
-    stdout on a full disk (``-o`` files are named by atomic.py), text that is not UTF-8."""
-    from kgraph.errors import not_utf8, write_failure
-
-    if isinstance(exc, OSError):
-        failure = write_failure(exc, "to stdout")
-        if failure is not None:
-            silence_stdout()  # the interpreter's last flush would fail again
-        return failure
-    if isinstance(exc, UnicodeEncodeError):
-        return not_utf8(exc)
-    return None
+from kgraph.cli.exitcodes import EXIT_ERROR
 
 
 def whole_writes_to_stdout() -> None:

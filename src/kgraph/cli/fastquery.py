@@ -54,8 +54,10 @@ def run(argv: list[str]) -> int | None:
             sys.stdin = _text_stdin(*stdin)
         return None
     except KeyboardInterrupt:
+        from kgraph.cli.exitcodes import EXIT_INTERRUPTED
+
         sys.stderr.write("interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def parse(argv: list[str]) -> dict[str, str] | None:
@@ -183,7 +185,8 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
 
 def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
-    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
+    from kgraph.cli.exitcodes import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_OK
+    from kgraph.cli.failures import known_failure, silence_stdout
     from kgraph.errors import KgraphError, printable
     from kgraph.results import WRITERS
 
@@ -195,7 +198,7 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
                 WRITERS[fmt](result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None
-        return 0
+        return EXIT_OK
     try:
         WRITERS[fmt](result, sys.stdout)
         sys.stdout.flush()
@@ -213,4 +216,4 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
             sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
                                        "(run with --debug for the traceback)") + "\n")
         return EXIT_ERROR
-    return 0
+    return EXIT_OK

@@ -10,11 +10,12 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
-from kgraph.errors import DataError, KgraphError, not_utf8, printable, write_failure
+from kgraph.errors import DataError, KgraphError, printable
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
 
-from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, known_failure, silence_stdout
+from kgraph.cli.exitcodes import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED
+from kgraph.cli.failures import known_failure, silence_stdout
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
