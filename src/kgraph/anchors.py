@@ -82,7 +82,7 @@ def write(data_dir: str, dataset: Dataset, cache_dir: str | None = None) -> None
 def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
     """What changed sources did to the quotes the last build placed: moved, now at several places,
     or lost, each at the relation's quote with ``SOURCE:OLDLINE:COL -> NEWLINE:COL``."""
-    from kgraph.load import display_path
+    from kgraph.files import display_path
     from kgraph.textmatch import SourceText
 
     old_sources, old_quotes = built.get("sources") or {}, built.get("quotes") or {}

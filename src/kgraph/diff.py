@@ -139,7 +139,7 @@ def load_both(old: Side, new: Side, names: tuple[str, str] = ("old", "new")) -> 
 
 
 def folder_side(path: str) -> Side:
-    from kgraph.load import display_path
+    from kgraph.files import display_path
 
     shown = display_path(os.path.abspath(path))
     return Side(path, path, "" if shown == "." else shown.rstrip(os.sep) + "/")

@@ -187,7 +187,7 @@ class EntityGraph:
             listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in sorted(matches, key=lambda e: e.id))
             raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; give the id",
                                 [e.id for e in matches])
-        from kgraph.validate import closest
+        from kgraph.suggest import closest
 
         by_name: dict[str, str] = {}
         for e in self.entities.values():

@@ -76,14 +76,11 @@ def named_queries(folder: str) -> list[NamedQuery]:
 
 
 def _first_comment(path: str) -> str:
+    from kgraph.sparqlscan import comment_header
+
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        for line in handle:
-            stripped = line.strip()
-            if stripped.startswith("#"):
-                return stripped.lstrip("#").strip()
-            if stripped:
-                break
-    return ""
+        header = comment_header(handle.read())
+    return header[0] if header else ""
 
 
 def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
@@ -103,9 +100,9 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
         names = {q.name: q for q in named_queries(queries_folder)}
         if arg in names:
             return read_query_file(names[arg].path), names[arg].path
-        import difflib
+        from kgraph.suggest import closest
 
-        close = difflib.get_close_matches(arg, list(names), n=3)
+        close = closest(arg, list(names), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise NotFoundError(f"no named query '{arg}' in {queries_folder}{hint}; "
                             "`kgraph queries` lists them", close)
@@ -132,9 +129,9 @@ def vocabulary_warnings(text: str, vocabulary: Callable[[], Vocabulary],
     warnings = []
     for local, line, column in used:
         if local not in declared:
-            from kgraph.validate import suggest
+            from kgraph.suggest import did_you_mean
 
-            hint = suggest(local, sorted(declared)).replace("'", "")
+            hint = did_you_mean(local, sorted(declared)).replace("'", "")
             hint = hint.replace("mean ", "mean kg:") if hint else "; `kgraph export --ontology` lists them"
             warnings.append(f"line {line}, column {column}: kg:{local} is not in kgraph's vocabulary, "
                             f"so it matches nothing{hint}")
@@ -193,13 +190,11 @@ def _order_star_variables(text: str, prepared: Any) -> None:
     prepared.algebra["PV"] = sorted(variables, key=lambda v: (first.get(str(v), len(text)), str(v)))
 
 
-_SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:\\.|[^"\\\n])*"'
-                   r"|'(?:\\.|[^'\\\n])*'|#[^\n]*")
-
-
 def _blank(text: str) -> str:
     """``text`` with IRIs, strings and comments replaced by spaces (positions kept)."""
-    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    from kgraph.sparqlscan import blank
+
+    return blank(text)
 
 
 def _unclosed_string(text: str) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
+from kgraph.suggest import did_you_mean
 from kgraph.vocab import COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, packaged_files
 
 if TYPE_CHECKING:
@@ -265,8 +266,6 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
     when the name is its label or inverse label, or nearly its spelling; otherwise the entries
     sharing words with the name (in id, labels or description) are listed as possibilities.
     """
-    import difflib
-
     wanted = " ".join(words_of(name))
     for key, (label, inverse, _description) in entries.items():
         if wanted == " ".join(words_of(label)) and wanted:
@@ -274,10 +273,9 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
         if inverse and wanted == " ".join(words_of(inverse)):
             return (f" (did you mean '{key}' with subject and object swapped? "
                     f"'{inverse}' is its inverse label)")
-    folded = {key.casefold(): key for key in entries}
-    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.85)
+    close = did_you_mean(name, list(entries), cutoff=0.85)
     if close:
-        return f" (did you mean '{folded[close[0]]}'?)"
+        return close
     elsewhere = shipped_elsewhere(name, vocabulary)
     if elsewhere:
         return f": there is no such {what} in this project's vocabulary{elsewhere}"
@@ -347,7 +345,7 @@ def packaged(name: str) -> Vocabulary:
 
 def load_file(path: str, packaged_name: str | None = None) -> Vocabulary:
     """Compose one vocabulary file over what it extends; raise DataError with every problem."""
-    from kgraph.load import display_path, read_text
+    from kgraph.files import display_path, read_text
     from kgraph.yamlnodes import read_yaml
 
     problems: list[Problem] = []
@@ -391,12 +389,9 @@ class _Builder:
         self.problems.append(Problem(self.path, line, col, message))
 
     def check_keys(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
-        import difflib
-
         for key, mark in (node.key_marks or {}).items():
             if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
+                tip = did_you_mean(key, list(allowed)) or f"; allowed: {', '.join(allowed)}"
                 self.problem(mark, f"unknown key '{key}' in {what}{tip}")
 
     def text(self, node: Node | None, what: str) -> str | None:
@@ -436,10 +431,7 @@ class _Builder:
             return BASE
         known = packaged_names()
         if packaged_name is not None and name == packaged_name or name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(name, known, n=1)
-            tip = f" (did you mean '{close[0]}'?)" if close else ""
+            tip = did_you_mean(name, known)
             self.problem(node, f"unknown vocabulary '{name}' in 'extends'{tip}; kgraph ships: "
                                f"{', '.join(known)}")
             return BASE if packaged_name != BASE else None
@@ -525,10 +517,7 @@ class _Builder:
         vocabulary = Vocabulary(types, predicates, namespace)
         for type_name, node, what in refs:
             if type_name not in types:
-                import difflib
-
-                close = difflib.get_close_matches(type_name, list(types), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else f"; declared types: {', '.join(types)}"
+                tip = did_you_mean(type_name, list(types)) or f"; declared types: {', '.join(types)}"
                 self.problem(node, f"{what} names undeclared type '{type_name}'{tip}")
         self._check_cycles(vocabulary, parents)
         self._check_inverses(vocabulary, own_iri)
@@ -578,10 +567,7 @@ class _Builder:
             range_node = f.get("range")
             field_range = self.text(range_node, f"{what}: 'range'") or "string"
             if field_range not in RANGES and range_node is not None:
-                import difflib
-
-                close = difflib.get_close_matches(field_range, list(RANGES), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else ""
+                tip = did_you_mean(field_range, list(RANGES))
                 self.problem(range_node, f"{what}: unknown range '{field_range}'{tip}; "
                                          f"use one of {', '.join(RANGES)}")
                 field_range = "string"

@@ -4,7 +4,6 @@ text, a query with hundreds of thousands of rows shown as a table."""
 from __future__ import annotations
 
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -49,9 +48,9 @@ def test_a_big_source_text_costs_about_its_size(cli, make_data) -> None:
 
 def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import kgraph.load
+    import kgraph.files
 
-    monkeypatch.setattr(kgraph.load, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(kgraph.files, "MAX_FILE_BYTES", 2**20)
     data = make_data()
     (data / "sources" / "text.txt").write_bytes(b"x " * 2**20)
     run = cli("validate", data=data)
