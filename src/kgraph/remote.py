@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from kgraph.errors import KgraphError
+from kgraph.errors import KgraphError, RemoteError
 from kgraph.results import QueryResult, Row, Term
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _SNIPPET = 300
 
 
-class RemoteError(KgraphError):
-    """A store could not be reached or refused the request; the message says which and why."""
 
 
 @dataclass(frozen=True)
