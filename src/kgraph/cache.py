@@ -11,7 +11,7 @@ Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
 
 The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
 every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
-the kgraph version, the code that decides the triples, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
+the kgraph version, every .py file of the package, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
 files do not match their recorded checksums is rebuilt, not trusted.
 
 Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
@@ -46,9 +46,20 @@ ENTITIES = "entities.marshal"
 STORE = "oxigraph"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
-#: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "textmatch", "validate", "vocab",
-         "vocabulary", "yamlnodes")
+#: The package whose code the key covers (a test points it at a copy).
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def code_files(package: str | None = None) -> list[str]:
+    """Every ``.py`` file of the package, sorted by path within it: the code that decides what a
+    build contains. All of them, not a hand-kept list, which had left out model.py and record.py;
+    a warm command only stats them (``Hashes`` remembers their hashes)."""
+    package = package or PACKAGE_DIR
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        found += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    return sorted(found, key=lambda path: os.path.relpath(path, package))
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -148,9 +159,8 @@ def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: 
     sha = (hashes or Hashes()).sha
     read = read or {}
     digest = hashlib.sha256(f"kgraph {__version__} cache {FORMAT}\nbase {base}\n".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for module in _CODE:
-        digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
+    for path in code_files():
+        digest.update(f"code {os.path.relpath(path, PACKAGE_DIR)} {sha(path)}\n".encode())
     # Every shipped vocabulary, not only those the project extends: finding out which it extends
     # would mean reading YAML, which the cache check exists to avoid.
     from kgraph.vocab import packaged_files

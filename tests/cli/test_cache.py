@@ -343,3 +343,24 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_dat
     finally:
         stuck.kill()
         stuck.wait()
+
+
+@pytest.mark.parametrize("module", ["model.py", "record.py", "cli/render.py"])
+def test_every_module_of_the_package_is_in_the_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          module: str) -> None:
+    """Editing any .py file of kgraph gives a new key: model.py and record.py decide what a build
+    holds too, and the hand-kept list of modules the key used to hash had left them out."""
+    import shutil
+
+    import kgraph
+    from kgraph import cache
+
+    package = tmp_path / "kgraph"
+    shutil.copytree(os.path.dirname(kgraph.__file__), package,
+                    ignore=shutil.ignore_patterns("__pycache__", "vendor", "*.yaml"))
+    monkeypatch.setattr(cache, "PACKAGE_DIR", str(package))
+    before = cache.source_key(str(MINI), "http://example.org/")
+    assert cache.source_key(str(MINI), "http://example.org/") == before
+    with open(package / module, "a", encoding="utf-8") as handle:
+        handle.write("# edited\n")
+    assert cache.source_key(str(MINI), "http://example.org/") != before
