@@ -6,6 +6,7 @@ wrong-result bug in either engine, or in our term conversion) fails here.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,6 @@ import pytest
 from kgraph.compile import compile_graph
 from kgraph.entitygraph import EntityGraph, dataset_rows
 from kgraph.load import load
-from kgraph.results import to_text
 
 from conftest import DATA, MINI, ROOT, run_cli
 
@@ -164,10 +164,12 @@ def test_exports_agree(generated: Path, fmt: str) -> None:
 
 
 def test_results_text_is_engine_neutral() -> None:
-    from kgraph.results import QueryResult, Term
+    from kgraph.results import QueryResult, Term, write_tsv
 
     result = QueryResult("SELECT", ["x"], [{"x": Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer")}])
-    assert to_text(result, "tsv") == "?x\n1\n"
+    buffer = io.StringIO()
+    write_tsv(result, buffer)
+    assert buffer.getvalue() == "?x\n1\n"
 
 
 def test_group_by_over_no_solutions_gives_no_rows_on_both_engines() -> None:

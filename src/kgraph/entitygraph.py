@@ -6,7 +6,6 @@ nodes that date and quote them), so it works on any graph kgraph builds.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,6 @@ from kgraph.errors import NotFoundError
 from kgraph.vocab import ONTOLOGY
 
 if TYPE_CHECKING:
-    import networkx as nx
     from rdflib import Graph
 
     from kgraph.model import Dataset
@@ -78,7 +76,7 @@ def _entity_when(graph: Graph, node: Any) -> tuple[str | None, str | None]:
 
 
 class EntityGraph:
-    """Entities and the relations between them, as a networkx MultiDiGraph.
+    """Entities and the relations between them (paths and measures build their own networkx graphs).
 
     ``vocabulary``: the project's, for what the edges alone do not say (which predicates are
     symmetric, which types are subtypes of which).
@@ -93,19 +91,6 @@ class EntityGraph:
 
             vocabulary = packaged("core")
         self.vocabulary = vocabulary
-
-    @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        """The MultiDiGraph, made on first use: paths and measures build their own simple graphs,
-        so most commands never need it (on 100k relations it takes longer than the search)."""
-        import networkx as nx
-
-        graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        for entity in self.entities.values():
-            graph.add_node(entity.id, label=entity.label, type=entity.type)
-        for index, edge in enumerate(self.edges):
-            graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
-        return graph
 
     @classmethod
     def from_rdf(cls, graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> EntityGraph:

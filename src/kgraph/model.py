@@ -41,11 +41,6 @@ class Entity:
     location: Location | None = None
     field_locations: dict[str, Location] = field(default_factory=dict)
 
-    @property
-    def names(self) -> list[str]:
-        """Every name the entity can be found by: id, label and aliases."""
-        return [self.id, self.label, *self.aliases]
-
 
 @dataclass(frozen=True)
 class Quantity:
@@ -109,6 +104,3 @@ class Dataset:
     vocabulary: Vocabulary | None = None
     #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
     files: dict[str, str] = field(default_factory=dict)
-
-    def entity(self, entity_id: str) -> Entity:
-        return self.entities[entity_id]

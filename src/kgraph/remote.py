@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from kgraph.errors import KgraphError, RemoteError
 from kgraph.results import QueryResult, Row, Term
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 MAX_GET_URL = 2000
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_BATCH = 1000
-RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")
 GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle",
                "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
 #: What to ask for: SELECT and ASK give result tables, CONSTRUCT and DESCRIBE give graphs.
