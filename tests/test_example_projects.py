@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run, run_cli
-from test_readme import examples, output_of
+from conftest import ROOT, Run, examples, output_of, run_cli
 from kgraph.params import declared
 
 EXAMPLES = ROOT / "examples"

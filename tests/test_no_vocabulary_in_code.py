@@ -13,10 +13,11 @@ import ast
 import re
 from pathlib import Path
 
+from conftest import SRC
+
 from kgraph.vocab import META_PROPERTIES
 from kgraph.vocabulary import packaged
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "kgraph"
 #: The one module that may name kgraph's own types (Thing, the root; Publication, the sources).
 LOADER = "vocabulary.py"
 

@@ -9,10 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import DATA, MINI
 
 from kgraph.vocabulary import packaged
-
-from conftest import MINI
 
 
 def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]
@@ -67,7 +66,7 @@ def test_politics_extends_core_with_the_articles_types_and_predicates() -> None:
 
 
 def test_the_bundled_project_says_extends_politics() -> None:
-    text = (Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml").read_text()
+    text = (DATA / "vocabulary.yaml").read_text()
     assert "extends: politics" in text
 
 

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DATA, FIXTURES, ROOT, readme_example, run_cli
 
-from conftest import DATA, ROOT, readme_example, run_cli
 from kgraph.agree import cohen_kappa
 
-AGREE = Path(__file__).resolve().parent.parent / "data" / "agree"
+AGREE = FIXTURES / "agree"
 A, B = str(AGREE / "a"), str(AGREE / "b")
 TEXT = (AGREE / "a" / "sources" / "text.txt").read_text(encoding="utf-8")
 

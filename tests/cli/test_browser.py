@@ -11,8 +11,7 @@ from typing import Iterator
 
 import pytest
 from browser import Browser, distinct_shades, needs_chromium
-
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET
 
 pytestmark = needs_chromium
 

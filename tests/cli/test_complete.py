@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET
 
 
 def complete(words: str, data: Path | None = NET) -> list[str]:

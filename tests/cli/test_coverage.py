@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, needs_chromium
+from conftest import FIXTURES
 from tests.conftest import DATA, ROOT, run_cli
 
-FIXTURE = Path(__file__).resolve().parent.parent / "data" / "coverage"
+FIXTURE = FIXTURES / "coverage"
 DEBIAN = ROOT / "examples" / "debian-history"
 
 

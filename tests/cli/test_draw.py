@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import NET
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed "
                                "(.ci/run installs it)")
 
@@ -162,6 +162,7 @@ def _clusters(dot: str) -> dict[str, set[str]]:
 
 def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(cli, tmp_path: Path) -> None:
     from conftest import DATA
+
     from kgraph.store import Project
 
     types = {e.id: e.type for e in Project(str(DATA)).entity_graph().entities.values()}

@@ -12,8 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import DATA, MINI, ROOT, run_cli
-from test_export import built_graph
+from conftest import DATA, MINI, ROOT, built_graph, run_cli
 
 RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(RAPPER is None, reason="rapper (Debian raptor2-utils) is not installed")

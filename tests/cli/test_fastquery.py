@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = ("import os, sys\nsys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main\ntry:\n    main()\n"
           "finally:\n    probe = os.environ.get('PROBE')\n    if probe:\n"
           "        open(probe, 'w').write(str('typer' in sys.modules))\n")

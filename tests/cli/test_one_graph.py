@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-
-from conftest import DATA, run_cli
+from conftest import DATA, needs_bundled_data, run_cli
 
 RAPPER = shutil.which("rapper")
 ENGINES = ["oxigraph", "rdflib"]
@@ -53,7 +52,7 @@ def assert_same(reference: set[str], found: set[str]) -> None:
     assert not missing and not extra, f"missing {missing[:3]}, extra {extra[:3]}"
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", list(EXPORTS))
 def test_every_export_is_the_ntriples_graph(reference: set[str], engine: str, fmt: str) -> None:
@@ -62,7 +61,7 @@ def test_every_export_is_the_ntriples_graph(reference: set[str], engine: str, fm
     assert_same(reference, triples(run.out_bytes, fmt))
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", ANSWERS)
 def test_every_construct_answer_is_the_ntriples_graph(reference: set[str], engine: str, fmt: str) -> None:

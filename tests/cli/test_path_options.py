@@ -8,8 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET, ROOT
 
 
 def paths_of(run) -> list[list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
@@ -234,7 +233,7 @@ def test_a_path_search_stops_at_its_timeout(tmp_path: Path) -> None:
     import sys
     import time
 
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     folder = tmp_path / "data"
     subprocess.run([sys.executable, str(root / "bench" / "generate.py"), "--relations", "2000",
                     "--out", str(folder)], check=True, capture_output=True)

@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DATA, needs_bundled_data
 
-from conftest import DATA
-
-pytestmark = pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="bundled data not present")
+pytestmark = needs_bundled_data
 
 
 def hops(run) -> list[list[dict]]:  # type: ignore[no-untyped-def, type-arg]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, MINI
-from test_serve import alive
+from servers import alive
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")
 

@@ -11,10 +11,9 @@ import re
 
 import pyoxigraph
 import pytest
+from conftest import DATA, needs_bundled_data, run_cli
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
-
-from conftest import DATA, run_cli
 from servers import Seen, scripted  # noqa: F401  (fixture)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -70,7 +69,7 @@ def answers(*args: str, data: object = DATA) -> tuple[str, str]:
     return tsv.out, js.out
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@needs_bundled_data
 @pytest.mark.parametrize("query", ["loans-and-debts", "quantities", "footnote-counts", "timeline"])
 def test_tsv_reads_back_as_the_json_terms(query: str) -> None:
     tsv, js = answers(query)
