@@ -11,8 +11,9 @@ Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
 
 The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
 every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
-the kgraph version, every .py file of the package, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
-files do not match their recorded checksums is rebuilt, not trusted.
+the kgraph version, every .py file of the package, and the base IRI; a changed source gives a new
+key, so a stale graph is never served. An entry whose files do not match their recorded checksums
+is rebuilt, not trusted.
 
 Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
 never removes or renames an entry another process may be opening. Readers hold a shared lock on
@@ -24,6 +25,7 @@ lock, and a killed build's ``.tmp-*`` folder once its owner's lock is gone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
@@ -426,7 +428,12 @@ def _clean(slot: str) -> None:
                 continue
         except OSError:
             continue
-        remove_abandoned(path, keep=lambda: name == (_pointer(slot) or {}).get("entry"))
+        remove_abandoned(path, keep=functools.partial(_is_current, slot, name))
+
+
+def _is_current(slot: str, name: str) -> bool:
+    """Whether the entry ``name`` is the slot's current one (asked again once its lock is held)."""
+    return bool(name == (_pointer(slot) or {}).get("entry"))
 
 
 def remove_abandoned(folder: str, keep: Callable[[], bool] = lambda: False) -> None:

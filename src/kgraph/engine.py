@@ -180,7 +180,8 @@ class OxigraphStore:
 
 def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
     """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
-    from kgraph.sandbox import SandboxUnavailable, may_reach_network
+    from kgraph.errors import SandboxUnavailable
+    from kgraph.sandbox import may_reach_network
 
     check_text(text, allow_network)
     try:
@@ -248,7 +249,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> QueryError:
     found = _POSITION.match(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
     detail = _POSITION.sub("", message).split("\n")[0]
-    if "Prefix not found" in detail and line:
+    if "Prefix not found" in detail and line is not None and column is not None:
         return QueryError(f"Unknown namespace prefix: {_prefix_before(text, line, column)}", line, column)
     if len(detail) > 200:
         detail = detail[:200] + "..."

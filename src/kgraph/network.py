@@ -126,7 +126,7 @@ def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozen
                    graph.number_of_edges(), sampled)
 
 
-def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None]:
+def _closeness(graph: nx.Graph[str], seed: int) -> tuple[dict[str, float], int | None]:
     """Closeness with the Wasserman-Faust correction for disconnected graphs (as networkx).
 
     Exact below SAMPLE_ABOVE entities; above, the mean distance to a node is estimated from
@@ -161,7 +161,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
     return scores, sampled
 
 
-def _pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
+def _pagerank(graph: nx.Graph[str], alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
     """PageRank by power iteration (networkx's own needs numpy and scipy, which kgraph does not)."""
     nodes = list(graph)
     if not nodes:

@@ -97,7 +97,7 @@ class Filter:
         return out
 
 
-def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
+def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph[str]:
     """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
 
     Each edge carries ``edges``: the allowed relations between the pair, in either direction
@@ -106,7 +106,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
     """
     import networkx as nx
 
-    graph: nx.Graph = nx.DiGraph() if flt.directed else nx.Graph()
+    graph: nx.Graph[str] = nx.DiGraph() if flt.directed else nx.Graph()
     for info in eg.entities.values():
         if flt.keeps_node(info.id, info.type):
             graph.add_node(info.id)

@@ -218,7 +218,7 @@ class _HearTheChallenge(urllib.request.BaseHandler):
         if headers.get("WWW-Authenticate") or not sent.startswith("Basic "):
             return None
         req.remove_header("Authorization")
-        return self.parent.open(req, timeout=req.timeout)  # type: ignore[attr-defined]
+        return self.parent.open(req, timeout=req.timeout)
 
 
 def _digest_for(url: str, creds: Credentials) -> urllib.request.HTTPDigestAuthHandler:
@@ -282,7 +282,7 @@ class _TimedHTTP(urllib.request.HTTPHandler):
         self.connection = _timed(http.client.HTTPConnection, deadline)
 
     def http_open(self, req: urllib.request.Request) -> HTTPResponse:
-        return self.do_open(self.connection, req)  # type: ignore[arg-type]
+        return self.do_open(self.connection, req)
 
 
 class _TimedHTTPS(urllib.request.HTTPSHandler):
@@ -291,7 +291,7 @@ class _TimedHTTPS(urllib.request.HTTPSHandler):
         self.connection = _timed(http.client.HTTPSConnection, deadline)
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-        return self.do_open(self.connection, req, context=self._context)  # type: ignore[arg-type,attr-defined]
+        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 #: The largest answer kgraph accepts from a server (an endless body stops here at the latest).
@@ -488,7 +488,7 @@ def _count_graph(endpoint: str, media: str, body: bytes) -> int:
         raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
                           f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
     graph = parse_answer(endpoint, media, body).graph
-    return len(graph) if graph is not None else 0
+    return len(graph) if graph is not None else 0  # type: ignore[arg-type]  # an rdflib Graph
 
 
 #: Where --update-endpoint loads first: a graph of its own, moved into place in one request once

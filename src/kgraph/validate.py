@@ -45,8 +45,9 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
     for entity in entities:
         where = entity.field_locations
         if not is_valid_id(entity.id):
-            problems.append(_at(where.get("id", entity.location), f"invalid id '{entity.id}': use letters, digits, '-', '_' "
-                                                 "or '.', without spaces (e.g. 'south-korea')"))
+            problems.append(_at(where.get("id", entity.location),
+                                f"invalid id '{entity.id}': use letters, digits, '-', '_' "
+                                "or '.', without spaces (e.g. 'south-korea')"))
         if entity.type and entity.type not in vocabulary.types:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + vocabulary.suggest_type(entity.type)))

@@ -440,7 +440,7 @@ class _Builder:
     def prefix(self, node: Node | None, base: Vocabulary | None) -> str:
         inherited = base.namespace if base else ONTOLOGY
         value = self.text(node, "'prefix'")
-        if value is None:
+        if value is None or node is None:  # text() gives None for a missing node
             return inherited
         if (not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+", value) or _IRI_BAD.search(value)
                 or not value.endswith(("#", "/"))):
@@ -500,7 +500,7 @@ class _Builder:
         parents: dict[str, Node] = {}
         sections = (("type", types_node, TYPE_KEYS, RESERVED_TYPES, types, predicates),
                     ("predicate", predicates_node, PREDICATE_KEYS, RESERVED_PREDICATES, predicates, types))
-        for kind, section, keys, reserved, target, other in sections:
+        for kind, section, keys, reserved, _target, other in sections:
             for name, mark, node in self.section(section, kind + "s"):
                 if not self.name_ok(name, mark, kind, reserved):
                     continue
@@ -593,11 +593,15 @@ class _Builder:
         flags = {name: self.flag(f.get(name), f"predicate '{pid}': '{name}'") for name in _FLAGS}
         matches = self._matches(f.get("matches"), f"predicate '{pid}': 'matches'")
         if inherited is not None:
+            def flag(name: str) -> bool:
+                given = flags[name]
+                return bool(getattr(inherited, name)) if given is None else bool(given)
+
             return Predicate(pid, label or inherited.label, inverse or inherited.inverse_label,
                              description or inherited.description,
                              sides["subject"] or inherited.subject_types,
                              sides["object"] or inherited.object_types,
-                             *(getattr(inherited, n) if flags[n] is None else bool(flags[n]) for n in _FLAGS),
+                             symmetric=flag("symmetric"), reflexive=flag("reflexive"), acyclic=flag("acyclic"),
                              matches=matches if matches is not None else inherited.matches,
                              iri=inherited.iri)
         label = label or " ".join(words_of(pid))
@@ -605,7 +609,8 @@ class _Builder:
             inverse = label
         return Predicate(pid, label, inverse or "", description or "",
                          sides["subject"] or (ROOT,), sides["object"] or (ROOT,),
-                         *(bool(flags[n]) for n in _FLAGS), matches=matches or (), iri=namespace + pid)
+                         symmetric=bool(flags["symmetric"]), reflexive=bool(flags["reflexive"]),
+                         acyclic=bool(flags["acyclic"]), matches=matches or (), iri=namespace + pid)
 
     def _check_cycles(self, vocabulary: Vocabulary, parents: dict[str, Node]) -> None:
         reported: set[str] = set()

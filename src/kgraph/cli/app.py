@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 
+from kgraph.cli.exitcodes import EXIT_ERROR
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
     from typing import Any
-
-from kgraph.cli.exitcodes import EXIT_ERROR
 
 
 def whole_writes_to_stdout() -> None:
@@ -48,7 +48,7 @@ def whole_writes_to_stdout() -> None:
     old = sys.stdout
     old.flush()
     sys.stdout = io.TextIOWrapper(io.BufferedWriter(WholeWrites()), encoding=old.encoding,
-                                  errors=old.errors, line_buffering=old.line_buffering)
+                                  errors=old.errors, line_buffering=bool(old.line_buffering))
 
 
 def main() -> None:
@@ -56,7 +56,7 @@ def main() -> None:
     from kgraph.cli import fastquery
 
     whole_writes_to_stdout()
-    code = fastquery.run(sys.argv[1:])
+    code: Any = fastquery.run(sys.argv[1:])
     if code is None:
         from kgraph.cli.typer_app import app
 

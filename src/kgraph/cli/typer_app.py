@@ -20,7 +20,8 @@ from kgraph.cli.failures import known_failure, silence_stdout
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
 except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException as _UsageBase  # type: ignore[assignment]
+    # Which of the two is missing depends on the installed Typer: each ignore is needed on one of them.
+    from click.exceptions import ClickException as _UsageBase  # type: ignore[assignment, no-redef, import-not-found, unused-ignore]
 
 #: Exceptions that already carry their own message and exit code.
 _PASS_THROUGH = (typer.Exit, typer.Abort, _UsageBase)

@@ -29,7 +29,7 @@ def context(base: str) -> list[Any]:
     return [ANNO_CONTEXT, {"kg": PREFIXES["kg"], "kgr": base, "rdf": PREFIXES["rdf"]}]
 
 
-def annotations(dataset: Dataset, base: str) -> dict[str, Any]:
+def annotation_page(dataset: Dataset, base: str) -> dict[str, Any]:
     """The page of annotations, ordered by statement IRI (the same data gives the same bytes)."""
     from kgraph.compile import relation_iri
 
@@ -76,5 +76,5 @@ def _annotation(dataset: Dataset, base: str, stmt: str, rel: Relation) -> dict[s
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    page = annotations(project.dataset(), project.base)
+    page = annotation_page(project.dataset(), project.base)
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
