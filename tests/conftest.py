@@ -57,6 +57,33 @@ def run_cli(*args: str, data: Path | str | None = MINI, input: str | None = None
     return run
 
 
+#: Mark a test that needs more than this process: a real server, a browser, other processes, both
+#: engines over every query, big data. The default run leaves these out; ``--integration`` runs all.
+integration = pytest.mark.integration
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--integration", action="store_true",
+                     help="also run the tests marked integration (servers, browsers, processes, scale): "
+                          "what .ci/run runs")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the integration tests out unless ``--integration`` is given, or ``-m`` chooses by marker."""
+    if config.getoption("--integration") or config.getoption("-m"):
+        return
+    left_out = [item for item in items if item.get_closest_marker("integration")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("integration")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if config.getoption("--integration") or config.getoption("-m"):
+        return "integration tests: included"
+    return "integration tests: left out (servers, browsers, processes, scale); --integration runs them"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cache_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Compiled graphs go to a temporary folder, not beside tests/data."""

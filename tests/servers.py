@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+
 from conftest import run_cli
 
 READY_WAIT = 60.0

@@ -17,7 +17,7 @@ from kgraph.compile import compile_graph
 from kgraph.entitygraph import EntityGraph, dataset_rows
 from kgraph.load import load
 
-from conftest import DATA, MINI, ROOT, run_cli
+from conftest import DATA, MINI, ROOT, integration, run_cli
 
 BENCH_QUERIES = sorted((ROOT / "bench" / "queries").glob("*.rq"))
 NAMED_QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -85,12 +85,14 @@ def unordered(answer_csv: str, query: str) -> list[list[str]]:
     return sorted(rows)
 
 
+@integration
 @pytest.mark.parametrize("query", BENCH_QUERIES, ids=lambda p: p.stem)
 def test_benchmark_queries_agree_in_order(generated: Path, query: Path) -> None:
     for folder in folders(generated):
         same(str(query), folder, ordered=True)
 
 
+@integration
 @pytest.mark.parametrize("query", NAMED_QUERIES, ids=lambda p: p.stem)
 def test_named_queries_agree_in_order(generated: Path, query: Path) -> None:
     """Byte for byte: each named query has total ORDER BY keys and no GROUP_CONCAT."""
@@ -111,18 +113,21 @@ def first_id(folder: Path) -> str:
     return found.group(1)
 
 
+@integration
 @pytest.mark.parametrize("name", sorted(EXTRA))
 def test_other_query_shapes_agree(generated: Path, name: str) -> None:
     for folder in folders(generated):
         same(EXTRA[name], folder, ordered=False)
 
 
+@integration
 @pytest.mark.parametrize("fmt", ["json", "tsv", "xml"])
 def test_every_result_format_agrees(generated: Path, fmt: str) -> None:
     query = str(BENCH_QUERIES[0])
     assert answer("oxigraph", generated, query, fmt) == answer("rdflib", generated, query, fmt)
 
 
+@integration
 def test_construct_agrees(generated: Path) -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
@@ -133,6 +138,7 @@ def test_construct_agrees(generated: Path) -> None:
     assert len(graphs[0]) > 10 and isomorphic(graphs[0], graphs[1])
 
 
+@integration
 def test_entity_rows_match_the_rdf_graph(generated: Path) -> None:
     """The path graph read from records equals the one read back from the compiled RDF."""
     for folder in (MINI, generated):
@@ -144,11 +150,13 @@ def test_entity_rows_match_the_rdf_graph(generated: Path) -> None:
         assert from_rows.edges == from_rdf.edges
 
 
+@integration
 def test_triple_counts_agree(generated: Path) -> None:
     counts = {e: run_cli("--engine", e, "build", data=generated).out for e in ("oxigraph", "rdflib")}
     assert counts["oxigraph"] == counts["rdflib"] and "triples" in counts["rdflib"]
 
 
+@integration
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "xml"])
 def test_exports_agree(generated: Path, fmt: str) -> None:
     from rdflib import Graph

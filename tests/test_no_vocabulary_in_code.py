@@ -13,10 +13,10 @@ import ast
 import re
 from pathlib import Path
 
-from conftest import SRC
-
 from kgraph.vocab import META_PROPERTIES
 from kgraph.vocabulary import packaged
+
+from conftest import SRC
 
 #: The one module that may name kgraph's own types (Thing, the root; Publication, the sources).
 LOADER = "vocabulary.py"

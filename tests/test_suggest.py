@@ -6,9 +6,9 @@ import ast
 import shutil
 from pathlib import Path
 
-from conftest import DATA, ROOT, SRC, run_cli
-
 from kgraph.suggest import closest, did_you_mean
+
+from conftest import DATA, ROOT, SRC, run_cli
 
 
 def test_case_initials_then_spelling() -> None:

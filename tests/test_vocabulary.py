@@ -9,9 +9,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINI
 
 from kgraph.vocabulary import packaged
+
+from conftest import DATA, MINI
 
 
 def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, FIXTURES, ROOT, readme_example, run_cli
 
 from kgraph.agree import cohen_kappa
+
+from conftest import DATA, FIXTURES, ROOT, readme_example, run_cli
 
 AGREE = FIXTURES / "agree"
 A, B = str(AGREE / "a"), str(AGREE / "b")

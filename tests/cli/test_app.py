@@ -24,8 +24,9 @@ def test_help_lists_every_command(cli) -> None:
 
 
 def test_every_command_has_help_with_a_description(cli) -> None:
-    from kgraph.cli.app import app
     import typer.main
+
+    from kgraph.cli.app import app
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]

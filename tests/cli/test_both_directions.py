@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+
 from conftest import DATA, needs_bundled_data, run_cli
 
 ENGINES = ["oxigraph", "rdflib"]

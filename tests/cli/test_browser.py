@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from browser import Browser, distinct_shades, needs_chromium
-from conftest import NET
 
-pytestmark = needs_chromium
+from browser import Browser, distinct_shades, needs_chromium
+from conftest import NET, integration
+
+pytestmark = [integration, needs_chromium]
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI
-
 from kgraph.compile import compile_graph
 from kgraph.load import load
+
+from conftest import MINI
 
 COUNT_SIGNED = "SELECT (COUNT(*) AS ?n) WHERE { ?s kg:signed ?o }"
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import NET
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed "
@@ -161,9 +162,9 @@ def _clusters(dot: str) -> dict[str, set[str]]:
 
 
 def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(cli, tmp_path: Path) -> None:
-    from conftest import DATA
-
     from kgraph.store import Project
+
+    from conftest import DATA
 
     types = {e.id: e.type for e in Project(str(DATA)).entity_graph().entities.values()}
     run = cli("draw", "--group", "type", "--format", "dot", data=DATA)

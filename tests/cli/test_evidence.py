@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from rdflib import Graph, Namespace, URIRef
-from tests.conftest import DATA
+
+from conftest import DATA, FIXTURES
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 ANNO_CONTEXT = json.loads((FIXTURES / "anno.jsonld").read_text())

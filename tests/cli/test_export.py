@@ -11,7 +11,6 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-
 from conftest import assert_isomorphic, built_graph
 
 RAPPER = shutil.which("rapper")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MINI, RecordingServer
+from conftest import MINI, RecordingServer
 
 
 def _payloads(port: int) -> dict[str, str]:

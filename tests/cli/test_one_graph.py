@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import DATA, needs_bundled_data, run_cli
+
+from conftest import DATA, integration, needs_bundled_data, run_cli
 
 RAPPER = shutil.which("rapper")
 ENGINES = ["oxigraph", "rdflib"]
@@ -52,6 +53,7 @@ def assert_same(reference: set[str], found: set[str]) -> None:
     assert not missing and not extra, f"missing {missing[:3]}, extra {extra[:3]}"
 
 
+@integration
 @needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", list(EXPORTS))
@@ -61,6 +63,7 @@ def test_every_export_is_the_ntriples_graph(reference: set[str], engine: str, fm
     assert_same(reference, triples(run.out_bytes, fmt))
 
 
+@integration
 @needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", ANSWERS)
@@ -77,6 +80,7 @@ def test_every_rdf_format_has_a_case() -> None:
     assert rdf == set(EXPORTS)
 
 
+@integration
 @pytest.mark.parametrize("engine", ENGINES)
 def test_jsonld_is_byte_identical_from_run_to_run(tmp_path: Path, engine: str) -> None:
     # Separate processes: rdflib's order follows Python's string hashing, seeded per process.

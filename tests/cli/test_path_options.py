@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NET, ROOT
+
+from conftest import NET, ROOT, integration
 
 
 def paths_of(run) -> list[list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
@@ -227,6 +228,7 @@ def test_k_has_a_documented_bound(cli) -> None:
     assert draw.code == 2 and "1<=x<=100" in draw.err
 
 
+@integration
 def test_a_path_search_stops_at_its_timeout(tmp_path: Path) -> None:
     """100 paths between the ends of two long chains in a generated graph: seconds of search."""
     import os

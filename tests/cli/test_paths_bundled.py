@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, needs_bundled_data
 
 pytestmark = needs_bundled_data

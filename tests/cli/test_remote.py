@@ -12,14 +12,14 @@ from typing import Callable
 
 import pytest
 
-from conftest import run_cli
+from conftest import integration, run_cli
 from servers import Seen, no_ambient_credentials, scripted, silent, use_netrc  # noqa: F401  (fixtures)
 
 ASK_YES = (200, {"Content-Type": "application/sparql-results+json"}, b'{"head": {}, "boolean": true}')
 SELECT = "SELECT ?t WHERE { ?t a kg:Treaty } ORDER BY ?t"
 
 
-pytestmark = pytest.mark.usefixtures("no_ambient_credentials")
+pytestmark = [integration, pytest.mark.usefixtures("no_ambient_credentials")]
 
 
 def basic(user: str, password: str) -> str:
@@ -192,9 +192,9 @@ def test_an_endless_answer_is_cut_off_at_the_timeout(pause: float, chunk: bytes)
 
 
 def test_an_oversized_answer_is_cut_off(monkeypatch) -> None:
-    from servers import Streaming
-
     import kgraph.remote
+
+    from servers import Streaming
 
     monkeypatch.setattr(kgraph.remote, "MAX_ANSWER_BYTES", 1 << 20)
     server = Streaming(0.0, b" " * 65536)

@@ -11,9 +11,10 @@ import re
 
 import pyoxigraph
 import pytest
-from conftest import DATA, needs_bundled_data, run_cli
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
+
+from conftest import DATA, integration, needs_bundled_data, run_cli
 from servers import Seen, scripted  # noqa: F401  (fixture)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -101,6 +102,7 @@ VIRTUOSO_ROWS = {"head": {"vars": ["a", "b"]}, "results": {"bindings": [
 ]}}
 
 
+@integration
 def test_invalid_remote_blank_node_labels_become_valid_and_consistent(scripted) -> None:  # noqa: F811
     body = json.dumps(VIRTUOSO_ROWS).encode()
     server = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+json"}, body))

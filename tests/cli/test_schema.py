@@ -9,9 +9,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DATA, MINI, ROOT, run_cli
 
 from kgraph.yamlnodes import read_yaml
+
+from conftest import DATA, MINI, ROOT, run_cli
 
 
 def document(path: Path) -> Any:

@@ -14,10 +14,10 @@ from typing import Iterator
 
 import pytest
 
-from conftest import MINI, run_cli
+from conftest import MINI, integration, run_cli
 from servers import ORDERED, alive, assert_same_answers, free_port, oxigraph_binary, stop
 
-pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")
+pytestmark = [integration, pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")]
 KGRAPH = [sys.executable, "-m", "kgraph"]
 
 

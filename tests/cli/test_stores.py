@@ -7,9 +7,21 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from conftest import DATA, MINI, ROOT, assert_isomorphic, built_graph, run_cli
-from servers import ORDERED, Seen, Store, assert_same_answers, oxigraph, scripted, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
+from conftest import DATA, MINI, ROOT, assert_isomorphic, built_graph, integration, run_cli
+from servers import (  # noqa: F401  (fixtures)
+    ORDERED,
+    Seen,
+    Store,
+    assert_same_answers,
+    oxigraph,
+    scripted,
+    start_oxigraph,
+    start_virtuoso,
+    virtuoso,
+)
 
+# Real Oxigraph and Virtuoso servers, and scripted ones.
+pytestmark = integration
 BUNDLED_QUERIES = sorted((ROOT / "queries").glob("*.rq")) if (DATA / "relations.yaml").exists() else []
 
 
