@@ -231,3 +231,20 @@ def output_of(command: str, data: Path | None) -> list[str]:
         assert match, f"unsupported pipe in README example: {stage}"
         lines = lines[: int(match.group(1))]
     return [line.rstrip() for line in lines]
+
+
+# --- Tab completion, driven as a shell drives it (test_complete.py, test_own_vocabulary.py) ---
+
+def complete(words: str, data: Path | None = NET) -> list[str]:
+    """What bash completion offers for the last word of ``kgraph [--data DIR] WORDS``."""
+    import os
+    import subprocess
+    import sys
+
+    line = ["kgraph"] + (["--data", str(data)] if data else []) + words.split(" ")
+    env = {**os.environ, "_KGRAPH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line),
+           "COMP_CWORD": str(len(line) - 1)}
+    code = "import sys; sys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return [line for line in done.stdout.splitlines() if line]

@@ -127,3 +127,17 @@ def test_a_planted_cycle_is_found(tmp_path: Path) -> None:
     (package / "cli" / "app.py").write_text("import kgraph.errors\n")
     assert cycles(import_graph(package)) == [
         ["kgraph.cli.app", "kgraph.errors", "kgraph.cli.fast", "kgraph.cli.app"]]
+
+
+def test_test_modules_import_helpers_not_each_other() -> None:
+    """Shared test helpers live in conftest.py, servers.py and browser.py; a test module importing
+    another runs (or hides) that module's tests twice."""
+    tests = Path(__file__).resolve().parent
+    modules = {path.stem for path in tests.rglob("test_*.py")}
+    found = []
+    for path in sorted(tests.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.name} imports {name}" for name in names if name.split(".")[-1] in modules]
+    assert found == []

@@ -21,7 +21,9 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 #: A partial ISO date as kgraph reads it (dates.py); YAML gives a bare year as a number.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 #: Ids as vocab.is_valid_id accepts them, in the regex dialect JSON Schema shares with editors.
-ID_PATTERN = r"^[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]([^\s<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]*[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%])?$"
+#: What may not stand in an id, besides white space (the IRI's reserved and unsafe characters).
+_NOT_IN_ID = r"<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%"
+ID_PATTERN = rf"^[^\s_{_NOT_IN_ID}]([^\s{_NOT_IN_ID}]*[^\s_{_NOT_IN_ID}])?$"
 _RANGES: dict[str, dict[str, Any]] = {
     "string": {"type": ["string", "number"]},
     "integer": {"type": "integer"},

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from kgraph.draw import colour
 
-from conftest import run_cli
+from conftest import complete, run_cli
 
 KG = "https://w3id.org/kgraph/ontology#"
 KGR = "https://w3id.org/kgraph/resource/"
@@ -204,8 +204,6 @@ def test_editing_the_vocabulary_rebuilds_the_graph(cli, project: Path) -> None:
 
 
 def test_completion_offers_the_projects_own_names(project: Path) -> None:
-    from test_complete import complete
-
     assert complete("path marie pierre --via rec", data=project) == ["receivedAward"]
     assert complete("path marie pierre --through-types Person,Aw", data=project) == ["Person,Award"]
     assert complete("path marie pierre --via sign", data=project) == []  # core has no 'signed'
