@@ -351,8 +351,11 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
 
     The declarations go on the query's first line, so a server's line numbers stay right.
     """
-    declared = {m.lower() for m in _PREFIX_DECL.findall(text)}
-    used = [p for p in prefixes if p.lower() not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)]
+    from kgraph.sparqlscan import blank
+
+    code = blank(text)  # a PREFIX or a prefixed name inside a comment, string or IRI is not one
+    declared = {m.lower() for m in _PREFIX_DECL.findall(code)}
+    used = [p for p in prefixes if p.lower() not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", code)]
     header = " ".join(f"PREFIX {p}: <{prefixes[p]}>" for p in used)
     return f"{header} {text}" if header else text
 

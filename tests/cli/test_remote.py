@@ -43,6 +43,16 @@ def test_short_queries_use_get_with_prefixes_declared_and_long_ones_post(scripte
     assert urllib.parse.parse_qs(posted.body.decode())["query"][0].endswith("x" * 3000)
 
 
+def test_prefixes_are_declared_for_names_used_not_for_words_in_strings_or_comments(scripted) -> None:  # noqa: F811
+    """The query is read with kgraph's one SPARQL tokenizer (sparqlscan): ``kg:`` inside a string or a
+    comment is no prefixed name, so only ``kgr:`` is declared (before, kg: was declared too)."""
+    server = scripted(lambda seen: ASK_YES)
+    query = 'ASK { kgr:russia ?p "kg:signed" } # kg:signed'
+    assert run_cli("query", query, "--endpoint", server.url + "/sparql").out == "yes\n"
+    sent = urllib.parse.parse_qs(urllib.parse.urlsplit(server.seen[0].path).query)["query"][0]
+    assert sent == f"PREFIX kgr: <https://w3id.org/kgraph/resource/> {query}", sent
+
+
 def test_xml_results_are_read_too(scripted) -> None:  # noqa: F811
     xml = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
            b'<head><variable name="t"/><variable name="d"/></head><results><result>'
