@@ -9,6 +9,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
+from kgraph.cli.options import FORMAT, OUTPUT, row_format
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "xml": "xml"}
@@ -154,16 +155,29 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         WRITERS[fmt](result, handle)
 
 
-def queries(ctx: typer.Context) -> None:
-    """List the named queries in queries/ with the question each one answers."""
-    from kgraph.query import named_queries
+def queries(
+    ctx: typer.Context,
+    fmt: Optional[str] = FORMAT,
+    out: Optional[str] = OUTPUT,
+) -> None:
+    """List the named queries in queries/ with the question each one answers.
 
-    folder = project(ctx).query_folder
+    JSON, CSV and TSV give each query's name, description, parameters and file.
+    """
+    from kgraph.query import named_queries, named_query_rows
+
+    fmt = row_format(fmt, out)
+    proj = project(ctx)
+    folder = proj.query_folder
     found = named_queries(folder)
     if not found:
         say(f"no named queries in {folder}")
+    if fmt != "table":
+        from kgraph.cli import render
+
+        render.emit(named_query_rows(found), fmt, out, keep_out=proj.data_dir)
         return
-    width = max(len(q.name) for q in found)
+    width = max((len(q.name) for q in found), default=0)
     for named in found:
         typer.echo(f"{named.name:<{width}}  {named.description}")
         for parameter in named.parameters:
