@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import complete
+from conftest import complete, integration
+
+# Each case runs kgraph in a process of its own, as a shell does.
+pytestmark = integration
 
 
 def test_entity_names_complete_ids_and_labels() -> None:

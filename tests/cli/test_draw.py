@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NET
+from conftest import NET, integration
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed "
                                "(.ci/run installs it)")
@@ -189,6 +189,7 @@ def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(
     assert bad.code == 2 and "svg, png and dot" in bad.err
 
 
+@integration
 @needs_dot
 def test_grouped_overview_renders(cli, tmp_path: Path) -> None:
     from conftest import DATA
