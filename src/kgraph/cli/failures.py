@@ -1,9 +1,12 @@
-"""Failures that are the machine's or the input's, not kgraph's bugs: shared by the Typer
-application and the fast path, so both word them alike. Cheap to import (no Typer)."""
+"""How a command that ended in an exception is told to the user: ``failure`` is the one mapping from
+exceptions to messages and exit codes, for the Typer application and the fast path alike. Cheap
+to import (no Typer), and imports neither of them."""
 
 from __future__ import annotations
 
 import sys
+
+from kgraph.cli.exitcodes import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED
 
 
 def silence_stdout() -> None:
@@ -30,3 +33,25 @@ def known_failure(exc: BaseException) -> Exception | None:
     if isinstance(exc, UnicodeEncodeError):
         return not_utf8(exc)
     return None
+
+
+def failure(exc: BaseException) -> tuple[list[str], int]:
+    """What the user is told (lines for stderr, already printable) and the exit code, for an
+    exception that ends a command: the one mapping, for the Typer path (KgraphGroup) and the fast
+    path alike. An exception that is neither the input's nor the machine's is an internal error."""
+    from kgraph.errors import DataError, KgraphError, error_line, printable
+
+    if isinstance(exc, DataError):
+        errors = sum(p.severity == "error" for p in exc.problems)
+        return [printable(str(p)) for p in exc.problems] + [f"{errors} error(s) found"], EXIT_ERROR
+    if isinstance(exc, KgraphError):
+        return [printable(error_line(exc))], EXIT_ERROR
+    if isinstance(exc, KeyboardInterrupt):
+        return ["interrupted"], EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        silence_stdout()
+        return [], EXIT_BROKEN_PIPE
+    known = known_failure(exc)
+    if known is not None:
+        return [printable(f"error: {known}")], EXIT_ERROR
+    return [printable(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")], EXIT_ERROR
