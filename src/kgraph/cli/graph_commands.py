@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
-from kgraph.cli.options import (AT, FROM, TO, UNDATED, build_filter, choice, complete_entity,
+from kgraph.cli.options import (AT, FROM, STATUS, TO, UNDATED, build_filter, choice, complete_entity,
                                 complete_predicate, complete_types)
 from kgraph.cli.options import MAX_PATHS
 
@@ -44,6 +44,7 @@ def path(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, dot or mermaid."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
@@ -74,7 +75,8 @@ def path(
         with phase("search"):
             first, last = eg.resolve(source), eg.resolve(target)
             flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
-                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops)
+                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops,
+                               status=status)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
             with interrupt_after(timeout, too_slow):
