@@ -38,6 +38,23 @@ def ntriples(project: Project) -> bytes:
     return buffer.getvalue()
 
 
+def write_ntriples(project: Project, out: IO[bytes]) -> None:
+    """The compiled graph as N-Triples into ``out``, in the store's order (what ``push`` sends).
+
+    From the cache, Oxigraph writes the file itself, so the graph never sits in Python's memory
+    whatever its size (a sorted dump would have to hold it whole).
+    """
+    from kgraph.engine import OxigraphStore
+
+    store = project.store("export")
+    if isinstance(store, OxigraphStore):
+        import pyoxigraph
+
+        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    else:
+        store.serialize("nt", out, project.prefixes)
+
+
 def serialize(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
     """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context of ``prefixes``,
     never a remote one. Every literal keeps its lexical form; every format is byte-stable."""
