@@ -69,7 +69,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the integration tests out unless ``--integration`` is given, or ``-m`` chooses by marker."""
+    """Leave the integration tests out unless ``--integration`` is given, or ``-m`` chooses by marker.
+
+    A case run on each engine is an integration test on rdflib: the quick run checks kgraph's
+    default engine (Oxigraph), ``--integration`` checks that rdflib answers the same."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(isinstance(v, str) and v == "rdflib" for v in callspec.params.values()):
+            item.add_marker(integration)
     if config.getoption("--integration") or config.getoption("-m"):
         return
     left_out = [item for item in items if item.get_closest_marker("integration")]

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, integration
 
 
 def _readme_test_commands() -> list[str]:
@@ -34,6 +34,7 @@ def _collected(*args: str) -> set[str]:
     return {line for line in done.stdout.splitlines() if "::" in line}
 
 
+@integration
 def test_the_quick_run_leaves_out_the_integration_tests_and_the_full_run_has_them() -> None:
     quick, full = _collected(), _collected("--integration")
     scale = "tests/test_scale.py::test_a_flat_file_above_the_old_cap_validates"

@@ -196,8 +196,8 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
     """The graph that path and rank search, under --at, holds no relation out of force."""
     from kgraph.dates import PartialDate
     from kgraph.entitygraph import EntityGraph
-    from kgraph.statement import statements
     from kgraph.pathfilters import Filter, simple_graph
+    from kgraph.statement import statements
     from kgraph.vocab import DEFAULT_BASE
 
     moment = PartialDate.parse(at.isoformat()[: st_len(at)])

@@ -12,7 +12,7 @@ import pytest
 
 from kgraph.vocabulary import packaged
 
-from conftest import DATA, MINI
+from conftest import DATA, MINI, integration
 
 
 def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]
@@ -394,6 +394,7 @@ def test_the_plain_form_round_trips() -> None:
     assert again.is_publication("Publication") and again.predicates["met"].symmetric
 
 
+@integration
 def test_warm_graph_commands_read_the_vocabulary_from_the_cache(make_data, tmp_path: Path) -> None:
     """The cache entry keeps the vocabulary it was built with: a warm path composes no YAML."""
     import os

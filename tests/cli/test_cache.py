@@ -14,7 +14,7 @@ import pytest
 from kgraph.compile import compile_graph
 from kgraph.load import load
 
-from conftest import MINI
+from conftest import MINI, integration
 
 COUNT_SIGNED = "SELECT (COUNT(*) AS ?n) WHERE { ?s kg:signed ?o }"
 
@@ -109,6 +109,7 @@ def test_cache_goes_beside_the_data_folder_by_default(cli, make_data, monkeypatc
     assert (folder.parent / ".kgraph-cache").is_dir()
 
 
+@integration
 def test_query_on_a_cached_graph_imports_only_what_it_needs(make_data, cache: Path) -> None:
     folder = make_data()
     env = {**os.environ, "KGRAPH_CACHE": str(cache)}
@@ -323,6 +324,7 @@ cache.write(sys.argv[1], "https://example.org/", "0" * 64, triples(), ([], []), 
 """
 
 
+@integration
 def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_data, cache: Path) -> None:
     import signal
 
