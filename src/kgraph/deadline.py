@@ -80,7 +80,8 @@ def _child(sender: Any, work: Callable[[], QueryResult], parent: int, isolate: b
     try:
         if isolate:
             from kgraph.errors import SandboxUnavailable
-            from kgraph.sandbox import isolate as cut_off, refused
+            from kgraph.sandbox import isolate as cut_off
+            from kgraph.sandbox import refused
 
             try:
                 cut_off()

@@ -145,7 +145,7 @@ def _closeness(graph: nx.Graph[str], seed: int) -> tuple[dict[str, float], int |
     for component in nx.connected_components(graph):
         size = len(component)
         if size == 1:
-            scores.update({n: 0.0 for n in component})
+            scores.update(dict.fromkeys(component, 0.0))
             continue
         members = sorted(component)
         count = min(size, max(2, round(SAMPLES * size / total)))

@@ -61,7 +61,7 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
     for name in sorted(types):
         own = {spec.name: _field(spec) for spec in types[name]}
         by_type.append({"if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-                        "then": {"properties": {**{k: True for k in common}, **own},
+                        "then": {"properties": {**dict.fromkeys(common, True), **own},
                                  "additionalProperties": False}})
     entity = {"type": "object", "required": ["id", "type", "label"], "properties": common, "allOf": by_type}
     ids, works = _names(entity_ids, "an entity id"), _names(publication_ids, "a publication id")

@@ -20,8 +20,15 @@ from typing import TYPE_CHECKING, Any, Iterable
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
 from kgraph.suggest import did_you_mean
-from kgraph.vocab import (COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, STATUS_CLASS, STATUSES,
-                          packaged_files)
+from kgraph.vocab import (
+    COMMON_ENTITY_FIELDS,
+    META_PROPERTIES,
+    ONTOLOGY,
+    PREFIXES,
+    STATUS_CLASS,
+    STATUSES,
+    packaged_files,
+)
 
 if TYPE_CHECKING:
     from kgraph.rows import Rows
@@ -626,7 +633,7 @@ class _Builder:
         """A declared inverse becomes a property of its own: its id must be free and valid."""
         taken: dict[str, str] = {**{t: f"type '{t}'" for t in vocabulary.types},
                                  **{p: f"predicate '{p}'" for p in vocabulary.predicates},
-                                 **{m: "a property of kgraph's ontology" for m in META_PROPERTIES}}
+                                 **dict.fromkeys(META_PROPERTIES, "a property of kgraph's ontology")}
         for pred in vocabulary.predicates.values():
             name = vocabulary.inverse_id(pred)
             if name is None:

@@ -9,9 +9,19 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
-from kgraph.cli.options import (AT, FROM, STATUS, TO, UNDATED, build_filter, choice, complete_entity,
-                                complete_predicate, complete_types)
-from kgraph.cli.options import MAX_PATHS
+from kgraph.cli.options import (
+    AT,
+    FROM,
+    MAX_PATHS,
+    STATUS,
+    TO,
+    UNDATED,
+    build_filter,
+    choice,
+    complete_entity,
+    complete_predicate,
+    complete_types,
+)
 
 PATH_FORMATS = ("table", "json", "dot", "mermaid")
 

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import EntityGraph, EntityInfo
     from kgraph.paths import Path
-    from kgraph.statement import Statement
     from kgraph.results import QueryResult, Row, Term
     from kgraph.rows import Rows
+    from kgraph.statement import Statement
 
 
 def console(stderr: bool = False) -> Console:

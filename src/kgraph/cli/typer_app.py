@@ -10,12 +10,11 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
+from kgraph.cli.failures import failure
+from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
 from kgraph.errors import printable
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
-
-from kgraph.cli.failures import failure
-from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
@@ -94,8 +93,17 @@ def _note(message: str) -> None:
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, coverage_commands, data_commands, graph_commands, project_commands,
-                            query_commands, review_commands, store_commands, vocab_commands)
+    from kgraph.cli import (
+        check_commands,
+        coverage_commands,
+        data_commands,
+        graph_commands,
+        project_commands,
+        query_commands,
+        review_commands,
+        store_commands,
+        vocab_commands,
+    )
 
     for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
                    coverage_commands, review_commands, graph_commands, store_commands):
