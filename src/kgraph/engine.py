@@ -11,6 +11,7 @@ import re
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.netguard import no_network
+from kgraph.oxigraph_rdf import OXIGRAPH_FORMATS, TripleGraph
 from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib")
 #: The engine each operation uses unless --engine says otherwise (chosen by docs/benchmarks.md).
 DEFAULTS = {"query": "oxigraph", "export": "oxigraph", "build": "oxigraph"}
-#: Formats each engine writes; Oxigraph has no JSON-LD compaction with a context, so rdflib keeps it.
-OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _LANG_STRING = PREFIXES["rdf"] + "langString"
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -333,27 +332,3 @@ def _rows(solutions: Iterable[Any], names: list[str],
         yield row
 
 
-class TripleGraph:
-    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph.
-
-    Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
-    """
-
-    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "jsonld": "JSON_LD"}
-
-    def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
-        self.data = data
-        self.prefixes = prefixes
-
-    def __len__(self) -> int:
-        return self.data.count(b"\n")
-
-    def serialize(self, format: str = "turtle") -> bytes:
-        """The answer in turtle, nt, jsonld or xml (kgraph's format names), as UTF-8."""
-        import pyoxigraph
-
-        if format == "nt":
-            return self.data
-        triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        fmt = getattr(pyoxigraph.RdfFormat, self._FORMATS[format])
-        return pyoxigraph.serialize(triples, format=fmt, prefixes=self.prefixes) or b""
