@@ -153,6 +153,15 @@ def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None
         handle.write("- {subject: china, predicate: invaded, object: russia, status: denied,\n"
                      "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
                      "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n")
+        # EDTF dates (an unknown end, an approximate day, an open start, unspecified digits) and
+        # names in time: the reader finds them in the EDTF literals and the kg:alias nodes.
+        for subject, date in (("china", "date: 2000/"), ("russia", "date: 1896~"), ("korea", "date: ../1978"),
+                              ("putin", "start: 196X, end: 1985?")):
+            handle.write(f"- {{subject: {subject}, predicate: met, object: ussr, {date},\n"
+                         "   quote: Russia used this opportunity.}\n")
+    with open(planned / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- {id: ussr, type: State, label: Soviet Union, start: 1922~, end: 1991-12,\n"
+                     "   aliases: [USSR, {name: Union, date: \"1922/1991\"}, {name: Red, start: 1917?}]}\n")
     for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated, planned):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"
@@ -164,6 +173,9 @@ def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None
         assert without_folded(cached.edges) == read.edges
         assert cached.edges == sorted(records, key=edge_order)
         assert any(r.quantities for r in records) or folder != DATA
+        if folder == planned:
+            assert read.entities["ussr"].timed_aliases == (("Red", "1917?/.."), ("Union", "1922/1991"))
+            assert {str(r.date) for r in read.edges if r.object == "ussr"} >= {"2000/", "1896~", "../1978"}
 
 
 @integration

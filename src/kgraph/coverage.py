@@ -434,7 +434,7 @@ def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
     """
     owner: dict[str, tuple[str, str]] = {}  # a name's words, spaced one way -> (entity, name)
     for entity in dataset.entities.values():
-        for name in (entity.label, *entity.aliases):
+        for name in entity.names[1:]:  # label and aliases, names in time too
             if len(name) >= 2:
                 owner.setdefault(" ".join(name.split()), (entity.id, name))
     if not owner:
@@ -475,7 +475,7 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions
     A sentence's first word is capitalised anyway: it is left out when the text also has it in
     lower case ("The", "Yet") or never capitalises it inside a sentence ("However", "Already").
     """
-    known = {n.casefold() for e in dataset.entities.values() for n in (e.label, *e.aliases)}
+    known = {n.casefold() for e in dataset.entities.values() for n in e.names[1:]}
     lower = set(re.findall(r"(?<![\w-])[a-z][\w'\u2019-]*", body))
     masked = list(body)
     for start, end, _entity, _name in mentions:

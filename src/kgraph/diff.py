@@ -355,7 +355,8 @@ def pair_relations(before: list[Relation], after: list[Relation]
 
 def _entity_values(entity: Entity, dataset: Dataset) -> dict[str, str | None]:
     values: dict[str, str | None] = {
-        "type": entity.type, "label": entity.label, "aliases": _text(entity.aliases),
+        "type": entity.type, "label": entity.label,
+        "aliases": _text([*entity.aliases, *(f"{a.name} ({a.period})" for a in entity.timed_aliases)]),
         "description": _text(entity.description), "date": _text(entity.date),
         "start": _text(entity.start), "end": _text(entity.end)}
     for name in sorted(entity.extra):

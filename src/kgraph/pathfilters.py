@@ -1,8 +1,13 @@
 """Which relations and entities a path (or a network measure) may use.
 
-A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate and
-by date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
-``earliest``/``latest`` days an edge's partial date can mean), so ``1961`` covers the whole year.
+A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate,
+status and date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings
+(the days an edge's date can mean, dates.ranges), so ``1961`` covers the whole year.
+
+A time window keeps the relations *certainly* in force in it by default: a relation dated
+``2000/`` (it ended, the text does not say when) is not taken to hold in 2015, nor ``1945?`` in
+1945. ``possibly`` (``--possibly``) keeps every relation the dates allow, and ``certain`` tells
+which of them are only possible, so that paths and timelines can mark them.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kgraph.dates import PartialDate
+from kgraph.dates import PartialDate, in_force
 from kgraph.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -38,6 +43,8 @@ class Filter:
     start: PartialDate | None = None
     end: PartialDate | None = None
     undated: str = "keep"
+    #: Keep relations possibly in force in the window too, not only those certainly in force.
+    possibly: bool = False
     #: The claim statuses used (statement.Statement.status): only actual claims unless asked.
     statuses: frozenset[str] = ACTUAL
     #: Longest path to accept (paths only).
@@ -72,9 +79,15 @@ class Filter:
         if window is None:
             return True
         # Only a start: in force from then on. Only an end: in force until then.
-        first = edge.earliest or "0000-01-01"
-        last = edge.latest or "9999-12-31"
-        return first <= window[1] and last >= window[0]
+        days = edge.days
+        return days is None or in_force(days, window, self.possibly)
+
+    def certain(self, edge: Statement) -> bool:
+        """Whether the relation is certainly in force in the window (always, without a window):
+        False marks one that ``possibly`` kept although its dates leave it unsure."""
+        window = self.window
+        days = edge.days if window is not None else None
+        return days is None or window is None or in_force(days, window)
 
     def keeps_node(self, entity_id: str, entity_type: str) -> bool:
         """Whether a path may pass through the entity (a path's ends always may)."""
@@ -103,6 +116,8 @@ class Filter:
             out.append(f"--from {self.start or '..'} --to {self.end or '..'}")
         if self.undated == "drop":
             out.append("--undated drop")
+        if self.possibly and self.window is not None:
+            out.append("--possibly")
         if self.statuses != ACTUAL:
             out.append("--status " + status_option(self.statuses))
         return out
@@ -160,6 +175,8 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
     out: list[tuple[str, Filter]] = []
     if flt.undated == "drop":
         out.append(("if undated relations are kept", replace(flt, undated="keep")))
+    if flt.window is not None and not flt.possibly:
+        out.append(("with relations possibly in force (--possibly)", replace(flt, possibly=True)))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
     if flt.statuses != ALL_STATUSES:

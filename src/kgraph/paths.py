@@ -136,9 +136,10 @@ def _hop(graph: nx.Graph[str], a: str, b: str) -> Hop:
     return Hop(best, best.subject == a)
 
 
-def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
-    """One relation with its evidence, as path hops and other JSON answers show it."""
-    return {
+def relation_json(eg: EntityGraph, edge: Statement, flt: Filter | None = None) -> dict[str, object]:
+    """One relation with its evidence, as path hops and other JSON answers show it; under a time
+    window (``flt``), ``in_force`` says whether it is certainly or only possibly in force then."""
+    out: dict[str, object] = {
         "subject": _ref(eg, edge.subject),
         "predicate": {"id": edge.predicate, "label": edge.predicate_label},
         "object": _ref(eg, edge.object),
@@ -147,6 +148,9 @@ def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
         "source": edge.source,
         "status": edge.status,
     }
+    if flt is not None and flt.window is not None:
+        out["in_force"] = "certainly" if flt.certain(edge) else "possibly"
+    return out
 
 
 def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
@@ -154,10 +158,11 @@ def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
     return {"id": entity_id, "label": info.label if info else entity_id}
 
 
-def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path]) -> dict[str, object]:
+def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path],
+              flt: Filter | None = None) -> dict[str, object]:
     """The documented JSON shape of a path answer: one entry per path, each with its hops."""
     return {
         "from": _ref(eg, source.id),
         "to": _ref(eg, target.id),
-        "paths": [{"hops": [relation_json(eg, h.edge) for h in p.hops]} for p in paths],
+        "paths": [{"hops": [relation_json(eg, h.edge, flt) for h in p.hops]} for p in paths],
     }

@@ -125,19 +125,24 @@ class PreparedQuery(Record):
     ``queries/treaties.rq:4:6: error: ...``.
     """
 
-    __slots__ = ("text", "origin", "values")
+    __slots__ = ("text", "origin", "values", "at")
 
-    def __init__(self, text: str, origin: str = INLINE, values: dict[str, str] | None = None) -> None:
+    def __init__(self, text: str, origin: str = INLINE, values: dict[str, str] | None = None,
+                 at: tuple[str, str] | None = None) -> None:
         self.text, self.origin, self.values = text, origin, dict(values or {})
+        #: The days the entity names among the values are read at (``--at``): a name held for
+        #: a period (Moscow, 1922/1991) means the entity that bore it then.
+        self.at = at
 
     @classmethod
-    def from_argument(cls, arg: str, queries_folder: str, values: dict[str, str] | None = None) -> PreparedQuery:
+    def from_argument(cls, arg: str, queries_folder: str, values: dict[str, str] | None = None,
+                      at: tuple[str, str] | None = None) -> PreparedQuery:
         """The user's QUERY argument: ``-`` (stdin), a ``.rq`` file, a named query or SPARQL text."""
         text, origin = resolve_query(arg, queries_folder)
         if origin not in (INLINE, STDIN) and os.path.isabs(origin):
             shown = os.path.relpath(origin)  # queries/treaties.rq, as data errors name data/...
             origin = origin if shown.startswith(os.pardir) else shown
-        return cls(text, origin, values)
+        return cls(text, origin, values, at)
 
     def check(self, engine: str | None, allow_network: bool = False,
               prefixes: dict[str, str] | None = None) -> None:

@@ -235,7 +235,7 @@ class Project:
         from kgraph.vocab import entity_iri
 
         return terms(query.text, query.values,
-                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
+                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name, query.at).id))
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""

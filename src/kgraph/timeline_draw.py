@@ -38,14 +38,10 @@ def _year(day: str) -> float:
 
 
 def _bounds(when: str) -> tuple[str | None, str | None]:
-    """The first and last day a date or interval as written can mean (None where open)."""
-    from kgraph.dates import PartialDate
+    """The first and last day a date or interval as written can mean (None where open or unknown)."""
+    from kgraph.dates import Edtf, bounds
 
-    head, _, tail = when.partition("/")
-    tail = tail if "/" in when else head
-    first = PartialDate.parse(head).earliest.isoformat() if head not in ("", "..") else None
-    last = PartialDate.parse(tail).latest.isoformat() if tail not in ("", "..") else None
-    return first, last
+    return bounds(Edtf.parse(when), None, None)
 
 
 def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> list[Item]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kgraph.errors import Problem
-from kgraph.model import Dataset, Entity, Location, Relation
+from kgraph.model import Dataset, Entity, Location, Relation, TimedAlias
 from kgraph.suggest import did_you_mean
 from kgraph.textmatch import FRAGMENT_SPAN, SourceText, fragments, normalize
 from kgraph.vocab import is_valid_id
@@ -57,6 +57,29 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
                                                  f"(first defined {first})"))
         else:
             seen[entity.id] = entity
+    _check_names_in_time(entities, problems)
+
+
+def _check_names_in_time(entities: list[Entity], problems: list[Problem]) -> None:
+    """A warning where one name is held by two entities for periods that may overlap: looked up
+    at a date in both, the name is ambiguous (the lookup then lists both). A warning, not an error:
+    the texts' own periods often touch (Moscow: the Soviet Union to 1991, Russia from 1991-12)."""
+    from kgraph.dates import ranges
+
+    held: dict[str, list[tuple[Entity, TimedAlias, tuple[str, str, str, str]]]] = defaultdict(list)
+    for entity in entities:
+        for alias in entity.timed_aliases:
+            days = ranges(str(alias.period), None, None)
+            assert days is not None
+            for other, other_alias, other_days in held[alias.name.casefold()]:
+                if other.id == entity.id or not (days[0] <= other_days[3] and other_days[0] <= days[3]):
+                    continue
+                low, high = max(days[0], other_days[0]), min(days[3], other_days[3])
+                problems.append(_at(alias.location or entity.location,
+                                    f"name '{alias.name}' ({alias.period}) may overlap the same name of "
+                                    f"'{other.id}' ({other_alias.period}) from {low} to {high}: looked up at "
+                                    "a date then, it names both", "warning"))
+            held[alias.name.casefold()].append((entity, alias, days))
 
 
 def entity_names(dataset: Dataset) -> dict[str, str]:
@@ -65,7 +88,7 @@ def entity_names(dataset: Dataset) -> dict[str, str]:
     for entity in dataset.entities.values():
         names.setdefault(entity.id, entity.id)
     for entity in dataset.entities.values():
-        for name in (entity.label, *entity.aliases):
+        for name in (entity.label, *entity.aliases, *(a.name for a in entity.timed_aliases)):
             names.setdefault(name, entity.id)
     return names
 

@@ -15,6 +15,7 @@ from kgraph.cli.options import (
     FROM,
     MAX_PATHS,
     OUTPUT,
+    POSSIBLY,
     STATUS,
     TO,
     UNDATED,
@@ -36,6 +37,7 @@ def neighbors(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     fmt: Optional[str] = FORMAT,
@@ -54,8 +56,8 @@ def neighbors(
     fmt = row_format(fmt, out)
     proj = project(ctx)
     eg = proj.entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
-    ego = ego_network(eg, eg.resolve(name), depth, flt)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly, status=status)
+    ego = ego_network(eg, eg.resolve(name, flt.window), depth, flt)
     render.emit(ego_rows(eg, ego), fmt, out, keep_out=proj.data_dir)
 
 
@@ -65,6 +67,7 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     status: str = STATUS,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT",
                                       help="table, json, csv or tsv; with -o, svg or html draw it "
@@ -87,8 +90,8 @@ def timeline(
     if fmt in ("svg", "html") and out in (None, "-"):
         raise typer.BadParameter(f"{fmt} is drawn to a file: give -o FILE.{fmt}", param_hint="--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, start=start, end=end, status=status)
-    focus = eg.resolve(name) if name else None
+    flt = build_filter(eg, start=start, end=end, possibly=possibly, status=status)
+    focus = eg.resolve(name, flt.window) if name else None
     moments = moments_of(eg, focus, flt)
     if fmt in ("svg", "html"):
         from kgraph import timeline_draw
@@ -119,6 +122,7 @@ def rank(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
@@ -141,7 +145,7 @@ def rank(
     proj = project(ctx)
     eg = proj.entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
-                       status=status)
+                       possibly=possibly, status=status)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
@@ -163,6 +167,7 @@ def draw(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -208,17 +213,17 @@ def draw(
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly, status=status)
     folder = _project_name(project(ctx).data_dir)
     when = "".join(f", {part}" for part in flt.describe())
     keep: frozenset[str] = frozenset()
     if path_ends:
-        first, last = eg.resolve(path_ends[0]), eg.resolve(path_ends[1])
+        first, last = eg.resolve(path_ends[0], flt.window), eg.resolve(path_ends[1], flt.window)
         pic = pictures.of_paths(eg, find_paths(eg, first, last, flt, k=k),
                                 f"{folder}: {first.label} \u2192 {last.label}{when}")
         keep = frozenset((first.id, last.id))
     elif name:
-        center = eg.resolve(name)
+        center = eg.resolve(name, flt.window)
         pic = pictures.of_ego(eg, ego_network(eg, center, depth, flt),
                               f"{folder}: {center.label} and its neighbours (depth {depth}){when}")
         keep = frozenset((center.id,))
