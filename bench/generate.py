@@ -88,7 +88,7 @@ def generate(relations: int, seed: int, out: str, split: int = 0) -> None:
             if index % 7 == 0:
                 extra["description"] = q(f"A generated {etype.lower()} for benchmarks.")
             if etype in ("Treaty", "Event"):
-                extra.update({k: v for k, v in date_fields(rng).items()})
+                extra.update(date_fields(rng))
             entity(f"{etype.lower()}-{index}", etype, f"{etype} {index}", **extra)
     hubs = list(ids["Person"])
     for chain in "ab":

@@ -107,8 +107,9 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
         lines.append(f"| path chain-a-end → chain-b-end | {_t(row['path'])} | floor: marshal edges → "
                      f"networkx + search {_t(row['floor path'])} | {_ratio(row['path'], row['floor path'])} | ≤ 2× "
                      f"| {_mb(row['path'])} |")
-        lines.append(f"| export turtle | {_t(row['export turtle'])} | `oxigraph dump` {_t(row['oxigraph dump turtle'])}"
-                     f" | {_ratio(row['export turtle'], row['oxigraph dump turtle'])} | | {_mb(row['export turtle'])} |")
+        dump = row["oxigraph dump turtle"]
+        lines.append(f"| export turtle | {_t(row['export turtle'])} | `oxigraph dump` {_t(dump)}"
+                     f" | {_ratio(row['export turtle'], dump)} | | {_mb(row['export turtle'])} |")
         if row.get("rdflib turtle"):
             lines.append(f"| | | rdflib serialize (graph loaded) {_t(row['rdflib turtle'])} | "
                          f"{_ratio(row['export turtle'], row['rdflib turtle'])} | | |")

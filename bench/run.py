@@ -207,7 +207,8 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
     row["build"] = timed([*kg, "build"], runs, env, before=clear)
     nt = os.path.join(work, f"graph-{relations}.nt")
     subprocess.run([*kg, "export", "-f", "nt", "-o", nt], check=True, env=env, capture_output=True)
-    row["triples"] = sum(1 for _ in open(nt, "rb"))
+    with open(nt, "rb") as lines:
+        row["triples"] = sum(1 for _ in lines)
     row["floor build"] = timed([PY, script(FLOOR_BUILD), data, nt], runs)
     row["floor build (gc off)"] = timed([PY, script(FLOOR_BUILD_NOGC), data, nt], runs)
     store = os.path.join(work, f"oxigraph-{relations}")

@@ -286,7 +286,6 @@ def test_every_named_query_gives_one_answer_on_every_store() -> None:
     """A total ORDER BY and no GROUP_CONCAT (whose parts come in the store's order): the integration
     tests (tests/cli/test_stores.py, tests/test_engines.py) then compare answers row for row."""
     import re
-
     from pathlib import Path
 
     for query in sorted((Path(ROOT) / "queries").glob("*.rq")):

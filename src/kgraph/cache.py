@@ -12,8 +12,9 @@ Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
 
 The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
 every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
-the kgraph version, the code that decides the triples, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
-files do not match their recorded checksums is rebuilt, not trusted.
+the kgraph version, every .py file of the package, and the base IRI; a changed source gives a new
+key, so a stale graph is never served. An entry whose files do not match their recorded checksums
+is rebuilt, not trusted.
 
 Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
 never removes or renames an entry another process may be opening. Readers hold a shared lock on
@@ -25,6 +26,7 @@ lock, and a killed build's ``.tmp-*`` folder once its owner's lock is gone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
@@ -49,9 +51,20 @@ STORE = "oxigraph"
 PARTS = ".parts"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
-#: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "incremental", "load", "model", "statement",
-         "textmatch", "validate", "vocab", "vocabulary", "yamlnodes")
+#: The package whose code the key covers (a test points it at a copy).
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def code_files(package: str | None = None) -> list[str]:
+    """Every ``.py`` file of the package, sorted by path within it: the code that decides what a
+    build contains. All of them, not a hand-kept list, which had left out model.py and record.py;
+    a warm command only stats them (``Hashes`` remembers their hashes)."""
+    package = package or PACKAGE_DIR
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        found += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    return sorted(found, key=lambda path: os.path.relpath(path, package))
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -151,9 +164,8 @@ def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: 
     sha = (hashes or Hashes()).sha
     read = read or {}
     digest = hashlib.sha256(f"kgraph {__version__} cache {FORMAT}\nbase {base}\n".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for module in _CODE:
-        digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
+    for path in code_files():
+        digest.update(f"code {os.path.relpath(path, PACKAGE_DIR)} {sha(path)}\n".encode())
     # Every shipped vocabulary, not only those the project extends: finding out which it extends
     # would mean reading YAML, which the cache check exists to avoid.
     from kgraph.vocab import packaged_files
@@ -458,7 +470,12 @@ def _clean(slot: str) -> None:
                 continue
         except OSError:
             continue
-        remove_abandoned(path, keep=lambda: name == (_pointer(slot) or {}).get("entry"))
+        remove_abandoned(path, keep=functools.partial(_is_current, slot, name))
+
+
+def _is_current(slot: str, name: str) -> bool:
+    """Whether the entry ``name`` is the slot's current one (asked again once its lock is held)."""
+    return bool(name == (_pointer(slot) or {}).get("entry"))
 
 
 def remove_abandoned(folder: str, keep: Callable[[], bool] = lambda: False) -> None:

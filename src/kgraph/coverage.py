@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kgraph.errors import UnknownSource
 from kgraph.textmatch import SourceText
 
 if TYPE_CHECKING:
@@ -145,8 +146,6 @@ class SourceCoverage:
         return self.quoted / self.sentences if self.sentences else None
 
 
-class UnknownSource(LookupError):
-    """The SOURCE asked for is no publication with a text."""
 
 
 class Lines:
@@ -520,10 +519,10 @@ def report(dataset: Dataset, source: str | None = None) -> list[SourceCoverage]:
         wanted = next((pid for pid in texts if source in (pid, dataset.entities[pid].label
                                                            if pid in dataset.entities else pid)), None)
         if wanted is None:
-            from kgraph.validate import suggest
+            from kgraph.suggest import did_you_mean
 
             choices = ", ".join(texts) or "none"
-            raise UnknownSource(f"no source text '{source}'{suggest(source, list(texts))} "
+            raise UnknownSource(f"no source text '{source}'{did_you_mean(source, list(texts))} "
                                 f"(publications with a text: {choices})")
         texts = {wanted: texts[wanted]}
     return [coverage(dataset, pid, path) for pid, path in texts.items()]

@@ -178,10 +178,9 @@ def _point(text: str, whole: str) -> Point:
             return Point(text, date(first, 1, 1), date(last, 12, 31))
         base = _plain("-".join(part for part in (year, month, day) if part and "X" not in part), whole)
         return Point(text, base.earliest, base.latest)
-    if month is not None and int(month) > 12:
-        if 21 <= int(month) <= 41 and day is None:
-            raise ValueError(f"{whole!r}: seasons (EDTF month codes 21-41) are not supported; "
-                             f"give the months as an interval, e.g. {year}-03/{year}-05")
+    if month is not None and 21 <= int(month) <= 41 and day is None:  # an EDTF season, not a month
+        raise ValueError(f"{whole!r}: seasons (EDTF month codes 21-41) are not supported; "
+                         f"give the months as an interval, e.g. {year}-03/{year}-05")
     plain = _plain(digits, whole)
     return Point(text, plain.earliest, plain.latest, qualifier)
 

@@ -216,7 +216,7 @@ def groups_of(pic: Picture, group: str) -> dict[str, list[str]]:
         return dict(sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(info.id for info in pic.entities))
     for bundle in bundles(pic):
         if graph.has_edge(bundle.subject, bundle.object):

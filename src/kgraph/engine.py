@@ -11,6 +11,7 @@ import re
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.netguard import no_network
+from kgraph.oxigraph_rdf import OXIGRAPH_FORMATS, TripleGraph
 from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib")
 #: The engine each operation uses unless --engine says otherwise (chosen by docs/benchmarks.md).
 DEFAULTS = {"query": "oxigraph", "export": "oxigraph", "build": "oxigraph"}
-#: Formats each engine writes; Oxigraph has no JSON-LD compaction with a context, so rdflib keeps it.
-OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _LANG_STRING = PREFIXES["rdf"] + "langString"
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -71,7 +70,7 @@ def check_with(engine: str | None, text: str, allow_network: bool = False,
                prefixes: dict[str, str] | None = None) -> None:
     """Check a query the way the chosen engine will read it, before any graph is built."""
     if choose("query", engine) == "rdflib":
-        from kgraph.query import prepare
+        from kgraph.rdflib_query import prepare
 
         prepare(text, allow_network, prefixes)
     else:
@@ -90,7 +89,7 @@ class RdflibStore:
               timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
         """Answer ``text`` with ``bindings`` as rdflib's initial bindings (the text is not changed)."""
         from kgraph import sparqlscan
-        from kgraph.query import run
+        from kgraph.rdflib_query import run
 
         result = run(self.graph, text, allow_network, prefixes, timeout, bindings)
         if result.kind == "SELECT" and "GROUP" in sparqlscan.keywords(text):
@@ -198,7 +197,8 @@ class OxigraphStore:
 
 def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
     """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
-    from kgraph.sandbox import SandboxUnavailable, may_reach_network
+    from kgraph.errors import SandboxUnavailable
+    from kgraph.sandbox import may_reach_network
 
     check_text(text, allow_network)
     try:
@@ -218,7 +218,7 @@ def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, s
     except QueryError as error:
         # Errors are rare: let rdflib's parser word them (same messages on both engines);
         # Oxigraph's own message stands if rdflib accepts what Oxigraph refused.
-        from kgraph.query import prepare
+        from kgraph.rdflib_query import prepare
 
         prepare(text, allow_network, prefixes)
         raise error from None
@@ -284,7 +284,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> QueryError:
     found = _POSITION.match(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
     detail = _POSITION.sub("", message).split("\n")[0]
-    if "Prefix not found" in detail and line:
+    if "Prefix not found" in detail and line is not None and column is not None:
         return QueryError(f"Unknown namespace prefix: {_prefix_before(text, line, column)}", line, column)
     if len(detail) > 200:
         detail = detail[:200] + "..."
@@ -332,27 +332,3 @@ def _rows(solutions: Iterable[Any], names: list[str],
         yield row
 
 
-class TripleGraph:
-    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph.
-
-    Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
-    """
-
-    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "jsonld": "JSON_LD"}
-
-    def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
-        self.data = data
-        self.prefixes = prefixes
-
-    def __len__(self) -> int:
-        return self.data.count(b"\n")
-
-    def serialize(self, format: str = "turtle") -> bytes:
-        """The answer in turtle, nt, jsonld or xml (kgraph's format names), as UTF-8."""
-        import pyoxigraph
-
-        if format == "nt":
-            return self.data
-        triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        fmt = getattr(pyoxigraph.RdfFormat, self._FORMATS[format])
-        return pyoxigraph.serialize(triples, format=fmt, prefixes=self.prefixes) or b""

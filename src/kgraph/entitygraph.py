@@ -6,7 +6,6 @@ graph's triples are written from, so a path hop and the graph's statement node c
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,6 @@ from kgraph.statement import FIELDS as STATEMENT_FIELDS
 from kgraph.statement import SCHEMA, Statement, from_columns, to_columns
 
 if TYPE_CHECKING:
-    import networkx as nx
 
     from kgraph.model import Dataset
     from kgraph.vocabulary import Vocabulary
@@ -56,7 +54,7 @@ ENTITY_FIELDS = tuple(f.name for f in fields(EntityInfo))
 
 
 class EntityGraph:
-    """Entities and the relations between them, as a networkx MultiDiGraph.
+    """Entities and the relations between them (paths and measures build their own networkx graphs).
 
     ``vocabulary``: the project's, for what the edges alone do not say (which predicates are
     symmetric, which types are subtypes of which).
@@ -71,19 +69,6 @@ class EntityGraph:
 
             vocabulary = packaged("core")
         self.vocabulary = vocabulary
-
-    @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        """The MultiDiGraph, made on first use: paths and measures build their own simple graphs,
-        so most commands never need it (on 100k relations it takes longer than the search)."""
-        import networkx as nx
-
-        graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        for entity in self.entities.values():
-            graph.add_node(entity.id, label=entity.label, type=entity.type)
-        for index, edge in enumerate(self.edges):
-            graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
-        return graph
 
     @classmethod
     def of(cls, dataset: Dataset, records: list[Statement]) -> EntityGraph:
@@ -125,7 +110,7 @@ class EntityGraph:
             listed = ", ".join(f"{e.id} ({e.label}{_periods(e, wanted)})" for e in sorted(held, key=lambda e: e.id))
             raise NotFoundError(f"'{name}' names no entity at {_shown_window(window)}: it names {listed}; "
                                 "give the id or another date", [e.id for e in held])
-        from kgraph.validate import closest
+        from kgraph.suggest import closest
 
         by_name: dict[str, str] = {}
         for e in self.entities.values():

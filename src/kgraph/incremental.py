@@ -200,8 +200,7 @@ class _Build:
         self.parts = _Parts(self.slot)
         self.hashes = cache.Hashes(os.path.join(self.slot, cache.HASHES))
         self.shown_root = display_path(data_dir)
-        here = os.path.dirname(os.path.abspath(cache.__file__))
-        code = [self.hashes.sha(os.path.join(here, m + ".py")) for m in cache._CODE]
+        code = [self.hashes.sha(path) for path in cache.code_files()]
         from kgraph import __version__
 
         self.context = _digest(PART_FORMAT, __version__, code, vocabulary.to_plain(), base,

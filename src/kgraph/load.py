@@ -8,7 +8,6 @@ Every problem is collected with its file, line and column; cross-record checks l
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,9 @@ from typing import Any
 
 from kgraph.dates import Edtf, PartialDate
 from kgraph.errors import DataError, Problem
+from kgraph.files import display_path, read_text
 from kgraph.model import Dataset, Entity, Location, Quantity, Relation, TimedAlias
+from kgraph.suggest import did_you_mean
 from kgraph.vocab import STATUSES
 from kgraph.yamlnodes import Node, read_yaml
 
@@ -42,59 +43,6 @@ ALIAS_FIELDS = ("name", "date", "start", "end")
 FILE_FIELDS = ("source", "relations")
 
 
-def display_path(path: str) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-#: The largest file kgraph reads (data or source text): checking quotes holds a text about three
-#: times over (bytes, text, normalised text), so 1 GiB needs about 3 GB of memory.
-MAX_FILE_BYTES = 1 << 30
-
-
-def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
-
-    The text is as kgraph counts positions in it: a leading BOM is dropped and each CR LF becomes
-    one LF. ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache
-    files the compiled graph under the hash of what was read, not of what is on disk by then.
-    """
-    shown = display_path(path)
-    limit = MAX_FILE_BYTES
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                problems.append(Problem(shown, 0, 0, f"file is {size / 2**20:,.0f} MiB; kgraph reads "
-                                        f"files up to {limit / 2**20:,.0f} MiB (split the text)"))
-                return None
-            data = handle.read()
-        if digests is not None:
-            import hashlib
-
-            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
-    except FileNotFoundError:
-        problems.append(Problem(shown, 0, 0, "file not found"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(shown, 0, 0, f"cannot read file: {exc.strerror}"))
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-        del data  # a big source text: do not hold its bytes beside its text
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
-                                f"(byte 0x{data[exc.start]:02x})"))
-        return None
-    return text.replace("\r\n", "\n") if "\r" in text else text
-
-
 class _Record:
     """Typed access to one mapping, reporting problems at the right place."""
 
@@ -115,8 +63,7 @@ class _Record:
         assert self.node.key_marks is not None
         for name, mark in self.node.key_marks.items():
             if name not in allowed:
-                hint = difflib.get_close_matches(name, list(allowed), n=1)
-                tip = f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(sorted(allowed))}"
+                tip = did_you_mean(name, list(allowed)) or f"; allowed: {', '.join(sorted(allowed))}"
                 self.problem(mark, f"unknown field '{name}' in {what}{tip}")
 
     def text(self, name: str, required: bool = False) -> str | None:
@@ -285,9 +232,8 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
     status = rec.text("status") or "actual"
     if status not in RELATION_STATUSES:
-        hint = difflib.get_close_matches(status, RELATION_STATUSES, n=1)
         rec.problem(rec.fields["status"], f"unknown status '{status}'"
-                    + (f" (did you mean '{hint[0]}'?)" if hint else f"; choose one of {', '.join(RELATION_STATUSES)}"))
+                    + (did_you_mean(status, RELATION_STATUSES) or f"; choose one of {', '.join(RELATION_STATUSES)}"))
     quote_ok = rec.texts("quote_ok")
     for item in quote_ok:
         if item not in QUOTE_OK:

@@ -141,6 +141,3 @@ class Dataset:
     vocabulary: Vocabulary | None = None
     #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
     files: dict[str, str] = field(default_factory=dict)
-
-    def entity(self, entity_id: str) -> Entity:
-        return self.entities[entity_id]

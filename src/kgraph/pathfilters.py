@@ -123,7 +123,7 @@ class Filter:
         return out
 
 
-def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
+def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph[str]:
     """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
 
     Each edge carries ``edges``: the allowed relations between the pair, in either direction
@@ -132,7 +132,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
     """
     import networkx as nx
 
-    graph: nx.Graph = nx.DiGraph() if flt.directed else nx.Graph()
+    graph: nx.Graph[str] = nx.DiGraph() if flt.directed else nx.Graph()
     for info in eg.entities.values():
         if flt.keeps_node(info.id, info.type):
             graph.add_node(info.id)
@@ -201,15 +201,14 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
 def parse_statuses(text: str) -> frozenset[str]:
     """The statuses ``--status`` names: a comma-separated list, or ``any``; ValueError says what is
     wrong, with the closest status."""
-    import difflib
+    from kgraph.suggest import did_you_mean
 
     wanted = frozenset(s.strip() for s in text.split(",") if s.strip())
     if wanted == {"any"}:
         return ALL_STATUSES
     for name in sorted(wanted):
         if name not in ALL_STATUSES:
-            hint = difflib.get_close_matches(name, [*STATUSES, "any"], n=1)
-            raise ValueError(f"unknown status '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            raise ValueError(f"unknown status '{name}'" + did_you_mean(name, [*STATUSES, "any"])
                              + f"; choose from {', '.join(STATUSES)}, or any")
     if not wanted:
         raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")

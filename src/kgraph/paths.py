@@ -82,8 +82,8 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     return [Path(tuple(_hop(graph, a, b) for a, b in zip(nodes, nodes[1:]))) for nodes in found]
 
 
-def _weight(graph: nx.Graph, nodes: list[str]) -> float:
-    return sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:]))
+def _weight(graph: nx.Graph[str], nodes: list[str]) -> float:
+    return float(sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:])))
 
 
 def _sort_key(eg: EntityGraph, entity_id: str) -> str:
@@ -100,7 +100,7 @@ def _distance(eg: EntityGraph, source: str, target: str, flt: Filter) -> int | N
         return None
 
 
-def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter, graph: nx.Graph) -> str:
+def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter, graph: nx.Graph[str]) -> str:
     """Which constraint removed the last connection, in the words of the options."""
     import networkx as nx
 
@@ -131,7 +131,7 @@ def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filte
             f"in {hops} hop(s)")
 
 
-def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
+def _hop(graph: nx.Graph[str], a: str, b: str) -> Hop:
     best = _best_edge(graph[a][b]["edges"])
     return Hop(best, best.subject == a)
 

@@ -6,7 +6,6 @@ Engine-neutral: no rdflib here, so any engine can feed these writers.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 
@@ -184,16 +183,3 @@ def write_tsv(result: QueryResult, out: IO[str]) -> None:
 
 
 WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-
-
-def to_text(result: QueryResult, fmt: str) -> str:
-    """Render a result fully in memory (for tests and small answers)."""
-    buffer = io.StringIO()
-    WRITERS[fmt](result, buffer)
-    return buffer.getvalue()

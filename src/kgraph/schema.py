@@ -24,7 +24,9 @@ DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _EDTF_POINT = r"\d{2}[\dX]{2}(-(0[1-9]|1[0-2]|XX)(-(0[1-9]|[12]\d|3[01]|XX))?)?[~?%]?"
 EDTF_PATTERN = rf"^({_EDTF_POINT}|({_EDTF_POINT}|\.\.)?/({_EDTF_POINT}|\.\.)?)$"
 #: Ids as vocab.is_valid_id accepts them, in the regex dialect JSON Schema shares with editors.
-ID_PATTERN = r"^[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]([^\s<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]*[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%])?$"
+#: What may not stand in an id, besides white space (the IRI's reserved and unsafe characters).
+_NOT_IN_ID = r"<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%"
+ID_PATTERN = rf"^[^\s_{_NOT_IN_ID}]([^\s{_NOT_IN_ID}]*[^\s_{_NOT_IN_ID}])?$"
 _RANGES: dict[str, dict[str, Any]] = {
     "string": {"type": ["string", "number"]},
     "integer": {"type": "integer"},
@@ -66,7 +68,7 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
     for name in sorted(types):
         own = {spec.name: _field(spec) for spec in types[name]}
         by_type.append({"if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-                        "then": {"properties": {**{k: True for k in common}, **own},
+                        "then": {"properties": {**dict.fromkeys(common, True), **own},
                                  "additionalProperties": False}})
     entity = {"type": "object", "required": ["id", "type", "label"], "properties": common, "allOf": by_type}
     ids, works = _names(entity_ids, "an entity id"), _names(publication_ids, "a publication id")

@@ -111,7 +111,7 @@ class Project:
             found = cache.find(self.data_dir, self.base, self.cache_dir)
             if found is None:
                 return None
-            self._compiled = found
+            self._compiled: Compiled | None = found
         return self._compiled
 
     def compiled(self, rebuild: bool = False, verify: bool = False) -> Compiled | None:
@@ -127,7 +127,7 @@ class Project:
         found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir, verify, self.notify)
         if found is None:
             found = self._build()
-        self._compiled: Compiled | None = found
+        self._compiled = found
         return found
 
     def build(self) -> int:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
 
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Entity, Location, Relation, TimedAlias
+from kgraph.suggest import did_you_mean
 from kgraph.textmatch import FRAGMENT_SPAN, SourceText, fragments, normalize
 from kgraph.vocab import is_valid_id
 from kgraph.vocabulary import Vocabulary, packaged
@@ -17,41 +15,6 @@ from kgraph.vocabulary import Vocabulary, packaged
 def _at(loc: Location | None, message: str, severity: str = "error") -> Problem:
     assert loc is not None
     return Problem(loc.path, loc.line, loc.column, message, severity)
-
-
-def closest(name: str, names: Mapping[str, str] | Iterable[str], n: int = 1) -> list[str]:
-    """What ``name`` most likely meant: up to ``n`` answers, best first.
-
-    ``names`` maps every name a thing goes by to the answer to give (an entity's id, label and
-    aliases all map to its id), or is a plain list of names. A name equal but for case comes
-    first, then one whose initials ``name`` is (``rok`` for "Republic of Korea"), then close
-    spellings. The one place "did you mean" is decided, for entities, types and predicates alike.
-    """
-    table = names if isinstance(names, Mapping) else {c: c for c in names}
-    folded: dict[str, str] = {}
-    for key, answer in table.items():
-        folded.setdefault(key.casefold(), answer)
-    wanted = name.casefold().strip()
-    found = [folded[wanted]] if wanted in folded else []
-    if len(wanted) > 1:
-        found += [answer for key, answer in table.items()
-                  if wanted in (initials.casefold() for initials in _initials(key))]
-    found += [folded[key] for key in difflib.get_close_matches(wanted, list(folded), n=n + 2, cutoff=0.6)]
-    return list(dict.fromkeys(found))[:n]
-
-
-def _initials(name: str) -> tuple[str, ...]:
-    """The acronyms a name of several words may go by: every word's initial, and the long words' only."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w]
-    if len(words) < 2:
-        return ()
-    return "".join(w[0] for w in words), "".join(w[0] for w in words if len(w) > 3 or w[0].isupper())
-
-
-def suggest(name: str, choices: Mapping[str, str] | Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` or an empty string; ``choices`` as for ``closest``."""
-    close = closest(name, choices)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
@@ -82,8 +45,9 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
     for entity in entities:
         where = entity.field_locations
         if not is_valid_id(entity.id):
-            problems.append(_at(where.get("id", entity.location), f"invalid id '{entity.id}': use letters, digits, '-', '_' "
-                                                 "or '.', without spaces (e.g. 'south-korea')"))
+            problems.append(_at(where.get("id", entity.location),
+                                f"invalid id '{entity.id}': use letters, digits, '-', '_' "
+                                "or '.', without spaces (e.g. 'south-korea')"))
         if entity.type and entity.type not in vocabulary.types:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + vocabulary.suggest_type(entity.type)))
@@ -143,7 +107,7 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
         for role in ("subject", "object"):
             eid = getattr(rel, role)
             if eid not in dataset.entities:
-                problems.append(_at(loc[role], f"unknown entity '{eid}'{suggest(eid, names)}"))
+                problems.append(_at(loc[role], f"unknown entity '{eid}'{did_you_mean(eid, names)}"))
         pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:
             problems.append(_at(loc["predicate"], f"unknown predicate '{rel.predicate}'"
@@ -210,7 +174,7 @@ def _source_paths(dataset: Dataset) -> dict[str, str]:
     """Each publication's text file as the user sees its path (for ``file:line:col`` positions)."""
     import os
 
-    from kgraph.load import display_path
+    from kgraph.files import display_path
 
     return {pid: display_path(os.path.join(dataset.root, str(dataset.entities[pid].extra.get("text"))))
             for pid in dataset.texts if pid in dataset.entities}
@@ -282,7 +246,7 @@ def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], voc
         if not pid:
             continue  # a missing source is reported by the loader
         if publication is None:
-            problems.append(_at(where, f"unknown source '{pid}'" + suggest(pid, list(dataset.entities))))
+            problems.append(_at(where, f"unknown source '{pid}'" + did_you_mean(pid, list(dataset.entities))))
         elif not vocabulary.is_publication(publication.type):
             problems.append(_at(where, f"'{field_name}' must name a {vocabulary.publication.name}; "
                                        f"'{pid}' is a {publication.type}"))

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from browser import CHROMIUM, needs_chromium
-from tests.conftest import DATA, ROOT, run_cli
+from conftest import DATA, FIXTURES, ROOT, integration, run_cli
 
-FIXTURE = Path(__file__).resolve().parent.parent / "data" / "coverage"
+FIXTURE = FIXTURES / "coverage"
 DEBIAN = ROOT / "examples" / "debian-history"
 
 
@@ -171,6 +171,7 @@ def _dom(page: Path) -> str:
     return done.stdout
 
 
+@integration
 @needs_chromium
 @pytest.mark.parametrize("data", [FIXTURE, DATA], ids=["fixture", "article"])
 def test_html_in_a_real_browser(tmp_path: Path, data: Path) -> None:
@@ -188,6 +189,7 @@ def test_html_in_a_real_browser(tmp_path: Path, data: Path) -> None:
         assert marks.marks[1][1] == "Russia created China"
 
 
+@integration
 @needs_chromium
 def test_html_escapes_the_data(tmp_path: Path) -> None:
     """Labels, quotes and text reach the page as text, never as mark-up."""

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET, integration
+
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed "
                                "(.ci/run installs it)")
 
@@ -161,8 +162,9 @@ def _clusters(dot: str) -> dict[str, set[str]]:
 
 
 def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(cli, tmp_path: Path) -> None:
-    from conftest import DATA
     from kgraph.store import Project
+
+    from conftest import DATA
 
     types = {e.id: e.type for e in Project(str(DATA)).entity_graph().entities.values()}
     # --status any: some entities take part only in claims that are not actual (Serbia, whom NATO
@@ -189,6 +191,7 @@ def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(
     assert bad.code == 2 and "svg, png and dot" in bad.err
 
 
+@integration
 @needs_dot
 def test_grouped_overview_renders(cli, tmp_path: Path) -> None:
     from conftest import DATA

@@ -7,16 +7,15 @@ import csv
 import hashlib
 import io
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
-from tests.conftest import DATA
+from conftest import DATA, FIXTURES
 
 OA = Namespace("http://www.w3.org/ns/oa#")
-ANNO_CONTEXT = json.loads((Path(__file__).resolve().parent.parent / "data" / "anno.jsonld").read_text())
+ANNO_CONTEXT = json.loads((FIXTURES / "anno.jsonld").read_text())
 
 
 def source_text(path: Path) -> str:

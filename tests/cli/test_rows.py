@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, MINI, ROOT, Run
 
 FORMATS = ("json", "csv", "tsv")

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from conftest import DATA, MINI
 from kgraph.shapes import check
 from kgraph.store import Project
+
+from conftest import DATA, MINI
 
 KG = "https://w3id.org/kgraph/ontology#"
 KGR = "https://w3id.org/kgraph/resource/"

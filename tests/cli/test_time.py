@@ -12,7 +12,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import MINI, ROOT, run_cli
 
 TEXT = """\

@@ -98,8 +98,8 @@ def stats(
 def export(
     ctx: typer.Context,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv, events or annotations "
-                                           "[default: from -o's suffix]."),
+                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv, events or "
+                                           "annotations [default: from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="Write here (atomically) instead of stdout; csv: BASE of two files."),
     ontology: bool = typer.Option(False, "--ontology", help="Export the ontology (classes, properties) only."),
@@ -110,8 +110,9 @@ def export(
     csv writes BASE.nodes.csv and BASE.edges.csv; events writes one row per dated relation
     (date, source actor, action, target actor, quote, source); gexf dates relations as spells
     for Gephi's timeline; annotations writes W3C Web Annotation JSON-LD, one annotation per
-    statement with selectors into its source text (kg.annotations.jsonld). Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort;
-    kgraph export --format csv -o kg; kgraph export --ontology -o kgraph.ttl
+    statement with selectors into its source text (kg.annotations.jsonld). Examples:
+    kgraph export -o kg.ttl; kgraph export --format nt | sort; kgraph export --format csv -o kg;
+    kgraph export --ontology -o kgraph.ttl
     """
     from kgraph.export import format_for, write, write_parts
 

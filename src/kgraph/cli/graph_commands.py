@@ -9,9 +9,21 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
-from kgraph.cli.options import (AT, FROM, POSSIBLY, STATUS, TO, UNDATED, build_filter, choice,
-                                complete_entity, complete_predicate, complete_types, date_window)
-from kgraph.cli.options import MAX_PATHS
+from kgraph.cli.options import (
+    AT,
+    FROM,
+    MAX_PATHS,
+    POSSIBLY,
+    STATUS,
+    TO,
+    UNDATED,
+    build_filter,
+    choice,
+    complete_entity,
+    complete_predicate,
+    complete_types,
+    date_window,
+)
 
 PATH_FORMATS = ("table", "json", "dot", "mermaid")
 

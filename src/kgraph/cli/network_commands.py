@@ -8,8 +8,23 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, project, say
-from kgraph.cli.options import (AT, DEPTH, FORMAT, FROM, MAX_PATHS, OUTPUT, POSSIBLY, STATUS, TO, UNDATED,
-                                build_filter, choice, complete_entity, complete_types, row_format)
+from kgraph.cli.options import (
+    AT,
+    DEPTH,
+    FORMAT,
+    FROM,
+    MAX_PATHS,
+    OUTPUT,
+    POSSIBLY,
+    STATUS,
+    TO,
+    UNDATED,
+    build_filter,
+    choice,
+    complete_entity,
+    complete_types,
+    row_format,
+)
 
 DRAW_SUFFIXES = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html", ".dot": "dot",
                  ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
@@ -182,10 +197,9 @@ def draw(
     Example: kgraph draw --path Russia "Kim Jong-il" -o path.svg
     """
     from kgraph import draw as pictures
+    from kgraph.network import METRICS
     from kgraph.network import neighbors as ego_network
     from kgraph.paths import find_paths
-
-    from kgraph.network import METRICS
 
     fmt = _draw_format(out, fmt)
     choice(metric, METRICS, "--metric")

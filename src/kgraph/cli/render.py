@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import EntityGraph, EntityInfo
     from kgraph.paths import Path
-    from kgraph.statement import Statement
     from kgraph.results import QueryResult, Row, Term
     from kgraph.rows import Rows
+    from kgraph.statement import Statement
 
 
 def console(stderr: bool = False) -> Console:
@@ -97,7 +97,7 @@ def emit(listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *,
     parts = [listing] if isinstance(listing, Rows) else list(listing)
     if fmt == "table":
         return sum(_table(part, {}) for part in parts)
-    from kgraph.cli.context import output, say
+    from kgraph.cli.streams import output, say
 
     with output(out, keep_out=keep_out) as handle:
         count = _write(parts, fmt, handle)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING
 
 from kgraph.errors import KgraphError
 
 if TYPE_CHECKING:
     from kgraph.store import Project
-
-
-class Writer(Protocol):
-    def __call__(self, project: Project, out: IO[bytes], fmt: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def context(base: str) -> list[Any]:
     return [ANNO_CONTEXT, {"kg": PREFIXES["kg"], "kgr": base, "rdf": PREFIXES["rdf"]}]
 
 
-def annotations(dataset: Dataset, base: str, records: list[Statement]) -> dict[str, Any]:
+def annotation_page(dataset: Dataset, base: str, records: list[Statement]) -> dict[str, Any]:
     """The page of annotations of the statements ``records`` (of ``dataset``), ordered by statement
     IRI (the same data gives the same bytes)."""
     found = sorted((s for s in records if s.anchors and s.source in dataset.texts), key=lambda s: s.iri)
@@ -80,5 +80,5 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    page = annotations(project.dataset(), project.base, project.statements())
+    page = annotation_page(project.dataset(), project.base, project.statements())
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

@@ -44,13 +44,12 @@ def write_ntriples(project: Project, out: IO[bytes]) -> None:
     From the cache, Oxigraph writes the file itself, so the graph never sits in Python's memory
     whatever its size (a sorted dump would have to hold it whole).
     """
-    from kgraph.engine import OxigraphStore
-
     store = project.store("export")
-    if isinstance(store, OxigraphStore):
+    if store.name == "oxigraph":  # by name: engine.py writes through this module, so it is not imported
         import pyoxigraph
 
-        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES,  # type: ignore[attr-defined]  # OxigraphStore's
+                         from_graph=pyoxigraph.DefaultGraph())
     else:
         store.serialize("nt", out, project.prefixes)
 
@@ -72,7 +71,7 @@ def serialize(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
 
 def serialize_answer(graph: object, fmt: str, prefixes: dict[str, str]) -> bytes:
     """A CONSTRUCT or DESCRIBE answer in turtle, nt, jsonld or xml, from either engine."""
-    from kgraph.engine import TripleGraph
+    from kgraph.oxigraph_rdf import TripleGraph
 
     if isinstance(graph, TripleGraph):  # Oxigraph's answer (without importing rdflib)
         return graph.serialize(fmt)
@@ -100,7 +99,7 @@ def stable_jsonld(data: bytes) -> bytes:
 
 
 def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    from kgraph.engine import OXIGRAPH_FORMATS
+    from kgraph.oxigraph_rdf import OXIGRAPH_FORMATS
 
     if fmt in OXIGRAPH_FORMATS:
         project.store("export").serialize(fmt, out, project.prefixes)
