@@ -253,7 +253,7 @@ def _linked(folder: str | None) -> dict[tuple[int, ...], str]:
         recorded = json.loads(_read(os.path.join(folder, MANIFEST)))["files"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    known = {}
+    known: dict[tuple[int, ...], str] = {}
     for rel, (size, digest) in recorded.items():
         try:
             st = os.stat(os.path.join(folder, rel))

@@ -161,7 +161,7 @@ def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: b
     if not errors:
         for entity in entities:
             _add_entity(out, base, entity, vocabulary)
-        unique = {}
+        unique: dict[str, Entity] = {}
         for entity in entities:
             unique.setdefault(entity.id, entity)
         infos = entity_infos(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary))
@@ -170,7 +170,7 @@ def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: b
 
 
 def _references(relations: list[Relation]) -> list[str]:
-    ids = set()
+    ids: set[str] = set()
     for rel in relations:
         ids.update((rel.subject, rel.object, rel.source, *rel.cites))
     ids.discard("")
@@ -182,14 +182,15 @@ class _Build:
 
     def __init__(self, data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None,
                  built: dict[str, Any] | None, loaded: Dataset | None = None) -> None:
-        from kgraph.load import display_path
+        from kgraph.files import display_path
 
         # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
         # part is made from them instead of reading its file a second time.
         self.loaded = loaded
         self.by_file: dict[str, list[Any]] = {}
         if loaded is not None:
-            for record in (*loaded.entities.values(), *loaded.relations):
+            records: list[Entity | Relation] = [*loaded.entities.values(), *loaded.relations]
+            for record in records:
                 if record.location is not None:
                     self.by_file.setdefault(record.location.path, []).append(record)
 
@@ -218,7 +219,7 @@ class _Build:
 
     # -- entities ---------------------------------------------------------------------------
     def entity_parts(self, paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
-        from kgraph.load import display_path
+        from kgraph.files import display_path
 
         found = []
         for path in paths:
@@ -254,7 +255,7 @@ class _Build:
     # -- source texts -----------------------------------------------------------------------
     def load_texts(self, entities: list[Entity]) -> None:
         """Each publication's text file: its hash, and a problem when it cannot be read (as load does)."""
-        from kgraph.load import read_text
+        from kgraph.files import read_text
 
         for entity in entities:
             rel = entity.extra.get("text")
@@ -287,7 +288,7 @@ class _Build:
     def text(self, pid: str) -> str | None:
         """A publication's text, read on first need (its hash must still be the one used)."""
         if pid not in self.texts and pid in self.text_files:
-            from kgraph.load import read_text
+            from kgraph.files import read_text
 
             rel, sha = self.text_files[pid]
             digests: dict[str, str] = {}
@@ -302,7 +303,7 @@ class _Build:
     def dependencies(self, ids: list[str], entities: dict[str, Entity]) -> str:
         """What a relation file's checks and triples take from the rest of the project."""
         built_sources = (self.built or {}).get("sources") or {}
-        facts = []
+        facts: list[tuple[Any, ...]] = []
         for eid in ids:
             entity = entities.get(eid)
             if entity is None:
@@ -318,7 +319,7 @@ class _Build:
 
     def relation_part(self, path: str, entities: dict[str, Entity], default_source: str | None,
                       references: bool, misses: int) -> tuple[str, dict[str, Any], int]:
-        from kgraph.load import display_path
+        from kgraph.files import display_path
 
         shown = display_path(path)
         sha = self.sha(path)
@@ -458,7 +459,7 @@ def build(data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | Non
 
 def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
     from kgraph import datafiles
-    from kgraph.load import display_path
+    from kgraph.files import display_path
     from kgraph.validate import _check_cycles, _check_entities, check_duplicates
 
     if not os.path.isdir(b.data_dir):
@@ -617,7 +618,7 @@ class _Filler:
 
         with phase("load store"):
             store = pyoxigraph.Store(target)
-            store.bulk_load(_Chain([self.b.parts.path(n + ".nt") for n, _sha in self.made]),
+            store.bulk_load(_Chain([self.b.parts.path(n + ".nt") for n, _sha in self.made]),  # type: ignore[arg-type]
                             pyoxigraph.RdfFormat.N_TRIPLES)
             store.flush()
             del store
@@ -709,7 +710,8 @@ class _Chain(io.RawIOBase):
     """Several files read as one stream (the parts' N-Triples, for one bulk load)."""
 
     def __init__(self, paths: list[str]) -> None:
-        self.paths, self.handle = list(paths), None
+        self.paths = list(paths)
+        self.handle: io.BufferedReader | None = None
 
     def readable(self) -> bool:
         return True
@@ -720,7 +722,7 @@ class _Chain(io.RawIOBase):
                 if not self.paths:
                     return 0
                 self.handle = open(self.paths.pop(0), "rb")  # noqa: SIM115 - closed at its end
-            count = self.handle.readinto(buffer)
+            count: int = self.handle.readinto(buffer)
             if count:
                 return count
             self.handle.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Entity, Location, Relation, TimedAlias
