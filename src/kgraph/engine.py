@@ -1,6 +1,6 @@
 """Two engines behind one interface: Oxigraph (fast, the default) and rdflib (the reference).
 
-A store answers ``query(text) -> QueryResult``, ``count()`` and ``serialize(fmt, out)``. Both give
+A store answers ``query(text) -> QueryResult``, ``count()`` and ``write_rdf(fmt, out)``. Both give
 the same answers (tests/test_engines.py runs every named and benchmark query on both).
 """
 
@@ -20,11 +20,10 @@ if TYPE_CHECKING:
 
     from rdflib import Graph
 
+    from kgraph.formats import Format
 ENGINES = ("oxigraph", "rdflib")
 #: The engine each operation uses unless --engine says otherwise (chosen by docs/benchmarks.md).
 DEFAULTS = {"query": "oxigraph", "export": "oxigraph", "build": "oxigraph"}
-#: Formats each engine writes; Oxigraph has no JSON-LD compaction with a context, so rdflib keeps it.
-OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _LANG_STRING = PREFIXES["rdf"] + "langString"
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
         def count(self) -> int: ...
 
-        def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
+        def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
 
 
 def choose(operation: str, override: str | None) -> str:
@@ -99,10 +98,12 @@ class RdflibStore:
     def count(self) -> int:
         return len(self.graph)
 
-    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
-        from kgraph.export.rdf import serialize
+    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        """The graph in ``fmt``, by the registry's writer for rdflib graphs."""
+        fmt.write()(self.graph, out, prefixes)
 
-        out.write(serialize(self.graph, fmt, prefixes))
+    def rdflib_graph(self) -> Graph:
+        return self.graph
 
 
 class OxigraphStore:
@@ -166,15 +167,18 @@ class OxigraphStore:
     def count(self) -> int:
         return len(self.store)
 
-    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        """The default graph in ``fmt``, one the registry says Oxigraph writes (``fmt.oxigraph``)."""
         import pyoxigraph
 
-        if fmt == "nt":  # sorted, so that exports are byte-stable whatever the engine
+        if fmt.oxigraph is None:
+            raise KgraphError(f"Oxigraph does not write {fmt.name} for kgraph; rdflib does")
+        if fmt.oxigraph == "N_TRIPLES":  # sorted, so that exports are byte-stable whatever the engine
             data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
                                    from_graph=pyoxigraph.DefaultGraph())
             out.writelines(sorted(line + b"\n" for line in data.split(b"\n") if line.strip()))
             return
-        self.store.dump(out, getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[fmt]),
+        self.store.dump(out, getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
                         from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
 
 
@@ -297,12 +301,10 @@ def _rows(solutions: Iterable[Any], names: list[str],
 
 
 class TripleGraph:
-    """CONSTRUCT/DESCRIBE answers from Oxigraph, serialisable like an rdflib Graph.
+    """CONSTRUCT/DESCRIBE answers from Oxigraph, written by the registry's graph writers.
 
     Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
     """
-
-    _FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "jsonld": "JSON_LD"}
 
     def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
         self.data = data
@@ -311,12 +313,21 @@ class TripleGraph:
     def __len__(self) -> int:
         return self.data.count(b"\n")
 
-    def serialize(self, format: str = "turtle") -> bytes:
-        """The answer in turtle, nt, jsonld or xml (kgraph's format names), as UTF-8."""
+    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        """The answer in ``fmt``, one the registry says Oxigraph writes (``fmt.oxigraph``)."""
         import pyoxigraph
 
-        if format == "nt":
-            return self.data
+        if fmt.oxigraph is None:
+            raise KgraphError(f"Oxigraph does not write {fmt.name} for kgraph; rdflib does")
+        if fmt.oxigraph == "N_TRIPLES":
+            out.write(self.data)
+            return
         triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        fmt = getattr(pyoxigraph.RdfFormat, self._FORMATS[format])
-        return pyoxigraph.serialize(triples, format=fmt, prefixes=self.prefixes) or b""
+        out.write(pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
+                                       prefixes=self.prefixes) or b"")
+
+    def rdflib_graph(self) -> Graph:
+        """The answer as an rdflib Graph, for the formats rdflib writes (JSON-LD with a context)."""
+        from rdflib import Graph
+
+        return Graph().parse(data=self.data, format="nt")

@@ -183,17 +183,10 @@ def write_tsv(result: QueryResult, out: IO[str]) -> None:
                             for var in result.variables) + "\n")
 
 
-WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-
-
 def to_text(result: QueryResult, fmt: str) -> str:
-    """Render a result fully in memory (for tests and small answers)."""
+    """Render a result fully in memory (for tests and small answers), by the registry's writer."""
+    from kgraph.formats import RESULTS, get
+
     buffer = io.StringIO()
-    WRITERS[fmt](result, buffer)
+    get(fmt, (RESULTS,)).write()(result, buffer)
     return buffer.getvalue()

@@ -59,6 +59,17 @@ def choose_format(fmt: str | None, out: str | None, formats: tuple[str, ...]) ->
     return chosen
 
 
+def pick_format(fmt: str | None, out: str | None, kinds: tuple[str, ...], default: str | None = None,
+                terminal: tuple[str, ...] = ()) -> str:
+    """The registry's rule (kgraph.formats.choose) for --format and -o, its refusals as usage errors."""
+    from kgraph.formats import FormatError, choose
+
+    try:
+        return choose(fmt, out, kinds, default, terminal)
+    except FormatError as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+
+
 def say(message: str) -> None:
     """Talk to the user on stderr (stdout is for data)."""
     from kgraph.errors import printable

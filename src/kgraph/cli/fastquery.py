@@ -24,7 +24,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per
 if TYPE_CHECKING:
     from typing import IO, Any
 
-FORMATS = ("json", "csv", "tsv", "xml")
 _GLOBAL = {"--data": "data", "-d": "data", "--base": "base", "--engine": "engine", "--queries": "queries"}
 _QUERY = {"--format": "fmt", "-f": "fmt", "--output": "out", "-o": "out"}
 _ENV = {"data": "KGRAPH_DATA", "base": "KGRAPH_BASE", "engine": "KGRAPH_ENGINE", "queries": "KGRAPH_QUERIES"}
@@ -85,9 +84,15 @@ def parse(argv: list[str]) -> dict[str, str] | None:
             if not os.environ[variable]:
                 return None
             found[key] = os.environ[variable]
-    if "sparql" not in found or found.get("fmt") not in FORMATS or found.get("engine", "oxigraph") != "oxigraph":
+    if "sparql" not in found or "fmt" not in found or found.get("engine", "oxigraph") != "oxigraph":
         return None
-    return found
+    from kgraph.formats import GRAPH, RESULTS, FormatError, choose, registered
+
+    try:  # the registry's rule, as the Typer path applies it (-o's suffix must agree with --format)
+        found["fmt"] = choose(found["fmt"], found.get("out"), (RESULTS, GRAPH))
+    except FormatError:
+        return None
+    return found if found["fmt"] in {f.name for f in registered((RESULTS,))} else None
 
 
 def _option(argv: list[str], at: int, known: dict[str, str], found: dict[str, str]) -> bool:
@@ -185,19 +190,21 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
     from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
     from kgraph.errors import KgraphError, printable
-    from kgraph.results import WRITERS
+    from kgraph.formats import RESULTS, get
+
+    write = get(fmt, (RESULTS,)).write()
 
     if out is not None and out != "-":
         from kgraph.atomic import atomic_output
 
         try:
             with atomic_output(out, keep_out=data_dir) as handle:
-                WRITERS[fmt](result, handle)
+                write(result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None
         return 0
     try:
-        WRITERS[fmt](result, sys.stdout)
+        write(result, sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()

@@ -19,7 +19,6 @@ from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, text
 
 if TYPE_CHECKING:
     from kgraph.model import Dataset, Relation
-    from kgraph.store import Project
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -75,6 +74,6 @@ def _annotation(dataset: Dataset, base: str, stmt: str, rel: Relation) -> dict[s
             "target": targets[0] if len(targets) == 1 else targets}
 
 
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    page = annotations(project.dataset(), project.base)
+def write(dataset: Dataset, base: str, out: IO[bytes]) -> None:
+    page = annotations(dataset, base)
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
