@@ -9,15 +9,10 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 
 from kgraph.errors import KgraphError
-from kgraph.formats import DATASET, ENTITIES, EXPORT, GRAPH, RECORDS, Format, choose, get
+from kgraph.formats import DATASET, ENTITIES, GRAPH, RECORDS, Format
 
 if TYPE_CHECKING:
     from kgraph.store import Project
-
-
-def format_for(path: str | None, fmt: str | None) -> Format:
-    """The export format ``fmt`` names, else the one ``path``'s suffix names (stdout needs ``fmt``)."""
-    return get(choose(fmt, path, EXPORT), EXPORT)
 
 
 def _rdf_source(project: Project, fmt: Format) -> Any:
