@@ -16,6 +16,7 @@ from typing import Callable
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.results import QueryResult, Row
+from kgraph.rows import Column, Rows
 
 SEVERITIES = ("info", "warn", "error")
 _SEVERITY = re.compile(r"^#\s*severity\s*:\s*(\w+)\s*$", re.I)
@@ -95,3 +96,22 @@ def failing(outcomes: list[Outcome], threshold: str) -> list[Outcome]:
     """The outcomes with rows whose severity is at or above ``threshold``."""
     floor = SEVERITIES.index(threshold)
     return [o for o in outcomes if o.rows and SEVERITIES.index(o.check.severity) >= floor]
+
+
+#: The columns every problem row starts with; a check's own variables follow.
+PROBLEM_COLUMNS = ("check", "severity", "description")
+
+
+def problem_rows(outcomes: list[Outcome]) -> list[Rows]:
+    """One row per row of a failing check: which check, how severe, then the check's own variables
+    (one part per check: CSV gets the union of their columns, each JSON object its own; a variable
+    named like a fixed column gets a '?')."""
+    parts = []
+    for outcome in outcomes:
+        if outcome.rows:
+            heads = [f"?{v}" if v in PROBLEM_COLUMNS else v for v in outcome.variables]
+            check = outcome.check
+            parts.append(Rows(tuple(Column(name) for name in (*PROBLEM_COLUMNS, *heads)),
+                              [[check.name, check.severity, check.description, *(row.get(v) for v in outcome.variables)]
+                               for row in outcome.rows]))
+    return parts or [Rows(tuple(map(Column, PROBLEM_COLUMNS)), [])]

@@ -45,6 +45,7 @@ from kgraph.textmatch import SourceText, normalize
 
 if TYPE_CHECKING:
     from kgraph.model import Dataset, Relation
+    from kgraph.rows import Rows
 
 _NUMBERED = re.compile(
     r"(?:(?:chapter|part|section|appendix)\s+[0-9IVXLC]+[A-Z]?\b\.?|[0-9]{1,3}(?:\.[0-9]{1,3})*\.|"
@@ -553,17 +554,11 @@ def as_plain(cov: SourceCoverage) -> dict[str, object]:
 CSV_COLUMNS = ("source", "kind", "section", "line", "name", "count", "sentences", "quoted", "share", "text")
 
 
-def as_csv(covs: list[SourceCoverage]) -> str:
-    """Every source's findings in one CSV (``CSV_COLUMNS``)."""
-    import csv
-    import io
+def finding_rows(covs: list[SourceCoverage]) -> Rows:
+    """Every source's findings as rows (``CSV_COLUMNS``), for CSV and TSV."""
+    from kgraph.rows import Column, Rows
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for cov in covs:
-        writer.writerows(csv_rows(cov))
-    return buffer.getvalue()
+    return Rows(tuple(map(Column, CSV_COLUMNS)), (row for cov in covs for row in csv_rows(cov)))
 
 
 def csv_rows(cov: SourceCoverage) -> list[tuple[object, ...]]:

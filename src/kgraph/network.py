@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
 from kgraph.errors import KgraphError
 from kgraph.pathfilters import Filter, simple_graph
+from kgraph.rows import Rows, columns, data_only, table_only
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -181,40 +182,67 @@ def _pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, rounds: 
     return rank
 
 
-def ego_json(eg: EntityGraph, ego: Ego) -> dict[str, object]:
-    """An ego network as JSON: entities with their distance, and the relations among them."""
-    from kgraph.paths import relation_json
+# --- rows for kgraph neighbors, timeline and rank (rendered by the CLI as a table, JSON, CSV, TSV) ---
 
-    order = sorted(ego.distances, key=lambda i: (ego.distances[i], eg.entities[i].label.casefold()))
-    return {
-        "center": {"id": ego.center.id, "label": ego.center.label},
-        "depth": ego.depth,
-        "entities": [{"id": i, "label": eg.entities[i].label, "type": eg.entities[i].type,
-                      "distance": ego.distances[i]} for i in order],
-        "relations": [relation_json(eg, e) for e in ego.edges],
-    }
+def label_of(eg: EntityGraph, entity_id: str) -> str:
+    info = eg.entities.get(entity_id)
+    return info.label if info else entity_id
 
 
-def timeline_json(eg: EntityGraph, moments: list[Moment]) -> list[dict[str, object]]:
-    """A timeline as JSON: relations with their evidence, dated entities with their type."""
-    from kgraph.paths import relation_json
+def quoted(edge: Edge) -> str:
+    """A relation's quote as a table shows it: in quotation marks, an assessment marked so."""
+    text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
+    return text + (" [assessment]" if edge.kind == "assessment" else "")
 
-    out: list[dict[str, object]] = []
-    for m in moments:
+
+#: What a program gets of a relation: ids to join on, labels to read, the evidence.
+RELATION_DATA = data_only("subject", "subject_label", "predicate", "predicate_label", "object",
+                          "object_label", "kind", "quote", "source", "statement")
+
+
+def relation_data(eg: EntityGraph, e: Edge) -> list[object]:
+    return [e.subject, label_of(eg, e.subject), e.predicate, e.predicate_label, e.object,
+            label_of(eg, e.object), e.kind, e.quote, e.source, e.statement]
+
+
+def ego_rows(eg: EntityGraph, ego: Ego) -> list[Rows]:
+    """An ego network in two parts: the entities by distance, then the relations among them."""
+    order = sorted(ego.distances, key=lambda i: (ego.distances[i], label_of(eg, i).casefold()))
+    people = Rows(columns("distance", "label", "type", "id", headings={"label": "entity"}),
+                  ([ego.distances[i], eg.entities[i].label, eg.entities[i].type, i] for i in order),
+                  title=f"Within {ego.depth} of {ego.center.label}", kind="entity")
+    shown = table_only("date", "subject", "predicate", "object", "quote", "source")
+    relations = Rows(shown + data_only("date") + RELATION_DATA,
+                     ([e.when or "undated", label_of(eg, e.subject), e.predicate_label, label_of(eg, e.object),
+                       quoted(e), e.source or "", e.when, *relation_data(eg, e)] for e in ego.edges),
+                     title="Relations", kind="relation", lines=True)
+    return [people, relations]
+
+
+def timeline_rows(eg: EntityGraph, moments: list[Moment]) -> Rows:
+    """A timeline: what happened when, with its quote (a dated entity: its description)."""
+    shown = (*columns("date", "what"), *table_only("quote", "source"))
+    data = data_only("entity", "type", "description")
+
+    def row(m: Moment) -> list[object]:
         if m.edge is not None:
-            out.append({"date": m.when, "relation": relation_json(eg, m.edge)})
-        elif m.entity is not None:
-            out.append({"date": m.when, "entity": {"id": m.entity.id, "label": m.entity.label,
-                                                   "type": m.entity.type}})
-    return out
+            e = m.edge
+            what = f"{label_of(eg, e.subject)} {e.predicate_label} {label_of(eg, e.object)}"
+            return [m.when, what, quoted(e), e.source or "", *relation_data(eg, e), None, None, None]
+        info = m.entity
+        assert info is not None
+        return [m.when, f"{info.label} ({info.type})", info.description or "", "",
+                *[None] * len(RELATION_DATA), info.id, info.type, info.description]
+
+    return Rows(shown + RELATION_DATA + data, (row(m) for m in moments), lines=True,
+                empty="No dated relations.")
 
 
-def ranking_json(ranking: Ranking) -> dict[str, object]:
-    return {
-        "metric": ranking.metric,
-        "entities": ranking.nodes,
-        "links": ranking.links,
-        "sampled_sources": ranking.sampled,
-        "ranking": [{"rank": n, "id": info.id, "label": info.label, "type": info.type, "score": score}
-                    for n, (info, score) in enumerate(ranking.rows, 1)],
-    }
+def ranking_rows(ranking: Ranking) -> Rows:
+    """Entities by the measure, highest first; the degree as a whole number."""
+    degree = ranking.metric == "degree"
+    return Rows(columns("rank", "id", "label", "type", ranking.metric, data_only=("id",),
+                        headings={"rank": "#", "label": "entity"}),
+                ([n, info.id, info.label, info.type, int(score) if degree else score]
+                 for n, (info, score) in enumerate(ranking.rows, 1)),
+                title=f"{ranking.metric} on {ranking.nodes} entities, {ranking.links} links")

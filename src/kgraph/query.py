@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
     from kgraph.params import Parameter
+    from kgraph.rows import Rows
     from kgraph.vocabulary import Vocabulary
     from rdflib import Graph
 
@@ -73,6 +74,14 @@ def named_queries(folder: str) -> list[NamedQuery]:
         if suffix in QUERY_SUFFIXES and os.path.isfile(path):
             found.append(NamedQuery(name, path, _first_comment(path)))
     return found
+
+
+def named_query_rows(found: list[NamedQuery]) -> Rows:
+    """``kgraph queries`` for programs: each query's name, question, parameters and file."""
+    from kgraph.rows import Column, Rows
+
+    return Rows(tuple(map(Column, ("name", "description", "parameters", "path"))),
+                ([q.name, q.description, [str(p) for p in q.parameters], q.path] for q in found))
 
 
 def _first_comment(path: str) -> str:

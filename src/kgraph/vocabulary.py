@@ -22,6 +22,7 @@ from kgraph.record import Record
 from kgraph.vocab import COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, packaged_files
 
 if TYPE_CHECKING:
+    from kgraph.rows import Rows
     from kgraph.yamlnodes import Node
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -650,10 +651,6 @@ class _Builder:
 
 # --- listing (``kgraph vocab``) ---
 
-TYPE_COLUMNS = ("type", "label", "parent", "fields", "description")
-PREDICATE_COLUMNS = ("predicate", "label", "inverse", "subject", "object", "flags", "description")
-
-
 def fitting(vocabulary: Vocabulary, subject: str | None = None, object: str | None = None  # noqa: A002
             ) -> list[Predicate]:
     """The predicates that can link a ``subject`` type to an ``object`` type (either may be None).
@@ -669,28 +666,30 @@ def _flags(pred: Predicate) -> list[str]:
     return [name for name in _FLAGS if getattr(pred, name)]
 
 
-def type_rows(vocabulary: Vocabulary) -> list[tuple[str, ...]]:
-    return [(t.name, t.label, t.parent or "", ", ".join(vocabulary.fields(t.name)), t.comment)
-            for t in vocabulary.types.values()]
+def listing_rows(vocabulary: Vocabulary, subject: str | None = None, object: str | None = None  # noqa: A002
+                 ) -> list[Rows]:
+    """``kgraph vocab``: the types (unless a side is given) and the predicates that fit the sides.
 
+    A table shows what a person reads; a program also gets IRIs, matches, the fields' ranges and the
+    flags one by one."""
+    from kgraph.rows import Rows, columns, data_only
 
-def predicate_rows(predicates: Iterable[Predicate]) -> list[tuple[str, ...]]:
-    return [(p.id, p.label, p.inverse_label, ", ".join(p.subject_types), ", ".join(p.object_types),
-             ", ".join(_flags(p)), p.description) for p in predicates]
-
-
-def listing_json(vocabulary: Vocabulary, predicates: list[Predicate], types: bool = True) -> dict[str, object]:
-    """The vocabulary as JSON: types (unless filtering predicates) and predicates."""
-    out: dict[str, object] = {"extends": list(vocabulary.chain[:-1] if vocabulary.source else vocabulary.chain)}
-    if types:
-        out["types"] = [{"type": t.name, "label": t.label, "parent": t.parent, "description": t.comment,
-                         "iri": t.iri, "matches": list(t.matches),
-                         "fields": {f.name: {"range": f.range, "property": f.property, "list": f.many}
-                                    for f in vocabulary.fields(t.name).values()}}
-                        for t in vocabulary.types.values()]
-    out["predicates"] = [{"predicate": p.id, "label": p.label, "inverse": p.inverse_label,
-                          "inverse_property": vocabulary.inverse_iri(p), "description": p.description,
-                          "subject": list(p.subject_types), "object": list(p.object_types),
-                          "symmetric": p.symmetric, "reflexive": p.reflexive, "acyclic": p.acyclic,
-                          "iri": p.iri} for p in predicates]
-    return out
+    parts = []
+    if subject is None and object is None:
+        parts.append(Rows(columns("name", "label", "parent", "fields", "description", headings={"name": "type"})
+                          + data_only("iri", "matches"),
+                          ([t.name, t.label, t.parent, {f.name: {"range": f.range, "property": f.property,
+                                                                 "list": f.many}
+                                                        for f in vocabulary.fields(t.name).values()},
+                            t.comment, t.iri, list(t.matches)] for t in vocabulary.types.values()),
+                          title=f"types ({len(vocabulary.types)})", kind="type"))
+    predicates = fitting(vocabulary, subject, object)
+    title = "predicates" if parts else f"predicates from {subject or 'any type'} to {object or 'any type'}"
+    parts.append(Rows(columns("name", "label", "inverse", "subject", "object", "flags", "description",
+                              headings={"name": "predicate"})
+                      + data_only("iri", "inverse_property", *_FLAGS),
+                      ([p.id, p.label, p.inverse_label, list(p.subject_types), list(p.object_types), _flags(p),
+                        p.description, p.iri, vocabulary.inverse_iri(p), *(getattr(p, f) for f in _FLAGS)]
+                       for p in predicates),
+                      title=f"{title} ({len(predicates)})", kind="predicate"))
+    return parts

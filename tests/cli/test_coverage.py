@@ -78,7 +78,7 @@ def test_bad_source_and_format_are_usage_errors(tmp_path: Path) -> None:
     run = run_cli("coverage", "txt", data=FIXTURE)
     assert run.code == 2 and "no source text 'txt'" in run.err and "did you mean 'text'" in run.err
     run = run_cli("coverage", "-f", "pdf", data=FIXTURE)
-    assert run.code == 2 and "choose one of table, json, csv, html" in run.err
+    assert run.code == 2 and "choose one of table, json, csv, tsv, html" in run.err
     run = run_cli("coverage", "-o", str(tmp_path / "cov.txt"), data=FIXTURE)
     assert run.code == 2 and "a table is for the terminal" in run.err
     assert not (tmp_path / "cov.txt").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -95,8 +97,10 @@ def test_the_commented_vocabulary_example_declares_a_type_and_a_predicate(tmp_pa
     (data / "sources" / "note.txt").write_text("Ada received a medal.\n", encoding="utf-8")
     run = run_cli("validate", data=data)
     assert (run.code, run.out) == (0, "ok: 3 entities, 1 relations, 1 quotes found in their sources\n"), run
-    listed = run_cli("vocab", "--format", "csv", data=data).out
-    assert "type,Award,award" in listed and "predicate,receivedAward,received,awarded to" in listed
+    listed = list(csv.DictReader(io.StringIO(run_cli("vocab", "--format", "csv", data=data).out)))
+    assert any({"section": "type", "name": "Award", "label": "award"}.items() <= row.items() for row in listed)
+    assert any({"section": "predicate", "name": "receivedAward", "label": "received",
+                "inverse": "awarded to"}.items() <= row.items() for row in listed)
 
 
 def test_init_starts_from_a_vocabulary_file(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_russia_only_ranks_once_it_exists(cli) -> None:
         run = cli("rank", "-m", "betweenness", "--type", "State", "--at", at, "--undated", "drop",
                   "-f", "json", data=DATA)
         assert run.code == 0, run
-        return [r["id"] for r in json.loads(run.out)["ranking"]]
+        return [r["id"] for r in json.loads(run.out)]
 
     assert "soviet-union" in states("1965") and "russia" not in states("1965")
     assert "russia" in states("2017")

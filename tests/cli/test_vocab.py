@@ -26,6 +26,14 @@ def _own(make_data) -> Path:  # type: ignore[no-untyped-def]
     return folder
 
 
+def _parts(run) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def, type-arg]
+    """``vocab -f json``: one list of objects, types then predicates, told apart by 'section'."""
+    assert run.code == 0, run
+    rows = json.loads(run.out)
+    return {"types": [r for r in rows if r["section"] == "type"],
+            "predicates": [r for r in rows if r["section"] == "predicate"]}
+
+
 def test_lists_types_and_predicates_as_a_table(cli) -> None:
     run = cli("vocab", data=DATA)
     assert run.code == 0, run
@@ -35,36 +43,36 @@ def test_lists_types_and_predicates_as_a_table(cli) -> None:
 
 
 def test_json_carries_labels_descriptions_parents_and_sides(cli) -> None:
-    data = json.loads(cli("vocab", "--format", "json", data=DATA).out)
-    assert data["extends"] == ["core", "politics"]
-    person = next(t for t in data["types"] if t["type"] == "Person")
+    data = _parts(cli("vocab", "--format", "json", data=DATA))
+    person = next(t for t in data["types"] if t["name"] == "Person")
     assert person["parent"] == "Thing" and person["label"] == "person" and "role" in person["fields"]
-    leader = next(p for p in data["predicates"] if p["predicate"] == "leaderOf")
-    assert leader == {"predicate": "leaderOf", "label": "led", "inverse": "led by",
+    assert person["matches"] == ["schema:Person", "foaf:Person", "prov:Person"]
+    assert next(t for t in data["types"] if t["name"] == "Thing")["parent"] is None
+    leader = next(p for p in data["predicates"] if p["name"] == "leaderOf")
+    assert leader == {"section": "predicate", "name": "leaderOf", "label": "led", "inverse": "led by",
                       "inverse_property": "https://w3id.org/kgraph/ontology#ledBy",
                       "description": "The subject led the object (a state, government or body).",
-                      "subject": ["Person"], "object": ["State", "Organization"], "symmetric": False,
-                      "reflexive": False, "acyclic": False,
+                      "subject": ["Person"], "object": ["State", "Organization"], "flags": [],
+                      "symmetric": False, "reflexive": False, "acyclic": False,
                       "iri": "https://w3id.org/kgraph/ontology#leaderOf"}
 
 
 def test_which_predicate_fits_two_types(cli) -> None:
-    data = json.loads(cli("vocab", "--subject", "Person", "--object", "Organization", "-f", "json",
-                          data=DATA).out)
-    fits = [p["predicate"] for p in data["predicates"]]
+    data = _parts(cli("vocab", "--subject", "Person", "--object", "Organization", "-f", "json", data=DATA))
+    fits = [p["name"] for p in data["predicates"]]
     assert "leaderOf" in fits and "memberOf" in fits and "partOf" in fits  # partOf takes Thing
-    assert "signed" not in fits and "authorOf" not in fits and "types" not in data
+    assert "signed" not in fits and "authorOf" not in fits and data["types"] == []
 
 
 def test_a_subtype_fits_where_its_parent_does(cli, make_data) -> None:
     folder = _own(make_data)
-    fits = json.loads(cli("vocab", "--subject", "Ministry", "-f", "json", data=folder).out)["predicates"]
-    names = [p["predicate"] for p in fits]
+    fits = _parts(cli("vocab", "--subject", "Ministry", "-f", "json", data=folder))["predicates"]
+    names = [p["name"] for p in fits]
     assert "advisedBy" in names and "memberOf" in names  # memberOf takes Organization
     assert "near" not in names  # takes a Place
-    back = json.loads(cli("vocab", "--subject", "Organization", "--object", "Person", "-f", "json",
-                          data=folder).out)["predicates"]
-    assert "advisedBy" not in [p["predicate"] for p in back]  # an Organization is not a Ministry
+    back = _parts(cli("vocab", "--subject", "Organization", "--object", "Person", "-f", "json",
+                      data=folder))["predicates"]
+    assert "advisedBy" not in [p["name"] for p in back]  # an Organization is not a Ministry
 
 
 def test_csv_and_output_file(cli, tmp_path: Path) -> None:
@@ -72,11 +80,11 @@ def test_csv_and_output_file(cli, tmp_path: Path) -> None:
     run = cli("vocab", "-o", str(target), data=DATA)
     assert run.code == 0 and run.out == "" and f"wrote {target}" in run.err
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert sum(r["kind"] == "type" for r in rows) == 9 and sum(r["kind"] == "predicate" for r in rows) == 62
+    assert sum(r["section"] == "type" for r in rows) == 9 and sum(r["section"] == "predicate" for r in rows) == 62
     met = next(r for r in rows if r["name"] == "met")
     assert met["flags"] == "symmetric" and met["subject"] == "State, Person, Organization"
     piped = cli("vocab", "--object", "Treaty", "-f", "csv", data=DATA).out
-    assert piped.splitlines()[0].startswith("kind,name,label") and "type," not in piped
+    assert piped.splitlines()[0].startswith("section,name,label") and "\ntype," not in piped
 
 
 def test_unknown_type_and_bad_format_are_usage_errors(cli) -> None:

@@ -8,8 +8,10 @@ from typing import Optional
 import typer
 
 from kgraph.cli.context import choose_format, output, project, say
+from kgraph.cli.options import ROW_FORMATS
 
-COVERAGE_FORMATS = ("table", "json", "csv", "html")
+#: The row formats (csv and tsv: one row per finding), the report's own JSON, and the highlighted text.
+COVERAGE_FORMATS = (*ROW_FORMATS, "html")
 
 
 def coverage(
@@ -17,7 +19,7 @@ def coverage(
     source: Optional[str] = typer.Argument(None, metavar="[SOURCE]",
                                            help="A publication with a text (id or label) [default: every one]."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="table, json, csv or html [default: table, or from -o's suffix]."),
+                                      help="table, json, csv, tsv or html [default: table, or from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="Write here (atomically) instead of stdout; coverage.html shows "
                                            "the text with its quoted passages highlighted."),
@@ -39,16 +41,17 @@ def coverage(
         raise typer.BadParameter(str(exc), param_hint="SOURCE") from None
     if not covs:
         say("no publication has a text: give one a 'text:' field in entities.yaml")
-    if chosen == "table":
-        from kgraph.cli import render
+    from kgraph.cli import render
 
+    if chosen == "table":
         render.coverage_tables(covs)
         return
-    with output(out) as handle:
+    if chosen in ("csv", "tsv"):
+        render.emit(cov.finding_rows(covs), chosen, out, keep_out=project(ctx).data_dir)
+        return
+    with output(out, keep_out=project(ctx).data_dir) as handle:
         if chosen == "json":
             handle.write(json.dumps([cov.as_plain(c) for c in covs], indent=2, ensure_ascii=False) + "\n")
-        elif chosen == "csv":
-            handle.write(cov.as_csv(covs))
         else:
             labels = {e.id: e.label for e in dataset.entities.values()}
             handle.write(cov.to_html(covs, labels))

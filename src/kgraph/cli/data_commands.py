@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
+from kgraph.cli.options import FORMAT, OUTPUT, row_format
 from kgraph.formats import EXPORT, GRAPH, help_text
 
 if TYPE_CHECKING:
@@ -80,13 +80,22 @@ def build(
                f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else ""))
 
 
-def stats(ctx: typer.Context) -> None:
-    """Count entities by class and relations by predicate."""
-    from kgraph.cli import render
+def stats(
+    ctx: typer.Context,
+    fmt: Optional[str] = FORMAT,
+    out: Optional[str] = OUTPUT,
+) -> None:
+    """Count entities by class and relations by predicate.
 
-    dataset = project(ctx).dataset()
-    render.counts_table("class", dict(Counter(e.type for e in dataset.entities.values())))
-    render.counts_table("predicate", dict(Counter(r.predicate for r in dataset.relations)))
+    JSON, CSV and TSV give one row per class (section 'class') and per predicate (section
+    'predicate'): name and count; the table adds the totals.
+    """
+    from kgraph.cli import render
+    from kgraph.stats import count_rows
+
+    fmt = row_format(fmt, out)
+    proj = project(ctx)
+    render.emit(count_rows(proj.dataset()), fmt, out, keep_out=proj.data_dir)
 
 
 def export(

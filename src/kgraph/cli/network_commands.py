@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Optional, Tuple
 
 import typer
 
 from kgraph.cli.context import output, pick_format, project, say
-from kgraph.cli.options import (AT, DEPTH, FROM, MAX_PATHS, TO, UNDATED, build_filter, choice,
-                                complete_entity, complete_types)
+from kgraph.cli.options import (AT, DEPTH, FORMAT, FROM, MAX_PATHS, OUTPUT, TO, UNDATED, build_filter,
+                                choice, complete_entity, complete_types, row_format)
 from kgraph.formats import PICTURE, help_text, suffixes
 
 
@@ -22,25 +21,25 @@ def neighbors(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: Optional[str] = FORMAT,
+    out: Optional[str] = OUTPUT,
 ) -> None:
     """The ego network: who is within --depth relations of an entity, and through what.
 
+    JSON, CSV and TSV give both parts in one list: a row per entity (section 'entity': distance,
+    label, type, id), then a row per relation (section 'relation': ids, labels, date, quote...).
     Example: kgraph neighbors Russia --depth 2 --at 2000
     """
-    from kgraph.network import ego_json
+    from kgraph.cli import render
+    from kgraph.network import ego_rows
     from kgraph.network import neighbors as ego_network
 
-    choice(fmt, ("table", "json"), "--format")
-    eg = project(ctx).entity_graph()
+    fmt = row_format(fmt, out)
+    proj = project(ctx)
+    eg = proj.entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
     ego = ego_network(eg, eg.resolve(name), depth, flt)
-    if fmt == "json":
-        typer.echo(json.dumps(ego_json(eg, ego), indent=2, ensure_ascii=False))
-        return
-    from kgraph.cli import render
-
-    render.ego_tables(eg, ego)
+    render.emit(ego_rows(eg, ego), fmt, out, keep_out=proj.data_dir)
 
 
 def timeline(
@@ -49,12 +48,13 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="table or json; with -o: svg or html [default: table, "
-                                           "or the -o suffix]."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT",
+                                      help="table, json, csv or tsv; with -o, svg or html draw it "
+                                           "[default: table, or from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Draw the timeline to FILE (.svg or .html): one lane per "
-                                           "actor, intervals as bars, points as marks, quotes on hover."),
+                                      help="Write the rows here (.json .csv .tsv), or draw the timeline "
+                                           "(.svg .html): one lane per actor, intervals as bars, points "
+                                           "as marks, quotes on hover."),
 ) -> None:
     """Dated relations and events in date order, with their quotes; for one entity or for all.
 
@@ -62,13 +62,12 @@ def timeline(
     Example: kgraph timeline -o timeline.svg
     """
     from kgraph.network import timeline as moments_of
-    from kgraph.network import timeline_json
 
-    if out is not None:
-        suffix = os.path.splitext(out)[1].lower().lstrip(".")
-        fmt = choice(fmt or {"htm": "html"}.get(suffix, suffix), ("svg", "html"), "--format")
-    else:
-        fmt = choice(fmt or "table", ("table", "json"), "--format")
+    if fmt is None and out is not None and out.lower().endswith(".htm"):
+        fmt = "html"
+    fmt = row_format(fmt, out, ("svg", "html"))
+    if fmt in ("svg", "html") and out in (None, "-"):
+        raise typer.BadParameter(f"{fmt} is drawn to a file: give -o FILE.{fmt}", param_hint="--format")
     eg = project(ctx).entity_graph()
     flt = build_filter(eg, start=start, end=end)
     focus = eg.resolve(name) if name else None
@@ -85,12 +84,10 @@ def timeline(
             handle.write(text.encode("utf-8"))
         say(f"wrote {out} ({fmt}, {len(moments)} dated relations and events)")
         return
-    if fmt == "json":
-        typer.echo(json.dumps(timeline_json(eg, moments), indent=2, ensure_ascii=False))
-        return
     from kgraph.cli import render
+    from kgraph.network import timeline_rows
 
-    render.timeline_table(eg, moments)
+    render.emit(timeline_rows(eg, moments), fmt, out, keep_out=project(ctx).data_dir)
 
 
 def rank(
@@ -106,7 +103,8 @@ def rank(
     end: Optional[str] = TO,
     undated: str = UNDATED,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: Optional[str] = FORMAT,
+    out: Optional[str] = OUTPUT,
 ) -> None:
     """Rank entities by a network measure: does Russia sit between the others, and when?
 
@@ -115,24 +113,21 @@ def rank(
     """
     from dataclasses import replace
 
-    from kgraph.network import METRICS, ranking_json
+    from kgraph.cli import render
+    from kgraph.network import METRICS, ranking_rows
     from kgraph.network import rank as rank_entities
 
     choice(metric, METRICS, "--metric")
-    choice(fmt, ("table", "json"), "--format")
-    eg = project(ctx).entity_graph()
+    fmt = row_format(fmt, out)
+    proj = project(ctx)
+    eg = proj.entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
         say(f"note: {metric} estimated from {ranking.sampled} sampled sources "
             f"({ranking.nodes} entities, {ranking.links} links)")
-    if fmt == "json":
-        typer.echo(json.dumps(ranking_json(ranking), indent=2, ensure_ascii=False))
-        return
-    from kgraph.cli import render
-
-    render.rank_table(ranking)
+    render.emit(ranking_rows(ranking), fmt, out, keep_out=proj.data_dir)
 
 
 def draw(

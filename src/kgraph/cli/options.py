@@ -94,6 +94,26 @@ DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the
 MAX_PATHS = 100
 
 
+# --- the output bundle of every command that prints rows (rendered by render.emit) ---
+
+#: The formats of every command that prints rows; without --format, -o's suffix (.json .csv
+#: .tsv) names one, and a table is only for the terminal (``-o rows.txt`` is a usage error).
+ROW_FORMATS = ("table", "json", "csv", "tsv")
+FORMAT = typer.Option(None, "--format", "-f", metavar="FORMAT",
+                      help="table, json, csv or tsv [default: table, or from -o's suffix].")
+OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE",
+                      help="Write the rows here (atomically) instead of stdout: .json, .csv or .tsv.")
+
+
+def row_format(fmt: Optional[str], out: Optional[str], more: tuple[str, ...] = ()) -> str:
+    """The format of a command that prints rows: --format, else -o's suffix, else a table.
+
+    ``more`` are the command's own formats besides (timeline's svg and html)."""
+    from kgraph.cli.context import choose_format
+
+    return choose_format(fmt, out, ROW_FORMATS + more)
+
+
 def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
     from kgraph.dates import PartialDate
 

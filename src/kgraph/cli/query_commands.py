@@ -9,6 +9,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, pick_format, project, say, timed
+from kgraph.cli.options import FORMAT, OUTPUT, row_format
 from kgraph.formats import GRAPH, RESULTS, help_text
 
 #: SELECT and ASK print a table on a terminal; CONSTRUCT and DESCRIBE print Turtle.
@@ -132,16 +133,29 @@ def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[st
         get(fmt, kinds).write()(result, handle)
 
 
-def queries(ctx: typer.Context) -> None:
-    """List the named queries in queries/ with the question each one answers."""
-    from kgraph.query import named_queries
+def queries(
+    ctx: typer.Context,
+    fmt: Optional[str] = FORMAT,
+    out: Optional[str] = OUTPUT,
+) -> None:
+    """List the named queries in queries/ with the question each one answers.
 
-    folder = project(ctx).query_folder
+    JSON, CSV and TSV give each query's name, description, parameters and file.
+    """
+    from kgraph.query import named_queries, named_query_rows
+
+    fmt = row_format(fmt, out)
+    proj = project(ctx)
+    folder = proj.query_folder
     found = named_queries(folder)
     if not found:
         say(f"no named queries in {folder}")
+    if fmt != "table":
+        from kgraph.cli import render
+
+        render.emit(named_query_rows(found), fmt, out, keep_out=proj.data_dir)
         return
-    width = max(len(q.name) for q in found)
+    width = max((len(q.name) for q in found), default=0)
     for named in found:
         typer.echo(f"{named.name:<{width}}  {named.description}")
         for parameter in named.parameters:

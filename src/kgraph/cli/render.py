@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from kgraph.errors import printable
 
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from kgraph.coverage import SourceCoverage
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
-    from kgraph.network import Ego, Moment, Ranking
     from kgraph.paths import Path
     from kgraph.results import QueryResult, Row, Term
+    from kgraph.rows import Rows
 
 
 def console(stderr: bool = False) -> Console:
@@ -69,17 +69,156 @@ MAX_TABLE_ROWS = 1000
 
 
 def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, str]) -> int:
-    """Print rows of terms as a table, IRIs compacted; return the number of rows.
+    """Print rows of terms as a table, IRIs compacted; return the number of rows."""
+    from kgraph.rows import Column, Rows
+
+    listing = Rows(tuple(Column(v) for v in variables), ([row.get(v) for v in variables] for row in rows))
+    return _table(listing, prefixes)
+
+
+# --- one renderer for every command that prints rows ---
+
+def emit(listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *,
+         keep_out: str | list[str] | None = None) -> int:
+    """Print or write rows in ``fmt``, and return how many there were: the one renderer of every
+    command that prints rows (as sqlite-utils' ``output_rows``).
+
+    ``table``: one rich table per part, for reading, never written to a file (past
+    ``MAX_TABLE_ROWS`` stderr says so). ``json``: a list of objects, one per row, keyed by column.
+    ``csv`` (RFC 4180, CRLF) and ``tsv`` (a tab, line end or backslash in a value written as
+    ``\\t``, ``\\n``, ``\\r``, ``\\\\``): a header, then one line per row. Parts with a ``kind``
+    (types and predicates) share one list, a first column ``section`` telling them apart. ``out``
+    (None or '-' for stdout) is written atomically, never inside ``keep_out``. Values are data:
+    never read as markup, never able to break the format.
+    """
+    from kgraph.rows import Rows
+
+    parts = [listing] if isinstance(listing, Rows) else list(listing)
+    if fmt == "table":
+        return sum(_table(part, {}) for part in parts)
+    from kgraph.cli.context import output, say
+
+    with output(out, keep_out=keep_out) as handle:
+        count = _write(parts, fmt, handle)
+    if out not in (None, "-"):
+        say(f"wrote {out} ({count} row(s))")
+    return count
+
+
+#: The first column of a listing in several parts (vocab: types and predicates): which part a row is of.
+SECTION = "section"
+
+
+def _write(parts: list[Rows], fmt: str, handle: IO[str]) -> int:
+    """The rows of ``parts`` as JSON, CSV or TSV on ``handle``."""
+    import json
+
+    kinds = any(part.kind for part in parts)
+    names = [SECTION] if kinds else []
+    for part in parts:
+        names += [c.name for c in part.columns if c.data and c.name not in names]
+    count = 0
+    if fmt == "json":
+        # Streamed one object at a time, as json.dumps(rows, indent=2) would lay them out (a JSON
+        # text holds no raw line end, so indenting its lines is safe).
+        for part in parts:
+            keep = [(i, c.name) for i, c in enumerate(part.columns) if c.data]
+            for row in part.rows:
+                record: dict[str, object] = {SECTION: part.kind} if kinds else {}
+                record.update((name, _json_value(row[i])) for i, name in keep)
+                text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                handle.write(("[\n  " if count == 0 else ",\n  ") + text)
+                count += 1
+        handle.write("\n]\n" if count else "[]\n")
+        return count
+    line: Callable[[Iterable[str]], object]
+    if fmt == "csv":
+        import csv
+
+        line = csv.writer(handle, lineterminator="\r\n").writerow
+    else:
+        def line(cells: Iterable[str]) -> None:
+            handle.write("\t".join(_tsv_escape(cell) for cell in cells) + "\n")
+    line(names)
+    for part in parts:
+        where = {c.name: i for i, c in enumerate(part.columns) if c.data}
+        for row in part.rows:
+            count += 1
+            line([part.kind if name == SECTION and kinds else
+                  _text(row[where[name]]) if name in where else "" for name in names])
+    return count
+
+
+def _tsv_escape(text: str) -> str:
+    """A TSV cell holds no tab or line end: they are written as \\t, \\n, \\r (and \\ as \\\\)."""
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _json_value(value: object) -> object:
+    """A cell as JSON: numbers, text, lists, mappings and null as they are; an RDF term by its value."""
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    from kgraph.results import XSD, Term
+
+    if isinstance(value, Term):  # its IRI or lexical form; a whole number or truth value as such
+        if value.datatype == XSD + "integer" and value.value.lstrip("+-").isdigit():
+            return int(value.value)
+        if value.datatype == XSD + "boolean" and value.value in ("true", "false"):
+            return value.value == "true"
+        return value.value
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """A cell as CSV/TSV text: a list (or a mapping's keys) joined with commas, None empty, a term
+    by its value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple, dict)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "value", value))
+
+
+def _shown(value: object, prefixes: dict[str, str]) -> str:
+    """A cell as the terminal table shows it: scores to four places, IRIs compacted."""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if value is None or isinstance(value, (str, int, bool, list, tuple, dict)):
+        return _text(value)
+    return compact(value, prefixes)  # type: ignore[arg-type]
+
+
+def _table(part: Rows, prefixes: dict[str, str]) -> int:
+    """One part as a rich table (markup off: a label holding '[bold]' prints as written).
 
     Past ``MAX_TABLE_ROWS`` the rows are counted, not kept, and stderr says how to get them all."""
     from rich.table import Table
 
-    table = Table(*variables, show_lines=False, header_style="bold")
+    shown = [i for i, c in enumerate(part.columns) if c.table]
+    table = Table(*(part.columns[i].header for i in shown), title=part.title or None,
+                  title_justify="left", show_lines=part.lines, header_style="bold")
     count = 0
-    for row in rows:
+    for row in part.rows:
         count += 1
         if count <= MAX_TABLE_ROWS:
-            table.add_row(*(compact(row[v], prefixes) if v in row else "" for v in variables))
+            table.add_row(*(_shown(row[i], prefixes) for i in shown))
+    if part.footer is not None:
+        table.add_section()
+        table.add_row(*(_shown(part.footer[i], prefixes) for i in shown))
+    if count == 0 and part.empty is not None:
+        console().print(part.empty)
+        return 0
     console().print(table)
     if count > MAX_TABLE_ROWS:
         console(stderr=True).print(f"the table shows the first {MAX_TABLE_ROWS:,} of {count:,} rows; "
@@ -102,13 +241,15 @@ def path_table(eg: EntityGraph, path: Path, number: int | None = None) -> None:
 
 
 def _label(eg: EntityGraph, entity_id: str) -> str:
-    info = eg.entities.get(entity_id)
-    return info.label if info else entity_id
+    from kgraph.network import label_of
+
+    return label_of(eg, entity_id)
 
 
 def _quote(edge: Edge) -> str:
-    text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
-    return text + (" [assessment]" if edge.kind == "assessment" else "")
+    from kgraph.network import quoted
+
+    return quoted(edge)
 
 
 def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
@@ -153,66 +294,6 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
         out.print(backed)
 
 
-def counts_table(title: str, counts: dict[str, int]) -> None:
-    from rich.table import Table
-
-    table = Table(title, "count", title_justify="left")
-    for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        table.add_row(name, str(count))
-    table.add_section()
-    table.add_row("total", str(sum(counts.values())))
-    console().print(table)
-
-
-def ego_tables(eg: EntityGraph, ego: Ego) -> None:
-    """An ego network: the entities by distance, then the relations among them."""
-    from rich.table import Table
-
-    out = console()
-    people = Table("distance", "entity", "type", "id", title=f"Within {ego.depth} of {ego.center.label}",
-                   title_justify="left")
-    for entity_id in sorted(ego.distances, key=lambda i: (ego.distances[i], _label(eg, i).casefold())):
-        info = eg.entities[entity_id]
-        people.add_row(str(ego.distances[entity_id]), info.label, info.type, info.id)
-    out.print(people)
-    relations = Table("date", "subject", "predicate", "object", "quote", "source", title="Relations",
-                      title_justify="left", show_lines=True)
-    for e in ego.edges:
-        relations.add_row(e.when or "undated", _label(eg, e.subject), e.predicate_label,
-                          _label(eg, e.object), _quote(e), e.source or "")
-    out.print(relations)
-
-
-def timeline_table(eg: EntityGraph, moments: list[Moment]) -> None:
-    """Dated relations and events in order."""
-    from rich.table import Table
-
-    table = Table("date", "what", "quote", "source", show_lines=True)
-    for m in moments:
-        if m.edge is not None:
-            e = m.edge
-            table.add_row(m.when, f"{_label(eg, e.subject)} {e.predicate_label} {_label(eg, e.object)}",
-                          _quote(e), e.source or "")
-        elif m.entity is not None:
-            table.add_row(m.when, f"{m.entity.label} ({m.entity.type})", m.entity.description or "", "")
-    if moments:
-        console().print(table)
-    else:
-        console().print("No dated relations.")
-
-
-def rank_table(ranking: Ranking) -> None:
-    """Entities by a network measure, highest first."""
-    from rich.table import Table
-
-    table = Table("#", "entity", "type", ranking.metric, title_justify="left",
-                  title=f"{ranking.metric} on {ranking.nodes} entities, {ranking.links} links")
-    for number, (info, score) in enumerate(ranking.rows, 1):
-        shown = str(int(score)) if ranking.metric == "degree" else f"{score:.4f}"
-        table.add_row(str(number), info.label, info.type, shown)
-    console().print(table)
-
-
 class _BuildProgress:
     """A progress bar on stderr over the phases of a build (plain lines when stderr is not a terminal)."""
 
@@ -245,13 +326,10 @@ def build_progress(total: int) -> _BuildProgress:
 
 
 def plain_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
-    """Rows of text under a title (``kgraph vocab``)."""
-    from rich.table import Table
+    """Rows of text under a title (``kgraph coverage``)."""
+    from kgraph.rows import Column, Rows
 
-    table = Table(*columns, title=title, title_justify="left", header_style="bold")
-    for row in rows:
-        table.add_row(*row)
-    console().print(table)
+    _table(Rows(tuple(map(Column, columns)), rows, title=title), {})
 
 
 def coverage_tables(covs: list[SourceCoverage]) -> None:
