@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         name: str
 
         def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-                  timeout: float | None = None) -> QueryResult: ...
+                  timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult: ...
 
         def count(self) -> int: ...
 
@@ -86,11 +86,12 @@ class RdflibStore:
         self.graph = graph
 
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
+        """Answer ``text`` with ``bindings`` as rdflib's initial bindings (the text is not changed)."""
         from kgraph import sparqlscan
         from kgraph.query import run
 
-        result = run(self.graph, text, allow_network, prefixes, timeout)
+        result = run(self.graph, text, allow_network, prefixes, timeout, bindings)
         if result.kind == "SELECT" and "GROUP" in sparqlscan.keywords(text):
             result.rows = _no_phantom_group(result.rows)
         return result
@@ -115,9 +116,12 @@ class OxigraphStore:
         self.store = store
 
     def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
         """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time.
 
+        ``bindings`` are Oxigraph's substitutions where it takes them (a projected variable, ASK,
+        CONSTRUCT, DESCRIBE); for a variable outside the SELECT projection, which it refuses, a
+        VALUES block is spliced in and its errors moved back to the user's columns.
         A query that could name a SERVICE runs cut off from the network (kgraph.sandbox) unless
         ``allow_network``: the pre-check above gives the clear message, the sandbox the guarantee.
         """
@@ -128,7 +132,7 @@ class OxigraphStore:
 
         check_text(text, allow_network)
         isolate = not allow_network and may_reach_network(text)
-        work = functools.partial(self._query, text, allow_network, prefixes, isolate)
+        work = functools.partial(self._query, text, allow_network, prefixes, isolate, bindings or {})
         if timeout is None and not isolate:
             # Oxigraph's native loop never hands control back to Python: a thread evaluates, so
             # that Ctrl-C is seen at once.
@@ -138,7 +142,7 @@ class OxigraphStore:
         return run_limited(work, timeout, isolate)
 
     def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None,
-               isolated: bool = False) -> QueryResult:
+               isolated: bool = False, bindings: dict[str, Term] | None = None) -> QueryResult:
         import pyoxigraph
 
         failed = _failed
@@ -146,10 +150,24 @@ class OxigraphStore:
             from kgraph.sandbox import network_error as failed
         guard = contextlib.nullcontext() if allow_network else no_network(
             "local queries never reach the network (use --allow-network)")
+        spliced = None
         try:
             with guard:
-                answer = self.store.query(text, prefixes=prefixes or PREFIXES)
+                try:
+                    answer = self.store.query(text, prefixes=prefixes or PREFIXES,
+                                              substitutions=_oxigraph_terms(bindings) if bindings else None)
+                except RuntimeError as exc:
+                    # Refused while the query is prepared, before anything is evaluated: Oxigraph
+                    # substitutes (SEP-0007) only variables the SELECT projects.
+                    if not bindings or "projection" not in str(exc):
+                        raise
+                    from kgraph.params import splice
+
+                    spliced = splice(text, bindings)
+                    answer = self.store.query(spliced.text, prefixes=prefixes or PREFIXES)
         except SyntaxError as exc:
+            if spliced is not None:
+                raise spliced.relocate(_syntax_error(spliced.text, exc)) from None
             raise _syntax_error(text, exc) from None
         except KgraphError:
             raise
@@ -208,6 +226,24 @@ def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, s
 
         prepare(text, allow_network, prefixes)
         raise error from None
+
+
+def _oxigraph_terms(bindings: dict[str, Term]) -> dict[Any, Any]:
+    """kgraph's plain terms as Oxigraph substitutions."""
+    import pyoxigraph
+
+    found = {}
+    for name, term in bindings.items():
+        if term.kind == "uri":
+            value: Any = pyoxigraph.NamedNode(term.value)
+        elif term.lang:
+            value = pyoxigraph.Literal(term.value, language=term.lang)
+        elif term.datatype:
+            value = pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
+        else:
+            value = pyoxigraph.Literal(term.value)
+        found[pyoxigraph.Variable(name)] = value
+    return found
 
 
 def _parse(text: str, prefixes: dict[str, str] | None) -> QueryResult:

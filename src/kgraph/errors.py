@@ -102,6 +102,14 @@ class QueryError(KgraphError):
         return QueryError(reason or self.reason, self.line, self.column, path)
 
 
+def error_line(exc: KgraphError) -> str:
+    """The line the CLI prints for ``exc``: a query error located in a file reads like a data
+    problem (``queries/treaties.rq:4:6: error: ...``), anything else ``error: ...``."""
+    if isinstance(exc, QueryError) and exc.path is not None:
+        return str(Problem(exc.path, exc.line or 0, exc.column or 0, exc.reason))
+    return f"error: {exc}"
+
+
 class QueryTimeout(QueryError):
     """A query did not deliver its answer within the time allowed (``--timeout``)."""
 

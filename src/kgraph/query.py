@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 QUERY_SUFFIXES = (".rq", ".sparql")
+#: Where inline query text and stdin come from, in messages, as a file name would be.
+INLINE, STDIN = "<query>", "<stdin>"
 _LOCATION = re.compile(r"\s*\(at char \d+\),?\s*\(?(line:\d+, col:\d+)?\)?")
 
 
@@ -102,7 +104,7 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
     anything else is taken as SPARQL text.
     """
     if arg == "-":
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read(), STDIN
     if arg.endswith(QUERY_SUFFIXES) or os.path.sep in arg:
         if os.path.isfile(arg):
             return read_query_file(arg), arg
@@ -118,7 +120,65 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise NotFoundError(f"no named query '{arg}' in {queries_folder}{hint}; "
                             "`kgraph queries` lists them", close)
-    return arg, "<inline>"
+    return arg, INLINE
+
+
+class PreparedQuery(Record):
+    """A query ready to run (``Project.run``): its text as the user wrote it, where it came from
+    (a file, ``queries/NAME.rq``, ``<query>`` for inline text, ``<stdin>``) and its parameter
+    values as given (``{"actor": "Soviet Union"}``), bound only when it runs.
+
+    It knows its origin so that every error in its text reads like a data error:
+    ``queries/treaties.rq:4:6: error: ...``.
+    """
+
+    __slots__ = ("text", "origin", "values")
+
+    def __init__(self, text: str, origin: str = INLINE, values: dict[str, str] | None = None) -> None:
+        self.text, self.origin, self.values = text, origin, dict(values or {})
+
+    @classmethod
+    def from_argument(cls, arg: str, queries_folder: str, values: dict[str, str] | None = None) -> PreparedQuery:
+        """The user's QUERY argument: ``-`` (stdin), a ``.rq`` file, a named query or SPARQL text."""
+        text, origin = resolve_query(arg, queries_folder)
+        if origin not in (INLINE, STDIN) and os.path.isabs(origin):
+            shown = os.path.relpath(origin)  # queries/treaties.rq, as data errors name data/...
+            origin = origin if shown.startswith(os.pardir) else shown
+        return cls(text, origin, values)
+
+    def check(self, engine: str | None, allow_network: bool = False,
+              prefixes: dict[str, str] | None = None) -> None:
+        """Everything that can be known without the graph: the text is UTF-8, parses as the engine
+        will read it (``engine`` None: the default; "remote": SPARQL 1.1 as rdflib reads it), is
+        read-only and local unless allowed; the parameters given are the ones the query takes."""
+        from kgraph.errors import ensure_utf8
+        from kgraph.params import check
+
+        for text in (self.text, *self.values.values()):
+            ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
+        try:
+            if engine == "remote":
+                prepare(self.text, True, prefixes)  # the server decides what it reaches
+            else:
+                from kgraph.engine import check_with
+
+                check_with(engine, self.text, allow_network, prefixes)
+        except QueryError as exc:
+            raise self.locate(exc) from None
+        check(self.text, self.values)
+
+    def locate(self, error: QueryError) -> QueryError:
+        """``error`` as a problem of this query's file (``<query>``, ``<stdin>`` when it has a place).
+
+        A file that is not a query file (``kgraph query /etc/shadow``) may hold secrets: its
+        syntax errors say where, never what the parser found there.
+        """
+        if error.path is not None or (error.line is None and self.origin in (INLINE, STDIN)):
+            return error
+        if error.line is not None and self.origin not in (INLINE, STDIN) and not self.origin.endswith(QUERY_SUFFIXES):
+            return error.in_file(self.origin, "not a SPARQL query (its text is not shown: "
+                                              "query files end in .rq or .sparql)")
+        return error.in_file(self.origin)
 
 
 def vocabulary_warnings(text: str, vocabulary: Callable[[], Vocabulary],
@@ -257,14 +317,16 @@ def _refuse_remote(prepared: Any) -> None:
 
 
 def run(graph: Graph, text: str, allow_network: bool = False,
-        prefixes: dict[str, str] | None = None, timeout: float | None = None) -> QueryResult:
+        prefixes: dict[str, str] | None = None, timeout: float | None = None,
+        bindings: dict[str, Term] | None = None) -> QueryResult:
     """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed.
 
     SELECT rows are produced lazily, one at a time, as the consumer reads them. With
     ``timeout`` (seconds), the answer must be delivered in that time or QueryTimeout is raised.
+    ``bindings`` are rdflib's initial bindings: the text stays as written.
     """
     prepared = prepare(text, allow_network, prefixes)
-    work = functools.partial(_evaluate, graph, prepared, allow_network)
+    work = functools.partial(_evaluate, graph, prepared, allow_network, _rdflib_terms(bindings or {}))
     if timeout is None:
         return work()
     from kgraph.deadline import run_limited
@@ -272,14 +334,23 @@ def run(graph: Graph, text: str, allow_network: bool = False,
     return run_limited(work, timeout)
 
 
-def _evaluate(graph: Graph, prepared: Any, allow_network: bool) -> QueryResult:
+def _rdflib_terms(bindings: dict[str, Term]) -> dict[str, Any]:
+    """kgraph's plain terms as rdflib terms."""
+    from rdflib import Literal, URIRef
+
+    return {name: URIRef(term.value) if term.kind == "uri" else
+            Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+            for name, term in bindings.items()}
+
+
+def _evaluate(graph: Graph, prepared: Any, allow_network: bool, bindings: dict[str, Any]) -> QueryResult:
     import rdflib.plugins.sparql as sparql
     from rdflib.plugins.sparql.evaluate import evalQuery
 
     sparql.SPARQL_LOAD_GRAPHS = allow_network
     with _engine_errors(allow_network):
         # evalQuery rather than graph.query: rdflib's Result keeps every row it hands out.
-        answer = evalQuery(graph, prepared, {})
+        answer = evalQuery(graph, prepared, bindings)
     kind = answer["type_"]
     if kind == "SELECT":
         names = [str(v) for v in answer["vars_"] or []]

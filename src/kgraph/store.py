@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from kgraph.engine import Store
     from kgraph.entitygraph import EntityGraph, Rows
     from kgraph.model import Dataset
+    from kgraph.query import PreparedQuery
+    from kgraph.results import QueryResult, Term
     from kgraph.vocabulary import Vocabulary
 
 
@@ -176,6 +178,52 @@ class Project:
             store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base)),
                             pyoxigraph.RdfFormat.N_TRIPLES)
         return OxigraphStore(store)
+
+    def run(self, query: PreparedQuery, *, timeout: float | None = None, allow_network: bool = False,
+            endpoint: str | None = None, warn: Callable[[str], None] | None = None) -> QueryResult:
+        """Answer ``query`` on this project's graph, or on the SPARQL ``endpoint`` if one is given.
+
+        In this order, so that a mistake costs no build: the text is checked (syntax as the engine
+        reads it, read-only, local unless ``allow_network``) and the parameter names; ``warn``
+        hears of ``kg:`` terms the vocabulary lacks; only then are entity parameters resolved
+        (which needs the graph) and the query run. Parameters are bound by the engine (rdflib's
+        initial bindings, Oxigraph's substitutions); a remote store gets a VALUES block.
+        ``timeout``: seconds for the whole answer (an endpoint: remote.DEFAULT_TIMEOUT without one).
+        Errors in the query's text name its file (``queries/x.rq:4:6``, ``<query>:1:8``).
+        """
+        from kgraph.errors import QueryError
+        from kgraph.query import vocabulary_warnings
+
+        prefixes = self.prefixes
+        query.check("remote" if endpoint is not None else self.engine, allow_network, prefixes)
+        for warning in vocabulary_warnings(query.text, self.vocabulary, prefixes):
+            if warn is not None:
+                warn(warning)
+        bindings = self.bindings(query)
+        if endpoint is not None:
+            from kgraph import remote, sparqlscan
+            from kgraph.params import splice
+
+            text = splice(query.text, bindings).text if bindings else query.text
+            return remote.query(endpoint, remote.with_prefixes(text, prefixes),
+                                remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+                                graph=sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"))
+        try:
+            return self.store("query").query(query.text, allow_network, prefixes, timeout, bindings)
+        except QueryError as exc:
+            if exc.line is None:  # a failure of the run, not of the text
+                raise
+            raise query.locate(exc) from None
+
+    def bindings(self, query: PreparedQuery) -> dict[str, Term]:
+        """The query's parameter values as terms; entities are looked up (this needs the graph)."""
+        if not query.values:
+            return {}
+        from kgraph.params import terms
+        from kgraph.vocab import entity_iri
+
+        return terms(query.text, query.values,
+                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""

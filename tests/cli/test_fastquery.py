@@ -69,6 +69,11 @@ FAST_CASES = [
      b"", {"KGRAPH_BASE": "http://example.org/k/"}),
     (["--data", "data", "--base", "http://example.org/k/", "query", "SELECT ?x WHERE { BIND(kgr:a AS ?x) }",
       "-f", "json"], b"", {}),
+    # Parameters (issue 12: the fast path refused --param, so each such call paid for Typer).
+    (["--data", "data", "query", "relations-of", "--param", "actor=Pyongyang", "-f", "csv"], b"", {}),
+    (["--data", "data", "query", "-p", "actor=soviet-union", "relations-of", "-f", "tsv"], b"", {}),
+    (["--data", "data", "query", "relations-of", "--param=actor=Soviet Union", "-f", "json"], b"", {}),
+    (["--data", "data", "query", "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", "-p", "x=Moscow", "-f", "csv"], b"", {}),
 ]
 #: These go to the Typer path, which must still answer the same.
 FALLBACK_CASES = [
@@ -99,6 +104,10 @@ FALLBACK_CASES = [
     (["query", ASK, "-f", "csv"], b"", {"KGRAPH_DATA": "data", "KGRAPH_ENGINE": "rdflib"}),
     (["query", "--help"], b"", {}),
     (["--data", "data", "query", "relations-of", "-f", "csv"], b"", {}),  # needs --param actor
+    (["--data", "data", "query", "relations-of", "-p", "actor=Sovet Union", "-f", "csv"], b"", {}),
+    (["--data", "data", "query", "relations-of", "-p", "state=russia", "-f", "csv"], b"", {}),
+    (["--data", "data", "query", "relations-of", "-p", "russia", "-f", "csv"], b"", {}),
+    (["--data", "data", "query", "relations-of", "-p", "actor=russia", "-p", "-f", "csv"], b"", {}),
     (["--data", "data", "query", ASK, "-f", "csv", "-o", "no/such/folder/x.csv"], b"", {}),
 ]
 

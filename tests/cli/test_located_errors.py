@@ -102,7 +102,7 @@ def test_a_check_that_is_not_utf8_is_located(cli, checks: Path) -> None:
     (checks / "bad.rq").write_bytes(b"# Bad.\n# severity: warn\nSELECT ?x WHERE { ?x ?y \"\xff\" }\n")
     run = cli("--queries", str(checks.parent), "check")
     assert run.code == 1, run
-    assert run.err == f"error: {checks}/bad.rq:3:26: not valid UTF-8 (byte 0xff)\n"
+    assert run.err == f"{checks}/bad.rq:3:26: error: not valid UTF-8 (byte 0xff)\n"
 
 
 def test_a_check_with_a_syntax_error_names_its_file(cli, checks: Path) -> None:
@@ -110,7 +110,7 @@ def test_a_check_with_a_syntax_error_names_its_file(cli, checks: Path) -> None:
     (checks / "typo.rq").write_text("# Typo.\n# severity: warn\nSELEC ?x WHERE { ?x ?y ?z }\n")
     run = cli("--queries", str(checks.parent), "check")
     assert run.code == 1, run
-    assert run.err.startswith(f"error: {checks}/typo.rq:3:10: SPARQL syntax error"), run
+    assert run.err.startswith(f"{checks}/typo.rq:3:10: error: SPARQL syntax error"), run
 
 
 def test_a_folder_named_like_a_query_is_not_one(cli, checks: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_file_that_is_not_a_query_is_not_echoed(cli, tmp_path: Path) -> None:
     secret.write_text("root:$6$secret-hash:19000:0:99999:7:::\n", encoding="utf-8")
     run = cli("query", str(secret))
     assert run.code == 1
-    assert run.err == (f"error: {secret}:1:1: not a SPARQL query (its text is not shown: query "
+    assert run.err == (f"{secret}:1:1: error: not a SPARQL query (its text is not shown: query "
                        "files end in .rq or .sparql)\n"), run
     plain = tmp_path / "q.txt"  # a query in a file of another suffix still runs
     plain.write_text("SELECT ?s WHERE { ?s a kg:State } ORDER BY ?s LIMIT 1\n", encoding="utf-8")

@@ -160,3 +160,44 @@ def test_a_publication_that_relations_are_quoted_from_is_not_an_orphan(cli, tmp_
     run = cli("check", data=tmp_path / "data")
     assert run.code == 1
     assert "error  entity-without-relation: 1 row(s)" in run.out and "An unread book" in run.out
+
+
+# Issue 12: the query pipeline as one library call.
+
+BROKEN = "# @param actor entity  who\nSELECT ?o WHERE { ?actor kg:signed ?o . FILTER(?o = ) }\n"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_error_on_a_parameterised_line_points_at_the_users_column(cli, tmp_path: Path, engine: str) -> None:
+    """The VALUES block spliced into the WHERE line moved the error's column (80 instead of 19)."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "broken.rq").write_text(BROKEN, encoding="utf-8")
+    column = BROKEN.splitlines()[1].index("FILTER") + 1
+    run = cli("--engine", engine, "--queries", str(queries), "query", "broken", "-p", "actor=russia", data=DATA)
+    assert run.code == 1 and run.out == "", run
+    assert run.err == (f"{queries}/broken.rq:2:{column}: error: SPARQL syntax error: "
+                       "Expected SelectQuery, found 'FILTER'\n")
+
+
+def test_the_query_and_its_parameters_are_checked_before_the_graph_is_built(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A syntax error in a parameterised query was found only after the graph was compiled (to
+    look the entity up), and invalid data hid it behind the data's errors."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KGRAPH_CACHE", str(cache))
+    text = BROKEN.replace("# @param actor entity  who\n", "")
+    where = f"<query>:1:{text.index('FILTER') + 1}: error: SPARQL syntax error"
+    run = cli("query", text, "-p", "actor=russia", data=DATA)
+    assert run.code == 1 and "SPARQL syntax error" in run.err, run
+    assert not cache.exists() or not any(cache.iterdir())  # nothing compiled, nothing cached
+    assert run.err.startswith(where), run
+    wrong = cli("query", "relations-of", "-p", "state=russia", data=DATA)
+    assert wrong.code == 1 and "the query has no parameter 'state'" in wrong.err
+    assert not cache.exists() or not any(cache.iterdir())
+    broken_data = tmp_path / "data"
+    shutil.copytree(MINI, broken_data)
+    (broken_data / "entities.yaml").write_text("- id: x\n  type: NoSuchType\n  label: X\n", encoding="utf-8")
+    run = cli("query", text, "-p", "actor=x", data=broken_data)
+    assert "error(s) found" not in run.err, run  # the data was never read
+    assert run.code == 1 and run.err.startswith(where), run

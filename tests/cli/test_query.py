@@ -95,9 +95,13 @@ def test_unknown_named_query_suggests(cli, make_data) -> None:
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_syntax_error_reports_line_and_column(cli, engine: str) -> None:
+    """Inline text is ``<query>``, stdin ``<stdin>``, as a file name would be (issue 12)."""
     run = cli("--engine", engine, "query", "SELECT ?s WHERE {\n  ?s ?p\n}")
     assert run.code == 1
-    assert run.err == "error: line 2, column 3: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    assert run.err == "<query>:2:3: error: SPARQL syntax error: Expected SelectQuery, found '?'\n"
+    run = cli("--engine", engine, "query", "-", input="SELECT ?s WHERE {\n  ?s ?p\n}")
+    assert run.code == 1
+    assert run.err == "<stdin>:2:3: error: SPARQL syntax error: Expected SelectQuery, found '?'\n"
 
 
 def test_unknown_prefix(cli) -> None:
@@ -206,3 +210,25 @@ def test_the_format_follows_the_output_suffix_and_a_table_is_never_written_to_a_
                           capture_output=True, timeout=120)
     assert done.returncode == 0 and done.stdout == b"", done
     assert again.read_bytes() == target.read_bytes()
+
+
+def test_query_errors_name_the_file_like_data_errors(cli, tmp_path: Path, make_data, monkeypatch) -> None:
+    """Issue 12: query errors carried no file name, even for named queries."""
+    folder = make_data()
+    queries = folder.parent / "queries"
+    queries.mkdir()
+    (queries / "treaties.rq").write_text("# Which treaties?\nSELECT ?t\nWHERE {\n  ?t a kg:Treaty ;\n     dct:date ?d }\n")
+    (queries / "change.rq").write_text("# Not a query\nINSERT DATA { kgr:a kg:met kgr:b }\n")
+    monkeypatch.chdir(folder.parent)
+    run = cli("query", "treaties", data="data")
+    assert run.code == 1 and run.out == ""
+    assert run.err == ("queries/treaties.rq:5:6: error: Unknown namespace prefix: dct "
+                       "(declare it with PREFIX dct: <...>)\n")
+    run = cli("--engine", "rdflib", "query", "queries/treaties.rq", data="data")
+    assert run.err.startswith("queries/treaties.rq:5:6: error: Unknown namespace prefix: dct"), run
+    run = cli("query", "change", data="data")
+    assert run.code == 1 and run.err.startswith("queries/change.rq: error: update operations"), run
+    run = cli("query", "SELECT ?x WHERE { ?x a kg:State . FILTER( }", data="data")
+    assert run.code == 1 and run.err.startswith("<query>:1:35: error: SPARQL syntax error"), run
+    run = cli("query", "-", data="data", input="SELECT ?x\nWHERE { ?x a kg:State . FILTER( }")
+    assert run.code == 1 and run.err.startswith("<stdin>:2:25: error: SPARQL syntax error"), run

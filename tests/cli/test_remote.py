@@ -204,3 +204,21 @@ def test_an_oversized_answer_is_cut_off(monkeypatch) -> None:
         server.close()
     assert run.code == 1
     assert run.err == f"error: {server.url} sent more than 1 MiB; stopped reading\n"
+
+
+def test_parameters_reach_an_endpoint_as_a_values_block(scripted) -> None:  # noqa: F811
+    """A remote store gets the one form every store reads: a VALUES block in the WHERE group, the
+    entity looked up in the local data; the rest of the text as written (issue 12)."""
+    from conftest import DATA
+
+    server = scripted(lambda seen: ASK_YES)
+    text = "ASK {\n  ?x kg:signed ?t }"
+    run = run_cli("query", text, "-p", "x=Pyongyang", "--endpoint", server.url + "/sparql", data=DATA)
+    assert run.out == "yes\n", run
+    sent = urllib.parse.parse_qs(urllib.parse.urlsplit(server.seen[0].path).query)["query"][0]
+    assert sent.endswith("ASK { VALUES (?x) { (<https://w3id.org/kgraph/resource/north-korea>) } \n"
+                         "  ?x kg:signed ?t }"), sent
+    bad = run_cli("query", "ASK {\n  ?x kg:signed ?t . FILTER( }", "-p", "x=Pyongyang", "--endpoint",
+                  server.url + "/sparql", data=DATA)
+    assert bad.code == 1 and bad.err.startswith("<query>:2:21: error: SPARQL syntax error"), bad
+    assert len(server.seen) == 1  # checked here, never sent

@@ -44,6 +44,28 @@ def known_failure(exc: BaseException) -> Exception | None:
     return None
 
 
+def failure(exc: BaseException) -> tuple[list[str], int]:
+    """What the user is told (lines for stderr, already printable) and the exit code, for an
+    exception that ends a command: the one mapping, for the Typer path (KgraphGroup) and the fast
+    path alike. An exception that is neither the input's nor the machine's is an internal error."""
+    from kgraph.errors import DataError, KgraphError, error_line, printable
+
+    if isinstance(exc, DataError):
+        errors = sum(p.severity == "error" for p in exc.problems)
+        return [printable(str(p)) for p in exc.problems] + [f"{errors} error(s) found"], EXIT_ERROR
+    if isinstance(exc, KgraphError):
+        return [printable(error_line(exc))], EXIT_ERROR
+    if isinstance(exc, KeyboardInterrupt):
+        return ["interrupted"], EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        silence_stdout()
+        return [], EXIT_BROKEN_PIPE
+    known = known_failure(exc)
+    if known is not None:
+        return [printable(f"error: {known}")], EXIT_ERROR
+    return [printable(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")], EXIT_ERROR
+
+
 def whole_writes_to_stdout() -> None:
     """Make every write to stdout complete or raise: CPython's buffered writer reports a big write
     that the pipe's reader cut short as a short count, not as BrokenPipeError, so ``export -f jsonld

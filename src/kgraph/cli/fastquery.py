@@ -1,12 +1,12 @@
-"""The fast path for the commonest call: ``kgraph [GLOBAL] query QUERY -f csv|tsv|json|xml [-o FILE]``.
+"""The fast path for the commonest call: ``kgraph [GLOBAL] query QUERY [-p NAME=VALUE] -f csv|tsv|json|xml [-o FILE]``.
 
 Answered here, without importing Typer/Click (about 60 ms of a 100 ms call), when the compiled
 graph in the cache is current. It takes only what it can answer exactly as the Typer path would,
 byte for byte: the global options ``--data/-d``, ``--base``, ``--queries``, ``--engine oxigraph``
 (or their ``KGRAPH_*`` variables), and after ``query`` one QUERY with ``--format/-f`` (json, csv,
-tsv, xml) and ``--output/-o``. It uses the same library calls: query resolution, the read-only and
-no-SERVICE/FROM checks, the cache lookup (which checks every data file, so a stale graph is never
-served), the Oxigraph store and the result writers.
+tsv, xml), ``--output/-o`` and any ``--param/-p``. It makes the same library call as the Typer
+path (``PreparedQuery`` and ``Project.run``: checks, parameters, the cache lookup, which checks
+every data file so a stale graph is never served, and the engine) and uses the same writers.
 
 Anything else returns None and the Typer path runs: help, other options or commands, the table
 format, CONSTRUCT/DESCRIBE, a missing or stale cache, and any error before output starts (unknown
@@ -24,9 +24,17 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per
 if TYPE_CHECKING:
     from typing import IO, Any
 
-_GLOBAL = {"--data": "data", "-d": "data", "--base": "base", "--engine": "engine", "--queries": "queries"}
-_QUERY = {"--format": "fmt", "-f": "fmt", "--output": "out", "-o": "out"}
-_ENV = {"data": "KGRAPH_DATA", "base": "KGRAPH_BASE", "engine": "KGRAPH_ENGINE", "queries": "KGRAPH_QUERIES"}
+    from kgraph.query import PreparedQuery
+    from kgraph.results import QueryResult
+    from kgraph.store import Project
+
+#: The spellings of the options read here: the Typer declarations (typer_app.main_options,
+#: query_commands.query) are made from these same tuples, so the two paths cannot drift apart.
+GLOBAL_OPTIONS = {"data": ("--data", "-d"), "base": ("--base",), "engine": ("--engine",), "queries": ("--queries",)}
+QUERY_OPTIONS = {"fmt": ("--format", "-f"), "out": ("--output", "-o"), "params": ("--param", "-p")}
+ENVIRONMENT = {"data": "KGRAPH_DATA", "base": "KGRAPH_BASE", "engine": "KGRAPH_ENGINE", "queries": "KGRAPH_QUERIES"}
+_GLOBAL = {spelling: key for key, spellings in GLOBAL_OPTIONS.items() for spelling in spellings}
+_QUERY = {spelling: key for key, spellings in QUERY_OPTIONS.items() for spelling in spellings}
 
 
 class _Fallback(Exception):
@@ -52,14 +60,13 @@ def run(argv: list[str]) -> int | None:
         if stdin is not None:  # the Typer path reads the same query again
             sys.stdin = _text_stdin(*stdin)
         return None
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        return _tell(exc)
 
 
-def parse(argv: list[str]) -> dict[str, str] | None:
+def parse(argv: list[str]) -> dict[str, Any] | None:
     """The options of a call the fast path can take, or None."""
-    found: dict[str, str] = {}
+    found: dict[str, Any] = {"params": []}
     at = 0
     while at < len(argv) and argv[at] != "query":  # global options come before the command
         if not _option(argv, at, _GLOBAL, found):
@@ -79,7 +86,7 @@ def parse(argv: list[str]) -> dict[str, str] | None:
         else:
             found["sparql"] = arg
             at += 1
-    for key, variable in _ENV.items():
+    for key, variable in ENVIRONMENT.items():
         if key not in found and variable in os.environ:
             if not os.environ[variable]:
                 return None
@@ -95,8 +102,9 @@ def parse(argv: list[str]) -> dict[str, str] | None:
     return found if found["fmt"] in {f.name for f in registered((RESULTS,))} else None
 
 
-def _option(argv: list[str], at: int, known: dict[str, str], found: dict[str, str]) -> bool:
-    """Read ``--name VALUE`` or ``--name=VALUE`` into ``found``; False if it is anything else."""
+def _option(argv: list[str], at: int, known: dict[str, str], found: dict[str, Any]) -> bool:
+    """Read ``--name VALUE`` or ``--name=VALUE`` into ``found`` (``--param`` may repeat);
+    False if it is anything else."""
     arg = argv[at]
     if arg.startswith("--") and "=" in arg:
         name, value = arg.split("=", 1)
@@ -107,7 +115,10 @@ def _option(argv: list[str], at: int, known: dict[str, str], found: dict[str, st
     key = known.get(name)
     if key is None or not value or (value.startswith("-") and not (key == "out" and value == "-")):
         return False
-    found[key] = value
+    if key == "params":
+        found[key].append(value)
+    else:
+        found[key] = value
     return True
 
 
@@ -128,10 +139,10 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
     return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="\n")
 
 
-def _answer(args: dict[str, str]) -> int:
-    from kgraph.errors import KgraphError, ensure_utf8
-    from kgraph.params import require
-    from kgraph.query import resolve_query, vocabulary_warnings
+def _answer(args: dict[str, Any]) -> int:
+    from kgraph.errors import KgraphError
+    from kgraph.params import parse_assignments
+    from kgraph.query import PreparedQuery
     from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE, base_problem
 
@@ -139,44 +150,41 @@ def _answer(args: dict[str, str]) -> int:
         raise _Fallback  # the full CLI says what is wrong with it
     proj = Project(data_dir=args.get("data", "data"), base=args.get("base", DEFAULT_BASE),
                    queries_dir=args.get("queries"), engine=args.get("engine"))
-    from kgraph.engine import check_text, choose
+    from kgraph.engine import choose
 
     if choose("query", proj.engine) != "oxigraph":
         raise _Fallback  # the default engine for queries changed: only Oxigraph is served here
     try:
-        text, _origin = resolve_query(args["sparql"], proj.query_folder)
-        ensure_utf8(text)
-        check_text(text, False)
-        require(text, {})  # no --param here: a query that needs one is the Typer path's to refuse
+        query = PreparedQuery.from_argument(args["sparql"], proj.query_folder, parse_assignments(args["params"]))
     except (KgraphError, OSError, ValueError):
         raise _Fallback from None
     out = args.get("out")
     if out not in (None, "-") and os.path.exists(out) and not os.path.isfile(out):
         raise _Fallback  # a device or pipe is written straight through: nothing to take back
-    compiled = proj.cached()
-    if compiled is None:
-        raise _Fallback
-    if vocabulary_warnings(text, proj.vocabulary, proj.prefixes):
-        raise _Fallback  # the warnings are the Typer path's to print
-    result = _select_or_ask(compiled, text, proj.prefixes)
+    if proj.cached() is None:
+        raise _Fallback  # building (with its progress bar) is the Typer path's
+    result = _select_or_ask(proj, query)
     return _write(result, args["fmt"], out, proj.data_dir)
 
 
-def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
-    """The answer as a QueryResult whose first row is already read (errors so far fall back)."""
+def _select_or_ask(proj: Project, query: PreparedQuery) -> QueryResult:
+    """The answer, through the library call both paths make, with its first row already read:
+    any error so far, or a warning to print, is left to the Typer path."""
     import itertools
 
     from kgraph import sparqlscan
-    from kgraph.engine import OxigraphStore
     from kgraph.results import QueryResult
     from kgraph.sandbox import may_reach_network
 
-    if sparqlscan.operation(text) in ("CONSTRUCT", "DESCRIBE"):
+    if sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"):
         raise _Fallback  # graph formats are the Typer path's
-    if may_reach_network(text):
+    if may_reach_network(query.text):
         raise _Fallback  # evaluated cut off from the network, by the Typer path's engine
+    warnings: list[str] = []
     try:
-        result = OxigraphStore(compiled.open_store()).query(text, prefixes=prefixes)
+        result = proj.run(query, warn=warnings.append)
+        if warnings:
+            raise _Fallback  # the Typer path prints them
         if result.kind != "SELECT":
             return result
         rows = iter(result.rows)
@@ -187,9 +195,8 @@ def _select_or_ask(compiled: Any, text: str, prefixes: dict[str, str]) -> Any:
 
 
 def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
-    """Write like ``cli.context.output``; map failures once output started like KgraphGroup."""
-    from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, known_failure, silence_stdout
-    from kgraph.errors import KgraphError, printable
+    """Write like ``cli.context.output``; failures once output started are told as KgraphGroup
+    tells them (``cli.app.failure``)."""
     from kgraph.formats import RESULTS, get
 
     write = get(fmt, (RESULTS,)).write()
@@ -206,18 +213,15 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     try:
         write(result, sys.stdout)
         sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except KgraphError as exc:
-        sys.stderr.write(printable(f"error: {exc}") + "\n")
-        return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - as KgraphGroup words it
-        failure = known_failure(exc)
-        if failure is not None:
-            sys.stderr.write(printable(f"error: {failure}") + "\n")
-        else:
-            sys.stderr.write(printable(f"internal error: {type(exc).__name__}: {exc} "
-                                       "(run with --debug for the traceback)") + "\n")
-        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - told as the one mapping of failures says
+        return _tell(exc)
     return 0
+
+
+def _tell(exc: BaseException) -> int:
+    """Say what went wrong as KgraphGroup would (``cli.app.failure``); the exit code."""
+    from kgraph.cli.app import failure
+
+    lines, code = failure(exc)
+    sys.stderr.writelines(line + "\n" for line in lines)
+    return code

@@ -10,11 +10,12 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
-from kgraph.errors import DataError, KgraphError, not_utf8, printable, write_failure
+from kgraph.errors import printable
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
 
-from kgraph.cli.app import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, known_failure, silence_stdout
+from kgraph.cli.app import failure
+from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
@@ -31,33 +32,15 @@ class KgraphGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except DataError as exc:
-            for problem in exc.problems:
-                typer.echo(printable(str(problem)), err=True)
-            errors = sum(p.severity == "error" for p in exc.problems)
-            typer.echo(f"{errors} error(s) found", err=True)
-            raise typer.Exit(EXIT_ERROR) from None
-        except KgraphError as exc:
-            typer.echo(printable(f"error: {exc}"), err=True)
-            raise typer.Exit(EXIT_ERROR) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except BrokenPipeError:
-            silence_stdout()
-            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except _PASS_THROUGH:
             raise
-        except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
-            failure = known_failure(exc)
-            if failure is not None:
-                typer.echo(printable(f"error: {failure}"), err=True)
-                raise typer.Exit(EXIT_ERROR) from None
-            if ctx.params.get("debug"):
-                raise
-            typer.echo(printable(f"internal error: {type(exc).__name__}: {exc} "
-                                 "(run with --debug for the traceback)"), err=True)
-            raise typer.Exit(EXIT_ERROR) from None
+        except (Exception, KeyboardInterrupt) as exc:
+            lines, code = failure(exc)
+            if ctx.params.get("debug") and lines and lines[0].startswith("internal error"):
+                raise  # a bug: the traceback only with --debug
+            for line in lines:
+                typer.echo(line, err=True)
+            raise typer.Exit(code) from None
 
 
 app = typer.Typer(
@@ -81,13 +64,15 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    data: str = typer.Option("data", "--data", "-d", envvar="KGRAPH_DATA", metavar="DIR",
+    data: str = typer.Option("data", *GLOBAL_OPTIONS["data"], envvar=ENVIRONMENT["data"], metavar="DIR",
                              help="Data folder holding entities.yaml and relations.yaml."),
-    base: str = typer.Option(DEFAULT_BASE, "--base", envvar="KGRAPH_BASE", metavar="IRI",
+    base: str = typer.Option(DEFAULT_BASE, *GLOBAL_OPTIONS["base"], envvar=ENVIRONMENT["base"], metavar="IRI",
                              help="Base IRI for entities and statements."),
-    queries: Optional[str] = typer.Option(None, "--queries", envvar="KGRAPH_QUERIES", metavar="DIR",
+    queries: Optional[str] = typer.Option(None, *GLOBAL_OPTIONS["queries"], envvar=ENVIRONMENT["queries"],
+                                          metavar="DIR",
                                           help="Folder of named queries [default: queries/ beside the data]."),
-    engine: Optional[str] = typer.Option(None, "--engine", envvar="KGRAPH_ENGINE", metavar="NAME",
+    engine: Optional[str] = typer.Option(None, *GLOBAL_OPTIONS["engine"], envvar=ENVIRONMENT["engine"],
+                                         metavar="NAME",
                                          help="oxigraph or rdflib for every operation "
                                               "[default: the faster one for each, see docs/benchmarks.md]."),
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),

@@ -1,0 +1,104 @@
+"""The query pipeline as a library call: ``PreparedQuery`` and ``Project.run`` (issue 12).
+
+Parameters are bound by the engine where it can (rdflib's initial bindings, Oxigraph's
+substitutions); the VALUES splice is the fallback, and every way gives the same rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA
+from kgraph.errors import QueryError
+from kgraph.params import Splice, splice
+from kgraph.query import PreparedQuery
+from kgraph.results import Term
+from kgraph.store import Project
+
+KGR = "https://w3id.org/kgraph/resource/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: (query, values): variables projected or not, typed values, OPTIONAL and FILTER around them.
+CASES = [
+    ("relations-of", {"actor": "Pyongyang"}),
+    ("relations-of", {"actor": "Soviet Union"}),
+    ("SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
+    ("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
+    ("# @param year date  a year\nSELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }",
+     {"year": "1961"}),
+    ("# @param least number\nSELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v",
+     {"least": "1e10"}),
+    ("SELECT ?s ?o WHERE { ?s kg:signed ?o OPTIONAL { ?o kg:date ?d } FILTER(?s = ?x) } ORDER BY ?o",
+     {"x": "russia"}),
+    ("ASK { ?x kg:signed ?t }", {"x": "north-korea"}),
+]
+
+
+def rows(project: Project, text: str, values: dict[str, str]) -> list[dict[str, Term]] | bool:
+    result = project.run(PreparedQuery.from_argument(text, project.query_folder, values))
+    return bool(result.boolean) if result.kind == "ASK" else list(result.rows)
+
+
+@pytest.mark.parametrize("text, values", CASES, ids=[f"{t[:30]} {v}" for t, v in CASES])
+def test_native_bindings_and_the_splice_give_the_same_rows(text: str, values: dict[str, str]) -> None:
+    oxigraph, rdflib = Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
+    native = rows(oxigraph, text, values)
+    assert native == rows(rdflib, text, values)
+    query = PreparedQuery.from_argument(text, oxigraph.query_folder, values)
+    spliced = oxigraph.store().query(splice(query.text, oxigraph.bindings(query)).text, prefixes=oxigraph.prefixes)
+    assert native == (bool(spliced.boolean) if spliced.kind == "ASK" else list(spliced.rows))
+    assert native  # each case finds something: an unbound parameter would find more, a wrong one nothing
+
+
+def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oxigraph substitutes (SEP-0007) only variables a SELECT projects; rdflib binds any."""
+    import kgraph.params
+
+    spliced: list[str] = []
+
+    def counting(text: str, bound: dict[str, Term]) -> Splice:
+        spliced.append(text)
+        return splice(text, bound)
+
+    monkeypatch.setattr(kgraph.params, "splice", counting)
+    oxigraph, rdflib = Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
+    assert rows(oxigraph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [
+        {"x": Term("uri", KGR + "russia"), "l": Term("literal", "Russia")}]
+    assert rows(oxigraph, "ASK { ?x kg:signed ?t }", {"x": "russia"}) is True
+    assert spliced == []
+    assert rows(rdflib, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [{"l": Term("literal", "Russia")}]
+    assert spliced == []
+    assert rows(oxigraph, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [{"l": Term("literal", "Russia")}]
+    assert spliced == ["SELECT ?l WHERE { ?x rdfs:label ?l }"]
+
+
+def test_an_error_in_the_spliced_text_is_reported_at_the_users_column() -> None:
+    """Oxigraph reads the spliced text; its error positions are moved back before anyone sees them."""
+    text = "SELECT ?o\nWHERE { ?s kg:signed ?o BIND(?s AS ?x) }"  # binding ?x, which BIND assigns too
+    block = splice(text, {"x": Term("uri", KGR + "russia")})
+    assert block.text.splitlines()[1].startswith("WHERE { VALUES (?x) { (<" + KGR + "russia>) } ")
+    assert (block.line, block.column) == (2, 8)
+    assert block.original(2, 8 + block.length + 3) == (2, 11)
+    assert block.original(2, 9) == (2, 8)  # inside the block: where it was opened
+    assert block.original(1, 30) == (1, 30) and block.original(2, 3) == (2, 3)
+    project = Project(data_dir=str(DATA), engine="oxigraph")
+    with pytest.raises(QueryError) as raised:
+        project.run(PreparedQuery(text, "q.rq", {"x": "russia"}))
+    error = raised.value
+    assert error.path == "q.rq" and error.line == 2
+    assert error.column is not None and 1 <= error.column <= len(text.splitlines()[1]) + 1
+
+
+def test_errors_know_their_origin_and_a_run_needs_no_cli() -> None:
+    project = Project(data_dir=str(DATA))
+    named = PreparedQuery.from_argument("treaties", project.query_folder)
+    assert named.origin.endswith("treaties.rq") and named.values == {}
+    assert project.run(named).variables[:2] == ["treaty", "date"]
+    with pytest.raises(QueryError) as raised:
+        project.run(PreparedQuery("SELECT ?x WHERE { ?x a kg:State . FILTER( }"))
+    assert str(raised.value).startswith("<query>:1:35: SPARQL syntax error")
+    with pytest.raises(QueryError) as raised:
+        project.run(PreparedQuery("INSERT DATA { kgr:a kg:met kgr:b }", "<stdin>"))
+    assert raised.value.path is None and raised.value.line is None  # nowhere to point: said plainly
+    heard: list[str] = []
+    project.run(PreparedQuery("SELECT ?x WHERE { ?x kg:particpatedIn ?y }"), warn=heard.append)
+    assert len(heard) == 1 and "kg:particpatedIn is not in kgraph's vocabulary" in heard[0]
