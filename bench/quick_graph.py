@@ -18,11 +18,12 @@ import time
 from typing import Callable, TypeVar
 
 from kgraph.dates import PartialDate
-from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import NoPathError
 from kgraph.network import rank
 from kgraph.pathfilters import Filter
 from kgraph.paths import find_paths
+from kgraph.statement import Statement, bounds
 from kgraph.vocabulary import packaged
 
 POLITICS = packaged("politics")
@@ -47,17 +48,13 @@ def build(entities: int, relations: int, seed: int = 1) -> EntityGraph:
         targets += (a, b)
         year = rng.randint(1884, 2018)
         kind = rng.random()
+        date = start = end = None
         if kind < 0.4:
-            d = PartialDate(year)
-            edge = Edge(a, rng.choice(predicates), b, "rel", f"s{n}", date=str(d),
-                        earliest=d.earliest.isoformat(), latest=d.latest.isoformat(), quote="q")
+            date = PartialDate(year)
         elif kind < 0.8:
-            s, e = PartialDate(year), PartialDate(min(2018, year + rng.randint(0, 40)))
-            edge = Edge(a, rng.choice(predicates), b, "rel", f"s{n}", start=str(s), end=str(e),
-                        earliest=s.earliest.isoformat(), latest=e.latest.isoformat(), quote="q")
-        else:
-            edge = Edge(a, rng.choice(predicates), b, "rel", f"s{n}", quote="q")
-        edges.append(edge)
+            start, end = PartialDate(year), PartialDate(min(2018, year + rng.randint(0, 40)))
+        edges.append(Statement(f"s{n}", a, rng.choice(predicates), b, "rel", "q", "q", date, start, end,
+                               *bounds(date, start, end), "fact", "actual", "source"))
     return EntityGraph(infos, edges, POLITICS)
 
 

@@ -83,10 +83,10 @@ store.query(text).serialize(sys.stdout.buffer, pyoxigraph.QueryResultsFormat.CSV
 FLOOR_PATH = r"""
 import marshal, sys, networkx as nx
 with open(sys.argv[1], "rb") as handle:
-    entities, edges = marshal.load(handle)
+    records = marshal.load(handle)
 graph = nx.Graph()
-graph.add_nodes_from(e[0] for e in entities)
-graph.add_edges_from((e[0], e[2]) for e in edges)
+graph.add_nodes_from(records["entities"]["id"])
+graph.add_edges_from(zip(records["statements"]["subject"], records["statements"]["object"]))
 print(len(nx.shortest_path(graph, sys.argv[2], sys.argv[3])) - 1)
 """
 RDFLIB_PEER = r"""

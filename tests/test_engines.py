@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from kgraph.compile import compile_graph
-from kgraph.entitygraph import EntityGraph, dataset_rows
+from kgraph.entitygraph import EntityGraph, edge_order, entity_infos, to_records
 from kgraph.load import load
 from kgraph.results import to_text
+from kgraph.statement import statements
 
 from conftest import DATA, MINI, ROOT, run_cli
+from rdf_records import from_rdf, without_folded
 
 BENCH_QUERIES = sorted((ROOT / "bench" / "queries").glob("*.rq"))
 NAMED_QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -133,15 +135,29 @@ def test_construct_agrees(generated: Path) -> None:
     assert len(graphs[0]) > 10 and isomorphic(graphs[0], graphs[1])
 
 
-def test_entity_rows_match_the_rdf_graph(generated: Path) -> None:
-    """The path graph read from records equals the one read back from the compiled RDF."""
-    for folder in (MINI, generated):
+def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None:
+    """The statements kgraph derives once from the records, which the entity graph uses as its
+    edges and the cache keeps, equal what an independent reader finds in the compiled RDF:
+    dates, bounds, quote, kind, status, source, cites, footnotes, note, quantities and anchors."""
+    import shutil
+
+    planned = tmp_path / "planned"
+    shutil.copytree(MINI, planned)
+    with open(planned / "relations.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- {subject: china, predicate: invaded, object: russia, status: denied,\n"
+                     "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
+                     "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n")
+    for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated, planned):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"
-        from_rdf = EntityGraph.from_rdf(compile_graph(dataset, base), base, dataset.vocabulary)
-        from_rows = EntityGraph.from_rows(dataset_rows(dataset, base))
-        assert from_rows.entities == from_rdf.entities
-        assert from_rows.edges == from_rdf.edges
+        records = statements(dataset, base)
+        read = from_rdf(compile_graph(dataset, base), base, dataset.vocabulary)
+        cached = EntityGraph.from_records(to_records(entity_infos(dataset), records), dataset.vocabulary)
+        assert cached is not None
+        assert cached.entities == read.entities
+        assert without_folded(cached.edges) == read.edges
+        assert cached.edges == sorted(records, key=edge_order)
+        assert any(r.quantities for r in records) or folder != DATA
 
 
 def test_triple_counts_agree(generated: Path) -> None:

@@ -128,8 +128,10 @@ def test_united_states_events() -> None:
     assert rows_with(rows, subject="Soviet Union", relation="assured", object="Nixon administration",
                      date="1969", side="with")
     assert rows_with(rows, subject="Trump administration", relation="cast doubt on", side="against")
-    assert rows_with(rows, subject="Russia", relation="in rivalry with", object="United States", date="2008",
-                     side="against")
+    assert rows_with(rows, subject="Russia", relation="had strained relations with", object="United States",
+                     date="2008", side="against")
+    assert rows_with(rows, subject="Communist bloc", relation="seeks closer ties with", object="United States",
+                     date="1989", side="with")
     assert rows_with(rows, subject="United States", object="Korean War")
 
 

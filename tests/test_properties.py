@@ -190,6 +190,7 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
     """The graph that path and rank search, under --at, holds no relation out of force."""
     from kgraph.dates import PartialDate
     from kgraph.entitygraph import EntityGraph
+    from kgraph.statement import statements
     from kgraph.pathfilters import Filter, simple_graph
     from kgraph.vocab import DEFAULT_BASE
 
@@ -197,7 +198,7 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
     with tempfile.TemporaryDirectory() as tmp:
         folder = _write(Path(tmp) / "data", data)
         dataset = load(str(folder))
-        eg = EntityGraph.from_rdf(compile_graph(dataset), DEFAULT_BASE, dataset.vocabulary)
+        eg = EntityGraph.of(dataset, statements(dataset, DEFAULT_BASE))
     graph = simple_graph(eg, Filter(at=moment, undated=undated))
     kept = [edge for _, _, edges in graph.edges(data="edges") for edge in edges]
     for edge in kept:

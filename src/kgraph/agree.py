@@ -115,22 +115,22 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def quote_spans(source: SourceText, quote: str) -> list[tuple[int, int]]:
-    """Every place ``quote`` stands in the source as (start, end) code-point offsets of its text,
-    found as kgraph matches quotes (see textmatch)."""
-    from kgraph.textmatch import normalize
-
-    length = len(normalize(quote))
-    return [source.original(at, at + length) for at in source.find(quote)]
+def quote_spans(source: SourceText, quote: str) -> list[list[tuple[int, int]]]:
+    """Every place ``quote`` stands in the source, each as the (start, end) code-point offsets of
+    its parts (one part, or several for a quote with left-out words), found as kgraph matches
+    quotes (see textmatch)."""
+    return [source.anchors(place) for place in source.matches(quote)]
 
 
-def _overlap(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """(overlap, union) of the best-overlapping occurrences; None when either quote was not found."""
+def _overlap(places_a: list[list[tuple[int, int]]],
+             places_b: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
+    """(overlap, union) in characters of the best-overlapping places; None when either quote was
+    not found. The words a quote leaves out are not part of it, so they count on neither side."""
     best: tuple[int, int] | None = None
-    for sa, ea in spans_a:
-        for sb, eb in spans_b:
-            inter = max(0, min(ea, eb) - max(sa, sb))
-            union = (ea - sa) + (eb - sb) - inter
+    for parts_a in places_a:
+        for parts_b in places_b:
+            inter = sum(max(0, min(ea, eb) - max(sa, sb)) for sa, ea in parts_a for sb, eb in parts_b)
+            union = sum(e - s for s, e in parts_a) + sum(e - s for s, e in parts_b) - inter
             if best is None or (inter, -union) > (best[0], -best[1]):
                 best = (inter, union)
     return best
@@ -146,7 +146,7 @@ def agree(a: Dataset, b: Dataset, side_a: Side, side_b: Side, match_date: bool =
 
     prepared: dict[tuple[int, str], SourceText] = {}
 
-    def spans(rel: Relation, dataset: Dataset) -> list[tuple[int, int]]:
+    def spans(rel: Relation, dataset: Dataset) -> list[list[tuple[int, int]]]:
         from kgraph.textmatch import SourceText
 
         text = dataset.texts.get(rel.source)

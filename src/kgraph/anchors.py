@@ -36,7 +36,7 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 
 def _key(rel: Relation) -> str:
     """A relation's identity across builds, whatever the base IRI: its statement IRI's path."""
-    from kgraph.compile import relation_iri
+    from kgraph.statement import relation_iri
 
     return relation_iri("", rel)
 

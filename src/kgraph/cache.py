@@ -3,8 +3,8 @@
 Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
 
 - ``<key>.<unique>/``: one entry, never changed once in place: ``oxigraph/`` (an on-disk Oxigraph
-  store), ``entities.marshal`` (entities and evidence-carrying edges for paths), ``manifest.json``
-  (the key, and the size and SHA-256 of every file) and ``lock``;
+  store), ``entities.marshal`` (the entity graph: entities and compiled statements, by field
+  name), ``manifest.json`` (the key, and the size and SHA-256 of every file) and ``lock``;
 - ``current.json``: which entry is current, replaced atomically;
 - ``hashes.json``: remembered content hashes (``Hashes``);
 - ``.tmp-*``: entries being written.
@@ -47,8 +47,8 @@ STORE = "oxigraph"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
 #: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "textmatch", "validate", "vocab",
-         "vocabulary", "yamlnodes")
+_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "model", "statement", "textmatch",
+         "validate", "vocab", "vocabulary", "yamlnodes")
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -203,10 +203,11 @@ class Compiled:
         """The Oxigraph store, opened read-only (several processes may read it at once)."""
         return self.store
 
-    def entity_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def entity_records(self) -> Any:
+        """The entity graph's records as written (entitygraph.to_records: by field name, with
+        their schema, which the reader checks)."""
         self._entities.seek(0)
-        entities, edges = marshal.load(self._entities)
-        return entities, edges
+        return marshal.load(self._entities)
 
 
 def _inventory(folder: str, hashes: Hashes | None = None) -> dict[str, list[Any]]:
@@ -350,7 +351,7 @@ def unlock(fd: int) -> None:
 
 
 def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
-          rows: tuple[list[Any], list[Any]], info: dict[str, Any], elsewhere: list[str],
+          records: dict[str, Any], info: dict[str, Any], elsewhere: list[str],
           root: str | None = None) -> Compiled:
     """Build an entry in a temporary folder, rename it into place under a fresh name, make it
     current, then remove the entries and leftovers nobody uses.
@@ -381,7 +382,7 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
             os.unlink(dump)
         with phase("write cache"):
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
-                marshal.dump(rows, handle)
+                marshal.dump(records, handle)
             manifest = {"key": key, "version": __version__, "format": FORMAT, "base": base,
                         "data": os.path.abspath(data_dir), "triples": triples, **info,
                         "files": _inventory(tmp)}

@@ -11,19 +11,21 @@ import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from kgraph.dates import PartialDate
-from kgraph.model import Dataset, Entity, Relation
-from kgraph.textmatch import normalize
+from kgraph.model import Dataset, Entity
+from kgraph.statement import Statement, bounds, statements
 from kgraph.vocab import (
     CONTEXT_CHARS,
     DEFAULT_BASE,
     META_PROPERTIES,
     ONTOLOGY,
     PREFIXES,
+    STATUS_CLASS,
+    STATUSES,
     TEXT_CLASS,
     class_iri,
     entity_iri,
     evidence_iri,
-    statement_iri,
+    status_iri,
     text_iri,
 )
 
@@ -62,8 +64,8 @@ _META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with thei
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
-       ("date", "start", "end", "earliest", "latest", "kind", "quote", "cites", "footnote", "note",
-        "quantity", "measure", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
+       ("date", "start", "end", "earliest", "latest", "kind", "status", "quote", "cites", "footnote", "note",
+        "quantity", "measure", "approximate", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -82,8 +84,12 @@ def _vocabulary(dataset: Dataset) -> Vocabulary:
     return dataset.vocabulary or packaged("core")
 
 
-def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True) -> list[Triple]:
-    """Every triple of ``dataset``'s graph: ontology, entities, direct triples and statement nodes."""
+def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True,
+                    records: list[Statement] | None = None) -> list[Triple]:
+    """Every triple of ``dataset``'s graph: ontology, entities, direct triples and statement nodes.
+
+    ``records``: the relations' statements when already derived (statement.statements).
+    """
     out: list[Triple] = []
     vocabulary = _vocabulary(dataset)
     if ontology:
@@ -92,8 +98,8 @@ def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool =
         _add_entity(out, base, entity, vocabulary)
     _add_texts(out, base, dataset)
     predicates = _predicate_iris(vocabulary)
-    for relation in dataset.relations:
-        _add_relation(out, base, relation, predicates, dataset.texts)
+    for record in statements(dataset, base) if records is None else records:
+        _add_statement(out, base, record, predicates, dataset.texts)
     return out
 
 
@@ -108,8 +114,12 @@ def _predicate_iris(vocabulary: Vocabulary) -> dict[str, tuple[str, str | None]]
     return found
 
 
-def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000) -> Iterator[bytes]:
-    """The graph as N-Triples, a few thousand records at a time (big graphs never sit in memory twice)."""
+def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000,
+                    records: list[Statement] | None = None) -> Iterator[bytes]:
+    """The graph as N-Triples, a few thousand records at a time (big graphs never sit in memory twice).
+
+    ``records``: the relations' statements when already derived (statement.statements).
+    """
     out: list[Triple] = []
     vocabulary = _vocabulary(dataset)
     add_ontology(out, vocabulary)
@@ -120,8 +130,8 @@ def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000
             yield to_ntriples(out)
             out.clear()
     _add_texts(out, base, dataset)
-    for relation in dataset.relations:
-        _add_relation(out, base, relation, predicates, dataset.texts)
+    for record in statements(dataset, base) if records is None else records:
+        _add_statement(out, base, record, predicates, dataset.texts)
         if len(out) > size:
             yield to_ntriples(out)
             out.clear()
@@ -215,6 +225,16 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
     out.append((assessment, _SUBCLASS, _STATEMENT))
     out.append((assessment, _LABEL, text("assessment")))
     out.append((assessment, _COMMENT, text("A statement that is the author's own judgement.")))
+    status_class = iri(class_iri(STATUS_CLASS))
+    out.append((status_class, _TYPE, owl_class))
+    out.append((status_class, _LABEL, text("claim status")))
+    out.append((status_class, _COMMENT, text("Whether a claim happened (kg:status): planned, denied...")))
+    for status, meaning in STATUSES.items():
+        member = iri(status_iri(status))
+        out.append((member, _TYPE, status_class))
+        out.append((member, _TYPE, iri(_OWL + "NamedIndividual")))
+        out.append((member, _LABEL, text(status)))
+        out.append((member, _COMMENT, text(meaning)))
     types = vocabulary.types
     declared_fields: dict[str, str] = {}
     for etype in types.values():
@@ -275,15 +295,14 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
 
 
 def _add_dates(out: list[Triple], node: str, date: PartialDate | None, start: PartialDate | None,
-               end: PartialDate | None) -> None:
+               end: PartialDate | None, earliest: str | None, latest: str | None) -> None:
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value is not None:
             out.append((node, _KG[name], date_literal(value)))
-    first, last = (date or start), (date or end)
-    if first is not None:
-        out.append((node, _KG["earliest"], typed(first.earliest.isoformat(), _DATE)))
-    if last is not None:
-        out.append((node, _KG["latest"], typed(last.latest.isoformat(), _DATE)))
+    if earliest is not None:
+        out.append((node, _KG["earliest"], typed(earliest, _DATE)))
+    if latest is not None:
+        out.append((node, _KG["latest"], typed(latest, _DATE)))
 
 
 def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabulary) -> None:
@@ -295,7 +314,7 @@ def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabu
         out.append((node, _term("skos:altLabel"), text(alias)))
     if entity.description:
         out.append((node, _term("dcterms:description"), text(entity.description)))
-    _add_dates(out, node, entity.date, entity.start, entity.end)
+    _add_dates(out, node, entity.date, entity.start, entity.end, *bounds(entity.date, entity.start, entity.end))
     for same in entity.extra.get("same_as", []):
         out.append((node, iri(_OWL + "sameAs"), iri(same)))
     # Each declared field becomes the property its declaration names (vocabulary.yaml).
@@ -317,18 +336,6 @@ def _field_literal(value: object, range_: str) -> str:
         return typed("true" if value is True else "false", _XSD + "boolean")
     datatype = RANGES.get(range_)
     return typed(str(value), _XSD + datatype) if datatype else text(str(value))
-
-
-def relation_iri(base: str, rel: Relation) -> str:
-    """The statement IRI of a relation (stable across builds and file reorderings)."""
-    dates = "/".join(str(d) if d else "" for d in (rel.date, rel.start, rel.end))
-    return statement_iri(base, rel.subject, rel.predicate, rel.object, dates, normalize(rel.quote))
-
-
-def quote_text(rel: Relation) -> str:
-    """What ``kg:quote`` holds: the source's own characters for the quote, as validation found them
-    (``King’s``, ``1916–2004``), or the annotation's words when no text was checked."""
-    return rel.passage if rel.passage is not None else rel.quote
 
 
 _SUBJECT, _PREDICATE, _OBJECT = iri(_RDF + "subject"), iri(_RDF + "predicate"), iri(_RDF + "object")
@@ -358,17 +365,17 @@ def _add_texts(out: list[Triple], base: str, dataset: Dataset) -> None:
         out.append((node, _KG["sha256"], text(sha)))
 
 
-def _add_evidence(out: list[Triple], base: str, stmt_iri: str, rel: Relation, source: str) -> None:
+def _add_evidence(out: list[Triple], base: str, record: Statement, source: str) -> None:
     """The statement's evidence as a W3C Web Annotation: its body the statement, one target per
     fragment of the quote, each the source text with a TextQuoteSelector and a TextPositionSelector
     (code points of the text as read) for the same span."""
-    note = iri(evidence_iri(stmt_iri))
+    note = iri(evidence_iri(record.iri))
     out.append((note, _TYPE, _OA["Annotation"]))
-    out.append((note, _OA["hasBody"], iri(stmt_iri)))
+    out.append((note, _OA["hasBody"], iri(record.iri)))
     out.append((note, _OA["motivatedBy"], _OA["describing"]))
-    document = iri(text_iri(base, rel.source))
-    for index, (start, end) in enumerate(rel.anchors, 1):
-        target = f"{evidence_iri(stmt_iri)}/{index}"
+    document = iri(text_iri(base, record.source))
+    for index, (start, end) in enumerate(record.anchors, 1):
+        target = f"{evidence_iri(record.iri)}/{index}"
         out.append((note, _OA["hasTarget"], iri(target)))
         out.append((iri(target), _TYPE, _OA["SpecificResource"]))
         out.append((iri(target), _OA["hasSource"], document))
@@ -384,43 +391,54 @@ def _add_evidence(out: list[Triple], base: str, stmt_iri: str, rel: Relation, so
         out.append((position, _OA["end"], typed(str(end), _COUNT)))
 
 
-def _add_relation(out: list[Triple], base: str, rel: Relation,
-                  predicates: dict[str, tuple[str, str | None]], texts: dict[str, str] | None = None) -> None:
-    subject, obj = iri(entity_iri(base, rel.subject)), iri(entity_iri(base, rel.object))
-    predicate, converse = predicates[rel.predicate]
-    out.append((subject, predicate, obj))
-    stmt_iri = relation_iri(base, rel)
-    stmt = iri(stmt_iri)
-    if converse is not None and (converse, obj) != (predicate, subject):
+def _add_statement(out: list[Triple], base: str, record: Statement,
+                   predicates: dict[str, tuple[str, str | None]], texts: dict[str, str] | None = None) -> None:
+    """A statement's triples: the direct triple (and its derived converse), the statement node with
+    its dates, quote, source, citations and quantities, and its evidence in the source text."""
+    subject, obj = iri(entity_iri(base, record.subject)), iri(entity_iri(base, record.object))
+    predicate, converse = predicates[record.predicate]
+    stmt = iri(record.iri)
+    actual = record.status == "actual"
+    if actual:  # a planned, denied... claim is recorded on its statement, never asserted
+        out.append((subject, predicate, obj))
+    else:
+        out.append((stmt, _KG["status"], iri(status_iri(record.status))))
+    if actual and converse is not None and (converse, obj) != (predicate, subject):
         # Both directions, declared once: a symmetric claim holds the other way round, and a
         # predicate with an inverse (owl:inverseOf) holds through it from the object. Derived,
         # not annotated: the statement says so with kg:converse, and stays one per claim.
         out.append((obj, converse, subject))
         out.append((stmt, _KG["converse"], converse))
     out.append((stmt, _TYPE, _STATEMENT))
-    if rel.kind == "assessment":
+    if record.kind == "assessment":
         out.append((stmt, _TYPE, _ASSESSMENT))
     out.append((stmt, _SUBJECT, subject))
     out.append((stmt, _PREDICATE, predicate))
     out.append((stmt, _OBJECT, obj))
-    out.append((stmt, _KG["kind"], text(rel.kind)))
-    _add_dates(out, stmt, rel.date, rel.start, rel.end)
-    out.append((stmt, _KG["quote"], text(quote_text(rel))))
-    out.append((stmt, _DERIVED, iri(entity_iri(base, rel.source))))
-    for cited in rel.cites:
+    out.append((stmt, _KG["kind"], text(record.kind)))
+    _add_dates(out, stmt, record.date, record.start, record.end, record.earliest, record.latest)
+    out.append((stmt, _KG["quote"], text(record.quote)))
+    out.append((stmt, _DERIVED, iri(entity_iri(base, record.source))))
+    for cited in record.cites:
         out.append((stmt, _KG["cites"], iri(entity_iri(base, cited))))
-    for number in rel.footnotes:
+    for number in record.footnotes:
         out.append((stmt, _KG["footnote"], typed(str(number), _INTEGER)))
-    if rel.note:
-        out.append((stmt, _KG["note"], text(rel.note)))
-    for index, quantity in enumerate(rel.quantities, 1):
-        qnode = iri(f"{stmt_iri}/quantity{index}")
+    if record.note:
+        out.append((stmt, _KG["note"], text(record.note)))
+    for index, quantity in enumerate(record.quantities, 1):
+        qnode = iri(f"{record.iri}/quantity{index}")
         out.append((stmt, _KG["quantity"], qnode))
         out.append((qnode, _TYPE, _term("schema:QuantitativeValue")))
-        out.append((qnode, _term("schema:value"), typed(quantity.value, _DECIMAL)))
+        # A bound is never a value: "less than $1 million" is schema:maxValue only, so a query
+        # summing schema:value cannot add it.
+        for prop, amount in (("value", quantity.value), ("minValue", quantity.min), ("maxValue", quantity.max)):
+            if amount is not None:
+                out.append((qnode, _term("schema:" + prop), typed(amount, _DECIMAL)))
+        if quantity.approximate:
+            out.append((qnode, _KG["approximate"], typed("true", _XSD + "boolean")))
         out.append((qnode, _term("schema:unitText"), text(quantity.unit)))
         if quantity.of:
             out.append((qnode, _KG["measure"], text(quantity.of)))
-    source = texts.get(rel.source) if texts else None
-    if rel.anchors and source is not None:
-        _add_evidence(out, base, stmt_iri, rel, source)
+    source = texts.get(record.source) if texts else None
+    if record.anchors and source is not None:
+        _add_evidence(out, base, record, source)

@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kgraph.textmatch import SourceText, normalize
+from kgraph.textmatch import SourceText
 
 if TYPE_CHECKING:
     from kgraph.model import Dataset, Relation
@@ -361,10 +361,10 @@ def _quote_spans(source: SourceText, relations: list[Relation]) -> list[tuple[in
     for rel in relations:
         if not rel.quote:
             continue
-        length = len(normalize(rel.quote))
-        for at in source.find(rel.quote):
-            start, end = source.original(at, at + length)
-            spans.append((start, end, rel))
+        # each part of a quote with left-out words ('A [...] B') quotes its own sentence
+        for place in source.matches(rel.quote):
+            for start, end in source.anchors(place):
+                spans.append((start, end, rel))
     return sorted(spans, key=lambda s: (s[0], s[1]))
 
 

@@ -3,7 +3,7 @@
 A reviewer of a change to ``relations.yaml`` wants to read "Putin met Kim Jong-il: date 2000-07 ->
 2000-06", not a YAML diff of ids. This module compares two loaded datasets record by record and
 returns plain :class:`Item` records; the CLI renders them. A relation's identity is its subject,
-predicate, object and source; everything else about it (dates, quote, kind, quantities, note,
+predicate, object and source; everything else about it (dates, quote, kind, status, quantities, note,
 cites, footnotes) can change. Quotes are compared as kgraph matches them (whitespace, quote marks
 and dashes folded), so re-wrapping a quote is no change to the claim.
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SECTIONS = ("relation", "entity", "type", "predicate")
 CHANGES = ("added", "removed", "changed")
 #: The fields of a relation that may change without changing which claim it is.
-RELATION_FIELDS = ("date", "start", "end", "quote", "kind", "quantities", "note", "cites", "footnote")
+RELATION_FIELDS = ("date", "start", "end", "quote", "kind", "status", "quantities", "note", "cites", "footnote")
 
 
 @dataclass
@@ -263,9 +263,9 @@ def _text(value: object) -> str | None:
 def _relation_values(rel: Relation) -> dict[str, str | None]:
     from kgraph.textmatch import normalize
 
-    quantities = [f"{q.value} {q.unit}" + (f" ({q.of})" if q.of else "") for q in rel.quantities]
+    quantities = [str(q) for q in rel.quantities]
     return {"date": _text(rel.date), "start": _text(rel.start), "end": _text(rel.end),
-            "quote": normalize(rel.quote), "kind": rel.kind, "quantities": _text(quantities),
+            "quote": normalize(rel.quote), "kind": rel.kind, "status": rel.status, "quantities": _text(quantities),
             "note": _text(rel.note), "cites": _text(rel.cites), "footnote": _text(rel.footnotes)}
 
 

@@ -17,8 +17,9 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError, ToolMissingError
+from kgraph.statement import Statement
 
 if TYPE_CHECKING:
     from kgraph.network import Ego
@@ -68,7 +69,7 @@ class Picture:
 
     title: str
     entities: list[EntityInfo]
-    edges: list[Edge]
+    edges: list[Statement]
     symmetric: frozenset[str] = field(default=frozenset())
 
 
@@ -82,7 +83,7 @@ def symmetric_predicates(eg: EntityGraph) -> frozenset[str]:
 def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
     """The entities and relations of one or more paths."""
     ids: dict[str, None] = {}
-    edges: dict[Edge, None] = {}
+    edges: dict[Statement, None] = {}
     for path in paths:
         ids.update(dict.fromkeys(path.nodes))
         edges.update(dict.fromkeys(h.edge for h in path.hops))
@@ -125,7 +126,7 @@ class Bundle:
     subject: str
     object: str
     directed: bool
-    edges: tuple[Edge, ...]
+    edges: tuple[Statement, ...]
 
     @property
     def count(self) -> int:
@@ -144,7 +145,7 @@ class Bundle:
 
     def lines(self) -> list[str]:
         """One line per predicate: the date when it is alone, else a count and the years."""
-        groups: dict[str, list[Edge]] = {}
+        groups: dict[str, list[Statement]] = {}
         for edge in self.edges:
             groups.setdefault(edge.predicate_label, []).append(edge)
         ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -167,7 +168,7 @@ class Bundle:
 
 def bundles(pic: Picture) -> list[Bundle]:
     """One bundle per related pair and direction; symmetric predicates make one per pair."""
-    groups: dict[tuple[str, str, bool], list[Edge]] = {}
+    groups: dict[tuple[str, str, bool], list[Statement]] = {}
     for edge in pic.edges:
         if edge.predicate in pic.symmetric:
             a, b = sorted((edge.subject, edge.object))
@@ -177,7 +178,7 @@ def bundles(pic: Picture) -> list[Bundle]:
     return [Bundle(s, o, d, tuple(edges)) for (s, o, d), edges in groups.items()]
 
 
-def _edge_tip(eg_labels: dict[str, str], edge: Edge) -> str:
+def _edge_tip(eg_labels: dict[str, str], edge: Statement) -> str:
     head = f"{eg_labels.get(edge.subject, edge.subject)} {edge.predicate_label} " \
            f"{eg_labels.get(edge.object, edge.object)}"
     when = f" ({edge.when})" if edge.when else ""

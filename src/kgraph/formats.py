@@ -13,7 +13,8 @@ What a writer consumes decides how it is called:
   store or an Oxigraph CONSTRUCT answer (``kgraph.engine``).
 - ``DATASET``: ``write(graph, out, prefixes, name)``; the graph put in the named graph ``name``.
 - ``ENTITIES``: ``write(entity_graph, out)``; several-file formats ``write(entity_graph, out, part)``.
-- ``RECORDS``: ``write(dataset, base, out)``; the validated records (evidence with offsets).
+- ``RECORDS``: ``write(dataset, base, statements, out)``; the validated records (texts, evidence
+  offsets) and each claim's ``Statement`` record.
 - ``RESULTS``: ``write(result, out)``; SELECT rows or an ASK boolean, to a text stream.
 - ``PICTURE``: ``write(picture, out, engine, group)``; a ``kgraph.draw.Picture``.
 - ``PATHS``: ``write(document, out)``; the documented JSON of a path answer.

@@ -17,6 +17,7 @@ from typing import Any
 from kgraph.dates import PartialDate
 from kgraph.errors import DataError, Problem
 from kgraph.model import Dataset, Entity, Location, Quantity, Relation
+from kgraph.vocab import STATUSES
 from kgraph.yamlnodes import Node, read_yaml
 
 TYPE_CHECKING = False
@@ -27,11 +28,14 @@ ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
 
 RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
-                   "note", "kind", "cites", "footnote", "quantities", "quote_ok")
+                   "note", "kind", "status", "cites", "footnote", "quantities", "quote_ok")
 RELATION_KINDS = ("fact", "assessment")
+#: Whether a claim happened: ``actual`` (the default), or what the text says instead. Paths,
+#: rankings, timelines and the direct triples use only actual claims unless asked.
+RELATION_STATUSES = tuple(STATUSES)
 #: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
 QUOTE_OK = ("short", "repeated")
-QUANTITY_FIELDS = ("value", "unit", "of")
+QUANTITY_FIELDS = ("value", "min", "max", "approximate", "unit", "of")
 #: Keys of a relation file's mapping form.
 FILE_FIELDS = ("source", "relations")
 
@@ -275,6 +279,11 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
     kind = rec.text("kind") or "fact"
     if kind not in RELATION_KINDS:
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
+    status = rec.text("status") or "actual"
+    if status not in RELATION_STATUSES:
+        hint = difflib.get_close_matches(status, RELATION_STATUSES, n=1)
+        rec.problem(rec.fields["status"], f"unknown status '{status}'"
+                    + (f" (did you mean '{hint[0]}'?)" if hint else f"; choose one of {', '.join(RELATION_STATUSES)}"))
     quote_ok = rec.texts("quote_ok")
     for item in quote_ok:
         if item not in QUOTE_OK:
@@ -288,7 +297,7 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
     relation = Relation(
         subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
         source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
-        note=rec.text("note"), kind=kind, cites=rec.texts("cites"), footnotes=footnotes,
+        note=rec.text("note"), kind=kind, status=status, cites=rec.texts("cites"), footnotes=footnotes,
         quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
@@ -308,21 +317,54 @@ def _quantities(rec: _Record) -> list[Quantity]:
     out = []
     for item in items:
         if item.kind != "map":
-            rec.problem(item, f"each quantity must be a mapping (value, unit, of), not {_describe(item)}")
+            rec.problem(item, f"each quantity must be a mapping (value or min/max, unit, of), not {_describe(item)}")
             continue
         q = _Record(rec.path, item, rec.problems)
         q.check_fields(QUANTITY_FIELDS, "a quantity")
-        value, unit = q.scalar("value"), q.text("unit", required=True)
-        try:
-            decimal = Decimal(str(value)) if value is not None and not isinstance(value, bool) else None
-        except InvalidOperation:
-            decimal = None
-        if decimal is None or not decimal.is_finite():
-            q.problem(q.fields.get("value", item), "field 'value' must be a number, such as 1.2e9 or 90")
+        unit = q.text("unit", required=True)
+        numbers = {name: _number(q, name) for name in ("value", "min", "max") if name in q.fields}
+        if None in numbers.values():
+            continue  # reported
+        if not numbers:
+            q.problem(item, "a quantity needs a 'value', or the bounds the text gives ('min', 'max'), "
+                            "such as {max: 1000000, unit: USD} for \"less than $1 million\"")
+            continue
+        if "value" in numbers and len(numbers) > 1:
+            bound = "min" if "min" in numbers else "max"
+            q.problem(q.fields[bound], "give either 'value' or 'min'/'max', not both (a bound is not a value: "
+                                       "\"less than $1 million\" is max: 1000000)")
+            continue
+        low, high = numbers.get("min"), numbers.get("max")
+        if low is not None and high is not None and low > high:
+            q.problem(q.fields["max"], f"max {_plain(high)} is below min {_plain(low)}")
+            continue
+        approximate = q.scalar("approximate")
+        if approximate is not None and not isinstance(approximate, bool):
+            q.problem(q.fields["approximate"], f"field 'approximate' must be true or false, not '{approximate}'")
             continue
         if unit:
-            out.append(Quantity(format(decimal.normalize(), "f"), unit, q.text("of")))
+            value = numbers.get("value")
+            out.append(Quantity(None if value is None else _plain(value), unit, q.text("of"), bool(approximate),
+                                None if low is None else _plain(low), None if high is None else _plain(high)))
     return out
+
+
+def _number(q: _Record, name: str) -> Decimal | None:
+    """A quantity's number field as an exact decimal; None (reported) when it is not a number."""
+    value = q.scalar(name)
+    try:
+        decimal = Decimal(str(value)) if value is not None and not isinstance(value, bool) else None
+    except InvalidOperation:
+        decimal = None
+    if decimal is None or not decimal.is_finite():
+        q.problem(q.fields[name], f"field '{name}' must be a number, such as 1.2e9 or 90")
+        return None
+    return decimal
+
+
+def _plain(number: Decimal) -> str:
+    """The decimal as the graph writes it (no exponent, no trailing zeros)."""
+    return format(number.normalize(), "f")
 
 
 def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate | None,

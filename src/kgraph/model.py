@@ -49,11 +49,27 @@ class Entity:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number the text states, with its unit or currency (``1.2e9 USD``)."""
+    """A number the text states, with its unit or currency (``1.2e9 USD``): a value, or only the
+    bounds the text gives ("less than $1 million": ``max``), and whether it is approximate."""
 
-    value: str  # decimal text, kept exact
+    value: str | None  # decimal text, kept exact; None when the text gives only bounds
     unit: str
     of: str | None = None  # what is measured: "debt", "loans", "distance"
+    #: "about $1 billion": the value (or bound) is the text's round figure.
+    approximate: bool = False
+    #: The bounds the text gives instead of a value ("at least", "less than"), decimal text.
+    min: str | None = None
+    max: str | None = None
+
+    def __str__(self) -> str:
+        """``1500000000 USD``, ``~90 percent``, ``<= 1000000 USD``, ``10-20 km`` (for listings)."""
+        if self.value is not None:
+            amount = self.value
+        elif self.min is not None and self.max is not None:
+            amount = f"{self.min}-{self.max}"
+        else:
+            amount = f">= {self.min}" if self.min is not None else f"<= {self.max}"
+        return ("~" if self.approximate else "") + f"{amount} {self.unit}" + (f" ({self.of})" if self.of else "")
 
 
 @dataclass
@@ -70,6 +86,9 @@ class Relation:
     end: PartialDate | None = None
     note: str | None = None
     kind: str = "fact"  # or "assessment": the author's judgement, not an event
+    #: Whether the claim happened: "actual", or intended, planned, proposed, failed, hypothetical,
+    #: denied (load.RELATION_STATUSES): such a claim is recorded but not asserted.
+    status: str = "actual"
     cites: list[str] = field(default_factory=list)
     footnotes: list[int] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)

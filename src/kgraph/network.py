@@ -6,10 +6,11 @@ import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError
 from kgraph.pathfilters import Filter, simple_graph
 from kgraph.rows import Rows, columns, data_only, table_only
+from kgraph.statement import Statement
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,7 +29,7 @@ class Ego:
     center: EntityInfo
     depth: int
     distances: dict[str, int]
-    edges: list[Edge]
+    edges: list[Statement]
 
 
 def neighbors(eg: EntityGraph, center: EntityInfo, depth: int = 1, flt: Filter | None = None) -> Ego:
@@ -53,7 +54,7 @@ class Moment:
 
     earliest: str
     when: str
-    edge: Edge | None = None
+    edge: Statement | None = None
     entity: EntityInfo | None = None
 
 
@@ -189,20 +190,22 @@ def label_of(eg: EntityGraph, entity_id: str) -> str:
     return info.label if info else entity_id
 
 
-def quoted(edge: Edge) -> str:
-    """A relation's quote as a table shows it: in quotation marks, an assessment marked so."""
+def quoted(edge: Statement) -> str:
+    """A relation's quote as a table shows it: in quotation marks, an assessment or a claim that did
+    not happen (planned, denied...) marked so."""
     text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
-    return text + (" [assessment]" if edge.kind == "assessment" else "")
+    return (text + (" [assessment]" if edge.kind == "assessment" else "")
+            + (f" [{edge.status}]" if edge.status != "actual" else ""))
 
 
 #: What a program gets of a relation: ids to join on, labels to read, the evidence.
 RELATION_DATA = data_only("subject", "subject_label", "predicate", "predicate_label", "object",
-                          "object_label", "kind", "quote", "source", "statement")
+                          "object_label", "kind", "status", "quote", "source", "statement")
 
 
-def relation_data(eg: EntityGraph, e: Edge) -> list[object]:
+def relation_data(eg: EntityGraph, e: Statement) -> list[object]:
     return [e.subject, label_of(eg, e.subject), e.predicate, e.predicate_label, e.object,
-            label_of(eg, e.object), e.kind, e.quote, e.source, e.statement]
+            label_of(eg, e.object), e.kind, e.status, e.quote, e.source, e.iri]
 
 
 def ego_rows(eg: EntityGraph, ego: Ego) -> list[Rows]:

@@ -1,7 +1,7 @@
 """Which relations and entities a path (or a network measure) may use.
 
-A :class:`Filter` keeps or drops each :class:`~kgraph.entitygraph.Edge` by predicate and by date,
-and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
+A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate and
+by date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
 ``earliest``/``latest`` days an edge's partial date can mean), so ``1961`` covers the whole year.
 """
 
@@ -11,13 +11,18 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kgraph.dates import PartialDate
+from kgraph.vocab import STATUSES
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kgraph.entitygraph import Edge, EntityGraph
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.statement import Statement
 
 UNDATED_CHOICES = ("keep", "drop")
+#: The statuses a filter keeps unless asked for more: what happened, not what was planned or denied.
+ACTUAL = frozenset({"actual"})
+ALL_STATUSES = frozenset(STATUSES)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class Filter:
     start: PartialDate | None = None
     end: PartialDate | None = None
     undated: str = "keep"
+    #: The claim statuses used (statement.Statement.status): only actual claims unless asked.
+    statuses: frozenset[str] = ACTUAL
     #: Longest path to accept (paths only).
     max_hops: int | None = None
     #: Entities exempt from ``avoid``/``through_types`` (a path's two ends).
@@ -51,8 +58,10 @@ class Filter:
             return low, high
         return None
 
-    def keeps_edge(self, edge: Edge) -> bool:
-        """Whether the relation passes the predicate and time constraints."""
+    def keeps_edge(self, edge: Statement) -> bool:
+        """Whether the relation passes the status, predicate and time constraints."""
+        if edge.status not in self.statuses:
+            return False
         if self.via and edge.predicate not in self.via:
             return False
         if edge.predicate in self.exclude:
@@ -94,6 +103,8 @@ class Filter:
             out.append(f"--from {self.start or '..'} --to {self.end or '..'}")
         if self.undated == "drop":
             out.append("--undated drop")
+        if self.statuses != ACTUAL:
+            out.append("--status " + status_option(self.statuses))
         return out
 
 
@@ -134,7 +145,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
 ASSESSMENT_COST, UNDATED_COST = 1e-4, 1e-5
 
 
-def evidence_cost(edge: Edge) -> float:
+def evidence_cost(edge: Statement) -> float:
     """How much weaker than a dated, reported fact this relation is as evidence for a hop.
 
     Among paths of equal length, kgraph prefers those resting on reported facts over the
@@ -151,6 +162,9 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("if undated relations are kept", replace(flt, undated="keep")))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
+    if flt.statuses != ALL_STATUSES:
+        out.append(("with --status any (claims that did not happen: planned, denied...)",
+                    replace(flt, statuses=ALL_STATUSES)))
     if flt.start or flt.end:
         out.append(("without --from/--to", replace(flt, start=None, end=None)))
     if flt.via:
@@ -165,6 +179,29 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
         out.append(("if relations may be followed both ways (without --directed)",
                     replace(flt, directed=False)))
     return out
+
+
+def parse_statuses(text: str) -> frozenset[str]:
+    """The statuses ``--status`` names: a comma-separated list, or ``any``; ValueError says what is
+    wrong, with the closest status."""
+    import difflib
+
+    wanted = frozenset(s.strip() for s in text.split(",") if s.strip())
+    if wanted == {"any"}:
+        return ALL_STATUSES
+    for name in sorted(wanted):
+        if name not in ALL_STATUSES:
+            hint = difflib.get_close_matches(name, [*STATUSES, "any"], n=1)
+            raise ValueError(f"unknown status '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                             + f"; choose from {', '.join(STATUSES)}, or any")
+    if not wanted:
+        raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")
+    return wanted
+
+
+def status_option(statuses: frozenset[str]) -> str:
+    """``--status`` as the user would write it for ``statuses``."""
+    return "any" if statuses == ALL_STATUSES else ",".join(s for s in STATUSES if s in statuses)
 
 
 def parse_date(text: str) -> PartialDate:

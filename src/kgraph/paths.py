@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING
 
-from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError, NoPathError
 from kgraph.pathfilters import Filter, relaxations, simple_graph
+from kgraph.statement import Statement
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,7 +21,7 @@ MAX_PATHS = 100
 class Hop:
     """One step of a path: the relation used, and the direction it is walked in."""
 
-    edge: Edge
+    edge: Statement
     forward: bool  # False when the path walks the relation from object to subject
 
 
@@ -39,9 +40,11 @@ class Path:
         return out
 
 
-def _best_edge(edges: list[Edge]) -> Edge:
-    """Prefer reported facts over the author's assessments, dated over undated, earlier first."""
-    return min(edges, key=lambda e: (e.kind != "fact", e.earliest is None, e.earliest or "", e.predicate))
+def _best_edge(edges: list[Statement]) -> Statement:
+    """Prefer actual claims (under --status), reported facts over the author's assessments, dated over
+    undated, earlier first."""
+    return min(edges, key=lambda e: (e.status != "actual", e.kind != "fact", e.earliest is None,
+                                     e.earliest or "", e.predicate))
 
 
 def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter | None = None,
@@ -133,7 +136,7 @@ def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
     return Hop(best, best.subject == a)
 
 
-def relation_json(eg: EntityGraph, edge: Edge) -> dict[str, object]:
+def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
     """One relation with its evidence, as path hops and other JSON answers show it."""
     return {
         "subject": _ref(eg, edge.subject),
@@ -142,6 +145,7 @@ def relation_json(eg: EntityGraph, edge: Edge) -> dict[str, object]:
         "date": edge.when,
         "quote": edge.quote,
         "source": edge.source,
+        "status": edge.status,
     }
 
 

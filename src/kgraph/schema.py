@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kgraph.load import QUOTE_OK, RELATION_KINDS
+from kgraph.load import QUOTE_OK, RELATION_KINDS, RELATION_STATUSES
 
 if TYPE_CHECKING:
     from kgraph.model import Dataset
@@ -63,6 +63,7 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
                                  "additionalProperties": False}})
     entity = {"type": "object", "required": ["id", "type", "label"], "properties": common, "allOf": by_type}
     ids, works = _names(entity_ids, "an entity id"), _names(publication_ids, "a publication id")
+    number = {"type": ["number", "string"]}
     relation = {
         "type": "object",
         "required": ["subject", "predicate", "object", "quote"],
@@ -74,11 +75,17 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
             "source": works, "cites": {"anyOf": [works, {"type": "array", "items": works}]},
             "date": date, "start": date, "end": date, "note": text,
             "kind": {"enum": list(RELATION_KINDS)},
+            "status": {"enum": list(RELATION_STATUSES)},
             "quote_ok": {"anyOf": [{"enum": list(QUOTE_OK)}, {"type": "array", "items": {"enum": list(QUOTE_OK)}}]},
             "footnote": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
             "quantities": {"type": "array", "items": {
-                "type": "object", "required": ["value", "unit"], "additionalProperties": False,
-                "properties": {"value": {"type": ["number", "string"]}, "unit": text, "of": text}}},
+                "type": "object", "required": ["unit"], "additionalProperties": False,
+                "anyOf": [{"required": ["value"], "not": {"anyOf": [{"required": ["min"]}, {"required": ["max"]}]}},
+                          {"required": ["min"], "not": {"required": ["value"]}},
+                          {"required": ["max"], "not": {"required": ["value"]}}],
+                "properties": {"value": number, "min": {**number, "description": "at least (a bound, not a value)"},
+                               "max": {**number, "description": "at most: \"less than $1 million\" (a bound)"},
+                               "approximate": {"type": "boolean"}, "unit": text, "of": text}}},
         },
     }
     relation_list = {"type": "array", "items": {"$ref": "#/definitions/relation"}}

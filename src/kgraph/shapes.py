@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from kgraph.errors import KgraphError, Problem
-from kgraph.vocab import META_PROPERTIES, ONTOLOGY, PREFIXES, class_iri, entity_iri
+from kgraph.vocab import META_PROPERTIES, ONTOLOGY, PREFIXES, STATUSES, class_iri, entity_iri, status_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -106,6 +106,9 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
     prop(statement, term("kg:kind"), min_count=1, max_count=1, values=[Literal("fact"), Literal("assessment")],
          message="a relation's kind is 'fact' or 'assessment'")
     prop(statement, term("kg:cites"), cls=URIRef(publication.iri))
+    prop(statement, term("kg:status"), max_count=1,
+         values=[URIRef(status_iri(s)) for s in STATUSES if s != "actual"],
+         message="a relation has at most one status, a kg:ClaimStatus other than kg:Actual (the default, not written)")
 
     for shape in (entity, statement):
         for name in ("date", "start", "end"):
@@ -211,7 +214,7 @@ def _short(project: Project, term: Any) -> str:
 
 def _locations(project: Project) -> dict[str, list[tuple[str, int, int]]]:
     """Which YAML record each entity, statement and (subject, predicate) comes from."""
-    from kgraph.compile import relation_iri
+    from kgraph.statement import relation_iri
 
     dataset = project.dataset()
     where: dict[str, list[tuple[str, int, int]]] = {}

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
     from kgraph.cache import Compiled
     from kgraph.engine import Store
-    from kgraph.entitygraph import EntityGraph, Rows
+    from kgraph.entitygraph import EntityGraph
     from kgraph.model import Dataset
     from kgraph.query import PreparedQuery
     from kgraph.results import QueryResult, Term
+    from kgraph.statement import Statement
     from kgraph.vocabulary import Vocabulary
 
 
@@ -138,16 +139,26 @@ class Project:
             self.compiled(verify=True)
         return self.triple_count("build")
 
+    def statements(self) -> list[Statement]:
+        """Every relation's compiled statement, in file order: derived once, then projected to
+        triples (compile.py) and to the entity graph's edges."""
+        if not hasattr(self, "_statements"):
+            from kgraph.statement import statements
+
+            self._statements = statements(self.dataset(), self.base)
+        return self._statements
+
     def _build(self) -> Compiled | None:
         from kgraph import cache
         from kgraph.compile import ntriples_chunks
-        from kgraph.entitygraph import dataset_rows
+        from kgraph.entitygraph import entity_infos, to_records
         from kgraph.timing import gc_paused
 
         dataset = self.dataset()
         with gc_paused():
             with phase("compile entity graph"):
-                self._rows = dataset_rows(dataset, self.base)
+                records = self.statements()
+                payload = to_records(entity_infos(dataset), records)
             # Filed under the hash of the bytes the loader read, whatever the files hold by now:
             # an edit landing after the read gives another key, and is never served this graph.
             elsewhere = cache.read_elsewhere(self.data_dir, dataset.files)
@@ -155,8 +166,9 @@ class Project:
             info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
                     "vocabulary": self.vocabulary().to_plain()}
             try:
-                return cache.write(self.data_dir, self.base, key, ntriples_chunks(dataset, self.base),
-                                   self._rows, info, elsewhere, self.cache_dir)
+                return cache.write(self.data_dir, self.base, key,
+                                   ntriples_chunks(dataset, self.base, records=records),
+                                   payload, info, elsewhere, self.cache_dir)
             except OSError:
                 return None
 
@@ -175,7 +187,7 @@ class Project:
 
         with phase("load store (memory)"):
             store = pyoxigraph.Store()
-            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base)),
+            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base, records=self.statements())),
                             pyoxigraph.RdfFormat.N_TRIPLES)
         return OxigraphStore(store)
 
@@ -235,28 +247,34 @@ class Project:
                 return compiled.triples
         return self.store(operation).count()
 
-    def entity_rows(self) -> Rows:
-        """Entities and edges as plain tuples, from the cache when it is current."""
-        from kgraph.timing import gc_paused
-
-        compiled = self.compiled()
-        if compiled is not None:
-            with phase("load entity graph"), gc_paused():
-                return compiled.entity_rows()
-        if not hasattr(self, "_rows"):
-            from kgraph.entitygraph import dataset_rows
-
-            self._rows = dataset_rows(self.dataset(), self.base)
-        return self._rows
-
     def entity_graph(self) -> EntityGraph:
-        """Entities and relations as a graph for paths and exports."""
-        from kgraph.entitygraph import EntityGraph
-
+        """Entities and relations as a graph for paths and exports, from the cache when it is current."""
         if not hasattr(self, "_entity_graph"):
+            from kgraph.entitygraph import EntityGraph
             from kgraph.timing import gc_paused
 
-            rows = self.entity_rows()
-            with phase("build entity graph"), gc_paused():
-                self._entity_graph = EntityGraph.from_rows(rows, self.vocabulary())
+            found = self._cached_entity_graph()
+            if found is None:
+                with phase("build entity graph"), gc_paused():
+                    found = EntityGraph.of(self.dataset(), self.statements())
+            self._entity_graph = found
         return self._entity_graph
+
+    def _cached_entity_graph(self) -> EntityGraph | None:
+        """The entity graph kept in the current cache entry; an entry holding records of another
+        schema (statement.SCHEMA) is rebuilt, never read into the wrong fields. None without a cache."""
+        from kgraph.entitygraph import EntityGraph
+        from kgraph.timing import gc_paused
+
+        for rebuild in (False, True):
+            compiled = self.compiled(rebuild=rebuild)
+            if compiled is None:
+                return None
+            with gc_paused():
+                with phase("load entity graph"):
+                    payload = compiled.entity_records()
+                with phase("build entity graph"):
+                    found = EntityGraph.from_records(payload, self.vocabulary())
+            if found is not None:
+                return found
+        return None

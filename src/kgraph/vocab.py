@@ -81,6 +81,25 @@ def class_iri(type_name: str) -> str:
     return ONTOLOGY + type_name
 
 
+#: What a relation's ``status:`` may say, with the meaning of each: a claim's status is the
+#: individual ``kg:`` + the capitalised name (``kg:Planned``), of class ``kg:ClaimStatus``.
+STATUSES: dict[str, str] = {
+    "actual": "The claim happened or holds, as the text reports it (the default; not written).",
+    "intended": "The subject meant to: the text gives an aim or intention, not the act.",
+    "planned": "Prepared or decided, not (yet) done.",
+    "proposed": "Put forward by someone, not agreed or done.",
+    "failed": "Attempted, and it did not come about.",
+    "hypothetical": "What would or could happen: a possibility the text considers.",
+    "denied": "The text, or someone it reports, says it did not happen or does not hold.",
+}
+STATUS_CLASS = "ClaimStatus"
+
+
+def status_iri(status: str) -> str:
+    """The individual naming a claim status (``planned`` -> ``kg:Planned``)."""
+    return ONTOLOGY + status.capitalize()
+
+
 def statement_iri(base: str, subject: str, predicate: str, object: str, dates: str, quote: str) -> str:
     """A stable IRI for one relation, from what identifies the claim (not its position in the file)."""
     import hashlib
@@ -100,10 +119,17 @@ META_PROPERTIES: dict[str, tuple[str, str]] = {
                        "characters, a line break of the text written as a space."),
     "note": ("note", "A curator's note on the statement."),
     "kind": ("kind", "'fact' for a reported event or state, 'assessment' for the author's own judgement."),
+    "status": ("status", "Whether the claim happened, when the text says it did not (a kg:ClaimStatus: "
+                         "kg:Planned, kg:Denied...); a statement without one is actual. A claim that is not "
+                         "actual is recorded, not asserted: its subject, predicate and object are on the "
+                         "statement only, with no direct triple."),
     "cites": ("cites", "A work the source attributes the claim to (a footnoted reference)."),
     "footnote": ("footnote", "The number of the source's footnote that gives the reference."),
     "quantity": ("quantity", "An amount, share or distance the quote states."),
     "measure": ("measure", "What a quantity measures (debt, loans, distance...)."),
+    "approximate": ("approximate", "true when the quantity's value or bounds are the text's round figure "
+                                   "(\"about $1 billion\"); a bound (\"less than\") is schema:maxValue or "
+                                   "schema:minValue, never schema:value."),
     "inverseLabel": ("inverse label", "How the relation reads from object to subject."),
     "converse": ("converse", "The property of the triple derived from this statement, from its object to "
                              "its subject: the predicate itself when symmetric, else its inverse "

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
-from kgraph.vocab import COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, packaged_files
+from kgraph.vocab import (COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, STATUS_CLASS, STATUSES,
+                          packaged_files)
 
 if TYPE_CHECKING:
     from kgraph.rows import Rows
@@ -43,7 +44,7 @@ PREDICATE_KEYS = ("label", "inverse", "description", "subject", "object", "symme
                   "acyclic", "matches")
 _FLAGS = ("symmetric", "reflexive", "acyclic")
 #: Names kgraph's own ontology uses: a type or predicate may not take them.
-RESERVED_TYPES = ("Entity", "Assessment")
+RESERVED_TYPES = ("Entity", "Assessment", STATUS_CLASS, *(status.capitalize() for status in STATUSES))
 #: ``cites`` is both core's predicate and a statement's citation: the same meaning (cites a work).
 RESERVED_PREDICATES = tuple(name for name in META_PROPERTIES if name != "cites")
 #: Types and predicates become IRIs: a letter, then letters, digits, '_' or '-'.

@@ -102,6 +102,27 @@ def test_table_lists_disagreements(monkeypatch: pytest.MonkeyPatch) -> None:
         assert expected in run.out, (expected, run.out)
 
 
+def test_a_quote_with_left_out_words_overlaps_by_its_parts(tmp_path: Path) -> None:
+    """A's quote leaves words out ('Vladimir Putin met [...] in July 2000.'); B quotes the whole
+    sentence. Before, a quote with left-out words was never found, so the pair had no overlap."""
+    import shutil
+
+    shutil.copytree(AGREE / "a", tmp_path / "a")
+    relations = tmp_path / "a" / "relations.yaml"
+    whole = "quote: Vladimir Putin met Kim Jong-il in July 2000."
+    text = relations.read_text(encoding="utf-8")
+    assert text.count(whole) == 1
+    relations.write_text(text.replace(whole, 'quote: "Vladimir Putin met [...] in July 2000."'), encoding="utf-8")
+    run = run_cli("agree", str(tmp_path / "a"), B, "-f", "json", data=None)
+    assert run.code == 0, run
+    found = json.loads(run.out)["quote_overlap"]
+    before = agree()["quote_overlap"]
+    assert found["pairs"] == before["pairs"]
+    # the left-out ' Kim Jong-il ' (13 characters, spaces included) is in B's quote only: the
+    # overlap loses them, the union keeps them
+    assert (found["overlap_chars"], found["union_chars"]) == (before["overlap_chars"] - 13, before["union_chars"])
+
+
 def test_bundled_data_agrees_with_itself() -> None:
     run = run_cli("agree", str(DATA), str(DATA), "-f", "json", data=None)
     assert run.code == 0, run

@@ -40,7 +40,7 @@ def test_a_symmetric_predicate_answers_both_ways(engine: str) -> None:
     partners = {str(c["object"] if c["subject"] == "russia" else c["subject"]) for c in claims()
                 if c["predicate"] == "cooperatedWith" and "russia" in (c["subject"], c["object"])}
     found = select(engine, "SELECT ?x WHERE { ?x kg:cooperatedWith kgr:russia }")
-    assert {row["x"][len(KGR):] for row in found} == partners and len(partners) >= 3
+    assert {row["x"][len(KGR):] for row in found} == partners and len(partners) >= 2
     assert ask(engine, "ASK { ?x kg:borders kgr:russia }") == "yes"
     assert ask(engine, "ASK { ?x kg:met kgr:vladimir-putin }") == "yes"
     assert ask(engine, "ASK { ?x kg:rivalOf kgr:russia }") == "yes"

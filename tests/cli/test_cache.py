@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -343,3 +344,33 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_dat
     finally:
         stuck.kill()
         stuck.wait()
+
+
+@pytest.mark.parametrize("change", ["schema", "fields"])
+def test_records_of_another_schema_are_rebuilt_not_misread(cli, make_data, cache: Path, monkeypatch,
+                                                           change: str) -> None:
+    """The entity file keeps the compiled statements by field name under statement.SCHEMA: an entry
+    written under another schema (an older kgraph, or a record whose fields changed) is rebuilt,
+    never read into the wrong fields."""
+    from kgraph import entitygraph, statement
+
+    folder = make_data()
+    fresh = cli("path", "putin", "kim-jong-il", "-f", "json", data=folder)
+    assert fresh.code == 0, fresh
+    for entry in entries(cache):  # start from an entry written under the other schema
+        shutil.rmtree(entry)
+    if change == "schema":
+        monkeypatch.setattr(entitygraph, "SCHEMA", statement.SCHEMA - 1)
+    else:  # the same number, but the fields a record had before (one dropped): not bumped by mistake
+        monkeypatch.setattr(entitygraph, "STATEMENT_FIELDS", statement.FIELDS[:-1])
+    assert cli("build", data=folder).code == 0
+    [old] = entries(cache)
+    monkeypatch.setattr(entitygraph, "SCHEMA", statement.SCHEMA)
+    monkeypatch.setattr(entitygraph, "STATEMENT_FIELDS", statement.FIELDS)
+    again = cli("path", "putin", "kim-jong-il", "-f", "json", data=folder)
+    assert again.code == 0, again
+    assert again.out == fresh.out
+    pointer = json.loads((old.parent / "current.json").read_text())
+    assert pointer["entry"] != old.name  # a new entry is current
+    third = cli("path", "putin", "kim-jong-il", "-f", "json", "--time", data=folder)
+    assert third.out == fresh.out and "time: compile" not in third.err  # and the new entry is reused

@@ -109,7 +109,7 @@ def test_parallel_relations_make_one_labelled_edge_per_pair_and_direction(cli) -
     undirected = [frozenset((a, b)) for a, b, *_, rest in edges if "dir=none" in rest]
     assert len(directed) == len(set(directed))  # one edge per pair and direction
     assert len(undirected) == len(set(undirected))  # symmetric: one edge per pair, not per direction
-    assert len(edges) < 105 and undirected  # 105 relations, each its own arrow, before bundling
+    assert len(edges) < 108 and undirected  # 108 relations, each its own arrow, before bundling
     pair = [(lab, float(w)) for a, b, lab, w, _ in edges if {a, b} == {"russia", "north-korea"}]
     label, width = next(p for p in pair if "cooperated with" in p[0])
     assert re.search(r"cooperated with \u00d7\d+ \(\d{4}\u2013\d{4}\)", label) and width > 3
@@ -204,8 +204,8 @@ def test_north_korea_picture_is_smaller_than_the_fan(cli, tmp_path: Path) -> Non
 
     out = tmp_path / "nk.svg"
     run = cli("draw", "North Korea", "-o", str(out), data=DATA)
-    assert run.code == 0 and "105 relations in " in run.err
-    drawn = int(re.search(r"105 relations in (\d+) edges", run.err).group(1))
+    assert run.code == 0 and "108 relations in " in run.err
+    drawn = int(re.search(r"108 relations in (\d+) edges", run.err).group(1))
     svg = out.read_text(encoding="utf-8")
     assert svg.count('class="edge"') == drawn < 80
     assert "North Korea and its neighbours" in svg and ">types<" in svg

@@ -115,7 +115,7 @@ def test_check_passes_the_bundled_data_at_error_and_reports_warnings(cli) -> Non
     assert "error  relation-without-quote: ok" in run.out
     assert "warn   leader-without-date: 5 row(s)" in run.out and "Kim Il-sung" in run.out
     assert "warn   treaty-with-fewer-than-two-parties: 6 row(s)" in run.out
-    assert run.err.strip() == "6 check(s): 0 error, 2 warn, 1 info with rows; failing at --fail-on error: 0"
+    assert run.err.strip() == "12 check(s): 0 error, 2 warn, 1 info with rows; failing at --fail-on error: 0"
     strict = cli("check", "--fail-on", "warn", "--quiet", data=DATA)
     assert strict.code == 1
     assert "entity-without-relation" not in strict.out and "leader-without-date: 5 row(s)" in strict.out

@@ -22,6 +22,7 @@ def test_path_json_has_the_documented_shape(cli) -> None:
         "date": "1884-07-07",
         "quote": "The first treaty between the two states was signed on July 7, 1884.",
         "source": "article",
+        "status": "actual",
     }
 
 

@@ -38,7 +38,8 @@ def test_default_is_one_shortest_path_with_documented_shape(cli) -> None:
         "subject": {"id": "putin", "label": "Vladimir Putin"},
         "predicate": {"id": "leaderOf", "label": "led"},
         "object": {"id": "russia", "label": "Russia"},
-        "date": "2000/..", "quote": "Vladimir Putin has led Russia since 2000.", "source": "article"}
+        "date": "2000/..", "quote": "Vladimir Putin has led Russia since 2000.", "source": "article",
+        "status": "actual"}
 
 
 def test_k_returns_distinct_paths_shortest_first(cli) -> None:

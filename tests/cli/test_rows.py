@@ -86,7 +86,7 @@ def test_rank(cli) -> None:
                                            "united-states"], fmt
         first = rows[0]
         assert (first["rank"], first["label"], first["type"]) == (same(1, fmt), "Russia", "State")
-        assert float(first["betweenness"]) == pytest.approx(0.39, abs=5e-5)  # README: 0.3900
+        assert float(first["betweenness"]) == pytest.approx(0.4181, abs=5e-5)  # README: 0.4181
     degree = json.loads(cli("rank", "--top", "1", "-f", "json", data=DATA).out)
     assert degree[0]["id"] == "russia" and isinstance(degree[0]["degree"], int)
 
@@ -134,11 +134,11 @@ def test_stats(cli) -> None:
     for fmt, rows in run_all(cli, ("stats",)).items():
         classes = {r["name"]: int(str(r["count"])) for r in rows if r["section"] == "class"}
         predicates = {r["name"]: int(str(r["count"])) for r in rows if r["section"] == "predicate"}
-        # README: 116 entities, 245 relations; the table's totals are not rows.
-        assert sum(classes.values()) == 116 and sum(predicates.values()) == 245, fmt
+        # README: 123 entities, 260 relations; the table's totals are not rows.
+        assert sum(classes.values()) == 123 and sum(predicates.values()) == 260, fmt
         assert classes["State"] > 0 and predicates["leaderOf"] > 0 and "total" not in classes
     table = cli("stats", data=DATA)
-    assert "│ total" in table.out and "116" in table.out and "245" in table.out
+    assert "│ total" in table.out and "123" in table.out and "260" in table.out
 
 
 def test_check_rows_and_exit_codes(cli, tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_vocab(cli) -> None:
     for fmt, rows in run_all(cli, ("vocab",)).items():
         types = {r["name"]: r for r in rows if r["section"] == "type"}
         predicates = {r["name"]: r for r in rows if r["section"] == "predicate"}
-        assert len(types) == 9 and len(predicates) == 62, fmt
+        assert len(types) == 9 and len(predicates) == 67, fmt
         assert types["Person"]["parent"] == "Thing"
         assert {"label": "led", "inverse": "led by", "subject": same(["Person"], fmt),
                 "object": same(["State", "Organization"], fmt)}.items() <= predicates["leaderOf"].items()

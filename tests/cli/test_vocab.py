@@ -37,7 +37,7 @@ def _parts(run) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def, type-a
 def test_lists_types_and_predicates_as_a_table(cli) -> None:
     run = cli("vocab", data=DATA)
     assert run.code == 0, run
-    assert "types (9)" in run.out and "predicates (62)" in run.out
+    assert "types (9)" in run.out and "predicates (67)" in run.out
     for word in ("Treaty", "leaderOf", "led by", "The subject led", "Publication", "authors"):
         assert word in run.out
 
@@ -80,7 +80,7 @@ def test_csv_and_output_file(cli, tmp_path: Path) -> None:
     run = cli("vocab", "-o", str(target), data=DATA)
     assert run.code == 0 and run.out == "" and f"wrote {target}" in run.err
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert sum(r["section"] == "type" for r in rows) == 9 and sum(r["section"] == "predicate" for r in rows) == 62
+    assert sum(r["section"] == "type" for r in rows) == 9 and sum(r["section"] == "predicate" for r in rows) == 67
     met = next(r for r in rows if r["name"] == "met")
     assert met["flags"] == "symmetric" and met["subject"] == "State, Person, Organization"
     piped = cli("vocab", "--object", "Treaty", "-f", "csv", data=DATA).out

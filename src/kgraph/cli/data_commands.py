@@ -127,7 +127,7 @@ def export(
         written = write_parts(proj, out, chosen)
         say(f"wrote {', '.join(written)} ({chosen.description})")
         return
-    proj.entity_rows()  # validate (or find the cache) before opening the output, so a failure leaves no file
+    proj.entity_graph()  # validate (or find the cache) before opening the output, so a failure leaves no file
     with output(out, binary=True, keep_out=proj.data_dir) as handle:
         write(proj, handle, chosen)
     if out and out != "-":

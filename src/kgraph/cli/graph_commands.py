@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
-from kgraph.cli.options import (AT, FROM, MAX_PATHS, TO, UNDATED, build_filter, complete_entity,
+from kgraph.cli.options import (AT, FROM, MAX_PATHS, STATUS, TO, UNDATED, build_filter, complete_entity,
                                 complete_predicate, complete_types)
 from kgraph.formats import PATHS, PICTURE, help_text
 
@@ -44,6 +44,7 @@ def path(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help=f"table, {help_text(PATH_KINDS)}."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
@@ -74,7 +75,8 @@ def path(
         with phase("search"):
             first, last = eg.resolve(source), eg.resolve(target)
             flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
-                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops)
+                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops,
+                               status=status)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
             with interrupt_after(timeout, too_slow):

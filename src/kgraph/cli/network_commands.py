@@ -8,8 +8,8 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, pick_format, project, say
-from kgraph.cli.options import (AT, DEPTH, FORMAT, FROM, MAX_PATHS, OUTPUT, TO, UNDATED, build_filter,
-                                choice, complete_entity, complete_types, row_format)
+from kgraph.cli.options import (AT, DEPTH, FORMAT, FROM, MAX_PATHS, OUTPUT, STATUS, TO, UNDATED,
+                                build_filter, choice, complete_entity, complete_types, row_format)
 from kgraph.formats import PICTURE, help_text, suffixes
 
 
@@ -21,6 +21,7 @@ def neighbors(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     fmt: Optional[str] = FORMAT,
     out: Optional[str] = OUTPUT,
 ) -> None:
@@ -37,7 +38,7 @@ def neighbors(
     fmt = row_format(fmt, out)
     proj = project(ctx)
     eg = proj.entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
     ego = ego_network(eg, eg.resolve(name), depth, flt)
     render.emit(ego_rows(eg, ego), fmt, out, keep_out=proj.data_dir)
 
@@ -48,6 +49,7 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    status: str = STATUS,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT",
                                       help="table, json, csv or tsv; with -o, svg or html draw it "
                                            "[default: table, or from -o's suffix]."),
@@ -69,7 +71,7 @@ def timeline(
     if fmt in ("svg", "html") and out in (None, "-"):
         raise typer.BadParameter(f"{fmt} is drawn to a file: give -o FILE.{fmt}", param_hint="--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, start=start, end=end)
+    flt = build_filter(eg, start=start, end=end, status=status)
     focus = eg.resolve(name) if name else None
     moments = moments_of(eg, focus, flt)
     if fmt in ("svg", "html"):
@@ -102,6 +104,7 @@ def rank(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
     fmt: Optional[str] = FORMAT,
     out: Optional[str] = OUTPUT,
@@ -121,7 +124,8 @@ def rank(
     fmt = row_format(fmt, out)
     proj = project(ctx)
     eg = proj.entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
+                       status=status)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
@@ -144,6 +148,7 @@ def draw(
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
     undated: str = UNDATED,
+    status: str = STATUS,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help=f"File to write; its suffix picks the format ({suffixes((PICTURE,))})."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
@@ -190,7 +195,7 @@ def draw(
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
     folder = _project_name(project(ctx).data_dir)
     when = "".join(f", {part}" for part in flt.describe())
     keep: frozenset[str] = frozenset()

@@ -89,6 +89,9 @@ FROM = typer.Option(None, "--from", metavar="DATE", help="Only relations overlap
 TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping the period up to DATE.")
 UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
                        help="Keep or drop relations without a date.")
+STATUS = typer.Option("actual", "--status", metavar="LIST",
+                      help="Use claims of these statuses, comma-separated (actual, intended, planned, "
+                           "proposed, failed, hypothetical, denied), or 'any'.")
 DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the entity.")
 #: kgraph.paths.MAX_PATHS, repeated here so that ``--help`` need not import the path code.
 MAX_PATHS = 100
@@ -144,9 +147,9 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
                  end: Optional[str] = None, undated: str = "keep", via: Optional[List[str]] = None,
                  exclude: Optional[List[str]] = None, avoid: Optional[List[str]] = None,
                  through_types: Optional[str] = None, directed: bool = False,
-                 max_hops: Optional[int] = None) -> Filter:
+                 max_hops: Optional[int] = None, status: str = "actual") -> Filter:
     """Turn command-line options into a library Filter; usage errors exit 2."""
-    from kgraph.pathfilters import UNDATED_CHOICES, Filter
+    from kgraph.pathfilters import UNDATED_CHOICES, Filter, parse_statuses
 
     if undated not in UNDATED_CHOICES:
         raise typer.BadParameter("choose keep or drop", param_hint="--undated")
@@ -155,6 +158,10 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
     low, high = parse_date(start, "--from"), parse_date(end, "--to")
     if low and high and low.earliest > high.latest:
         raise typer.BadParameter(f"--from {low} is after --to {high}", param_hint="--from")
+    try:
+        statuses = parse_statuses(status)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--status") from None
     vocabulary = eg.vocabulary
     types = _known(_split([through_types] if through_types else []), vocabulary, "--through-types")
     return Filter(
@@ -163,7 +170,7 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
         avoid=frozenset(eg.resolve(name).id for name in _split(avoid)),
         through_types=types, type_closure=frozenset(vocabulary.expand(types)),
         directed=directed, at=parse_date(at, "--at"), start=low, end=high, undated=undated,
-        max_hops=max_hops)
+        max_hops=max_hops, statuses=statuses)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from kgraph.agree import Agreement
     from kgraph.coverage import SourceCoverage
     from kgraph.diff import Diff, FieldChange, Item
-    from kgraph.entitygraph import Edge, EntityGraph, EntityInfo
+    from kgraph.entitygraph import EntityGraph, EntityInfo
     from kgraph.paths import Path
+    from kgraph.statement import Statement
     from kgraph.results import QueryResult, Row, Term
     from kgraph.rows import Rows
 
@@ -246,15 +247,15 @@ def _label(eg: EntityGraph, entity_id: str) -> str:
     return label_of(eg, entity_id)
 
 
-def _quote(edge: Edge) -> str:
+def _quote(edge: Statement) -> str:
     from kgraph.network import quoted
 
     return quoted(edge)
 
 
-def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Edge],
+def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
                 fields: Iterable[tuple[str, str]] = (),
-                supported: tuple[list[Edge], list[Edge]] = ([], [])) -> None:
+                supported: tuple[list[Statement], list[Statement]] = ([], [])) -> None:
     """Everything known about one entity: its fields, its relations, and those it supports."""
     from rich.table import Table
     from rich.text import Text

@@ -35,7 +35,7 @@ def write(project: Project, out: IO[bytes], fmt: Format) -> None:
     elif fmt.consumes == ENTITIES:
         writer(project.entity_graph(), out)
     elif fmt.consumes == RECORDS:
-        writer(project.dataset(), project.base, out)
+        writer(project.dataset(), project.base, project.statements(), out)
     else:
         raise KgraphError(f"{fmt.name} ({fmt.consumes}) is not an export format")
 

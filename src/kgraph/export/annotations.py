@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 from typing import IO, TYPE_CHECKING, Any
 
-from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, text_iri
+from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, status_iri, text_iri
 
 if TYPE_CHECKING:
-    from kgraph.model import Dataset, Relation
+    from kgraph.model import Dataset
+    from kgraph.statement import Statement
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -28,43 +29,43 @@ def context(base: str) -> list[Any]:
     return [ANNO_CONTEXT, {"kg": PREFIXES["kg"], "kgr": base, "rdf": PREFIXES["rdf"]}]
 
 
-def annotations(dataset: Dataset, base: str) -> dict[str, Any]:
-    """The page of annotations, ordered by statement IRI (the same data gives the same bytes)."""
-    from kgraph.compile import relation_iri
-
-    found = sorted((relation_iri(base, rel), rel) for rel in dataset.relations
-                   if rel.anchors and rel.source in dataset.texts)
+def annotations(dataset: Dataset, base: str, records: list[Statement]) -> dict[str, Any]:
+    """The page of annotations of the statements ``records`` (of ``dataset``), ordered by statement
+    IRI (the same data gives the same bytes)."""
+    found = sorted((s for s in records if s.anchors and s.source in dataset.texts), key=lambda s: s.iri)
     return {"@context": context(base), "id": base + "annotations", "type": "AnnotationPage",
-            "items": [_annotation(dataset, base, iri, rel) for iri, rel in found]}
+            "items": [_annotation(dataset, base, record) for record in found]}
 
 
-def _annotation(dataset: Dataset, base: str, stmt: str, rel: Relation) -> dict[str, Any]:
-    from kgraph.compile import quote_text
+def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any]:
     from kgraph.vocabulary import packaged
 
     vocabulary = dataset.vocabulary or packaged("core")
-    predicate = vocabulary.predicates[rel.predicate]
+    predicate = vocabulary.predicates[record.predicate]
+    stmt = record.iri
 
     def entity(eid: str) -> dict[str, str]:
         known = dataset.entities.get(eid)
         return {"id": entity_iri(base, eid), "label": known.label if known else eid}
 
-    subject, obj = entity(rel.subject), entity(rel.object)
+    subject, obj = entity(record.subject), entity(record.object)
     body: dict[str, Any] = {
         "id": stmt, "type": "rdf:Statement",
-        "label": f"{subject['label']} {predicate.label} {obj['label']}",
-        "rdf:subject": subject, "rdf:predicate": {"id": predicate.iri, "label": predicate.label},
-        "rdf:object": obj, "kg:kind": rel.kind, "kg:quote": quote_text(rel)}
+        "label": f"{subject['label']} {record.predicate_label} {obj['label']}",
+        "rdf:subject": subject, "rdf:predicate": {"id": predicate.iri, "label": record.predicate_label},
+        "rdf:object": obj, "kg:kind": record.kind, "kg:quote": record.quote}
+    if record.status != "actual":  # as on the statement node: a planned claim is not asserted
+        body["kg:status"] = {"id": status_iri(record.status)}
     for name in ("date", "start", "end"):
-        value = getattr(rel, name)
+        value = getattr(record, name)
         if value is not None:
             body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + value.xsd_type}
-    path, sha = dataset.text_files[rel.source]
-    source = {"id": text_iri(base, rel.source), "type": "Text", "format": "text/plain", "label": path,
+    path, sha = dataset.text_files[record.source]
+    source = {"id": text_iri(base, record.source), "type": "Text", "format": "text/plain", "label": path,
               "kg:sha256": sha}
-    text = dataset.texts[rel.source]
+    text = dataset.texts[record.source]
     targets = []
-    for index, (start, end) in enumerate(rel.anchors, 1):
+    for index, (start, end) in enumerate(record.anchors, 1):
         target = f"{evidence_iri(stmt)}/{index}"
         targets.append({"id": target, "type": "SpecificResource", "source": source, "selector": [
             {"id": target + "/quote", "type": "TextQuoteSelector", "exact": text[start:end],
@@ -74,6 +75,6 @@ def _annotation(dataset: Dataset, base: str, stmt: str, rel: Relation) -> dict[s
             "target": targets[0] if len(targets) == 1 else targets}
 
 
-def write(dataset: Dataset, base: str, out: IO[bytes]) -> None:
-    page = annotations(dataset, base)
+def write(dataset: Dataset, base: str, records: list[Statement], out: IO[bytes]) -> None:
+    page = annotations(dataset, base, records)
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

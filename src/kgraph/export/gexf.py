@@ -15,14 +15,15 @@ from typing import IO, TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
-    from kgraph.entitygraph import Edge, EntityGraph
+    from kgraph.entitygraph import EntityGraph
+    from kgraph.statement import Statement
 
 NAMESPACE = "http://gexf.net/1.3"
 NODE_ATTRIBUTES = ("type", "aliases", "description")
 EDGE_ATTRIBUTES = ("predicate", "date", "quote", "source", "claim", "statement")
 
 
-def spell(edge: Edge) -> dict[str, str]:
+def spell(edge: Statement) -> dict[str, str]:
     """The interval an edge is shown on Gephi's timeline; empty when it is undated."""
     bounds = {"start": edge.earliest, "end": edge.latest}
     return {name: value for name, value in bounds.items() if value}
@@ -50,7 +51,7 @@ def to_xml(eg: EntityGraph) -> str:
     lines.append("    <edges>")
     for index, edge in enumerate(eg.edges):
         values = {"predicate": edge.predicate, "date": edge.when or "", "quote": edge.quote or "",
-                  "source": edge.source or "", "claim": edge.kind, "statement": edge.statement or ""}
+                  "source": edge.source or "", "claim": edge.kind, "statement": edge.iri}
         lines.append(f'      <edge id="e{index}" source={quoteattr(edge.subject)} '
                      f'target={quoteattr(edge.object)} label={quoteattr(edge.predicate_label)} '
                      f'kind={quoteattr(edge.predicate)}>')

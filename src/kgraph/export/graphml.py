@@ -22,7 +22,7 @@ def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph:
         out.add_edge(edge.subject, edge.object, key=f"e{index}", predicate=edge.predicate,
                      label=edge.predicate_label, date=edge.when or "", start=edge.earliest or "",
                      end=edge.latest or "", quote=edge.quote or "", source=edge.source or "",
-                     kind=edge.kind, statement=edge.statement or "")
+                     kind=edge.kind, statement=edge.iri)
     return out
 
 

@@ -30,7 +30,7 @@ def node_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
 def edge_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
     for e in eg.edges:
         yield (e.subject, e.object, e.predicate, e.predicate_label, e.when or "", e.earliest or "",
-               e.latest or "", e.kind, e.quote or "", e.source or "", e.statement or "")
+               e.latest or "", e.kind, e.quote or "", e.source or "", e.iri)
 
 
 def event_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:

@@ -1,0 +1,65 @@
+"""The checks that issue 16's review of the bundled annotation added to queries/checks/.
+
+Each catches one kind of systemic error the review found and fixed: it must pass on the reviewed
+data and fail on the claims as they stood before (tests/data/review/old-claims.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ROOT
+
+OLD_CLAIMS = Path(__file__).resolve().parent.parent / "data" / "review" / "old-claims.yaml"
+
+# each check and the number of old claims it must catch
+CAUGHT = {
+    "assessment-of-a-location": 1,
+    "concern-about-a-state": 2,
+    "part-of-a-place": 1,
+    "open-end-that-ended": 1,
+    "effort-recorded-as-outcome": 1,
+    "strain-recorded-as-rivalry": 1,
+}
+
+
+def _status(out: str, name: str) -> str:
+    """The check's line in `kgraph check`'s report: 'ok' or 'N row(s)'."""
+    match = re.search(rf"^\w+\s+{re.escape(name)}: (ok|\d+ row\(s\))", out, re.M)
+    assert match, f"{name} not in the report:\n{out}"
+    return match.group(1)
+
+
+def test_the_review_checks_pass_on_the_bundled_data(cli) -> None:
+    run = cli("check", data=DATA)
+    assert run.code == 0, run
+    for name in CAUGHT:
+        assert _status(run.out, name) == "ok", name
+
+
+@pytest.fixture
+def old_project(tmp_path: Path) -> Path:
+    """The bundled project with the pre-review claims put back in."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    relations = data / "relations.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8") + "\n" + OLD_CLAIMS.read_text(encoding="utf-8"),
+                         encoding="utf-8")
+    return data
+
+
+def test_each_review_check_catches_the_error_it_was_written_for(cli, old_project: Path) -> None:
+    assert cli("validate", data=old_project).code == 0
+    run = cli("check", "--quiet", data=old_project)
+    assert run.code == 1, run
+    for name, rows in CAUGHT.items():
+        assert _status(run.out, name) == f"{rows} row(s)", name
+    assert f"failing at --fail-on error: {len(CAUGHT)}" in run.err
+    # the rows name the claims: the reader sees which relation to fix
+    assert "Russian energy projects" in run.out and "Siberia" in run.out
+    assert "did not last long" in run.out
