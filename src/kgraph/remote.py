@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Union
 
 from kgraph.errors import KgraphError
 from kgraph.formats import GRAPH, RESULTS, accept, by_media_type, get
@@ -167,28 +167,45 @@ def check_iri(iri: str) -> None:
                           f"not '{iri}'")
 
 
-def request(url: str, *, method: str = "GET", data: bytes | None = None,
-            headers: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, bytes]:
-    """One HTTP exchange: (media type, body) on success; RemoteError with the server's words otherwise."""
+#: A request body: bytes, or an open binary file sent as it is read (a graph larger than memory).
+Body = Union[bytes, IO[bytes]]
+
+
+def request(url: str, *, method: str = "GET", data: Body | None = None,
+            headers: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+            sink: Sink | None = None) -> tuple[str, bytes]:
+    """One HTTP exchange: (media type, body) on success; RemoteError with the server's words otherwise.
+
+    A file ``data`` is streamed, and ``timeout`` then counts from the last block sent, so a large
+    upload that keeps moving is never cut off. An answer that ``sink`` accepts goes to it chunk
+    by chunk (the body returned is then empty), so a large answer is never held whole.
+    """
     check_url(url)
     full_url, url = url, url.split("?", 1)[0]  # messages name the endpoint, not the encoded query
-    req = urllib.request.Request(full_url, data=data, method=method, headers=headers or {})
+    deadline = _Deadline(timeout)
+    body: Any = data
+    headers = dict(headers or {})
+    if data is not None and not isinstance(data, bytes):
+        data.seek(0, os.SEEK_END)
+        headers["Content-Length"] = str(data.tell())  # not chunked: not every store reads that
+        data.seek(0)
+        body = _Upload(data, deadline)
+    req = urllib.request.Request(full_url, data=body, method=method, headers=headers)
     req.add_header("User-Agent", "kgraph")
     creds = credentials_for(full_url)
-    handlers: list[urllib.request.BaseHandler] = [_SameHostRedirects()]
+    handlers: list[urllib.request.BaseHandler] = [_SameHostRedirects(), _Rewind()]
     if creds:
         req.add_unredirected_header("Authorization", creds.header)
         if creds.user is not None:
             handlers += [_HearTheChallenge(), _digest_for(full_url, creds)]
-    deadline = _Deadline(timeout)
     handlers += [_TimedHTTP(deadline), _TimedHTTPS(deadline)]
     opener = urllib.request.build_opener(*handlers)
     try:
         with deadline:  # the error page too is read within the limit
             try:
                 with opener.open(req, timeout=timeout) as response:
-                    body = _read(response, url, deadline)
                     media = response.headers.get_content_type()
+                    answer = _read(response, url, deadline, sink if sink and sink.accepts(media) else None)
             except urllib.error.HTTPError as exc:
                 text = _snippet(exc.read(1 << 16) if exc.fp else b"")
                 if deadline.expired:
@@ -205,7 +222,63 @@ def request(url: str, *, method: str = "GET", data: bytes | None = None,
         if isinstance(exc, (http.client.HTTPException, ValueError)) and not isinstance(exc, (OSError, UnicodeError)):
             raise RemoteError(f"{url} sent a malformed HTTP answer: {_snippet(str(exc).encode())}") from None
         raise RemoteError(_connection_message(url, exc, timeout)) from None
-    return media, body
+    return media, answer
+
+
+class _Upload:
+    """A file sent as the body of a request: each block read restarts the deadline."""
+
+    def __init__(self, file: IO[bytes], deadline: _Deadline) -> None:
+        self.file, self.deadline = file, deadline
+
+    def read(self, size: int = -1) -> bytes:
+        self.deadline.extend()
+        return self.file.read(size)
+
+    def seek(self, offset: int) -> int:
+        return self.file.seek(offset)
+
+
+class _Rewind(urllib.request.BaseHandler):
+    """Send a file body from its start on every attempt: a Digest challenge makes urllib ask again
+    with the same body, which the first attempt has read to its end."""
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if isinstance(req.data, _Upload):
+            req.data.seek(0)
+        return req
+
+    https_request = http_request
+
+
+class Sink:
+    """Where an answer goes chunk by chunk instead of into memory (see :func:`request`)."""
+
+    def accepts(self, media: str) -> bool:
+        return False
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the next piece of the answer."""
+
+
+class LineCount(Sink):
+    """Count the triples of an N-Triples answer as it arrives (one per non-blank line)."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self._partial = b""  # the unfinished last line of the chunks so far
+
+    def accepts(self, media: str) -> bool:
+        return media == get("nt", (GRAPH,)).media_type
+
+    def feed(self, chunk: bytes) -> None:
+        lines = (self._partial + chunk).split(b"\n")
+        self._partial = lines.pop()
+        self.lines += sum(1 for line in lines if line.strip())
+
+    @property
+    def total(self) -> int:
+        return self.lines + (1 if self._partial.strip() else 0)
 
 
 class _HearTheChallenge(urllib.request.BaseHandler):
@@ -244,6 +317,7 @@ class _Deadline:
         self.expired = False
         self.sockets: list[socket.socket] = []
         self.timer: threading.Timer | None = None
+        self.done = False
 
     def remaining(self) -> float:
         return max(0.001, self.at - time.monotonic())
@@ -251,19 +325,33 @@ class _Deadline:
     def watch(self, sock: socket.socket) -> None:
         self.sockets.append(sock)
 
+    def extend(self) -> None:
+        """Start the limit again: an upload that is still moving is not cut off (the timer,
+        when it fires, looks at the new limit and waits on)."""
+        self.at = time.monotonic() + self.seconds
+
     def _fire(self) -> None:
+        if self.done:
+            return
+        if time.monotonic() < self.at:  # extended since the timer was set
+            self._arm()
+            return
         self.expired = True
         for sock in self.sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    def __enter__(self) -> _Deadline:
+    def _arm(self) -> None:
         self.timer = threading.Timer(self.remaining(), self._fire)
         self.timer.daemon = True
         self.timer.start()
+
+    def __enter__(self) -> _Deadline:
+        self._arm()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.done = True
         if self.timer is not None:
             self.timer.cancel()
 
@@ -300,10 +388,11 @@ class _TimedHTTPS(urllib.request.HTTPSHandler):
 MAX_ANSWER_BYTES = 1 << 30
 
 
-def _read(response: HTTPResponse, url: str, deadline: _Deadline) -> bytes:
+def _read(response: HTTPResponse, url: str, deadline: _Deadline, sink: Sink | None = None) -> bytes:
     """The whole body, within the deadline: a server trickling bytes, or sending without end, is
     cut off rather than waited for (a per-read timeout alone would not), and an answer cut by
-    the deadline is never taken for a whole one."""
+    the deadline is never taken for a whole one. With a ``sink``, the chunks go to it and are not
+    kept (nor capped: memory stays bounded whatever the size)."""
     chunks: list[bytes] = []
     size = 0
     unfinished = RemoteError(f"{url} did not finish its answer within {deadline.seconds:g} s (--timeout)")
@@ -314,10 +403,14 @@ def _read(response: HTTPResponse, url: str, deadline: _Deadline) -> bytes:
                 if deadline.expired:
                     raise RemoteError(f"{unfinished}; {size:,} bytes arrived")
                 return b"".join(chunks)
-            chunks.append(chunk)
             size += len(chunk)
             if deadline.expired or time.monotonic() > deadline.at:
                 raise RemoteError(f"{unfinished}; {size:,} bytes arrived")
+            if sink is not None:
+                sink.feed(chunk)
+                deadline.extend()  # a large answer that keeps coming is read to its end
+                continue
+            chunks.append(chunk)
             if size > MAX_ANSWER_BYTES:
                 raise RemoteError(f"{url} sent more than {MAX_ANSWER_BYTES >> 20:,} MiB; stopped reading")
     except (OSError, http.client.HTTPException):
@@ -449,13 +542,15 @@ def _from_xml(body: bytes) -> QueryResult:
 
 # --- Uploads -------------------------------------------------------------------------------------
 
-def push_graph_store(store_url: str, ntriples: bytes, graph: str | None = None, replace: bool = False,
+def push_graph_store(store_url: str, ntriples: Body, graph: str | None = None, replace: bool = False,
                      timeout: float = DEFAULT_TIMEOUT) -> int | None:
     """Send N-Triples to a Graph Store Protocol URL: PUT replaces the graph, POST adds to it.
 
-    After a replace, the graph is read back (GET, which the protocol requires) and its triples
-    counted: a store that acknowledged without storing is an error. Returns that count, or None
-    after an add (the graph then holds other triples too, so no count could confirm it).
+    ``ntriples`` may be an open file: it is streamed in one request (the store applies it whole
+    or not at all, as with bytes), so the graph never sits in memory. After a replace, the graph
+    is read back (GET, which the protocol requires) and its triples counted as they arrive: a
+    store that acknowledged without storing is an error. Returns that count, or None after an
+    add (the graph then holds other triples too, so no count could confirm it).
     """
     check_url(store_url, "graph store URL")
     if graph is not None:
@@ -470,9 +565,10 @@ def push_graph_store(store_url: str, ntriples: bytes, graph: str | None = None, 
         raise RemoteError(f"{exc}{_hint(str(exc), graph)}") from None
     if not replace:
         return None
-    expected = _triples(ntriples)
-    media, body = request(url, headers={"Accept": ACCEPT_GRAPH}, timeout=timeout)
-    held = _count_graph(store_url, media, body)
+    expected = count_triples(ntriples)
+    counter = LineCount()
+    media, body = request(url, headers={"Accept": ACCEPT_GRAPH}, timeout=timeout, sink=counter)
+    held = counter.total if counter.accepts(media) else _count_graph(store_url, media, body)
     if held != expected:
         where = f"graph <{graph}>" if graph else "the default graph"
         raise RemoteError(f"{store_url} acknowledged the upload, but {where} holds {held:,} triple(s), "
@@ -480,16 +576,21 @@ def push_graph_store(store_url: str, ntriples: bytes, graph: str | None = None, 
     return held
 
 
-def _triples(ntriples: bytes) -> int:
-    """The number of triples in N-Triples text (one per non-blank line; kgraph writes no comments)."""
-    return sum(1 for line in ntriples.split(b"\n") if line.strip())
+def count_triples(ntriples: Body) -> int:
+    """The number of triples in N-Triples text or file (one per non-blank line; kgraph writes no
+    comments), read a block at a time."""
+    counter = LineCount()
+    if isinstance(ntriples, bytes):
+        counter.feed(ntriples)
+    else:
+        ntriples.seek(0)
+        for block in iter(lambda: ntriples.read(1 << 20), b""):
+            counter.feed(block)
+    return counter.total
 
 
 def _count_graph(endpoint: str, media: str, body: bytes) -> int:
-    rdf = by_media_type(media, (GRAPH,))
-    if rdf is not None and rdf.name == "nt":
-        return _triples(body)
-    if rdf is None:
+    if by_media_type(media, (GRAPH,)) is None:
         raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
                           f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
     graph = parse_answer(endpoint, media, body).graph
@@ -501,10 +602,11 @@ def _count_graph(endpoint: str, media: str, body: bytes) -> int:
 STAGING = "urn:kgraph:staging:"
 
 
-def update_requests(ntriples: bytes, graph: str | None, replace: bool, staging: str,
+def update_requests(ntriples: Body, graph: str | None, replace: bool, staging: str,
                     batch: int = DEFAULT_BATCH) -> Iterator[str]:
     """The SPARQL Update requests that load ``ntriples``: INSERT DATA batches into ``staging``,
-    then one MOVE (replace) or ADD that puts them in place.
+    then one MOVE (replace) or ADD that puts them in place. A file is read a line at a time, so
+    one batch at most is ever in memory.
 
     Lines are split at LF only, as N-Triples ends them: ``str.splitlines`` would also split at
     U+2028, U+0085 or U+001C inside a literal and send a broken triple.
@@ -516,7 +618,9 @@ def update_requests(ntriples: bytes, graph: str | None, replace: bool, staging: 
     target = f"GRAPH <{graph}>" if graph else "DEFAULT"
     chunk: list[str] = []
     loaded = False
-    for line in ntriples.decode("utf-8").split("\n"):
+    lines: Iterable[bytes] = ntriples.split(b"\n") if isinstance(ntriples, bytes) else ntriples
+    for raw in lines:  # a binary file's lines end at LF only
+        line = raw.decode("utf-8").rstrip("\n")
         if line.strip():
             chunk.append(line)
         if len(chunk) == batch:
@@ -540,7 +644,7 @@ def _insert(triples: list[str], graph: str) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 
-def push_update(update_url: str, ntriples: bytes, graph: str | None = None, replace: bool = False,
+def push_update(update_url: str, ntriples: Body, graph: str | None = None, replace: bool = False,
                 batch: int = DEFAULT_BATCH, timeout: float = DEFAULT_TIMEOUT) -> int:
     """Send the triples as SPARQL Update requests (see update_requests); return how many requests.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import IO, Optional
 
 import typer
 
@@ -37,16 +37,30 @@ def push(
 
       kgraph push --update-endpoint http://127.0.0.1:8890/sparql --graph https://example.org/korea
     """
+    import tempfile
+
     from kgraph import remote
-    from kgraph.export.rdf import ntriples
+    from kgraph.export.rdf import write_ntriples
 
     if (endpoint is None) == (update_endpoint is None):
         raise typer.BadParameter("give exactly one of --endpoint (Graph Store Protocol) or "
                                  "--update-endpoint (SPARQL Update)", param_hint="--endpoint")
     check_timeout(timeout)
-    data = ntriples(project(ctx))
-    count = data.count(b"\n")
     where = f"graph <{graph}>" if graph else "the default graph"
+    # The graph goes through a temporary file, streamed from there: memory stays bounded
+    # whatever the graph's size.
+    with tempfile.TemporaryFile(prefix="kgraph-push-", suffix=".nt") as data:
+        write_ntriples(project(ctx), data)
+        count = remote.count_triples(data)
+        data.seek(0)
+        _send(data, endpoint, update_endpoint, where, graph, replace, batch, timeout)
+    typer.echo(f"pushed {count} triples")
+
+
+def _send(data: IO[bytes], endpoint: str | None, update_endpoint: str | None, where: str,
+          graph: str | None, replace: bool, batch: int, timeout: float) -> None:
+    from kgraph import remote
+
     if endpoint is not None:
         held = remote.push_graph_store(endpoint, data, graph, replace, timeout)
         say(f"{'replaced' if replace else 'added to'} {where} at {endpoint}"
@@ -56,7 +70,6 @@ def push(
         requests = remote.push_update(update_endpoint, data, graph, replace, batch, timeout)
         say(f"{'replaced' if replace else 'added to'} {where} at {update_endpoint} "
             f"in {requests} update request(s)")
-    typer.echo(f"pushed {count} triples")
 
 
 def serve(

@@ -39,6 +39,23 @@ def ntriples(project: Project) -> bytes:
     return buffer.getvalue()
 
 
+def write_ntriples(project: Project, out: IO[bytes]) -> None:
+    """The compiled graph as N-Triples into ``out``, in the store's order (what ``push`` sends).
+
+    From the cache, Oxigraph writes the file itself, so the graph never sits in Python's memory
+    whatever its size (a sorted dump would have to hold it whole).
+    """
+    from kgraph.engine import OxigraphStore
+
+    store = project.store("export")
+    if isinstance(store, OxigraphStore):
+        import pyoxigraph
+
+        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    else:
+        store.write_rdf(get("nt", (GRAPH,)), out, project.prefixes)
+
+
 def _engine_writes(graph: Any, name: str, out: IO[bytes], prefixes: dict[str, str]) -> bool:
     """Let an engine's store or answer write ``name`` itself; False for an rdflib Graph."""
     if not hasattr(graph, "write_rdf"):
