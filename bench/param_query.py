@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -76,7 +77,7 @@ def main() -> None:
     cpu = subprocess.run("lscpu | sed -n 's/^Model name: *//p' | head -1", shell=True, capture_output=True,
                          text=True).stdout.strip()
     print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU(s), {cpu}, "
-          f"Python {platform.python_version()}, load {open('/proc/loadavg').read().split()[:3]}")
+          f"Python {platform.python_version()}, load {Path('/proc/loadavg').read_text().split()[:3]}")
     print(f"{' '.join(kgraph[3:])}: {args.runs} runs each, interleaved")
     for name, found in times.items():
         print(f"  {name:<22} median {statistics.median(found) * 1000:6.1f} ms   min {min(found) * 1000:6.1f} ms")

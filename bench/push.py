@@ -73,7 +73,7 @@ def main() -> None:
                         if line.startswith("ServerPort") and "127.0.0.1" in line)
             start = time.perf_counter()
             subprocess.run([shutil.which("isql-vt") or "isql-vt", port, "dba", "dba",
-                            f"exec=ld_dir('.', 'graph.nt', 'https://example.org/bulk'); rdf_loader_run(); "
+                            "exec=ld_dir('.', 'graph.nt', 'https://example.org/bulk'); rdf_loader_run(); "
                             "checkpoint;"], check=True, capture_output=True, cwd=work / "virtuoso")
             bulk = time.perf_counter() - start
             print(f"virtuoso bulk loader (ld_dir + rdf_loader_run + checkpoint)  {bulk:8.1f} s  "

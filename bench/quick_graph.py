@@ -15,6 +15,7 @@ import os
 import platform
 import random
 import time
+from pathlib import Path
 from typing import Callable, TypeVar
 
 from kgraph.dates import PartialDate
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--relations", type=int, default=100_000)
     parser.add_argument("--entities", type=int, default=20_000)
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if os.path.exists("/proc/cpuinfo") \
         else platform.processor()
     print(f"{datetime.date.today()}  {os.cpu_count()} CPU(s), {cpu}, Python {platform.python_version()}")
@@ -90,7 +91,7 @@ def main() -> None:
     timed("path --through-types State,Person --directed", lambda: find_paths(
         eg, a, b, Filter(through_types=frozenset({"State", "Person"}), directed=True)))
     for metric in ("degree", "pagerank", "betweenness", "closeness"):
-        result = timed(f"rank --metric {metric}", lambda: rank(eg, metric, top=10))
+        result = timed(f"rank --metric {metric}", lambda metric=metric: rank(eg, metric, top=10))
         if result and result.sampled:
             print(f"{'':<52} (estimated from {result.sampled} sampled sources)")
     timed("rank --metric betweenness --at 1965", lambda: rank(eg, "betweenness", flt=Filter(at=PartialDate(1965))))

@@ -39,17 +39,82 @@ PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "kgr": "htt
 def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None,
           before: object = None) -> dict[str, float]:
     """Median wall time and the largest peak memory over ``runs`` runs."""
-    walls, peaks = [], []
+    walls, peaks, cpus = [], [], []
     for _ in range(runs):
         if callable(before):
             before()
-        wall, peak, _out = _measure_rss(cmd, env)
+        wall, peak, _out, cpu = _measure(cmd, env)
         walls.append(wall)
         peaks.append(peak)
-    return {"s": statistics.median(walls), "mb": max(peaks), "runs": runs}
+        cpus.append(cpu)
+    return {"s": statistics.median(walls), "mb": max(peaks), "runs": runs, "cpu": statistics.median(cpus)}
+
+
+def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -> None:
+    """Issue 15's edit loop: a full build, then one record edited and the next query timed, ``runs``
+    times; each edit changes one relation of one file (``split``: relations per file, 0 for one file)."""
+    label = f"edit loop {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
+    data = os.path.join(work, f"edit-{relations}-{split}")
+    if not os.path.isdir(data):
+        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
+                        "--out", data, *(["--split", str(split)] if split else [])], check=True)
+    cache = os.path.join(work, f"edit-cache-{relations}-{split}")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "KGRAPH_CACHE": cache}
+    count = os.path.join(HERE, "queries", "count_by_type.rq")
+    query = [*KGRAPH, "--data", data, "query", count, "-f", "csv"]
+    row: dict[str, object] = {}
+    results[label] = row
+    print(f"== {label}", file=sys.stderr)
+    row["full build (cold cache, kgraph query)"] = timed(query, 1, env)
+    files = sorted(_walk(os.path.join(data, "relations"))) if split else [os.path.join(data, "relations.yaml")]
+    target = files[len(files) // 2]
+    walls, peaks, cpus = [], [], []
+    for index in range(runs):
+        with open(target, encoding="utf-8") as handle:
+            text = handle.read()
+        with open(target, "w", encoding="utf-8") as handle:  # one record: a note added, then changed
+            handle.write(text.replace("  quote:", f"  note: edit {index}\n  quote:", 1) if index == 0
+                         else text.replace(f"  note: edit {index - 1}\n", f"  note: edit {index}\n", 1))
+        wall, peak, _out, cpu = _measure(query, env)
+        walls.append(wall)
+        peaks.append(peak)
+        cpus.append(cpu)
+    row["query after a one-record edit"] = {"s": statistics.median(walls), "mb": max(peaks), "runs": runs,
+                                            "cpu": statistics.median(cpus)}
+    row["query, nothing changed"] = timed(query, runs, env)
+
+
+def build_point(relations: int, split: int, work: str, results: dict) -> None:
+    """A cold ``kgraph build`` against the floor (PyYAML's C loader over the same files plus
+    pyoxigraph's bulk load of the same triples), one run each: the scale points of issue 15."""
+    label = f"build {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
+    data = os.path.join(work, f"edit-{relations}-{split}")
+    if not os.path.isdir(data):
+        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
+                        "--out", data, *(["--split", str(split)] if split else [])], check=True)
+    cache = os.path.join(work, f"build-cache-{relations}-{split}")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "KGRAPH_CACHE": cache}
+    print(f"== {label}", file=sys.stderr)
+    row: dict[str, object] = {"load before": subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
+                                                            text=True).stdout.strip()}
+    results[label] = row
+    row["kgraph build"] = timed([*KGRAPH, "--data", data, "build"], 1, env)
+    nt = os.path.join(work, f"build-{relations}-{split}.nt")
+    subprocess.run([*KGRAPH, "--data", data, "export", "-f", "nt", "-o", nt], check=True, env=env,
+                   capture_output=True)
+    row["floor"] = timed([PY, script(FLOOR_BUILD), data, nt], 1)
+    os.unlink(nt)
 
 
 def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str]:
+    wall, peak, out, _cpu = _measure(cmd, env)
+    return wall, peak, out
+
+
+def _measure(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str, float]:
+    """Wall time, peak memory (MB), stdout and CPU time (user + system) of one fresh process."""
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out = proc.stdout.read()  # type: ignore[union-attr]
@@ -59,15 +124,16 @@ def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024, out.decode("utf-8", "replace")
+    return wall, usage.ru_maxrss // 1024, out.decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime
 
 
 FLOOR_BUILD = r"""
-import sys, yaml, pyoxigraph
+import glob, sys, yaml, pyoxigraph
 data, nt = sys.argv[1], sys.argv[2]
-for name in ("entities.yaml", "relations.yaml"):
-    with open(f"{data}/{name}", encoding="utf-8") as handle:
-        yaml.load(handle, Loader=yaml.CSafeLoader)
+for name in ("entities.yaml", "relations.yaml", "entities/**/*.yaml", "relations/**/*.yaml"):
+    for path in sorted(glob.glob(f"{data}/{name}", recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
 store = pyoxigraph.Store()
 store.bulk_load(path=nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
 print(len(store))
@@ -141,7 +207,8 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
     row["build"] = timed([*kg, "build"], runs, env, before=clear)
     nt = os.path.join(work, f"graph-{relations}.nt")
     subprocess.run([*kg, "export", "-f", "nt", "-o", nt], check=True, env=env, capture_output=True)
-    row["triples"] = sum(1 for _ in open(nt, "rb"))
+    with open(nt, "rb") as lines:
+        row["triples"] = sum(1 for _ in lines)
     row["floor build"] = timed([PY, script(FLOOR_BUILD), data, nt], runs)
     row["floor build (gc off)"] = timed([PY, script(FLOOR_BUILD_NOGC), data, nt], runs)
     store = os.path.join(work, f"oxigraph-{relations}")
@@ -157,9 +224,10 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
         with open(path) as src, open(full[name], "w") as dst:
             dst.write(PROLOGUE + src.read())
         row[f"query {name}"] = timed([*kg, "query", path, "-f", "csv", "-o", os.devnull], runs, env)
+        # A real file: the CLI refuses /dev/null ("Invalid argument", os error 22).
         row[f"oxigraph query {name}"] = timed([oxigraph, "query", "--location", store, "--query-file",
                                                full[name], "--results-format", "csv",
-                                               "--results-file", os.devnull], runs)
+                                               "--results-file", os.path.join(work, "oxigraph-out.csv")], runs)
         row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
                                                  full[name]], runs)
         if jena:
@@ -244,6 +312,11 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--json", default=None, help="also write the raw numbers here")
     parser.add_argument("--shared", default="", help="a note on what else ran on the machine")
+    parser.add_argument("--edit-loop", default="", metavar="RELATIONS:SPLIT,...",
+                        help="issue 15's edit loop, e.g. 100000:5000,100000:0 (0: one file); slow")
+    parser.add_argument("--edit-runs", type=int, default=3, help="edits timed per edit loop")
+    parser.add_argument("--build", default="", metavar="RELATIONS:SPLIT,...",
+                        help="cold kgraph build against the floor only, e.g. 100000:0,1000000:5000; slow")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     results: dict = {"machine": machine()}
@@ -251,8 +324,15 @@ def main() -> None:
     # Bytecode as `pip install` leaves it; with PYTHONDONTWRITEBYTECODE set, an editable install
     # would otherwise recompile kgraph's modules on every call (~10 ms).
     subprocess.run([PY, "-m", "compileall", "-q", os.path.join(ROOT, "src", "kgraph")], check=True)
-    article(args.runs, args.work, results)
-    for size in [int(s) for s in args.sizes.split(",")]:
+    for point in filter(None, args.edit_loop.split(",")):
+        relations, split = (int(x) for x in point.split(":"))
+        edit_loop(relations, split, args.edit_runs, args.work, results)
+    for point in filter(None, args.build.split(",")):
+        relations, split = (int(x) for x in point.split(":"))
+        build_point(relations, split, args.work, results)
+    if args.sizes:
+        article(args.runs, args.work, results)
+    for size in [int(s) for s in args.sizes.split(",") if s]:
         bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
     results["machine"]["load after"] = subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
                                                       text=True).stdout.strip()

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import socket
 import textwrap
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 from typer.testing import CliRunner
 
 from kgraph.cli.app import app
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
 ROOT = Path(__file__).resolve().parent.parent
+#: The package's source (tests that read the code itself: imports, vocabulary, exit codes).
+SRC = ROOT / "src" / "kgraph"
+#: The bundled data folder (the article's annotation).
 DATA = ROOT / "data"
-MINI = Path(__file__).resolve().parent / "data" / "mini"
+#: Small data sets made for the tests.
+FIXTURES = Path(__file__).resolve().parent / "data"
+MINI = FIXTURES / "mini"
+#: A network of entities made for path, measure and picture tests.
+NET = FIXTURES / "net"
+#: Skip a test that needs the bundled annotation when it is not there (a trimmed checkout).
+needs_bundled_data = pytest.mark.skipif(not (DATA / "relations.yaml").exists(),
+                                        reason="the bundled data is not here")
 
 
 class Run:
@@ -40,6 +55,40 @@ def run_cli(*args: str, data: Path | str | None = MINI, input: str | None = None
     run = Run(result)
     assert "Traceback" not in run.err, run
     return run
+
+
+#: Mark a test that needs more than this process: a real server, a browser, other processes, both
+#: engines over every query, big data. The default run leaves these out; ``--integration`` runs all.
+integration = pytest.mark.integration
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--integration", action="store_true",
+                     help="also run the tests marked integration (servers, browsers, processes, scale): "
+                          "what .ci/run runs")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the integration tests out unless ``--integration`` is given, or ``-m`` chooses by marker.
+
+    A case run on each engine is an integration test on rdflib: the quick run checks kgraph's
+    default engine (Oxigraph), ``--integration`` checks that rdflib answers the same."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(isinstance(v, str) and v == "rdflib" for v in callspec.params.values()):
+            item.add_marker(integration)
+    if config.getoption("--integration") or config.getoption("-m"):
+        return
+    left_out = [item for item in items if item.get_closest_marker("integration")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("integration")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if config.getoption("--integration") or config.getoption("-m"):
+        return "integration tests: included"
+    return "integration tests: left out (servers, browsers, processes, scale); --integration runs them"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -119,3 +168,90 @@ def readme_example(command: str) -> str:
         if block.startswith(f"$ {command}\n"):
             return block[len(command) + 3:]
     raise AssertionError(f"the README shows no example of: {command}")
+
+
+# --- Comparing graphs ---
+
+def built_graph(folder: Path = MINI) -> Graph:
+    """The graph kgraph compiles from ``folder``, made in-process (no cache)."""
+    from kgraph.compile import compile_graph
+    from kgraph.load import load
+
+    return compile_graph(load(str(folder)))
+
+
+def assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    """Fail with the triples only one graph has, as N-Triples, when the graphs differ."""
+    from rdflib.compare import graph_diff, isomorphic
+
+    if not isomorphic(expected, actual):
+        _, only_expected, only_actual = graph_diff(expected, actual)
+        raise AssertionError("graphs differ:\nmissing:\n" + only_expected.serialize(format="nt")
+                             + "\nextra:\n" + only_actual.serialize(format="nt"))
+
+
+# --- The README's examples (test_readme.py; examples/*/README.md in test_example_projects.py) ---
+
+SKIP = ("--endpoint", " push ", " serve", " -o ", " draw ")
+#: A walk-through in a project of its own, run by test_your_own_text rather than on the bundled data.
+OWN_TEXT = "## Your own text"
+
+
+def readme_section(text: str, heading: str) -> str:
+    start = text.index(heading + "\n")
+    end = text.find("\n## ", start + len(heading))
+    return text[start:] if end < 0 else text[start:end + 1]
+
+
+def _without_section(text: str, heading: str) -> str:
+    return text.replace(readme_section(text, heading), "") if heading + "\n" in text else text
+
+
+def examples(readme: Path = ROOT / "README.md") -> list[tuple[str, str]]:
+    """(command, expected output) pairs from a README's code blocks (the walk-through aside)."""
+    text = _without_section(readme.read_text(encoding="utf-8"), OWN_TEXT)
+    found = []
+    # Fences are paired line by line, so a ```text or ```yaml block is skipped whole (not mistaken
+    # for the end of one block and the start of another).
+    for language, block in re.findall(r"^```([\w-]*)\n(.*?)^```[ \t]*$", text, re.S | re.M):
+        if language:
+            continue
+        parts = re.split(r"^\$ ", block, flags=re.M)
+        for part in parts[1:]:
+            command, _, output = part.partition("\n")
+            if not command.startswith("kgraph ") or any(s in f" {command} " for s in SKIP):
+                continue
+            if "\u250f" in output:  # a rich table: its layout depends on the terminal
+                continue
+            found.append((command.strip(), output.rstrip("\n")))
+    return found
+
+
+def output_of(command: str, data: Path | None) -> list[str]:
+    """The lines a README command prints (stdout then stderr), through its ``| head -N`` if any."""
+    pipeline = command.split(" | ")
+    argv = shlex.split(pipeline[0])[1:]
+    run = run_cli(*argv, data=data)
+    lines = (run.out + run.err).rstrip("\n").splitlines()
+    for stage in pipeline[1:]:
+        match = re.fullmatch(r"head -(\d+)", stage.strip())
+        assert match, f"unsupported pipe in README example: {stage}"
+        lines = lines[: int(match.group(1))]
+    return [line.rstrip() for line in lines]
+
+
+# --- Tab completion, driven as a shell drives it (test_complete.py, test_own_vocabulary.py) ---
+
+def complete(words: str, data: Path | None = NET) -> list[str]:
+    """What bash completion offers for the last word of ``kgraph [--data DIR] WORDS``."""
+    import os
+    import subprocess
+    import sys
+
+    line = ["kgraph"] + (["--data", str(data)] if data else []) + words.split(" ")
+    env = {**os.environ, "_KGRAPH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line),
+           "COMP_CWORD": str(len(line) - 1)}
+    code = "import sys; sys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return [line for line in done.stdout.splitlines() if line]

@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from kgraph.dates import PartialDate
+from kgraph.dates import Edtf
 from kgraph.entitygraph import EntityGraph, EntityInfo, edge_order
 from kgraph.model import Quantity
 from kgraph.statement import Statement
@@ -23,7 +23,7 @@ from kgraph.vocabulary import Vocabulary, packaged
 
 KG = {name: URIRef(ONTOLOGY + name) for name in
       ("date", "start", "end", "earliest", "latest", "quote", "kind", "status", "cites", "footnote", "note",
-       "quantity", "measure", "approximate", "converse")}
+       "quantity", "measure", "approximate", "converse", "alias")}
 SCHEMA, OA, PROV = PREFIXES["schema"], PREFIXES["oa"], PREFIXES["prov"]
 
 
@@ -32,9 +32,9 @@ def _text(graph: Graph, node: Any, prop: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def _date(graph: Graph, node: Any, name: str) -> PartialDate | None:
+def _date(graph: Graph, node: Any, name: str) -> Edtf | None:
     value = _text(graph, node, KG[name])
-    return None if value is None else PartialDate.parse(value)
+    return None if value is None else Edtf.parse(value)
 
 
 def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> EntityGraph:
@@ -54,7 +54,10 @@ def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> E
             when = date or (f"{start or '..'}/{end or '..'}" if start or end else None)
             info = EntityInfo(local(node), str(graph.value(node, RDFS.label) or local(node)), type_name,
                               tuple(sorted(str(a) for a in graph.objects(node, skos_alt))),
-                              _text(graph, node, description), when, _text(graph, node, KG["earliest"]))
+                              _text(graph, node, description), when, _text(graph, node, KG["earliest"]),
+                              # names in time: kg:alias nodes, each with its label and its period
+                              tuple(sorted((str(graph.value(n, RDFS.label)), str(graph.value(n, KG["date"])))
+                                           for n in graph.objects(node, KG["alias"]))))
             entities[info.id] = info
     ids = vocabulary.by_iri()
     records = []
@@ -63,7 +66,12 @@ def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> E
         status = graph.value(stmt, KG["status"])
         status_name = "actual" if status is None else str(status)[len(ONTOLOGY):].lower()
         asserted = (subject, predicate, obj) in graph
-        assert asserted == (status is None), f"{stmt}: asserted {asserted}, status {status}"
+        # A claim that is not actual asserts nothing; its triple is there only when an actual claim
+        # says the same (South Korea's investment in the Far East: a fact, and one that "may" grow).
+        also_actual = any(graph.value(other, KG["status"]) is None
+                          for other in graph.subjects(RDF.subject, subject)
+                          if (other, RDF.predicate, predicate) in graph and (other, RDF.object, obj) in graph)
+        assert asserted == also_actual, f"{stmt}: asserted {asserted}, status {status}"
         quantities = sorted(graph.objects(stmt, KG["quantity"]),
                             key=lambda q: int(re.search(r"/quantity(\d+)$", str(q)).group(1)))  # type: ignore[union-attr]
         evidence = URIRef(f"{stmt}/evidence")

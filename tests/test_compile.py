@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kgraph.compile import compile_graph
-from kgraph.statement import relation_iri
 from kgraph.dates import PartialDate
 from kgraph.load import load
+from kgraph.statement import relation_iri
 from kgraph.vocab import DEFAULT_BASE, ONTOLOGY
 from kgraph.vocabulary import packaged
 

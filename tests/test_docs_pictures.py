@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, run_cli
+from conftest import DATA, ROOT, integration, run_cli
 
 COMMANDS = re.findall(r"\(`(kgraph (?:draw|timeline) [^`]*-o (docs/[^` ]+\.svg))`",
                       (ROOT / "README.md").read_text(encoding="utf-8"))
@@ -25,6 +25,7 @@ def test_the_readme_prints_the_commands_of_its_pictures() -> None:
                                               "docs/timeline.svg"}
 
 
+@integration
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("command,path", COMMANDS, ids=[p for _, p in COMMANDS])
 def test_docs_picture_is_what_its_command_makes(command: str, path: str, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ wrong-result bug in either engine, or in our term conversion) fails here.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,9 @@ import pytest
 from kgraph.compile import compile_graph
 from kgraph.entitygraph import EntityGraph, edge_order, entity_infos, to_records
 from kgraph.load import load
-from kgraph.results import to_text
 from kgraph.statement import statements
 
-from conftest import DATA, MINI, ROOT, run_cli
+from conftest import DATA, MINI, ROOT, integration, run_cli
 from rdf_records import from_rdf, without_folded
 
 BENCH_QUERIES = sorted((ROOT / "bench" / "queries").glob("*.rq"))
@@ -87,12 +87,14 @@ def unordered(answer_csv: str, query: str) -> list[list[str]]:
     return sorted(rows)
 
 
+@integration
 @pytest.mark.parametrize("query", BENCH_QUERIES, ids=lambda p: p.stem)
 def test_benchmark_queries_agree_in_order(generated: Path, query: Path) -> None:
     for folder in folders(generated):
         same(str(query), folder, ordered=True)
 
 
+@integration
 @pytest.mark.parametrize("query", NAMED_QUERIES, ids=lambda p: p.stem)
 def test_named_queries_agree_in_order(generated: Path, query: Path) -> None:
     """Byte for byte: each named query has total ORDER BY keys and no GROUP_CONCAT."""
@@ -113,18 +115,21 @@ def first_id(folder: Path) -> str:
     return found.group(1)
 
 
+@integration
 @pytest.mark.parametrize("name", sorted(EXTRA))
 def test_other_query_shapes_agree(generated: Path, name: str) -> None:
     for folder in folders(generated):
         same(EXTRA[name], folder, ordered=False)
 
 
+@integration
 @pytest.mark.parametrize("fmt", ["json", "tsv", "xml"])
 def test_every_result_format_agrees(generated: Path, fmt: str) -> None:
     query = str(BENCH_QUERIES[0])
     assert answer("oxigraph", generated, query, fmt) == answer("rdflib", generated, query, fmt)
 
 
+@integration
 def test_construct_agrees(generated: Path) -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
@@ -135,6 +140,7 @@ def test_construct_agrees(generated: Path) -> None:
     assert len(graphs[0]) > 10 and isomorphic(graphs[0], graphs[1])
 
 
+@integration
 def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None:
     """The statements kgraph derives once from the records, which the entity graph uses as its
     edges and the cache keeps, equal what an independent reader finds in the compiled RDF:
@@ -147,6 +153,15 @@ def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None
         handle.write("- {subject: china, predicate: invaded, object: russia, status: denied,\n"
                      "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
                      "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n")
+        # EDTF dates (an unknown end, an approximate day, an open start, unspecified digits) and
+        # names in time: the reader finds them in the EDTF literals and the kg:alias nodes.
+        for subject, date in (("china", "date: 2000/"), ("russia", "date: 1896~"), ("korea", "date: ../1978"),
+                              ("putin", "start: 196X, end: 1985?")):
+            handle.write(f"- {{subject: {subject}, predicate: met, object: ussr, {date},\n"
+                         "   quote: Russia used this opportunity.}\n")
+    with open(planned / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- {id: ussr, type: State, label: Soviet Union, start: 1922~, end: 1991-12,\n"
+                     "   aliases: [USSR, {name: Union, date: \"1922/1991\"}, {name: Red, start: 1917?}]}\n")
     for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated, planned):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"
@@ -158,13 +173,18 @@ def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None
         assert without_folded(cached.edges) == read.edges
         assert cached.edges == sorted(records, key=edge_order)
         assert any(r.quantities for r in records) or folder != DATA
+        if folder == planned:
+            assert read.entities["ussr"].timed_aliases == (("Red", "1917?/.."), ("Union", "1922/1991"))
+            assert {str(r.date) for r in read.edges if r.object == "ussr"} >= {"2000/", "1896~", "../1978"}
 
 
+@integration
 def test_triple_counts_agree(generated: Path) -> None:
     counts = {e: run_cli("--engine", e, "build", data=generated).out for e in ("oxigraph", "rdflib")}
     assert counts["oxigraph"] == counts["rdflib"] and "triples" in counts["rdflib"]
 
 
+@integration
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "xml"])
 def test_exports_agree(generated: Path, fmt: str) -> None:
     from rdflib import Graph
@@ -180,10 +200,12 @@ def test_exports_agree(generated: Path, fmt: str) -> None:
 
 
 def test_results_text_is_engine_neutral() -> None:
-    from kgraph.results import QueryResult, Term
+    from kgraph.results import QueryResult, Term, write_tsv
 
     result = QueryResult("SELECT", ["x"], [{"x": Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer")}])
-    assert to_text(result, "tsv") == "?x\n1\n"
+    buffer = io.StringIO()
+    write_tsv(result, buffer)
+    assert buffer.getvalue() == "?x\n1\n"
 
 
 def test_group_by_over_no_solutions_gives_no_rows_on_both_engines() -> None:

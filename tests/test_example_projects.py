@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run, run_cli
-from test_readme import examples, output_of
 from kgraph.params import declared
+
+from conftest import ROOT, Run, examples, output_of, run_cli
 
 EXAMPLES = ROOT / "examples"
 # Hidden folders are not projects (a .kgraph-cache/ appears beside a data folder used without $KGRAPH_CACHE).
@@ -109,7 +109,7 @@ def test_debian_vocabulary_is_the_projects_own() -> None:
     assert f"<{dh}spouseOf> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " \
            "<http://www.w3.org/2002/07/owl#SymmetricProperty>" in graph.out
     assert f"<{dh}releasedBy> <http://www.w3.org/2002/07/owl#inverseOf> <{dh}released>" in graph.out
-    assert f"<https://w3id.org/kgraph/resource/debian-1.1> <https://schema.org/alternateName> \"Buzz\"" \
+    assert "<https://w3id.org/kgraph/resource/debian-1.1> <https://schema.org/alternateName> \"Buzz\"" \
         in graph.out
 
 

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, MINI, run_cli
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from kgraph import formats
 from kgraph.formats import FORMATS, Format
+
+from conftest import DATA, MINI, run_cli
 
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 SELECT = ("SELECT ?s ?label ?n WHERE { ?s rdfs:label ?label OPTIONAL { ?s kg:quote ?n } } "

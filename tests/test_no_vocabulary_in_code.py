@@ -17,7 +17,8 @@ from pathlib import Path
 from kgraph.vocab import META_PROPERTIES, STATUSES
 from kgraph.vocabulary import packaged
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "kgraph"
+from conftest import SRC
+
 #: The one module that may name kgraph's own types (Thing, the root; Publication, the sources).
 LOADER = "vocabulary.py"
 

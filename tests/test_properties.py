@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import MINI, run_cli
 from kgraph.compile import compile_graph
 from kgraph.load import load
+
+from conftest import MINI, integration, run_cli
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Characters YAML may hold in a double-quoted scalar (no controls, no line separators).
@@ -65,6 +66,7 @@ def _write(folder: Path, data: tuple[str, str, str]) -> Path:
     return folder
 
 
+@integration
 @SETTINGS
 @given(datasets())
 def test_random_data_sets_export_to_every_rdf_format_and_parse_back(data) -> None:  # type: ignore[no-untyped-def]
@@ -110,6 +112,7 @@ ENTITIES = (MINI / "entities.yaml").read_text(encoding="utf-8")
 RELATIONS = (MINI / "relations.yaml").read_text(encoding="utf-8")
 
 
+@integration
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.tuples(mutated(ENTITIES), st.just(RELATIONS)), st.tuples(st.just(ENTITIES), mutated(RELATIONS))))
 def test_mutated_yaml_never_crashes_the_validator(texts: tuple[str, str]) -> None:
@@ -133,6 +136,7 @@ def test_mutated_yaml_never_crashes_the_validator(texts: tuple[str, str]) -> Non
 MINI_IDS = ["article", "russia", "korea", "china", "treaty-1884", "putin", "kim-jong-il", "friendship-treaty"]
 
 
+@integration
 @SETTINGS
 @given(datasets(), st.data())
 def test_path_lengths_are_symmetric(data, pick) -> None:  # type: ignore[no-untyped-def]
@@ -159,6 +163,7 @@ def test_path_lengths_are_symmetric(data, pick) -> None:  # type: ignore[no-unty
         assert node == end
 
 
+@integration
 @SETTINGS
 @given(datasets(), st.data(), st.dates(), st.sampled_from(["keep", "drop"]))
 def test_at_never_returns_a_relation_out_of_force(data, pick, at, undated) -> None:  # type: ignore[no-untyped-def]
@@ -184,14 +189,15 @@ def test_at_never_returns_a_relation_out_of_force(data, pick, at, undated) -> No
             assert when.earliest <= moment.latest and when.latest >= moment.earliest, (hop, moment)
 
 
+@integration
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets(), st.dates(), st.sampled_from(["keep", "drop"]))
 def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # type: ignore[no-untyped-def]
     """The graph that path and rank search, under --at, holds no relation out of force."""
     from kgraph.dates import PartialDate
     from kgraph.entitygraph import EntityGraph
-    from kgraph.statement import statements
     from kgraph.pathfilters import Filter, simple_graph
+    from kgraph.statement import statements
     from kgraph.vocab import DEFAULT_BASE
 
     moment = PartialDate.parse(at.isoformat()[: st_len(at)])

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA
 from kgraph.errors import QueryError
 from kgraph.params import Splice, splice
 from kgraph.query import PreparedQuery
 from kgraph.results import Term
 from kgraph.store import Project
+
+from conftest import DATA
 
 KGR = "https://w3id.org/kgraph/resource/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

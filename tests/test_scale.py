@@ -1,8 +1,8 @@
 """Honest data at scale is read, not refused: issue #18 (a flat 300,000-relation file was called
 "too deeply nested" because a per-file cap of 2,000,000 YAML values stood in for an alias-bomb guard).
 
-Slow (about half a minute and 3 GB on a 2-core machine): marked ``slow`` so a developer can skip it
-with ``-m "not slow"``; the default run, and so CI, runs it.
+Slow (about half a minute and 3 GB on a 2-core machine): marked ``integration``, so the default run
+leaves it out and CI (``pytest --integration``) runs it.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT
+from conftest import ROOT, integration
 
 
-@pytest.mark.slow
+@integration
 def test_a_flat_file_above_the_old_cap_validates(tmp_path: Path) -> None:
     data = tmp_path / "big"
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--relations", "300000",

@@ -89,7 +89,7 @@ def test_malformed_and_impossible_dates(cli, make_data) -> None:
     found = errors(cli("validate", data=folder))
     assert found == [
         "data/relations.yaml:14:9: error: field 'date': impossible date '1895-13': month 13 is not 1-12",
-        "data/relations.yaml:19:9: error: field 'date': malformed date 'July 2000' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+        "data/relations.yaml:19:9: error: field 'date': malformed date 'July 2000' (expected an EDTF date: 1884-07-07, 1895-04, 1961, 1896~, 1945?, 196X, or an interval 1960/1979, 2000/.., ../1978)",
         "data/relations.yaml:29:9: error: field 'date': impossible date '1961-02-30': day 30 is not in 1-28",
     ]
 
@@ -128,7 +128,7 @@ def test_missing_required_fields_and_wrong_types(cli, make_data) -> None:
     assert found == [
         "data/relations.yaml:1:3: error: missing required field 'quote'",
         "data/relations.yaml:3:11: error: field 'object' must be text, not a list",
-        "data/relations.yaml:4:9: error: field 'date' must be a date like 1884-07-07, 1895-04 or 1961, not a list",
+        "data/relations.yaml:4:9: error: field 'date' must be a date like 1884-07-07, 1895-04, 1961 or 1896~, not a list",
     ]
 
 

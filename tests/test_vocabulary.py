@@ -12,7 +12,7 @@ import pytest
 
 from kgraph.vocabulary import packaged
 
-from conftest import MINI
+from conftest import DATA, MINI, integration
 
 
 def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ def test_politics_extends_core_with_the_articles_types_and_predicates() -> None:
 
 
 def test_the_bundled_project_says_extends_politics() -> None:
-    text = (Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml").read_text()
+    text = (DATA / "vocabulary.yaml").read_text()
     assert "extends: politics" in text
 
 
@@ -394,6 +394,7 @@ def test_the_plain_form_round_trips() -> None:
     assert again.is_publication("Publication") and again.predicates["met"].symmetric
 
 
+@integration
 def test_warm_graph_commands_read_the_vocabulary_from_the_cache(make_data, tmp_path: Path) -> None:
     """The cache entry keeps the vocabulary it was built with: a warm path composes no YAML."""
     import os

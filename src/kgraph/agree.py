@@ -195,7 +195,9 @@ def agree(a: Dataset, b: Dataset, side_a: Side, side_b: Side, match_date: bool =
     if precision is not None and recall is not None:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     kappa, items, pairs = _kappa(a, b, match_date)
-    order = (lambda c: (c.label.casefold(), c.id, c.where))
+    def order(c: Any) -> tuple[str, str, str]:
+        return (c.label.casefold(), c.id, c.where)
+
     return Agreement(side_a.name, side_b.name, match_date, n_a, n_b, matched, precision, recall, f1,
                      kappa, items, overlap_chars, union_chars, quote_pairs,
                      sorted(only_a, key=order), sorted(only_b, key=order), pairs)

@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 from kgraph.errors import Problem
-from kgraph.model import Dataset, Relation
+from kgraph.model import Dataset, Location, Relation
 
 RECORD = "anchors.json"
 FORMAT = 1
@@ -82,7 +82,7 @@ def write(data_dir: str, dataset: Dataset, cache_dir: str | None = None) -> None
 def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
     """What changed sources did to the quotes the last build placed: moved, now at several places,
     or lost, each at the relation's quote with ``SOURCE:OLDLINE:COL -> NEWLINE:COL``."""
-    from kgraph.load import display_path
+    from kgraph.files import display_path
     from kgraph.textmatch import SourceText
 
     old_sources, old_quotes = built.get("sources") or {}, built.get("quotes") or {}
@@ -104,14 +104,14 @@ def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
         where = rel.field_locations.get("quote", rel.location)
         assert where is not None
 
-        def report(message: str, severity: str = "warning") -> None:
+        def report(message: str, severity: str = "warning", where: Location = where) -> None:
             problems.append(Problem(where.path, where.line, where.column, message, severity))
 
         if not rel.anchors:
             report(f"quote no longer matches {why}: {was} -> no match", "error")
         elif rel.places > int(old.get("places", 1)):
             source = prepared.get(rel.source) or prepared.setdefault(rel.source, SourceText(text))
-            now = ", ".join("%d:%d" % line_column(text, source.anchors(place)[0][0])
+            now = ", ".join("{}:{}".format(*line_column(text, source.anchors(place)[0][0]))
                             for place in source.matches(rel.quote))
             report(f"quote now matches {rel.places} places {why}: {was} -> {now}")
         elif [list(span) for span in rel.anchors] != old.get("spans"):

@@ -11,7 +11,7 @@ from kgraph.errors import OutputError, write_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import IO, Iterator
+    from typing import IO, Any, Iterator
 
 
 def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]
@@ -62,8 +62,9 @@ def atomic_outputs(paths: list[str], binary: bool = False,
                     continue
                 tmp = _temporary(path)
                 pending.append((tmp, path))
-                mode = "wb" if binary else "w"
-                handle = open(tmp, mode, **({} if binary else {"encoding": "utf-8", "newline": ""}))
+                # Closed by the ExitStack (enter_context below), like the special files above.
+                handle: IO[Any] = (open(tmp, "wb") if binary  # noqa: SIM115
+                                   else open(tmp, "w", encoding="utf-8", newline=""))  # noqa: SIM115
                 handles.append(stack.enter_context(handle))
                 regular.append(handle)
             yield handles

@@ -7,12 +7,14 @@ Layout of a slot, ``CACHE/<data folder name>-<hash of its path>/``:
   name), ``manifest.json`` (the key, and the size and SHA-256 of every file) and ``lock``;
 - ``current.json``: which entry is current, replaced atomically;
 - ``hashes.json``: remembered content hashes (``Hashes``);
+- ``.parts/``: what the incremental build keeps per data file (incremental.py);
 - ``.tmp-*``: entries being written.
 
 The key hashes the bytes the build read (every YAML file and source text, wherever it lives, and
 every other file of the data folder, its vocabulary.yaml among them), the vocabularies kgraph ships,
-the kgraph version, the code that decides the triples, and the base IRI; a changed source gives a new key, so a stale graph is never served. An entry whose
-files do not match their recorded checksums is rebuilt, not trusted.
+the kgraph version, every .py file of the package, and the base IRI; a changed source gives a new
+key, so a stale graph is never served. An entry whose files do not match their recorded checksums
+is rebuilt, not trusted.
 
 Sharing: a build writes a new entry under a fresh name and switches ``current.json`` to it; it
 never removes or renames an entry another process may be opening. Readers hold a shared lock on
@@ -24,6 +26,7 @@ lock, and a killed build's ``.tmp-*`` folder once its owner's lock is gone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
@@ -44,11 +47,24 @@ LOCK = "lock"
 HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
 STORE = "oxigraph"
+#: The incremental build's per-file parts (incremental.py), kept across entries.
+PARTS = ".parts"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
-#: Modules whose code decides what a build contains: editing one invalidates every cache.
-_CODE = ("cache", "compile", "datafiles", "dates", "entitygraph", "load", "model", "statement", "textmatch",
-         "validate", "vocab", "vocabulary", "yamlnodes")
+#: The package whose code the key covers (a test points it at a copy).
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def code_files(package: str | None = None) -> list[str]:
+    """Every ``.py`` file of the package, sorted by path within it: the code that decides what a
+    build contains. All of them, not a hand-kept list, which had left out model.py and record.py;
+    a warm command only stats them (``Hashes`` remembers their hashes)."""
+    package = package or PACKAGE_DIR
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        found += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    return sorted(found, key=lambda path: os.path.relpath(path, package))
 
 
 def cache_root(data_dir: str, override: str | None = None) -> str:
@@ -148,9 +164,8 @@ def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: 
     sha = (hashes or Hashes()).sha
     read = read or {}
     digest = hashlib.sha256(f"kgraph {__version__} cache {FORMAT}\nbase {base}\n".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for module in _CODE:
-        digest.update(f"code {module} {sha(os.path.join(here, module + '.py'))}\n".encode())
+    for path in code_files():
+        digest.update(f"code {os.path.relpath(path, PACKAGE_DIR)} {sha(path)}\n".encode())
     # Every shipped vocabulary, not only those the project extends: finding out which it extends
     # would mean reading YAML, which the cache check exists to avoid.
     from kgraph.vocab import packaged_files
@@ -210,8 +225,12 @@ class Compiled:
         return marshal.load(self._entities)
 
 
-def _inventory(folder: str, hashes: Hashes | None = None) -> dict[str, list[Any]]:
-    """Size and SHA-256 of every file of an entry (RocksDB's LOCK and LOG files and ours aside)."""
+def _inventory(folder: str, hashes: Hashes | None = None,
+               known: dict[tuple[int, ...], str] | None = None) -> dict[str, list[Any]]:
+    """Size and SHA-256 of every file of an entry (RocksDB's LOCK and LOG files and ours aside).
+
+    ``known``: checksums by file identity (device, inode, size, mtime) of files hard-linked here.
+    """
     sha = (hashes or Hashes()).sha
     files = {}
     for parent, _dirs, names in os.walk(folder):
@@ -219,8 +238,30 @@ def _inventory(folder: str, hashes: Hashes | None = None) -> dict[str, list[Any]
             full = os.path.join(parent, name)
             rel = os.path.relpath(full, folder)
             if rel not in (MANIFEST, LOCK) and not name.startswith(("LOCK", "LOG")):
-                files[rel] = [os.path.getsize(full), sha(full)]
+                st = os.stat(full)
+                found = known.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) if known else None
+                files[rel] = [st.st_size, found or sha(full)]
     return files
+
+
+def _linked(folder: str | None) -> dict[tuple[int, ...], str]:
+    """The checksums an entry's manifest records, by file identity: the files of a checked entry
+    are never written again, so a hard link to one (same inode, size and mtime) holds those bytes."""
+    if folder is None:
+        return {}
+    try:
+        recorded = json.loads(_read(os.path.join(folder, MANIFEST)))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    known: dict[tuple[int, ...], str] = {}
+    for rel, (size, digest) in recorded.items():
+        try:
+            st = os.stat(os.path.join(folder, rel))
+        except OSError:
+            continue
+        if st.st_size == size:
+            known[(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)] = digest
+    return known
 
 
 def find(data_dir: str, base: str, root: str | None = None, verify: bool = False,
@@ -350,14 +391,17 @@ def unlock(fd: int) -> None:
         os.close(fd)
 
 
-def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
+def write(data_dir: str, base: str, key: str, nt: Iterable[bytes] | Callable[[str], int | None],
           records: dict[str, Any], info: dict[str, Any], elsewhere: list[str],
-          root: str | None = None) -> Compiled:
+          root: str | None = None, inherit: str | None = None) -> Compiled:
     """Build an entry in a temporary folder, rename it into place under a fresh name, make it
     current, then remove the entries and leftovers nobody uses.
 
     ``nt`` is the graph as N-Triples chunks; they go through a file so that a million triples
-    never sit in memory as one string.
+    never sit in memory as one string. Or it makes the store itself, given its path (the
+    incremental build copies the last entry's and changes it), and returns its triple count
+    when it knows it. ``inherit``: that entry's folder;
+    a file hard-linked from it keeps the checksum its manifest records instead of being read again.
     """
     import shutil
     import tempfile
@@ -370,22 +414,30 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
     held = lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
     folder = tmp
     try:
-        dump = os.path.join(tmp, "graph.nt")
-        with phase("compile"), open(dump, "wb") as handle:
-            handle.writelines(nt)
-        with phase("load store"):
-            store = pyoxigraph.Store(os.path.join(tmp, STORE))
-            store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)
-            store.flush()
-            triples = len(store)
-            del store
-            os.unlink(dump)
+        if callable(nt):
+            triples = nt(os.path.join(tmp, STORE))
+            if triples is None:
+                with phase("count"):
+                    store = pyoxigraph.Store.read_only(os.path.join(tmp, STORE))
+                    triples = len(store)
+                    del store
+        else:
+            dump = os.path.join(tmp, "graph.nt")
+            with phase("compile"), open(dump, "wb") as handle:
+                handle.writelines(nt)
+            with phase("load store"):
+                store = pyoxigraph.Store(os.path.join(tmp, STORE))
+                store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)
+                store.flush()
+                triples = len(store)
+                del store
+                os.unlink(dump)
         with phase("write cache"):
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
                 marshal.dump(records, handle)
             manifest = {"key": key, "version": __version__, "format": FORMAT, "base": base,
                         "data": os.path.abspath(data_dir), "triples": triples, **info,
-                        "files": _inventory(tmp)}
+                        "files": _inventory(tmp, known=_linked(inherit))}
             with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as handle:
                 json.dump(manifest, handle, indent=1, sort_keys=True)
             # A fresh name: an entry under the same key (damaged, or another build's) may be open.
@@ -398,7 +450,8 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes],
         unlock(held)
         raise
     unlock(held)
-    _clean(slot)
+    with phase("clean"):
+        _clean(slot)
     return compiled
 
 
@@ -408,7 +461,7 @@ def _clean(slot: str) -> None:
     now = time.time()
     for name in os.listdir(slot):
         path = os.path.join(slot, name)
-        if name in (POINTER, HASHES) or name == (_pointer(slot) or {}).get("entry"):
+        if name in (POINTER, HASHES, PARTS) or name == (_pointer(slot) or {}).get("entry"):
             continue
         try:
             if not os.path.isdir(path) or os.path.islink(path):
@@ -417,7 +470,12 @@ def _clean(slot: str) -> None:
                 continue
         except OSError:
             continue
-        remove_abandoned(path, keep=lambda: name == (_pointer(slot) or {}).get("entry"))
+        remove_abandoned(path, keep=functools.partial(_is_current, slot, name))
+
+
+def _is_current(slot: str, name: str) -> bool:
+    """Whether the entry ``name`` is the slot's current one (asked again once its lock is held)."""
+    return bool(name == (_pointer(slot) or {}).get("entry"))
 
 
 def remove_abandoned(folder: str, keep: Callable[[], bool] = lambda: False) -> None:

@@ -17,9 +17,10 @@ from typing import Callable
 from kgraph.errors import KgraphError, QueryError
 from kgraph.results import QueryResult, Row
 from kgraph.rows import Column, Rows
+from kgraph.sparqlscan import comment_header
 
 SEVERITIES = ("info", "warn", "error")
-_SEVERITY = re.compile(r"^#\s*severity\s*:\s*(\w+)\s*$", re.I)
+_SEVERITY = re.compile(r"^severity\s*:\s*(\w+)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,13 @@ def load_checks(folder: str) -> list[Check]:
         path = os.path.join(folder, entry)
         if not os.path.isfile(path):
             continue  # a folder named like a check, as named_queries skips it
-        header = [line.strip() for line in Check(name, path, "", "").text.splitlines()]
         severity, description = None, ""
-        for line in header:
-            if not line.startswith("#"):
-                break
+        for line in comment_header(Check(name, path, "", "").text):
             match = _SEVERITY.match(line)
             if match:
                 severity = match.group(1).lower()
             elif not description:
-                description = line.lstrip("#").strip()
+                description = line
         if severity not in SEVERITIES:
             raise KgraphError(f"{path}: give the check a severity in its header "
                               f"('# severity: {' | '.join(SEVERITIES)}'), not {severity!r}")

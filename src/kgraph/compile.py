@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from kgraph.dates import PartialDate
+from kgraph.dates import EDTF_DATATYPE, Edtf, PartialDate, bounds
 from kgraph.model import Dataset, Entity
-from kgraph.statement import Statement, bounds, statements
+from kgraph.statement import Statement, statements
 from kgraph.vocab import (
     CONTEXT_CHARS,
     DEFAULT_BASE,
@@ -65,7 +65,8 @@ _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
 _KG = {name: iri(ONTOLOGY + name) for name in
        ("date", "start", "end", "earliest", "latest", "kind", "status", "quote", "cites", "footnote", "note",
-        "quantity", "measure", "approximate", "inverseLabel", "subjectType", "objectType", "converse", "sha256")}
+        "alias", "quantity", "measure", "approximate", "inverseLabel", "subjectType", "objectType", "converse",
+        "sha256")}
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -73,9 +74,12 @@ def _term(curie: str) -> str:
     return iri(PREFIXES[prefix] + local if prefix in PREFIXES else curie)
 
 
-def date_literal(value: PartialDate) -> str:
-    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear)."""
-    return typed(str(value), _XSD + value.xsd_type)
+def date_literal(value: PartialDate | Edtf) -> str:
+    """A typed literal keeping the date's precision (xsd:date, xsd:gYearMonth or xsd:gYear); what
+    those cannot say (``1896~``, ``196X``, ``2000/..``) as an EDTF literal, its days in kg:earliest
+    and kg:latest beside it."""
+    xsd = value.xsd_type
+    return typed(str(value), _XSD + xsd if xsd else EDTF_DATATYPE)
 
 
 def _vocabulary(dataset: Dataset) -> Vocabulary:
@@ -294,8 +298,9 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
         out.append((prop, _COMMENT, text(comment)))
 
 
-def _add_dates(out: list[Triple], node: str, date: PartialDate | None, start: PartialDate | None,
-               end: PartialDate | None, earliest: str | None, latest: str | None) -> None:
+def _add_dates(out: list[Triple], node: str, date: Edtf | None, start: Edtf | None,
+               end: Edtf | None, earliest: str | None, latest: str | None) -> None:
+    """The dates as given, and the first and last day they can mean (none where open or unknown)."""
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value is not None:
             out.append((node, _KG[name], date_literal(value)))
@@ -312,6 +317,13 @@ def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabu
     out.append((node, _LABEL, text(entity.label)))
     for alias in entity.aliases:
         out.append((node, _term("skos:altLabel"), text(alias)))
+    # A name held for a period is no skos:altLabel (that holds for all time): a node of its own,
+    # labelled with the name and dated like a relation.
+    for index, timed in enumerate(entity.timed_aliases, 1):
+        name_node = iri(f"{entity_iri(base, entity.id)}/alias{index}")
+        out.append((node, _KG["alias"], name_node))
+        out.append((name_node, _LABEL, text(timed.name)))
+        _add_dates(out, name_node, timed.period, None, None, *bounds(timed.period, None, None))
     if entity.description:
         out.append((node, _term("dcterms:description"), text(entity.description)))
     _add_dates(out, node, entity.date, entity.start, entity.end, *bounds(entity.date, entity.start, entity.end))

@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kgraph.errors import UnknownSource
 from kgraph.textmatch import SourceText
 
 if TYPE_CHECKING:
@@ -145,8 +146,6 @@ class SourceCoverage:
         return self.quoted / self.sentences if self.sentences else None
 
 
-class UnknownSource(LookupError):
-    """The SOURCE asked for is no publication with a text."""
 
 
 class Lines:
@@ -435,7 +434,7 @@ def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
     """
     owner: dict[str, tuple[str, str]] = {}  # a name's words, spaced one way -> (entity, name)
     for entity in dataset.entities.values():
-        for name in (entity.label, *entity.aliases):
+        for name in entity.names[1:]:  # label and aliases, names in time too
             if len(name) >= 2:
                 owner.setdefault(" ".join(name.split()), (entity.id, name))
     if not owner:
@@ -476,7 +475,7 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions
     A sentence's first word is capitalised anyway: it is left out when the text also has it in
     lower case ("The", "Yet") or never capitalises it inside a sentence ("However", "Already").
     """
-    known = {n.casefold() for e in dataset.entities.values() for n in (e.label, *e.aliases)}
+    known = {n.casefold() for e in dataset.entities.values() for n in e.names[1:]}
     lower = set(re.findall(r"(?<![\w-])[a-z][\w'\u2019-]*", body))
     masked = list(body)
     for start, end, _entity, _name in mentions:
@@ -520,10 +519,10 @@ def report(dataset: Dataset, source: str | None = None) -> list[SourceCoverage]:
         wanted = next((pid for pid in texts if source in (pid, dataset.entities[pid].label
                                                            if pid in dataset.entities else pid)), None)
         if wanted is None:
-            from kgraph.validate import suggest
+            from kgraph.suggest import did_you_mean
 
             choices = ", ".join(texts) or "none"
-            raise UnknownSource(f"no source text '{source}'{suggest(source, list(texts))} "
+            raise UnknownSource(f"no source text '{source}'{did_you_mean(source, list(texts))} "
                                 f"(publications with a text: {choices})")
         texts = {wanted: texts[wanted]}
     return [coverage(dataset, pid, path) for pid, path in texts.items()]

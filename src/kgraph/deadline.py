@@ -79,7 +79,9 @@ def _child(sender: Any, work: Callable[[], QueryResult], parent: int, isolate: b
     _stay_with(parent)
     try:
         if isolate:
-            from kgraph.sandbox import SandboxUnavailable, isolate as cut_off, refused
+            from kgraph.errors import SandboxUnavailable
+            from kgraph.sandbox import isolate as cut_off
+            from kgraph.sandbox import refused
 
             try:
                 cut_off()

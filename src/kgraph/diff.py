@@ -85,7 +85,7 @@ class Diff:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """How many items of each section and change (every key present, zeros included)."""
-        out = {s: {c: 0 for c in CHANGES} for s in SECTIONS}
+        out = {s: dict.fromkeys(CHANGES, 0) for s in SECTIONS}
         for item in self.items:
             out[item.section][item.change] += 1
         return out
@@ -139,7 +139,7 @@ def load_both(old: Side, new: Side, names: tuple[str, str] = ("old", "new")) -> 
 
 
 def folder_side(path: str) -> Side:
-    from kgraph.load import display_path
+    from kgraph.files import display_path
 
     shown = display_path(os.path.abspath(path))
     return Side(path, path, "" if shown == "." else shown.rstrip(os.sep) + "/")
@@ -355,7 +355,8 @@ def pair_relations(before: list[Relation], after: list[Relation]
 
 def _entity_values(entity: Entity, dataset: Dataset) -> dict[str, str | None]:
     values: dict[str, str | None] = {
-        "type": entity.type, "label": entity.label, "aliases": _text(entity.aliases),
+        "type": entity.type, "label": entity.label,
+        "aliases": _text([*entity.aliases, *(f"{a.name} ({a.period})" for a in entity.timed_aliases)]),
         "description": _text(entity.description), "date": _text(entity.date),
         "start": _text(entity.start), "end": _text(entity.end)}
     for name in sorted(entity.extra):

@@ -215,7 +215,7 @@ def groups_of(pic: Picture, group: str) -> dict[str, list[str]]:
         return dict(sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(info.id for info in pic.entities))
     for bundle in bundles(pic):
         if graph.has_edge(bundle.subject, bundle.object):
@@ -373,12 +373,19 @@ def explorer_data(pic: Picture) -> dict[str, object]:
                    # Without Graphviz, a box about as wide as 11 px Helvetica needs.
                    "box": [round(v, 1) for v in boxes.get(e.id, (0, 0, 14 + 6.2 * len(e.label), 36))]}
                   for e in pic.entities],
+        # "span": the days it is certainly in force (dates.ranges), for the slider's --at rule.
         "relations": [{"s": e.subject, "o": e.object, "predicate": e.predicate_label, "when": e.when,
-                       "earliest": e.earliest, "latest": e.latest, "quote": e.quote,
+                       "earliest": e.earliest, "latest": e.latest, "span": _span(e), "quote": e.quote,
                        "source": e.source} for e in pic.edges],
         "bundles": [{"s": b.subject, "o": b.object, "directed": b.directed, "width": b.width(),
                      "rel": [index[id(e)] for e in b.edges]} for b in bundles(pic)],
     }
+
+
+def _span(edge: Statement) -> list[str] | None:
+    """From the latest day a relation can start to the earliest it can end (None when undated)."""
+    days = edge.days
+    return [days[1], days[2]] if days else None
 
 
 def to_html(pic: Picture) -> str:

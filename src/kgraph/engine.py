@@ -11,6 +11,7 @@ import re
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.netguard import no_network
+from kgraph.oxigraph_rdf import TripleGraph
 from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
@@ -70,7 +71,7 @@ def check_with(engine: str | None, text: str, allow_network: bool = False,
                prefixes: dict[str, str] | None = None) -> None:
     """Check a query the way the chosen engine will read it, before any graph is built."""
     if choose("query", engine) == "rdflib":
-        from kgraph.query import prepare
+        from kgraph.rdflib_query import prepare
 
         prepare(text, allow_network, prefixes)
     else:
@@ -89,7 +90,7 @@ class RdflibStore:
               timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
         """Answer ``text`` with ``bindings`` as rdflib's initial bindings (the text is not changed)."""
         from kgraph import sparqlscan
-        from kgraph.query import run
+        from kgraph.rdflib_query import run
 
         result = run(self.graph, text, allow_network, prefixes, timeout, bindings)
         if result.kind == "SELECT" and "GROUP" in sparqlscan.keywords(text):
@@ -202,7 +203,8 @@ class OxigraphStore:
 
 def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
     """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
-    from kgraph.sandbox import SandboxUnavailable, may_reach_network
+    from kgraph.errors import SandboxUnavailable
+    from kgraph.sandbox import may_reach_network
 
     check_text(text, allow_network)
     try:
@@ -222,7 +224,7 @@ def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, s
     except QueryError as error:
         # Errors are rare: let rdflib's parser word them (same messages on both engines);
         # Oxigraph's own message stands if rdflib accepts what Oxigraph refused.
-        from kgraph.query import prepare
+        from kgraph.rdflib_query import prepare
 
         prepare(text, allow_network, prefixes)
         raise error from None
@@ -288,7 +290,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> QueryError:
     found = _POSITION.match(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
     detail = _POSITION.sub("", message).split("\n")[0]
-    if "Prefix not found" in detail and line:
+    if "Prefix not found" in detail and line is not None and column is not None:
         return QueryError(f"Unknown namespace prefix: {_prefix_before(text, line, column)}", line, column)
     if len(detail) > 200:
         detail = detail[:200] + "..."
@@ -336,34 +338,3 @@ def _rows(solutions: Iterable[Any], names: list[str],
         yield row
 
 
-class TripleGraph:
-    """CONSTRUCT/DESCRIBE answers from Oxigraph, written by the registry's graph writers.
-
-    Kept as N-Triples bytes, so the answer can cross a process boundary (``--timeout``).
-    """
-
-    def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
-        self.data = data
-        self.prefixes = prefixes
-
-    def __len__(self) -> int:
-        return self.data.count(b"\n")
-
-    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
-        """The answer in ``fmt``, one the registry says Oxigraph writes (``fmt.oxigraph``)."""
-        import pyoxigraph
-
-        if fmt.oxigraph is None:
-            raise KgraphError(f"Oxigraph does not write {fmt.name} for kgraph; rdflib does")
-        if fmt.oxigraph == "N_TRIPLES":
-            out.write(self.data)
-            return
-        triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        out.write(pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
-                                       prefixes=self.prefixes) or b"")
-
-    def rdflib_graph(self) -> Graph:
-        """The answer as an rdflib Graph, for the formats rdflib writes (JSON-LD with a context)."""
-        from rdflib import Graph
-
-        return Graph().parse(data=self.data, format="nt")

@@ -6,7 +6,6 @@ graph's triples are written from, so a path hop and the graph's statement node c
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,6 @@ from kgraph.statement import FIELDS as STATEMENT_FIELDS
 from kgraph.statement import SCHEMA, Statement, from_columns, to_columns
 
 if TYPE_CHECKING:
-    import networkx as nx
 
     from kgraph.model import Dataset
     from kgraph.vocabulary import Vocabulary
@@ -31,13 +29,32 @@ class EntityInfo:
     #: The entity's own date as given (``1961``) or interval (``1950-06/1953-07``), for timelines.
     when: str | None = None
     earliest: str | None = None
+    #: Names held for a period only: (name, period as EDTF), sorted.
+    timed_aliases: tuple[tuple[str, str], ...] = ()
+
+    def named(self, wanted: str, window: tuple[str, str] | None = None) -> bool:
+        """Whether ``wanted`` (casefolded) names this entity: always by id, label or alias, or by
+        a name in time when its period may meet ``window`` (any period when no window is given)."""
+        if wanted in (n.casefold() for n in (self.id, self.label, *self.aliases)):
+            return True
+        return any(name.casefold() == wanted and (window is None or _meets(period, window))
+                   for name, period in self.timed_aliases)
+
+
+def _meets(period: str, window: tuple[str, str]) -> bool:
+    """Whether a name's period may meet the window: a name is looked up as possibly in force, so
+    that a name whose period's end is unknown still finds its entity."""
+    from kgraph.dates import in_force, ranges
+
+    days = ranges(period, None, None)
+    return days is not None and in_force(days, window, possibly=True)
 
 
 ENTITY_FIELDS = tuple(f.name for f in fields(EntityInfo))
 
 
 class EntityGraph:
-    """Entities and the relations between them, as a networkx MultiDiGraph.
+    """Entities and the relations between them (paths and measures build their own networkx graphs).
 
     ``vocabulary``: the project's, for what the edges alone do not say (which predicates are
     symmetric, which types are subtypes of which).
@@ -52,19 +69,6 @@ class EntityGraph:
 
             vocabulary = packaged("core")
         self.vocabulary = vocabulary
-
-    @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        """The MultiDiGraph, made on first use: paths and measures build their own simple graphs,
-        so most commands never need it (on 100k relations it takes longer than the search)."""
-        import networkx as nx
-
-        graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        for entity in self.entities.values():
-            graph.add_node(entity.id, label=entity.label, type=entity.type)
-        for index, edge in enumerate(self.edges):
-            graph.add_edge(edge.subject, edge.object, key=index, edge=edge)
-        return graph
 
     @classmethod
     def of(cls, dataset: Dataset, records: list[Statement]) -> EntityGraph:
@@ -83,22 +87,34 @@ class EntityGraph:
         infos = [EntityInfo(*row) for row in zip(*(columns[name] for name in ENTITY_FIELDS))]
         return cls({info.id: info for info in infos}, from_columns(payload["statements"]), vocabulary)
 
-    def resolve(self, name: str) -> EntityInfo:
-        """Find an entity by id, label or alias, case-insensitively; ambiguous or unknown names raise."""
+    def resolve(self, name: str, window: tuple[str, str] | None = None) -> EntityInfo:
+        """Find an entity by id, label or alias, case-insensitively; ambiguous or unknown names raise.
+
+        ``window`` (ISO days, as ``Filter.window`` gives them): the time the name is meant at, so
+        that a name held for a period (``Moscow``, 1922/1991) finds the entity that bore it then.
+        """
         wanted = name.strip().casefold()
-        matches = [e for e in self.entities.values()
-                   if wanted in (n.casefold() for n in (e.id, e.label, *e.aliases))]
+        matches = [e for e in self.entities.values() if e.named(wanted, window)]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in sorted(matches, key=lambda e: e.id))
-            raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; give the id",
+            listed = ", ".join(f"{e.id} ({e.label}, {e.type}{_periods(e, wanted)})"
+                               for e in sorted(matches, key=lambda e: e.id))
+            timed = any(_periods(e, wanted) for e in matches)
+            hint = ("give the id, or a date (--at) that picks one" if timed and window is None
+                    else "give the id")
+            raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; {hint}",
                                 [e.id for e in matches])
-        from kgraph.validate import closest
+        held = [e for e in self.entities.values() if e.named(wanted)]
+        if held and window is not None:
+            listed = ", ".join(f"{e.id} ({e.label}{_periods(e, wanted)})" for e in sorted(held, key=lambda e: e.id))
+            raise NotFoundError(f"'{name}' names no entity at {_shown_window(window)}: it names {listed}; "
+                                "give the id or another date", [e.id for e in held])
+        from kgraph.suggest import closest
 
         by_name: dict[str, str] = {}
         for e in self.entities.values():
-            for n in (e.id, e.label, *e.aliases):
+            for n in (e.id, e.label, *e.aliases, *(a for a, _ in e.timed_aliases)):
                 by_name.setdefault(n.casefold(), e.id)
         contains = [by_name[n] for n in by_name if wanted in n][:5]
         ids = list(dict.fromkeys([*closest(wanted, by_name, n=5), *contains]))
@@ -115,19 +131,39 @@ class EntityGraph:
                 [e for e in self.edges if work_id in e.cites])
 
 
+def _periods(info: EntityInfo, wanted: str) -> str:
+    """``; 'Moscow' 1922/1991`` for each period in which ``wanted`` names the entity (none when
+    it names it for all time)."""
+    if wanted in (n.casefold() for n in (info.id, info.label, *info.aliases)):
+        return ""
+    return "".join(f"; '{name}' {period}" for name, period in info.timed_aliases if name.casefold() == wanted)
+
+
+def _shown_window(window: tuple[str, str]) -> str:
+    return window[0] if window[0] == window[1] else f"{window[0]}/{window[1]}"
+
+
 def entity_infos(dataset: Dataset) -> list[EntityInfo]:
     """The entities of ``dataset`` as the entity graph knows them (those of a declared type)."""
     from kgraph.vocabulary import packaged
 
     vocabulary = dataset.vocabulary or packaged("core")
     return [EntityInfo(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None,
-                       *_when(e.date, e.start, e.end)) for e in dataset.entities.values()
-            if e.type in vocabulary.types]
+                       *_when(e.date, e.start, e.end),
+                       tuple(sorted({(a.name, str(a.period)) for a in e.timed_aliases})))
+            for e in dataset.entities.values() if e.type in vocabulary.types]
 
 
 def edge_order(record: Statement) -> tuple[str, str, str, str, str]:
     """Edges in date order (undated last), then by claim: the order every listing of edges keeps."""
-    return (record.earliest or "9999", record.subject, record.predicate, record.object, record.iri)
+    return edge_key(record.earliest, record.subject, record.predicate, record.object, record.iri)
+
+
+def edge_key(earliest: str | None, subject: str, predicate: str, obj: str,
+             iri: str) -> tuple[str, str, str, str, str]:
+    """:func:`edge_order` from the values themselves (the incremental build sorts the cache's
+    columns, never making record objects)."""
+    return (earliest or "9999", subject, predicate, obj, iri)
 
 
 def to_records(entities: list[EntityInfo], records: list[Statement]) -> dict[str, Any]:
@@ -139,7 +175,8 @@ def to_records(entities: list[EntityInfo], records: list[Statement]) -> dict[str
 
 
 def _when(date: Any, start: Any, end: Any) -> tuple[str | None, str | None]:
-    """The entity's date or interval as written, and its first day."""
+    """The entity's date or interval as written, and its first day (None where open or unknown)."""
+    from kgraph.dates import bounds
+
     when = str(date) if date else (f"{start or '..'}/{end or '..'}" if start or end else None)
-    first = date or start
-    return when, first.earliest.isoformat() if first else None
+    return when, bounds(date, start, end)[0]

@@ -1,4 +1,8 @@
-"""Domain exceptions. The library raises these; only the CLI turns them into messages and exit codes."""
+"""Domain exceptions, all of them: the library raises these; only the CLI turns them into messages
+and exit codes (``KgraphError`` and its subclasses: exit 1).
+
+A problem in a file the user wrote, data or query, is placed by one ``SourceSpan``, so both
+read ``file:line:col: error: ...``."""
 
 from __future__ import annotations
 
@@ -30,6 +34,33 @@ def _escape(match: re.Match[str]) -> str:
     if "\udc80" <= char <= "\udcff":  # a byte that was not UTF-8 (argv, file names): show the byte
         return f"\\x{ord(char) - 0xDC00:02x}"
     return repr(char)[1:-1]
+
+
+class SourceSpan(Record):
+    """Where in the user's files something is: a path, and a line and column (1-based) when known.
+
+    Shared by data problems and query errors, so both are placed and printed alike.
+
+    >>> str(SourceSpan("queries/treaties.rq", 4, 6))
+    'queries/treaties.rq:4:6'
+    >>> str(SourceSpan("data/entities.yaml")), str(SourceSpan(None, 2, 9)), str(SourceSpan())
+    ('data/entities.yaml', 'line 2, column 9', '')
+    """
+
+    __slots__ = ("path", "line", "column")
+
+    def __init__(self, path: str | None = None, line: int | None = None, column: int | None = None) -> None:
+        self.path, self.line, self.column = path, line, column
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return f"line {self.line}, column {self.column}" if self.line is not None else ""
+        return f"{self.path}:{self.line}:{self.column}" if self.line is not None else self.path
+
+    def prefix(self) -> str:
+        """What goes before a message: ``'path:line:col: '``, or nothing when the place is unknown."""
+        where = str(self)
+        return f"{where}: " if where else ""
 
 
 class Problem(Record):
@@ -65,11 +96,13 @@ class Problem(Record):
             return NotImplemented
         return self._key() >= other._key()
 
+    @property
+    def span(self) -> SourceSpan:
+        """The problem's place (line 0 means the whole file)."""
+        return SourceSpan(self.path, self.line or None, self.column if self.line else None)
+
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}:{self.column}"
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{self.span}: {self.severity}: {self.message}"
 
 
 class KgraphError(Exception):
@@ -91,11 +124,12 @@ class QueryError(KgraphError):
     def __init__(self, message: str, line: int | None = None, column: int | None = None,
                  path: str | None = None) -> None:
         self.line, self.column, self.path, self.reason = line, column, path, message
-        if path is not None:
-            where = f"{path}:{line}:{column}: " if line is not None else f"{path}: "
-        else:
-            where = f"line {line}, column {column}: " if line is not None else ""
-        super().__init__(where + message)
+        super().__init__(self.span.prefix() + message)
+
+    @property
+    def span(self) -> SourceSpan:
+        """Where the problem is: the query's file (when it came from one), line and column."""
+        return SourceSpan(self.path, self.line, self.column)
 
     def in_file(self, path: str, reason: str | None = None) -> QueryError:
         """The same problem, located in the file the query came from (a check, a query file)."""
@@ -168,3 +202,27 @@ def write_failure(exc: OSError, target: str) -> OutputError | None:
 
 class ToolMissingError(KgraphError):
     """An external program a command needs (Graphviz ``dot``) is not installed."""
+
+
+class NetworkBlocked(KgraphError):
+    """Something tried to reach the network while kgraph was working on local data."""
+
+
+class SandboxUnavailable(QueryError):
+    """This system cannot cut a process off the network, so a query that might reach out is refused."""
+
+
+class RemoteError(KgraphError):
+    """A store could not be reached or refused the request; the message says which and why."""
+
+
+class ServerError(KgraphError):
+    """The Oxigraph server is missing, could not start, or stopped by itself."""
+
+
+class ProjectExistsError(KgraphError):
+    """``kgraph init`` was pointed at a folder that already holds a project."""
+
+
+class UnknownSource(NotFoundError, LookupError):
+    """The source text asked for (``kgraph coverage SOURCE``) is no publication with a text."""

@@ -8,15 +8,16 @@ Every problem is collected with its file, line and column; cross-record checks l
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kgraph.dates import PartialDate
+from kgraph.dates import Edtf, PartialDate
 from kgraph.errors import DataError, Problem
-from kgraph.model import Dataset, Entity, Location, Quantity, Relation
+from kgraph.files import display_path, read_text
+from kgraph.model import Dataset, Entity, Location, Quantity, Relation, TimedAlias
+from kgraph.suggest import did_you_mean
 from kgraph.vocab import STATUSES
 from kgraph.yamlnodes import Node, read_yaml
 
@@ -36,61 +37,10 @@ RELATION_STATUSES = tuple(STATUSES)
 #: What ``quote_ok:`` may accept: a short quote, a quote that occurs more than once in its source.
 QUOTE_OK = ("short", "repeated")
 QUANTITY_FIELDS = ("value", "min", "max", "approximate", "unit", "of")
+#: Fields of an alias held for a period: ``{name: Moscow, date: 1922/1991}`` or with start/end.
+ALIAS_FIELDS = ("name", "date", "start", "end")
 #: Keys of a relation file's mapping form.
 FILE_FIELDS = ("source", "relations")
-
-
-def display_path(path: str) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-#: The largest file kgraph reads (data or source text): checking quotes holds a text about three
-#: times over (bytes, text, normalised text), so 1 GiB needs about 3 GB of memory.
-MAX_FILE_BYTES = 1 << 30
-
-
-def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None = None) -> str | None:
-    """Read a UTF-8 file (a BOM is allowed); record a located problem when it cannot be read.
-
-    The text is as kgraph counts positions in it: a leading BOM is dropped and each CR LF becomes
-    one LF. ``digests`` receives the SHA-256 of the bytes actually read, by absolute path: the cache
-    files the compiled graph under the hash of what was read, not of what is on disk by then.
-    """
-    shown = display_path(path)
-    limit = MAX_FILE_BYTES
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                problems.append(Problem(shown, 0, 0, f"file is {size / 2**20:,.0f} MiB; kgraph reads "
-                                        f"files up to {limit / 2**20:,.0f} MiB (split the text)"))
-                return None
-            data = handle.read()
-        if digests is not None:
-            import hashlib
-
-            digests[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
-    except FileNotFoundError:
-        problems.append(Problem(shown, 0, 0, "file not found"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(shown, 0, 0, f"cannot read file: {exc.strerror}"))
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-        del data  # a big source text: do not hold its bytes beside its text
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
-                                f"(byte 0x{data[exc.start]:02x})"))
-        return None
-    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 class _Record:
@@ -113,8 +63,7 @@ class _Record:
         assert self.node.key_marks is not None
         for name, mark in self.node.key_marks.items():
             if name not in allowed:
-                hint = difflib.get_close_matches(name, list(allowed), n=1)
-                tip = f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(sorted(allowed))}"
+                tip = did_you_mean(name, list(allowed)) or f"; allowed: {', '.join(sorted(allowed))}"
                 self.problem(mark, f"unknown field '{name}' in {what}{tip}")
 
     def text(self, name: str, required: bool = False) -> str | None:
@@ -149,16 +98,17 @@ class _Record:
                 self.problem(item, f"field '{name}' must hold text, not {_describe(item)}")
         return out
 
-    def date(self, name: str) -> PartialDate | None:
+    def date(self, name: str) -> Edtf | None:
+        """An EDTF date (dates.py); only ``date`` may hold an interval (``start``/``end`` are its ends)."""
         node = self.fields.get(name)
         if node is None or node.kind in ("null", "invalid"):
             return None
         if node.kind not in ("str", "int"):
-            self.problem(node, f"field '{name}' must be a date like 1884-07-07, 1895-04 or 1961, "
+            self.problem(node, f"field '{name}' must be a date like 1884-07-07, 1895-04, 1961 or 1896~, "
                                f"not {_describe(node)}")
             return None
         try:
-            return PartialDate.parse(str(node.value))
+            return Edtf.parse(str(node.value), interval=name == "date")
         except ValueError as exc:
             self.problem(node, f"field '{name}': {exc}")
             return None
@@ -214,10 +164,11 @@ def _entity(rec: _Record, vocabulary: Vocabulary) -> Entity | None:
         extra["same_as"] = rec.texts("same_as")
     entity = Entity(
         id=entity_id or "", type=type_name or "", label=label or "",
-        aliases=rec.texts("aliases"), description=rec.text("description"),
+        aliases=[], description=rec.text("description"),
         date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
         extra=extra, location=rec.location(),
     )
+    entity.aliases, entity.timed_aliases = _aliases(rec)
     entity.field_locations = {name: rec.location(name) for name in rec.fields}
     _check_interval(rec, entity.date, entity.start, entity.end)
     # Keep an incomplete entity (its problems are reported) so references to it do not cascade.
@@ -281,9 +232,8 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
     status = rec.text("status") or "actual"
     if status not in RELATION_STATUSES:
-        hint = difflib.get_close_matches(status, RELATION_STATUSES, n=1)
         rec.problem(rec.fields["status"], f"unknown status '{status}'"
-                    + (f" (did you mean '{hint[0]}'?)" if hint else f"; choose one of {', '.join(RELATION_STATUSES)}"))
+                    + (did_you_mean(status, RELATION_STATUSES) or f"; choose one of {', '.join(RELATION_STATUSES)}"))
     quote_ok = rec.texts("quote_ok")
     for item in quote_ok:
         if item not in QUOTE_OK:
@@ -307,6 +257,36 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
             relation.field_locations["source"] = default[1]
     _check_interval(rec, relation.date, relation.start, relation.end)
     return relation if subject and predicate and obj and quote else None
+
+
+def _aliases(rec: _Record) -> tuple[list[str], list[TimedAlias]]:
+    """An entity's names for all time (plain texts) and for a period (``{name: ..., date: ...}``)."""
+    node = rec.fields.get("aliases")
+    if node is None or node.kind == "null":
+        return [], []
+    plain: list[str] = []
+    timed: list[TimedAlias] = []
+    for item in node.value if node.kind == "list" else [node]:
+        if item.kind in ("str", "int") and str(item.value).strip():
+            plain.append(str(item.value))
+        elif item.kind == "map":
+            alias = _Record(rec.path, item, rec.problems)
+            alias.check_fields(ALIAS_FIELDS, "an alias")
+            name = alias.text("name", required=True)
+            date, start, end = alias.date("date"), alias.date("start"), alias.date("end")
+            _check_interval(alias, date, start, end)
+            if date is None and start is None and end is None:
+                if name and not any(k in alias.fields for k in ("date", "start", "end")):
+                    alias.problem(item, "an alias given as a mapping needs its period: date (1922/1991) "
+                                        "or start/end; a name for all time is plain text")
+                continue
+            if name:
+                period = date or Edtf.parse(f"{start or '..'}/{end or '..'}")
+                timed.append(TimedAlias(name, period, alias.location()))
+        elif item.kind != "invalid":
+            rec.problem(item, f"field 'aliases' must hold names (text, or {{name: ..., date: ...}} for a "
+                              f"period), not {_describe(item)}")
+    return plain, timed
 
 
 def _quantities(rec: _Record) -> list[Quantity]:
@@ -367,11 +347,11 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _check_interval(rec: _Record, date: PartialDate | None, start: PartialDate | None,
-                    end: PartialDate | None) -> None:
+def _check_interval(rec: _Record, date: Edtf | None, start: Edtf | None, end: Edtf | None) -> None:
     if date and (start or end):
         rec.problem(rec.fields["date"], "give either 'date' or 'start'/'end', not both")
-    if start and end and end.latest < start.earliest:
+    last, first = (end.latest if end else None), (start.earliest if start else None)
+    if last and first and last < first:
         rec.problem(rec.fields["end"], f"end {end} is before start {start}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kgraph.dates import PartialDate
+from kgraph.dates import Edtf
 from kgraph.errors import Problem
 
 TYPE_CHECKING = False
@@ -24,6 +24,16 @@ class Location(NamedTuple):
     column: int
 
 
+@dataclass(frozen=True)
+class TimedAlias:
+    """A name an entity bore for a period only (``Moscow`` for the Soviet Union, 1922/1991)."""
+
+    name: str
+    #: The period as an EDTF date or interval (``1922/1991``; ``start: 1991-12`` is ``1991-12/..``).
+    period: Edtf
+    location: Location | None = None
+
+
 @dataclass
 class Entity:
     """One annotated thing: a state, person, treaty, event, publication..."""
@@ -33,9 +43,11 @@ class Entity:
     label: str
     aliases: list[str] = field(default_factory=list)
     description: str | None = None
-    date: PartialDate | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
+    date: Edtf | None = None
+    start: Edtf | None = None
+    end: Edtf | None = None
+    #: Names held for a period only (an ``aliases:`` item that is a mapping with a date).
+    timed_aliases: list[TimedAlias] = field(default_factory=list)
     #: Type-specific fields (authors, title, publisher, url, text...), kept as given.
     extra: dict[str, Any] = field(default_factory=dict)
     location: Location | None = None
@@ -43,8 +55,8 @@ class Entity:
 
     @property
     def names(self) -> list[str]:
-        """Every name the entity can be found by: id, label and aliases."""
-        return [self.id, self.label, *self.aliases]
+        """Every name the entity can be found by: id, label and aliases (at some time or always)."""
+        return [self.id, self.label, *self.aliases, *(a.name for a in self.timed_aliases)]
 
 
 @dataclass(frozen=True)
@@ -81,9 +93,10 @@ class Relation:
     object: str
     quote: str
     source: str
-    date: PartialDate | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
+    #: EDTF level 1 (dates.py): ``1961``, ``1896~``, ``196X``, or in ``date`` an interval ``2000/..``.
+    date: Edtf | None = None
+    start: Edtf | None = None
+    end: Edtf | None = None
     note: str | None = None
     kind: str = "fact"  # or "assessment": the author's judgement, not an event
     #: Whether the claim happened: "actual", or intended, planned, proposed, failed, hypothetical,
@@ -128,6 +141,3 @@ class Dataset:
     vocabulary: Vocabulary | None = None
     #: SHA-256 of the bytes of every file read (YAML and source texts), by absolute path.
     files: dict[str, str] = field(default_factory=dict)
-
-    def entity(self, entity_id: str) -> Entity:
-        return self.entities[entity_id]

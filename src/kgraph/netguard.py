@@ -10,7 +10,7 @@ import contextlib
 import sys
 from contextvars import ContextVar
 
-from kgraph.errors import KgraphError
+from kgraph.errors import NetworkBlocked
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
@@ -20,8 +20,6 @@ _blocked: ContextVar[str | None] = ContextVar("kgraph_network_blocked", default=
 _installed = False
 
 
-class NetworkBlocked(KgraphError):
-    """Something tried to reach the network while kgraph was working on local data."""
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

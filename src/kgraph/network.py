@@ -128,7 +128,7 @@ def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozen
                    graph.number_of_edges(), sampled)
 
 
-def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None]:
+def _closeness(graph: nx.Graph[str], seed: int) -> tuple[dict[str, float], int | None]:
     """Closeness with the Wasserman-Faust correction for disconnected graphs (as networkx).
 
     Exact below SAMPLE_ABOVE entities; above, the mean distance to a node is estimated from
@@ -145,7 +145,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
     for component in nx.connected_components(graph):
         size = len(component)
         if size == 1:
-            scores.update({n: 0.0 for n in component})
+            scores.update(dict.fromkeys(component, 0.0))
             continue
         members = sorted(component)
         count = min(size, max(2, round(SAMPLES * size / total)))
@@ -163,7 +163,7 @@ def _closeness(graph: nx.Graph, seed: int) -> tuple[dict[str, float], int | None
     return scores, sampled
 
 
-def _pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
+def _pagerank(graph: nx.Graph[str], alpha: float = 0.85, tol: float = 1e-10, rounds: int = 200) -> dict[str, float]:
     """PageRank by power iteration (networkx's own needs numpy and scipy, which kgraph does not)."""
     nodes = list(graph)
     if not nodes:

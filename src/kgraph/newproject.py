@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from kgraph.errors import KgraphError
+from kgraph.errors import KgraphError, ProjectExistsError
 
 SKELETON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "skeleton")
 
@@ -34,8 +34,6 @@ _VOCABULARY_HEAD = """\
 """
 
 
-class ProjectExistsError(KgraphError):
-    """``kgraph init`` was pointed at a folder that already holds a project."""
 
 
 def create(folder: str, vocabulary: str = "core") -> list[str]:

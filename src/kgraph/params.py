@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Callable
 
 KINDS = ("entity", "text", "number", "date")
-_DECLARATION = re.compile(r"^#\s*@param\s+(\w+)(\?)?(?:\s+(\w+))?\s*(.*)$")
+_DECLARATION = re.compile(r"^@param\s+(\w+)(\?)?(?:\s+(\w+))?\s*(.*)$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -47,14 +47,11 @@ class Parameter(Record):
 
 def declared(text: str) -> list[Parameter]:
     """The parameters declared in the leading comment block of a query."""
+    from kgraph.sparqlscan import comment_header
+
     found = []
-    for line in text.lstrip("\ufeff").splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            if stripped:
-                break
-            continue
-        match = _DECLARATION.match(stripped)
+    for line in comment_header(text):
+        match = _DECLARATION.match(line)
         if match:
             name, optional = match.group(1), bool(match.group(2))
             kind, description = match.group(3) or "entity", match.group(4).strip()

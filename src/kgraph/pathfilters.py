@@ -1,8 +1,13 @@
 """Which relations and entities a path (or a network measure) may use.
 
-A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate and
-by date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings (the
-``earliest``/``latest`` days an edge's partial date can mean), so ``1961`` covers the whole year.
+A :class:`Filter` keeps or drops each :class:`~kgraph.statement.Statement` (a relation) by predicate,
+status and date, and each intermediate entity by id and type. Dates compare as ``xsd:date`` strings
+(the days an edge's date can mean, dates.ranges), so ``1961`` covers the whole year.
+
+A time window keeps the relations *certainly* in force in it by default: a relation dated
+``2000/`` (it ended, the text does not say when) is not taken to hold in 2015, nor ``1945?`` in
+1945. ``possibly`` (``--possibly``) keeps every relation the dates allow, and ``certain`` tells
+which of them are only possible, so that paths and timelines can mark them.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kgraph.dates import PartialDate
+from kgraph.dates import PartialDate, in_force
 from kgraph.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -38,6 +43,8 @@ class Filter:
     start: PartialDate | None = None
     end: PartialDate | None = None
     undated: str = "keep"
+    #: Keep relations possibly in force in the window too, not only those certainly in force.
+    possibly: bool = False
     #: The claim statuses used (statement.Statement.status): only actual claims unless asked.
     statuses: frozenset[str] = ACTUAL
     #: Longest path to accept (paths only).
@@ -72,9 +79,15 @@ class Filter:
         if window is None:
             return True
         # Only a start: in force from then on. Only an end: in force until then.
-        first = edge.earliest or "0000-01-01"
-        last = edge.latest or "9999-12-31"
-        return first <= window[1] and last >= window[0]
+        days = edge.days
+        return days is None or in_force(days, window, self.possibly)
+
+    def certain(self, edge: Statement) -> bool:
+        """Whether the relation is certainly in force in the window (always, without a window):
+        False marks one that ``possibly`` kept although its dates leave it unsure."""
+        window = self.window
+        days = edge.days if window is not None else None
+        return days is None or window is None or in_force(days, window)
 
     def keeps_node(self, entity_id: str, entity_type: str) -> bool:
         """Whether a path may pass through the entity (a path's ends always may)."""
@@ -103,12 +116,14 @@ class Filter:
             out.append(f"--from {self.start or '..'} --to {self.end or '..'}")
         if self.undated == "drop":
             out.append("--undated drop")
+        if self.possibly and self.window is not None:
+            out.append("--possibly")
         if self.statuses != ACTUAL:
             out.append("--status " + status_option(self.statuses))
         return out
 
 
-def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
+def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph[str]:
     """A simple (di)graph of the entities ``flt`` allows, joined where some allowed relation joins them.
 
     Each edge carries ``edges``: the allowed relations between the pair, in either direction
@@ -117,7 +132,7 @@ def simple_graph(eg: EntityGraph, flt: Filter) -> nx.Graph:
     """
     import networkx as nx
 
-    graph: nx.Graph = nx.DiGraph() if flt.directed else nx.Graph()
+    graph: nx.Graph[str] = nx.DiGraph() if flt.directed else nx.Graph()
     for info in eg.entities.values():
         if flt.keeps_node(info.id, info.type):
             graph.add_node(info.id)
@@ -160,6 +175,8 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
     out: list[tuple[str, Filter]] = []
     if flt.undated == "drop":
         out.append(("if undated relations are kept", replace(flt, undated="keep")))
+    if flt.window is not None and not flt.possibly:
+        out.append(("with relations possibly in force (--possibly)", replace(flt, possibly=True)))
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
     if flt.statuses != ALL_STATUSES:
@@ -184,15 +201,14 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
 def parse_statuses(text: str) -> frozenset[str]:
     """The statuses ``--status`` names: a comma-separated list, or ``any``; ValueError says what is
     wrong, with the closest status."""
-    import difflib
+    from kgraph.suggest import did_you_mean
 
     wanted = frozenset(s.strip() for s in text.split(",") if s.strip())
     if wanted == {"any"}:
         return ALL_STATUSES
     for name in sorted(wanted):
         if name not in ALL_STATUSES:
-            hint = difflib.get_close_matches(name, [*STATUSES, "any"], n=1)
-            raise ValueError(f"unknown status '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            raise ValueError(f"unknown status '{name}'" + did_you_mean(name, [*STATUSES, "any"])
                              + f"; choose from {', '.join(STATUSES)}, or any")
     if not wanted:
         raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")

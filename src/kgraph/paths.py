@@ -82,8 +82,8 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     return [Path(tuple(_hop(graph, a, b) for a, b in zip(nodes, nodes[1:]))) for nodes in found]
 
 
-def _weight(graph: nx.Graph, nodes: list[str]) -> float:
-    return sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:]))
+def _weight(graph: nx.Graph[str], nodes: list[str]) -> float:
+    return float(sum(graph[a][b]["weight"] for a, b in zip(nodes, nodes[1:])))
 
 
 def _sort_key(eg: EntityGraph, entity_id: str) -> str:
@@ -100,7 +100,7 @@ def _distance(eg: EntityGraph, source: str, target: str, flt: Filter) -> int | N
         return None
 
 
-def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter, graph: nx.Graph) -> str:
+def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter, graph: nx.Graph[str]) -> str:
     """Which constraint removed the last connection, in the words of the options."""
     import networkx as nx
 
@@ -131,14 +131,15 @@ def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filte
             f"in {hops} hop(s)")
 
 
-def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
+def _hop(graph: nx.Graph[str], a: str, b: str) -> Hop:
     best = _best_edge(graph[a][b]["edges"])
     return Hop(best, best.subject == a)
 
 
-def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
-    """One relation with its evidence, as path hops and other JSON answers show it."""
-    return {
+def relation_json(eg: EntityGraph, edge: Statement, flt: Filter | None = None) -> dict[str, object]:
+    """One relation with its evidence, as path hops and other JSON answers show it; under a time
+    window (``flt``), ``in_force`` says whether it is certainly or only possibly in force then."""
+    out: dict[str, object] = {
         "subject": _ref(eg, edge.subject),
         "predicate": {"id": edge.predicate, "label": edge.predicate_label},
         "object": _ref(eg, edge.object),
@@ -147,6 +148,9 @@ def relation_json(eg: EntityGraph, edge: Statement) -> dict[str, object]:
         "source": edge.source,
         "status": edge.status,
     }
+    if flt is not None and flt.window is not None:
+        out["in_force"] = "certainly" if flt.certain(edge) else "possibly"
+    return out
 
 
 def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
@@ -154,12 +158,13 @@ def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
     return {"id": entity_id, "label": info.label if info else entity_id}
 
 
-def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path]) -> dict[str, object]:
+def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path],
+              flt: Filter | None = None) -> dict[str, object]:
     """The documented JSON shape of a path answer: one entry per path, each with its hops."""
     return {
         "from": _ref(eg, source.id),
         "to": _ref(eg, target.id),
-        "paths": [{"hops": [relation_json(eg, h.edge) for h in p.hops]} for p in paths],
+        "paths": [{"hops": [relation_json(eg, h.edge, flt) for h in p.hops]} for p in paths],
     }
 
 

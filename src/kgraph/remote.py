@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Union
 
-from kgraph.errors import KgraphError
+from kgraph.errors import KgraphError, RemoteError
 from kgraph.formats import GRAPH, RESULTS, accept, by_media_type, get
 from kgraph.results import QueryResult, Row, Term
 
@@ -48,8 +48,6 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _SNIPPET = 300
 
 
-class RemoteError(KgraphError):
-    """A store could not be reached or refused the request; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +291,7 @@ class _HearTheChallenge(urllib.request.BaseHandler):
         if headers.get("WWW-Authenticate") or not sent.startswith("Basic "):
             return None
         req.remove_header("Authorization")
-        return self.parent.open(req, timeout=req.timeout)  # type: ignore[attr-defined]
+        return self.parent.open(req, timeout=req.timeout)
 
 
 def _digest_for(url: str, creds: Credentials) -> urllib.request.HTTPDigestAuthHandler:
@@ -372,7 +370,7 @@ class _TimedHTTP(urllib.request.HTTPHandler):
         self.connection = _timed(http.client.HTTPConnection, deadline)
 
     def http_open(self, req: urllib.request.Request) -> HTTPResponse:
-        return self.do_open(self.connection, req)  # type: ignore[arg-type]
+        return self.do_open(self.connection, req)
 
 
 class _TimedHTTPS(urllib.request.HTTPSHandler):
@@ -381,7 +379,7 @@ class _TimedHTTPS(urllib.request.HTTPSHandler):
         self.connection = _timed(http.client.HTTPSConnection, deadline)
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-        return self.do_open(self.connection, req, context=self._context)  # type: ignore[arg-type,attr-defined]
+        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 #: The largest answer kgraph accepts from a server (an endless body stops here at the latest).
@@ -446,8 +444,11 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
 
     The declarations go on the query's first line, so a server's line numbers stay right.
     """
-    declared = {m.lower() for m in _PREFIX_DECL.findall(text)}
-    used = [p for p in prefixes if p.lower() not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)]
+    from kgraph.sparqlscan import blank
+
+    code = blank(text)  # a PREFIX or a prefixed name inside a comment, string or IRI is not one
+    declared = {m.lower() for m in _PREFIX_DECL.findall(code)}
+    used = [p for p in prefixes if p.lower() not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", code)]
     header = " ".join(f"PREFIX {p}: <{prefixes[p]}>" for p in used)
     return f"{header} {text}" if header else text
 
@@ -594,7 +595,7 @@ def _count_graph(endpoint: str, media: str, body: bytes) -> int:
         raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
                           f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
     graph = parse_answer(endpoint, media, body).graph
-    return len(graph) if graph is not None else 0
+    return len(graph) if graph is not None else 0  # type: ignore[arg-type]  # an rdflib Graph
 
 
 #: Where --update-endpoint loads first: a graph of its own, moved into place in one request once

@@ -6,7 +6,6 @@ Engine-neutral: no rdflib here, so any engine can feed these writers.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 
@@ -181,12 +180,3 @@ def write_tsv(result: QueryResult, out: IO[str]) -> None:
     for row in result.rows:
         out.write("\t".join(labels.valid(row[var]).n3() if var in row else ""  # type: ignore[union-attr]
                             for var in result.variables) + "\n")
-
-
-def to_text(result: QueryResult, fmt: str) -> str:
-    """Render a result fully in memory (for tests and small answers), by the registry's writer."""
-    from kgraph.formats import RESULTS, get
-
-    buffer = io.StringIO()
-    get(fmt, (RESULTS,)).write()(result, buffer)
-    return buffer.getvalue()

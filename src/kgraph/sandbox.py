@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import re
 
-from kgraph.errors import QueryError
+from kgraph.errors import QueryError, SandboxUnavailable
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
 
-class SandboxUnavailable(QueryError):
-    """This system cannot cut a process off the network, so a query that might reach out is refused."""
 
 
 def _decode(match: re.Match[str]) -> str:

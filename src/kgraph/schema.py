@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 DRAFT = "http://json-schema.org/draft-07/schema#"
 #: A partial ISO date as kgraph reads it (dates.py); YAML gives a bare year as a number.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+#: An EDTF level 1 date or interval (dates.py is the judge: this only guides an editor).
+_EDTF_POINT = r"\d{2}[\dX]{2}(-(0[1-9]|1[0-2]|XX)(-(0[1-9]|[12]\d|3[01]|XX))?)?[~?%]?"
+EDTF_PATTERN = rf"^({_EDTF_POINT}|({_EDTF_POINT}|\.\.)?/({_EDTF_POINT}|\.\.)?)$"
 #: Ids as vocab.is_valid_id accepts them, in the regex dialect JSON Schema shares with editors.
-ID_PATTERN = r"^[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]([^\s<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%]*[^\s_<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%])?$"
+#: What may not stand in an id, besides white space (the IRI's reserved and unsafe characters).
+_NOT_IN_ID = r"<>\"{}|^`\\/:?#\[\]@!$&'()*+,;=%"
+ID_PATTERN = rf"^[^\s_{_NOT_IN_ID}]([^\s{_NOT_IN_ID}]*[^\s_{_NOT_IN_ID}])?$"
 _RANGES: dict[str, dict[str, Any]] = {
     "string": {"type": ["string", "number"]},
     "integer": {"type": "integer"},
@@ -48,18 +53,22 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
     """The schema of the project's entity files and relation files (either is a valid document)."""
     text = {"type": "string", "minLength": 1}
     texts = {"anyOf": [text, {"type": "array", "items": text}]}
-    date = {"$ref": "#/definitions/date"}
+    date = {"$ref": "#/definitions/edtf"}
+    timed = {"type": "object", "required": ["name"], "additionalProperties": False,
+             "properties": {"name": text, "date": date, "start": date, "end": date},
+             "description": "A name held for a period: {name: Moscow, date: 1922/1991}"}
+    aliases = {"anyOf": [text, {"type": "array", "items": {"anyOf": [text, timed]}}]}
     common: dict[str, Any] = {
         "id": {"type": "string", "pattern": ID_PATTERN, "description": "A unique slug: letters, digits, '-', '_', '.'"},
         "type": {"enum": sorted(types), "description": "The entity's type (kgraph vocab lists them)"},
-        "label": text, "aliases": texts, "description": text,
+        "label": text, "aliases": aliases, "description": text,
         "date": date, "start": date, "end": date, "same_as": texts,
     }
     by_type = []
     for name in sorted(types):
         own = {spec.name: _field(spec) for spec in types[name]}
         by_type.append({"if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-                        "then": {"properties": {**{k: True for k in common}, **own},
+                        "then": {"properties": {**dict.fromkeys(common, True), **own},
                                  "additionalProperties": False}})
     entity = {"type": "object", "required": ["id", "type", "label"], "properties": common, "allOf": by_type}
     ids, works = _names(entity_ids, "an entity id"), _names(publication_ids, "a publication id")
@@ -95,6 +104,9 @@ def json_schema(types: dict[str, list[FieldSpec]], predicates: list[str], entity
         "definitions": {
             "date": {"type": ["integer", "string"], "pattern": DATE_PATTERN, "minimum": 0, "maximum": 9999,
                      "description": "1884-07-07, 1895-04 or 1961: the precision the text gives"},
+            "edtf": {"type": ["integer", "string"], "pattern": EDTF_PATTERN, "minimum": 0, "maximum": 9999,
+                     "description": "1884-07-07, 1895-04, 1961, or EDTF: 1896~, 1945?, 196X, 1960/1979, "
+                                    "2000/.. (still in force), 2000/ (ended, unknown when), ../1978"},
             "entity": entity,
             "relation": relation,
             "entities": {"type": "array", "items": {"$ref": "#/definitions/entity"}},

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from kgraph.deadline import die_with_parent
-from kgraph.errors import KgraphError
+from kgraph.errors import ServerError
 
 INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
 READY_WAIT = 30.0
 FOLDER_PREFIX = "kgraph-serve-"
 
 
-class ServerError(KgraphError):
-    """The Oxigraph server is missing, could not start, or stopped by itself."""
 
 
 def oxigraph_binary() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from kgraph.dates import EDTF_DATATYPE
 from kgraph.errors import KgraphError, Problem
 from kgraph.vocab import META_PROPERTIES, ONTOLOGY, PREFIXES, STATUSES, class_iri, entity_iri, status_iri
 
@@ -75,7 +76,8 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
         if iri:
             graph.add((node, sh.nodeKind, sh.IRI))
         if dates:
-            graph.add((node, sh["or"], alternatives(sh.datatype, [XSD[t] for t in DATE_TYPES])))
+            graph.add((node, sh["or"], alternatives(sh.datatype, [*(XSD[t] for t in DATE_TYPES),
+                                                                  URIRef(EDTF_DATATYPE)])))
         if values is not None:
             graph.add((node, sh["in"], listed(values)))
 
@@ -113,7 +115,7 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
     for shape in (entity, statement):
         for name in ("date", "start", "end"):
             prop(shape, term(f"kg:{name}"), max_count=1, dates=True,
-                 message=f"at most one {name}, an xsd:date, xsd:gYearMonth or xsd:gYear")
+                 message=f"at most one {name}, an xsd:date, xsd:gYearMonth or xsd:gYear, or an EDTF date")
         for name in ("earliest", "latest"):
             prop(shape, term(f"kg:{name}"), max_count=1, datatype=XSD.date)
 

@@ -1,4 +1,5 @@
-"""An rdflib-free look at SPARQL text: which operation it is and whether it reaches out.
+"""An rdflib-free look at SPARQL text: which operation it is, whether it reaches out, where its
+WHERE group opens, the names it uses, its comment header. The one SPARQL tokenizer of kgraph.
 
 Used on the Oxigraph path, where parsing with rdflib would cost its import. The scanner
 skips comments, strings, IRIs, variables and prefixed names, so only real keywords are seen:
@@ -118,4 +119,38 @@ def terms_in(text: str, namespace: str, prefixes: dict[str, str]) -> list[tuple[
             start = match.start()
             line = text.count("\n", 0, start) + 1
             found.append((full[len(namespace):], line, start - (text.rfind("\n", 0, start) + 1) + 1))
+    return found
+
+
+def blank(text: str) -> str:
+    """``text`` with its IRIs, strings and comments replaced by spaces, line breaks and positions
+    kept: what is left can be searched for keywords, variables and prefixes with plain regexes.
+
+    A string never closed is left as it is (its quote stays visible, to be reported).
+
+    >>> blank('SELECT ?x { ?x ex:says "# not a comment" } # ?y')
+    'SELECT ?x { ?x ex:says                   }     '
+    """
+    kept = {"string", "iri", "comment"}
+    return "".join(re.sub(r"[^\r\n]", " ", m.group()) if m.lastgroup in kept else m.group()
+                   for m in _TOKEN.finditer(text))
+
+
+def comment_header(text: str) -> list[str]:
+    r"""The comment block a query file opens with, one entry per line: the text after ``#``,
+    stripped. Blank lines are skipped; the block ends at the first line that is not a comment.
+
+    Named queries take their description from it, checks their severity, parameters their
+    declarations (``# @param NAME KIND description``).
+
+    >>> comment_header("\ufeff# Treaties and who signed them\n#\n# @param actor entity\n\nSELECT * {}")
+    ['Treaties and who signed them', '', '@param actor entity']
+    """
+    found = []
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            found.append(stripped.lstrip("#").strip())
+        elif stripped:
+            break
     return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from kgraph.dates import PartialDate
+from kgraph.dates import Edtf, bounds, ranges
 from kgraph.model import Quantity
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: The layout of the records the cache keeps (field names and what they hold). Bump it with any
 #: change to :class:`Statement` or :class:`~kgraph.entitygraph.EntityInfo`: a cache entry written
 #: under another schema is rebuilt, never read into the wrong fields.
-SCHEMA = 3
+SCHEMA = 4  # 4: dates are EDTF (Edtf), open or unknown ends have no bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +42,12 @@ class Statement:
     quote: str
     #: The annotation's quote folded for matching (textmatch.normalize): part of the IRI's identity.
     folded_quote: str
-    date: PartialDate | None
-    start: PartialDate | None
-    end: PartialDate | None
+    #: EDTF level 1 as the text gives it (``1896~``, ``196X``, in ``date`` an interval ``2000/..``).
+    date: Edtf | None
+    start: Edtf | None
+    end: Edtf | None
     #: The first and last day the date or interval can mean (``kg:earliest``/``kg:latest``), as
-    #: ISO day strings: they compare as dates, and a missing side means open.
+    #: ISO day strings (dates.bounds): they compare as dates, and a missing side means open or unknown.
     earliest: str | None
     latest: str | None
     kind: str
@@ -70,12 +71,11 @@ class Statement:
             return f"{self.start or '..'}/{self.end or '..'}"
         return None
 
-
-def bounds(date: PartialDate | None, start: PartialDate | None,
-           end: PartialDate | None) -> tuple[str | None, str | None]:
-    """The first and last day a date, or a start/end interval, can mean (None: open or undated)."""
-    first, last = (date or start), (date or end)
-    return (first.earliest.isoformat() if first else None, last.latest.isoformat() if last else None)
+    @property
+    def days(self) -> tuple[str, str, str, str] | None:
+        """When it can start and end (dates.ranges, cached by text): what ``--at`` and
+        ``--possibly`` decide by; None when undated."""
+        return ranges(*(None if d is None else str(d) for d in (self.date, self.start, self.end)))
 
 
 def relation_iri(base: str, rel: Relation, folded: str | None = None) -> str:
@@ -143,14 +143,14 @@ def to_columns(records: list[Statement]) -> dict[str, list[Any]]:
 
 def from_columns(columns: dict[str, list[Any]]) -> list[Statement]:
     """The records back from :func:`to_columns`; KeyError when a field is missing."""
-    parsed: dict[str, PartialDate] = {}  # a few distinct dates repeat across many records
+    parsed: dict[str, Edtf] = {}  # a few distinct dates repeat across many records
 
-    def date(text: str | None) -> PartialDate | None:
+    def date(text: str | None) -> Edtf | None:
         if text is None:
             return None
         found = parsed.get(text)
         if found is None:
-            found = parsed[text] = PartialDate.parse(text)
+            found = parsed[text] = Edtf.parse(text)
         return found
 
     values = dict(columns)

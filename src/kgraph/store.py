@@ -111,7 +111,7 @@ class Project:
             found = cache.find(self.data_dir, self.base, self.cache_dir)
             if found is None:
                 return None
-            self._compiled = found
+            self._compiled: Compiled | None = found
         return self._compiled
 
     def compiled(self, rebuild: bool = False, verify: bool = False) -> Compiled | None:
@@ -127,7 +127,7 @@ class Project:
         found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir, verify, self.notify)
         if found is None:
             found = self._build()
-        self._compiled: Compiled | None = found
+        self._compiled = found
         return found
 
     def build(self) -> int:
@@ -149,28 +149,16 @@ class Project:
         return self._statements
 
     def _build(self) -> Compiled | None:
-        from kgraph import cache
-        from kgraph.compile import ntriples_chunks
-        from kgraph.entitygraph import entity_infos, to_records
-        from kgraph.timing import gc_paused
+        """A new cache entry, made file by file from what the last builds left (incremental.py);
+        None when the cache folder cannot be written."""
+        from kgraph import anchors, incremental
 
-        dataset = self.dataset()
-        with gc_paused():
-            with phase("compile entity graph"):
-                records = self.statements()
-                payload = to_records(entity_infos(dataset), records)
-            # Filed under the hash of the bytes the loader read, whatever the files hold by now:
-            # an edit landing after the read gives another key, and is never served this graph.
-            elsewhere = cache.read_elsewhere(self.data_dir, dataset.files)
-            key = cache.source_key(self.data_dir, self.base, elsewhere, read=dataset.files)
-            info = {"entities": len(dataset.entities), "relations": len(dataset.relations),
-                    "vocabulary": self.vocabulary().to_plain()}
-            try:
-                return cache.write(self.data_dir, self.base, key,
-                                   ntriples_chunks(dataset, self.base, records=records),
-                                   payload, info, elsewhere, self.cache_dir)
-            except OSError:
-                return None
+        try:
+            return incremental.build(self.data_dir, self.base, self.vocabulary(), self.cache_dir,
+                                     anchors.read(self.data_dir, self.cache_dir), self.notify,
+                                     getattr(self, "_dataset", None))
+        except OSError:
+            return None
 
     def store(self, operation: str = "query") -> Store:
         """An engine holding the graph: Oxigraph from the cache, or rdflib (``--engine``)."""
@@ -235,7 +223,7 @@ class Project:
         from kgraph.vocab import entity_iri
 
         return terms(query.text, query.values,
-                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name).id))
+                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name, query.at).id))
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""

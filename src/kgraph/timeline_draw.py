@@ -38,14 +38,10 @@ def _year(day: str) -> float:
 
 
 def _bounds(when: str) -> tuple[str | None, str | None]:
-    """The first and last day a date or interval as written can mean (None where open)."""
-    from kgraph.dates import PartialDate
+    """The first and last day a date or interval as written can mean (None where open or unknown)."""
+    from kgraph.dates import Edtf, bounds
 
-    head, _, tail = when.partition("/")
-    tail = tail if "/" in when else head
-    first = PartialDate.parse(head).earliest.isoformat() if head not in ("", "..") else None
-    last = PartialDate.parse(tail).latest.isoformat() if tail not in ("", "..") else None
-    return first, last
+    return bounds(Edtf.parse(when), None, None)
 
 
 def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> list[Item]:
@@ -68,8 +64,8 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
         elif m.entity is not None:
             info = m.entity
             lane, label = info.id, info.label
-            first, last = _bounds(m.when)
-            first = first or last or m.earliest  # "../1953": known only by its end, marked there
+            opens, last = _bounds(m.when)
+            first = opens or last or m.earliest  # "../1953": known only by its end, marked there
             tip = f"{info.label} ({info.type}, {m.when})" + (f"\n{info.description}" if info.description else "")
             fill = colour(info.type)
         else:  # pragma: no cover - a Moment is one or the other
@@ -104,8 +100,8 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
         lanes.setdefault(item.lane, []).append(item)
     body: list[str] = []
     y = 50
-    rows_total = 0
-    for lane in sorted(lanes, key=lambda k: (min(i.start for i in lanes[k]), eg.entities[k].label)):
+    in_order = sorted(lanes, key=lambda k: (min(i.start for i in lanes[k]), eg.entities[k].label))
+    for rows_total, lane in enumerate(in_order):
         rows: list[float] = []  # the x where each row is free again
         placed = []
         for item in lanes[lane]:
@@ -141,7 +137,6 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
             body.append(f'<g class="item">{tip}{shape}<text x="{text_x:.1f}" y="{top + 11}">'
                         f"{escape(item.label)}</text></g>")
         y += height
-        rows_total += 1
     axis = []
     for year in range(low, high + 1, step):
         axis.append(f'<line x1="{x(year)}" y1="40" x2="{x(year)}" y2="{y}" stroke="#ccc"/>'

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from kgraph.errors import Problem
-from kgraph.model import Dataset, Entity, Location, Relation
+from kgraph.model import Dataset, Entity, Location, Relation, TimedAlias
+from kgraph.suggest import did_you_mean
 from kgraph.textmatch import FRAGMENT_SPAN, SourceText, fragments, normalize
 from kgraph.vocab import is_valid_id
 from kgraph.vocabulary import Vocabulary, packaged
@@ -17,41 +16,6 @@ from kgraph.vocabulary import Vocabulary, packaged
 def _at(loc: Location | None, message: str, severity: str = "error") -> Problem:
     assert loc is not None
     return Problem(loc.path, loc.line, loc.column, message, severity)
-
-
-def closest(name: str, names: Mapping[str, str] | Iterable[str], n: int = 1) -> list[str]:
-    """What ``name`` most likely meant: up to ``n`` answers, best first.
-
-    ``names`` maps every name a thing goes by to the answer to give (an entity's id, label and
-    aliases all map to its id), or is a plain list of names. A name equal but for case comes
-    first, then one whose initials ``name`` is (``rok`` for "Republic of Korea"), then close
-    spellings. The one place "did you mean" is decided, for entities, types and predicates alike.
-    """
-    table = names if isinstance(names, Mapping) else {c: c for c in names}
-    folded: dict[str, str] = {}
-    for key, answer in table.items():
-        folded.setdefault(key.casefold(), answer)
-    wanted = name.casefold().strip()
-    found = [folded[wanted]] if wanted in folded else []
-    if len(wanted) > 1:
-        found += [answer for key, answer in table.items()
-                  if wanted in (initials.casefold() for initials in _initials(key))]
-    found += [folded[key] for key in difflib.get_close_matches(wanted, list(folded), n=n + 2, cutoff=0.6)]
-    return list(dict.fromkeys(found))[:n]
-
-
-def _initials(name: str) -> tuple[str, ...]:
-    """The acronyms a name of several words may go by: every word's initial, and the long words' only."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w]
-    if len(words) < 2:
-        return ()
-    return "".join(w[0] for w in words), "".join(w[0] for w in words if len(w) > 3 or w[0].isupper())
-
-
-def suggest(name: str, choices: Mapping[str, str] | Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` or an empty string; ``choices`` as for ``closest``."""
-    close = closest(name, choices)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
@@ -82,8 +46,9 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
     for entity in entities:
         where = entity.field_locations
         if not is_valid_id(entity.id):
-            problems.append(_at(where.get("id", entity.location), f"invalid id '{entity.id}': use letters, digits, '-', '_' "
-                                                 "or '.', without spaces (e.g. 'south-korea')"))
+            problems.append(_at(where.get("id", entity.location),
+                                f"invalid id '{entity.id}': use letters, digits, '-', '_' "
+                                "or '.', without spaces (e.g. 'south-korea')"))
         if entity.type and entity.type not in vocabulary.types:
             problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
                                 + vocabulary.suggest_type(entity.type)))
@@ -93,6 +58,29 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
                                                  f"(first defined {first})"))
         else:
             seen[entity.id] = entity
+    _check_names_in_time(entities, problems)
+
+
+def _check_names_in_time(entities: list[Entity], problems: list[Problem]) -> None:
+    """A warning where one name is held by two entities for periods that may overlap: looked up
+    at a date in both, the name is ambiguous (the lookup then lists both). A warning, not an error:
+    the texts' own periods often touch (Moscow: the Soviet Union to 1991, Russia from 1991-12)."""
+    from kgraph.dates import ranges
+
+    held: dict[str, list[tuple[Entity, TimedAlias, tuple[str, str, str, str]]]] = defaultdict(list)
+    for entity in entities:
+        for alias in entity.timed_aliases:
+            days = ranges(str(alias.period), None, None)
+            assert days is not None
+            for other, other_alias, other_days in held[alias.name.casefold()]:
+                if other.id == entity.id or not (days[0] <= other_days[3] and other_days[0] <= days[3]):
+                    continue
+                low, high = max(days[0], other_days[0]), min(days[3], other_days[3])
+                problems.append(_at(alias.location or entity.location,
+                                    f"name '{alias.name}' ({alias.period}) may overlap the same name of "
+                                    f"'{other.id}' ({other_alias.period}) from {low} to {high}: looked up at "
+                                    "a date then, it names both", "warning"))
+            held[alias.name.casefold()].append((entity, alias, days))
 
 
 def entity_names(dataset: Dataset) -> dict[str, str]:
@@ -101,23 +89,26 @@ def entity_names(dataset: Dataset) -> dict[str, str]:
     for entity in dataset.entities.values():
         names.setdefault(entity.id, entity.id)
     for entity in dataset.entities.values():
-        for name in (entity.label, *entity.aliases):
+        for name in (entity.label, *entity.aliases, *(a.name for a in entity.timed_aliases)):
             names.setdefault(name, entity.id)
     return names
 
 
-def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary) -> None:
+def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary,
+                     duplicates: bool = True, misses: int = 0) -> int:
+    """The per-relation checks; returns how many quotes were not found so far (``misses``: the
+    count before these relations, as the incremental build checks one file at a time).
+    ``duplicates=False`` leaves the duplicate claims to ``check_duplicates`` over every file."""
     names = entity_names(dataset)
     texts = {pid: SourceText(t) for pid, t in dataset.texts.items()}
     source_paths = _source_paths(dataset)
-    misses = 0
-    by_claim: dict[tuple[str, str, str, str], Relation] = {}
+    claims = []
     for rel in dataset.relations:
         loc = rel.field_locations
         for role in ("subject", "object"):
             eid = getattr(rel, role)
             if eid not in dataset.entities:
-                problems.append(_at(loc[role], f"unknown entity '{eid}'{suggest(eid, names)}"))
+                problems.append(_at(loc[role], f"unknown entity '{eid}'{did_you_mean(eid, names)}"))
         pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:
             problems.append(_at(loc["predicate"], f"unknown predicate '{rel.predicate}'"
@@ -145,15 +136,33 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
             else:
                 misses += 1
                 problems.append(_at(loc["quote"], _quote_miss(rel, texts, source_paths, misses <= _EXPLAINED)))
-        key = (rel.subject, rel.predicate, rel.object, normalize(rel.quote))
-        if key in by_claim:
-            first = by_claim[key]
-            same_dates = (first.date, first.start, first.end) == (rel.date, rel.start, rel.end)
-            what = "duplicate relation" if same_dates else "conflicting dates for the same relation"
-            problems.append(_at(rel.location, f"{what} '{rel.subject} {rel.predicate} {rel.object}' "
-                                              f"with the same quote (first {_first(first.location, rel.location)})"))
-        else:
-            by_claim[key] = rel
+        if duplicates:
+            claims.append(claim(rel))
+    if duplicates:
+        check_duplicates(claims, problems)
+    return misses
+
+
+Claim = tuple[tuple[str, str, str, str], tuple[object, ...], Location | None]
+
+
+def claim(rel: Relation) -> Claim:
+    """What makes two relations the same claim (subject, predicate, object, folded quote), their
+    dates and where the relation is."""
+    return (rel.subject, rel.predicate, rel.object, normalize(rel.quote)), (rel.date, rel.start, rel.end), rel.location
+
+
+def check_duplicates(claims: Iterable[Claim], problems: list[Problem]) -> None:
+    """A claim made twice: the same dates make a duplicate, others conflict (reported at the later one)."""
+    by_claim: dict[tuple[str, str, str, str], Claim] = {}
+    for key, dates, location in claims:
+        first = by_claim.get(key)
+        if first is None:
+            by_claim[key] = (key, dates, location)
+            continue
+        what = "duplicate relation" if first[1] == dates else "conflicting dates for the same relation"
+        problems.append(_at(location, f"{what} '{key[0]} {key[1]} {key[2]}' "
+                                      f"with the same quote (first {_first(first[2], location)})"))
 
 
 #: A quote with fewer words than this, and shorter than SHORT_CHARS, proves little on its own.
@@ -166,7 +175,7 @@ def _source_paths(dataset: Dataset) -> dict[str, str]:
     """Each publication's text file as the user sees its path (for ``file:line:col`` positions)."""
     import os
 
-    from kgraph.load import display_path
+    from kgraph.files import display_path
 
     return {pid: display_path(os.path.join(dataset.root, str(dataset.entities[pid].extra.get("text"))))
             for pid in dataset.texts if pid in dataset.entities}
@@ -238,7 +247,7 @@ def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], voc
         if not pid:
             continue  # a missing source is reported by the loader
         if publication is None:
-            problems.append(_at(where, f"unknown source '{pid}'" + suggest(pid, list(dataset.entities))))
+            problems.append(_at(where, f"unknown source '{pid}'" + did_you_mean(pid, list(dataset.entities))))
         elif not vocabulary.is_publication(publication.type):
             problems.append(_at(where, f"'{field_name}' must name a {vocabulary.publication.name}; "
                                        f"'{pid}' is a {publication.type}"))

@@ -110,11 +110,16 @@ def statement_iri(base: str, subject: str, predicate: str, object: str, dates: s
 
 #: Properties that describe entities and statements, declared in the ontology with a label and comment.
 META_PROPERTIES: dict[str, tuple[str, str]] = {
-    "date": ("date", "When it happened, at the precision the source gives (xsd:date, gYearMonth or gYear)."),
+    "date": ("date", "When it happened, at the precision the source gives (xsd:date, gYearMonth or gYear), "
+                     "or as an EDTF date or interval when the source gives it so (1896~, 196X, 2000/..)."),
     "start": ("start", "When it began, at the precision the source gives."),
     "end": ("end", "When it ended, at the precision the source gives."),
-    "earliest": ("earliest day", "The first day the date or interval can mean (for sorting and filtering)."),
-    "latest": ("latest day", "The last day the date or interval can mean (for sorting and filtering)."),
+    "earliest": ("earliest day", "The first day the date or interval can mean (for sorting and filtering); "
+                                 "absent when its start is open or unknown."),
+    "latest": ("latest day", "The last day the date or interval can mean (for sorting and filtering); "
+                             "absent when its end is open (still in force) or unknown."),
+    "alias": ("alias in time", "A name the entity bore for a period only: a node with the name as its "
+                               "rdfs:label and the period as kg:date, kg:earliest and kg:latest."),
     "quote": ("quote", "The verbatim words of the source that support the statement: the text's own "
                        "characters, a line break of the text written as a space."),
     "note": ("note", "A curator's note on the statement."),

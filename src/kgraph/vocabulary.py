@@ -19,8 +19,16 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
-from kgraph.vocab import (COMMON_ENTITY_FIELDS, META_PROPERTIES, ONTOLOGY, PREFIXES, STATUS_CLASS, STATUSES,
-                          packaged_files)
+from kgraph.suggest import did_you_mean
+from kgraph.vocab import (
+    COMMON_ENTITY_FIELDS,
+    META_PROPERTIES,
+    ONTOLOGY,
+    PREFIXES,
+    STATUS_CLASS,
+    STATUSES,
+    packaged_files,
+)
 
 if TYPE_CHECKING:
     from kgraph.rows import Rows
@@ -267,8 +275,6 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
     when the name is its label or inverse label, or nearly its spelling; otherwise the entries
     sharing words with the name (in id, labels or description) are listed as possibilities.
     """
-    import difflib
-
     wanted = " ".join(words_of(name))
     for key, (label, inverse, _description) in entries.items():
         if wanted == " ".join(words_of(label)) and wanted:
@@ -276,10 +282,9 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
         if inverse and wanted == " ".join(words_of(inverse)):
             return (f" (did you mean '{key}' with subject and object swapped? "
                     f"'{inverse}' is its inverse label)")
-    folded = {key.casefold(): key for key in entries}
-    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.85)
+    close = did_you_mean(name, list(entries), cutoff=0.85)
     if close:
-        return f" (did you mean '{folded[close[0]]}'?)"
+        return close
     elsewhere = shipped_elsewhere(name, vocabulary)
     if elsewhere:
         return f": there is no such {what} in this project's vocabulary{elsewhere}"
@@ -349,7 +354,7 @@ def packaged(name: str) -> Vocabulary:
 
 def load_file(path: str, packaged_name: str | None = None) -> Vocabulary:
     """Compose one vocabulary file over what it extends; raise DataError with every problem."""
-    from kgraph.load import display_path, read_text
+    from kgraph.files import display_path, read_text
     from kgraph.yamlnodes import read_yaml
 
     problems: list[Problem] = []
@@ -393,12 +398,9 @@ class _Builder:
         self.problems.append(Problem(self.path, line, col, message))
 
     def check_keys(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
-        import difflib
-
         for key, mark in (node.key_marks or {}).items():
             if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
+                tip = did_you_mean(key, list(allowed)) or f"; allowed: {', '.join(allowed)}"
                 self.problem(mark, f"unknown key '{key}' in {what}{tip}")
 
     def text(self, node: Node | None, what: str) -> str | None:
@@ -438,10 +440,7 @@ class _Builder:
             return BASE
         known = packaged_names()
         if packaged_name is not None and name == packaged_name or name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(name, known, n=1)
-            tip = f" (did you mean '{close[0]}'?)" if close else ""
+            tip = did_you_mean(name, known)
             self.problem(node, f"unknown vocabulary '{name}' in 'extends'{tip}; kgraph ships: "
                                f"{', '.join(known)}")
             return BASE if packaged_name != BASE else None
@@ -450,7 +449,7 @@ class _Builder:
     def prefix(self, node: Node | None, base: Vocabulary | None) -> str:
         inherited = base.namespace if base else ONTOLOGY
         value = self.text(node, "'prefix'")
-        if value is None:
+        if value is None or node is None:  # text() gives None for a missing node
             return inherited
         if (not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+", value) or _IRI_BAD.search(value)
                 or not value.endswith(("#", "/"))):
@@ -510,7 +509,7 @@ class _Builder:
         parents: dict[str, Node] = {}
         sections = (("type", types_node, TYPE_KEYS, RESERVED_TYPES, types, predicates),
                     ("predicate", predicates_node, PREDICATE_KEYS, RESERVED_PREDICATES, predicates, types))
-        for kind, section, keys, reserved, target, other in sections:
+        for kind, section, keys, reserved, _target, other in sections:
             for name, mark, node in self.section(section, kind + "s"):
                 if not self.name_ok(name, mark, kind, reserved):
                     continue
@@ -527,10 +526,7 @@ class _Builder:
         vocabulary = Vocabulary(types, predicates, namespace)
         for type_name, node, what in refs:
             if type_name not in types:
-                import difflib
-
-                close = difflib.get_close_matches(type_name, list(types), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else f"; declared types: {', '.join(types)}"
+                tip = did_you_mean(type_name, list(types)) or f"; declared types: {', '.join(types)}"
                 self.problem(node, f"{what} names undeclared type '{type_name}'{tip}")
         self._check_cycles(vocabulary, parents)
         self._check_inverses(vocabulary, own_iri)
@@ -580,10 +576,7 @@ class _Builder:
             range_node = f.get("range")
             field_range = self.text(range_node, f"{what}: 'range'") or "string"
             if field_range not in RANGES and range_node is not None:
-                import difflib
-
-                close = difflib.get_close_matches(field_range, list(RANGES), n=1)
-                tip = f" (did you mean '{close[0]}'?)" if close else ""
+                tip = did_you_mean(field_range, list(RANGES))
                 self.problem(range_node, f"{what}: unknown range '{field_range}'{tip}; "
                                          f"use one of {', '.join(RANGES)}")
                 field_range = "string"
@@ -609,11 +602,15 @@ class _Builder:
         flags = {name: self.flag(f.get(name), f"predicate '{pid}': '{name}'") for name in _FLAGS}
         matches = self._matches(f.get("matches"), f"predicate '{pid}': 'matches'")
         if inherited is not None:
+            def flag(name: str) -> bool:
+                given = flags[name]
+                return bool(getattr(inherited, name)) if given is None else bool(given)
+
             return Predicate(pid, label or inherited.label, inverse or inherited.inverse_label,
                              description or inherited.description,
                              sides["subject"] or inherited.subject_types,
                              sides["object"] or inherited.object_types,
-                             *(getattr(inherited, n) if flags[n] is None else bool(flags[n]) for n in _FLAGS),
+                             symmetric=flag("symmetric"), reflexive=flag("reflexive"), acyclic=flag("acyclic"),
                              matches=matches if matches is not None else inherited.matches,
                              iri=inherited.iri)
         label = label or " ".join(words_of(pid))
@@ -621,7 +618,8 @@ class _Builder:
             inverse = label
         return Predicate(pid, label, inverse or "", description or "",
                          sides["subject"] or (ROOT,), sides["object"] or (ROOT,),
-                         *(bool(flags[n]) for n in _FLAGS), matches=matches or (), iri=namespace + pid)
+                         symmetric=bool(flags["symmetric"]), reflexive=bool(flags["reflexive"]),
+                         acyclic=bool(flags["acyclic"]), matches=matches or (), iri=namespace + pid)
 
     def _check_cycles(self, vocabulary: Vocabulary, parents: dict[str, Node]) -> None:
         reported: set[str] = set()
@@ -635,7 +633,7 @@ class _Builder:
         """A declared inverse becomes a property of its own: its id must be free and valid."""
         taken: dict[str, str] = {**{t: f"type '{t}'" for t in vocabulary.types},
                                  **{p: f"predicate '{p}'" for p in vocabulary.predicates},
-                                 **{m: "a property of kgraph's ontology" for m in META_PROPERTIES}}
+                                 **dict.fromkeys(META_PROPERTIES, "a property of kgraph's ontology")}
         for pred in vocabulary.predicates.values():
             name = vocabulary.inverse_id(pred)
             if name is None:

@@ -112,7 +112,8 @@ def _report_aliases(path: str, text: str, loader_cls: Any, problems: list[Proble
     for event in yaml.parse(text, Loader=loader_cls):
         if isinstance(event, yaml.AliasEvent):
             m = event.start_mark
-            problems.append(Problem(path, m.line + 1, m.column + 1,
+            line, column = (m.line + 1, m.column + 1) if m is not None else (0, 0)
+            problems.append(Problem(path, line, column,
                                     f"YAML alias '*{event.anchor}' is not supported; write the value out"))
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, readme_example, run_cli
 from kgraph.agree import cohen_kappa
 
-AGREE = Path(__file__).resolve().parent.parent / "data" / "agree"
+from conftest import DATA, FIXTURES, ROOT, readme_example, run_cli
+
+AGREE = FIXTURES / "agree"
 A, B = str(AGREE / "a"), str(AGREE / "b")
 TEXT = (AGREE / "a" / "sources" / "text.txt").read_text(encoding="utf-8")
 

@@ -8,6 +8,8 @@ import sys
 
 from kgraph import __version__
 
+from conftest import ROOT, SRC
+
 
 def test_version(cli) -> None:
     run = cli("--version", data=None)
@@ -22,8 +24,9 @@ def test_help_lists_every_command(cli) -> None:
 
 
 def test_every_command_has_help_with_a_description(cli) -> None:
-    from kgraph.cli.app import app
     import typer.main
+
+    from kgraph.cli.app import app
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]
@@ -52,3 +55,57 @@ def test_data_folder_from_environment(monkeypatch) -> None:
 
     monkeypatch.setenv("KGRAPH_DATA", str(MINI))
     assert run_cli("validate", data=None).code == 0
+
+
+def _commands() -> list[str]:
+    """Every command the application registers (what ``kgraph --help`` lists)."""
+    import typer.main
+
+    from kgraph.cli.app import app
+
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def _readme_section(heading: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else len(text)]
+
+
+def test_every_registered_command_is_documented_in_the_readme() -> None:
+    """Each command has a row of its own in one of the README's command tables (``| `kgraph NAME``)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = _commands()
+    assert len(commands) > 15
+    assert [name for name in commands if f"| `kgraph {name}" not in readme] == []
+
+
+def test_the_readme_lists_every_exit_code_and_no_other() -> None:
+    """The README's exit-code table and cli/exitcodes.py say the same codes."""
+    import re
+
+    from kgraph.cli import exitcodes
+
+    defined = {value for name, value in vars(exitcodes).items() if name.startswith("EXIT_")}
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", _readme_section("## Exit codes"), re.M)}
+    assert documented == defined
+
+
+def test_exit_codes_are_named_in_one_module_that_imports_nothing() -> None:
+    """cli/exitcodes.py imports nothing (so every part of the CLI can import it without cycles), and
+    no command exits with a bare number: ``typer.Exit(1)``, ``return 130``, ``sys.exit(2)``."""
+    import ast
+
+    tree = ast.parse((SRC / "cli" / "exitcodes.py").read_text(encoding="utf-8"))
+    assert not [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    bare = []
+    for path in sorted((SRC / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in ("typer.Exit", "sys.exit", "Exit") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value:
+                bare.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) \
+                    and type(node.value.value) is int and path.name in ("app.py", "fastquery.py"):
+                bare.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert bare == []

@@ -9,10 +9,9 @@ import io
 
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA, needs_bundled_data, run_cli
 
 ENGINES = ["oxigraph", "rdflib"]
-BUNDLED = pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
 KGR = "https://w3id.org/kgraph/resource/"
 
 
@@ -34,7 +33,7 @@ def ask(engine: str, query: str) -> str:
     return run.out.strip()
 
 
-@BUNDLED
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_symmetric_predicate_answers_both_ways(engine: str) -> None:
     partners = {str(c["object"] if c["subject"] == "russia" else c["subject"]) for c in claims()
@@ -46,7 +45,7 @@ def test_a_symmetric_predicate_answers_both_ways(engine: str) -> None:
     assert ask(engine, "ASK { ?x kg:rivalOf kgr:russia }") == "yes"
 
 
-@BUNDLED
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_declared_inverse_gives_the_inverse_triple(engine: str) -> None:
     assert ask(engine, "ASK { kgr:north-korea kg:ledBy kgr:kim-il-sung }") == "yes"
@@ -56,7 +55,7 @@ def test_a_declared_inverse_gives_the_inverse_triple(engine: str) -> None:
     assert pairs == [{"n": "0"}]
 
 
-@BUNDLED
+@needs_bundled_data
 def test_statements_stay_one_per_claim_in_the_annotators_direction_and_derived_triples_are_marked() -> None:
     relations = claims()
     statements = select("oxigraph", "SELECT ?s ?p ?o WHERE { ?st a rdf:Statement ; rdf:subject ?s ; "

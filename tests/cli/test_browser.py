@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
 from browser import Browser, distinct_shades, needs_chromium
+from conftest import NET, integration
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
-
-pytestmark = needs_chromium
+pytestmark = [integration, needs_chromium]
 
 
 @pytest.fixture(scope="module")

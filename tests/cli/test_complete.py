@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import complete, integration
 
-
-def complete(words: str, data: Path | None = NET) -> list[str]:
-    """What bash completion offers for the last word of ``kgraph [--data DIR] WORDS``."""
-    line = ["kgraph"] + (["--data", str(data)] if data else []) + words.split(" ")
-    env = {**os.environ, "_KGRAPH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line),
-           "COMP_CWORD": str(len(line) - 1)}
-    code = "import sys; sys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main; main()"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    return [line for line in done.stdout.splitlines() if line]
+# Each case runs kgraph in a process of its own, as a shell does.
+pytestmark = integration
 
 
 def test_entity_names_complete_ids_and_labels() -> None:

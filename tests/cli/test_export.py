@@ -10,26 +10,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from rdflib import Graph
-from rdflib.compare import isomorphic, graph_diff
 
-from kgraph.compile import compile_graph
-from kgraph.load import load
-
-from conftest import MINI
+from conftest import assert_isomorphic, built_graph
 
 RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(RAPPER is None, reason="rapper (Debian raptor2-utils) is not installed")
-
-
-def built_graph(folder: Path = MINI) -> Graph:
-    return compile_graph(load(str(folder)))
-
-
-def assert_isomorphic(expected: Graph, actual: Graph) -> None:
-    if not isomorphic(expected, actual):
-        _, only_expected, only_actual = graph_diff(expected, actual)
-        raise AssertionError("graphs differ:\nmissing:\n" + only_expected.serialize(format="nt")
-                             + "\nextra:\n" + only_actual.serialize(format="nt"))
 
 
 @pytest.mark.parametrize("fmt,rdflib_name,suffix", [

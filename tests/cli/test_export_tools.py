@@ -12,8 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import DATA, MINI, ROOT, run_cli
-from test_export import built_graph
+from conftest import DATA, MINI, ROOT, built_graph, integration, run_cli
 
 RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(RAPPER is None, reason="rapper (Debian raptor2-utils) is not installed")
@@ -28,6 +27,7 @@ def export(tmp_path: Path, *args: str, data: Path = MINI, name: str = "out") -> 
     return target
 
 
+@integration
 @pytest.mark.parametrize("data", DATA_SETS, ids=lambda p: p.name)
 @pytest.mark.parametrize("fmt,oxigraph_format", [
     ("turtle", "TURTLE"), ("nt", "N_TRIPLES"), ("xml", "RDF_XML"), ("jsonld", "JSON_LD"),

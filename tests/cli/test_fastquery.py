@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from conftest import ROOT, integration
+
+# Every test runs kgraph in real processes, both paths, and compares them byte for byte.
+pytestmark = integration
+
 LAUNCH = ("import os, sys\nsys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main\ntry:\n    main()\n"
           "finally:\n    probe = os.environ.get('PROBE')\n    if probe:\n"
           "        open(probe, 'w').write(str('typer' in sys.modules))\n")

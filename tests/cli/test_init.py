@@ -21,8 +21,8 @@ FILES = [
 def uncomment_examples(path: Path) -> None:
     """Turn a file's commented example into records, as a newcomer would."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("# Replace the [] ")
-                 or line.startswith("# (README, \"The vocabulary file\")"))
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith(("# Replace the [] ", "# (README, \"The vocabulary file\")")))
     body = [line[2:] if line.startswith("# ") else "" if line == "#" else line for line in lines[start + 1:]]
     path.write_text("\n".join(line for line in body if line != "[]") + "\n", encoding="utf-8")
 

@@ -22,10 +22,10 @@ def _with(make_data, extra: str) -> Path:
 @pytest.mark.parametrize("value, message", [
     ('"0000"', "field 'date': impossible date '0000': years run from 0001 to 9999"),
     ("0000", "field 'date': impossible date '0000': years run from 0001 to 9999"),
-    ("03721", "field 'date': malformed date '03721' (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("1_961", "field 'date': malformed date '1_961' (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("0x7B1", "field 'date': malformed date '0x7B1' (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("19:61", "field 'date': malformed date '19:61' (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("03721", "field 'date': malformed date '03721' (expected an EDTF date: 1884-07-07, 1895-04, 1961, 1896~, 1945?, 196X, or an interval 1960/1979, 2000/.., ../1978)"),
+    ("1_961", "field 'date': malformed date '1_961' (expected an EDTF date: 1884-07-07, 1895-04, 1961, 1896~, 1945?, 196X, or an interval 1960/1979, 2000/.., ../1978)"),
+    ("0x7B1", "field 'date': malformed date '0x7B1' (expected an EDTF date: 1884-07-07, 1895-04, 1961, 1896~, 1945?, 196X, or an interval 1960/1979, 2000/.., ../1978)"),
+    ("19:61", "field 'date': malformed date '19:61' (expected an EDTF date: 1884-07-07, 1895-04, 1961, 1896~, 1945?, 196X, or an interval 1960/1979, 2000/.., ../1978)"),
 ])
 def test_dates_are_read_as_written_and_refused_where_written(cli, make_data, value: str,
                                                              message: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, MINI
+from conftest import DATA, MINI, integration
 
 KGRAPH = [sys.executable, "-m", "kgraph"]
 
@@ -155,6 +155,7 @@ def test_a_file_that_is_not_a_query_is_not_echoed(cli, tmp_path: Path) -> None:
     assert cli("query", str(plain), "-f", "csv").out.splitlines()[1].endswith("/china")
 
 
+@integration
 @pytest.mark.parametrize("args", [
     ("export", "-f", "jsonld"), ("export", "-f", "nt"), ("export", "-f", "trig"), ("export", "-f", "xml"),
     ("export", "-f", "gexf"), ("export", "-f", "graphml"), ("export", "-f", "nq"),

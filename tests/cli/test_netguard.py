@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MINI, RecordingServer
+from conftest import MINI, RecordingServer, integration
 
 
 def _payloads(port: int) -> dict[str, str]:
@@ -57,6 +57,7 @@ def test_hidden_service_inline_named_and_check_never_connects(cli, recorder, pro
     assert recorder.connections == 0
 
 
+@integration
 @pytest.mark.parametrize("payload", ["cr-comment", "escaped-iri"])
 def test_the_sandbox_holds_when_the_pre_check_misses(cli, recorder, project: Path, monkeypatch,
                                                      payload: str) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET
 
 
 def net(cli, *args: str):  # type: ignore[no-untyped-def]

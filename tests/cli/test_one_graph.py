@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA, integration, needs_bundled_data, run_cli
 
 RAPPER = shutil.which("rapper")
 ENGINES = ["oxigraph", "rdflib"]
@@ -53,7 +53,8 @@ def assert_same(reference: set[str], found: set[str]) -> None:
     assert not missing and not extra, f"missing {missing[:3]}, extra {extra[:3]}"
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@integration
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", list(EXPORTS))
 def test_every_export_is_the_ntriples_graph(reference: set[str], engine: str, fmt: str) -> None:
@@ -62,7 +63,8 @@ def test_every_export_is_the_ntriples_graph(reference: set[str], engine: str, fm
     assert_same(reference, triples(run.out_bytes, fmt))
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@integration
+@needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fmt", ANSWERS)
 def test_every_construct_answer_is_the_ntriples_graph(reference: set[str], engine: str, fmt: str) -> None:
@@ -78,6 +80,7 @@ def test_every_rdf_format_has_a_case() -> None:
     assert {f.name for f in registered((GRAPH,))} == set(ANSWERS)
 
 
+@integration
 @pytest.mark.parametrize("engine", ENGINES)
 def test_jsonld_is_byte_identical_from_run_to_run(tmp_path: Path, engine: str) -> None:
     # Separate processes: rdflib's order follows Python's string hashing, seeded per process.

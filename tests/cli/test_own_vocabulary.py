@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from conftest import run_cli
 from kgraph.draw import colour
+
+from conftest import complete, integration, run_cli
 
 KG = "https://w3id.org/kgraph/ontology#"
 KGR = "https://w3id.org/kgraph/resource/"
@@ -202,9 +203,8 @@ def test_editing_the_vocabulary_rebuilds_the_graph(cli, project: Path) -> None:
     assert cli("query", query, "-f", "csv", data=project).out.splitlines() == ["l", "was given"]
 
 
+@integration
 def test_completion_offers_the_projects_own_names(project: Path) -> None:
-    from test_complete import complete
-
     assert complete("path marie pierre --via rec", data=project) == ["receivedAward"]
     assert complete("path marie pierre --through-types Person,Aw", data=project) == ["Person,Award"]
     assert complete("path marie pierre --via sign", data=project) == []  # core has no 'signed'

@@ -24,7 +24,7 @@ def test_relations_of_binds_the_actor_by_label_id_or_alias(cli, engine: str) -> 
     found = rows(by_label)
     assert all("Soviet Union" in (r["subject"], r["object"]) for r in found)
     assert {"date": "1961", "start": "", "end": "", "subject": "Soviet Union", "relation": "signed",
-            "object": "Soviet-North Korean Friendship Treaty (1961)", "kind": "fact",
+            "object": "Soviet-North Korean Friendship Treaty (1961)", "kind": "fact", "status": "actual",
             "quote": "In 1961 two states signed the Friendship Treaty"} in found
     # In order of the first day each relation can mean; those with no first day (undated, or
     # known only to have ended) come last.

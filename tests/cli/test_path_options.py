@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
+from conftest import NET, ROOT, integration
 
 
 def paths_of(run) -> list[list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
@@ -229,13 +229,14 @@ def test_k_has_a_documented_bound(cli) -> None:
     assert draw.code == 2 and "1<=x<=100" in draw.err
 
 
+@integration
 def test_a_path_search_stops_at_its_timeout(tmp_path: Path) -> None:
     """100 paths between the ends of two long chains in a generated graph: seconds of search."""
     import os
     import sys
     import time
 
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     folder = tmp_path / "data"
     subprocess.run([sys.executable, str(root / "bench" / "generate.py"), "--relations", "2000",
                     "--out", str(folder)], check=True, capture_output=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, needs_bundled_data
 
-pytestmark = pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="bundled data not present")
+pytestmark = needs_bundled_data
 
 
 def hops(run) -> list[list[dict]]:  # type: ignore[no-untyped-def, type-arg]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, run_cli
+from conftest import MINI, integration, run_cli
 from servers import scripted  # noqa: F401  (fixture)
 
 TEXT = ("\nRussia used this opportunity [sic] at once. "
@@ -205,6 +205,7 @@ def test_dot_labels_stay_inside_their_node(cli, make_data) -> None:
     assert EVIL.replace("\n", "\\n") in {o.get("label") for o in graph["objects"]}
 
 
+@integration
 def test_remote_values_and_errors_are_plain_text_too(scripted) -> None:  # noqa: F811
     value = "Rus[/]sia [sic] \x1b]0;pwned\x07"
     rows = {"head": {"vars": ["x"]},

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, MINI
-from test_serve import alive
+from conftest import DATA, MINI, integration
+from servers import alive
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")
+pytestmark = [integration, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")]
 
 #: A count over a three-way cross product of the bundled graph: about 5e10 solutions, hours of work.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -4,7 +4,7 @@ A real Oxigraph server takes a push of a generated graph and of one four times l
 both the Graph Store Protocol and SPARQL Update: the push process's peak memory must not grow
 with the graph (the old code held the whole N-Triples, then a sorted copy, in memory), and the
 store must then hold exactly the local graph. Slow (builds two generated projects): marked
-``slow``; the default run, and so CI, runs it.
+``integration``, so the quick run leaves it out and CI (``pytest --integration``) runs it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, integration
 from servers import Store, oxigraph  # noqa: F401  (fixture)
 
 SIZES = (4000, 16000)  # relations: about 115,000 and 460,000 triples (22 and 87 MB of N-Triples)
@@ -67,7 +67,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict[
     return [_project(folder, relations) for relations in SIZES]
 
 
-@pytest.mark.slow
+@integration
 @pytest.mark.parametrize("target", ["--endpoint", "--update-endpoint"])
 def test_push_memory_does_not_grow_with_the_graph(oxigraph: Store, tmp_path: Path,  # noqa: F811
                                                   projects: list[tuple[Path, dict[str, str]]],

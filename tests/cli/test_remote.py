@@ -12,14 +12,14 @@ from typing import Callable
 
 import pytest
 
-from conftest import run_cli
+from conftest import integration, run_cli
 from servers import Seen, no_ambient_credentials, scripted, silent, use_netrc  # noqa: F401  (fixtures)
 
 ASK_YES = (200, {"Content-Type": "application/sparql-results+json"}, b'{"head": {}, "boolean": true}')
 SELECT = "SELECT ?t WHERE { ?t a kg:Treaty } ORDER BY ?t"
 
 
-pytestmark = pytest.mark.usefixtures("no_ambient_credentials")
+pytestmark = [integration, pytest.mark.usefixtures("no_ambient_credentials")]
 
 
 def basic(user: str, password: str) -> str:
@@ -41,6 +41,16 @@ def test_short_queries_use_get_with_prefixes_declared_and_long_ones_post(scripte
     assert posted.method == "POST" and posted.path == "/sparql"
     assert posted.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert urllib.parse.parse_qs(posted.body.decode())["query"][0].endswith("x" * 3000)
+
+
+def test_prefixes_are_declared_for_names_used_not_for_words_in_strings_or_comments(scripted) -> None:  # noqa: F811
+    """The query is read with kgraph's one SPARQL tokenizer (sparqlscan): ``kg:`` inside a string or a
+    comment is no prefixed name, so only ``kgr:`` is declared (before, kg: was declared too)."""
+    server = scripted(lambda seen: ASK_YES)
+    query = 'ASK { kgr:russia ?p "kg:signed" } # kg:signed'
+    assert run_cli("query", query, "--endpoint", server.url + "/sparql").out == "yes\n"
+    sent = urllib.parse.parse_qs(urllib.parse.urlsplit(server.seen[0].path).query)["query"][0]
+    assert sent == f"PREFIX kgr: <https://w3id.org/kgraph/resource/> {query}", sent
 
 
 def test_xml_results_are_read_too(scripted) -> None:  # noqa: F811
@@ -194,9 +204,9 @@ def test_an_endless_answer_is_cut_off_at_the_timeout(pause: float, chunk: bytes)
 
 
 def test_an_oversized_answer_is_cut_off(monkeypatch) -> None:
-    from servers import Streaming
-
     import kgraph.remote
+
+    from servers import Streaming
 
     monkeypatch.setattr(kgraph.remote, "MAX_ANSWER_BYTES", 1 << 20)
     server = Streaming(0.0, b" " * 65536)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import integration, run_cli
 from servers import Seen, Streaming, no_ambient_credentials, scripted, use_netrc  # noqa: F401  (fixtures)
 
 ASK_YES = (200, {"Content-Type": "application/sparql-results+json"}, b'{"head": {}, "boolean": true}')
 
 
-pytestmark = pytest.mark.usefixtures("no_ambient_credentials")
+pytestmark = [integration, pytest.mark.usefixtures("no_ambient_credentials")]
 
 
 def _one_line_error(run) -> None:  # type: ignore[no-untyped-def]

@@ -4,9 +4,10 @@ text, a query with hundreds of thousands of rows shown as a table."""
 from __future__ import annotations
 
 import tracemalloc
-from pathlib import Path
 
 import pytest
+
+from conftest import integration
 
 MAX_TABLE_ROWS = 1000  # kgraph.cli.render.MAX_TABLE_ROWS, as the user sees it
 NUMBER = "# @param least number\nSELECT ?v WHERE { BIND(?least AS ?v) }"
@@ -30,6 +31,7 @@ def test_a_number_parameter_in_range_is_written_out(cli) -> None:
     assert run.code == 0 and run.out.splitlines() == ["v", "12500"], run
 
 
+@integration
 def test_a_big_source_text_costs_about_its_size(cli, make_data) -> None:
     data = make_data()
     text = data / "sources" / "text.txt"
@@ -49,9 +51,9 @@ def test_a_big_source_text_costs_about_its_size(cli, make_data) -> None:
 
 def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import kgraph.load
+    import kgraph.files
 
-    monkeypatch.setattr(kgraph.load, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(kgraph.files, "MAX_FILE_BYTES", 2**20)
     data = make_data()
     (data / "sources" / "text.txt").write_bytes(b"x " * 2**20)
     run = cli("validate", data=data)
@@ -60,6 +62,7 @@ def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data,
            "kgraph reads files up to 1 MiB (split the text)" in run.err.splitlines(), run
 
 
+@integration
 def test_a_table_of_many_rows_shows_the_first_rows_and_says_so(cli) -> None:
     query = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } LIMIT 40000"
     tracemalloc.start()

@@ -14,7 +14,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
-from conftest import DATA, run_cli
+from conftest import DATA, integration, needs_bundled_data, run_cli
 from servers import Seen, scripted  # noqa: F401  (fixture)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -70,7 +70,7 @@ def answers(*args: str, data: object = DATA) -> tuple[str, str]:
     return tsv.out, js.out
 
 
-@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
+@needs_bundled_data
 @pytest.mark.parametrize("query", ["loans-and-debts", "quantities", "footnote-counts", "timeline"])
 def test_tsv_reads_back_as_the_json_terms(query: str) -> None:
     tsv, js = answers(query)
@@ -102,6 +102,7 @@ VIRTUOSO_ROWS = {"head": {"vars": ["a", "b"]}, "results": {"bindings": [
 ]}}
 
 
+@integration
 def test_invalid_remote_blank_node_labels_become_valid_and_consistent(scripted) -> None:  # noqa: F811
     body = json.dumps(VIRTUOSO_ROWS).encode()
     server = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+json"}, body))

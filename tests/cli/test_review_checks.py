@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import DATA, ROOT
 
 OLD_CLAIMS = Path(__file__).resolve().parent.parent / "data" / "review" / "old-claims.yaml"
@@ -63,3 +62,19 @@ def test_each_review_check_catches_the_error_it_was_written_for(cli, old_project
     # the rows name the claims: the reader sees which relation to fix
     assert "Russian energy projects" in run.out and "Siberia" in run.out
     assert "did not last long" in run.out
+
+
+def test_an_effort_recorded_with_its_status_is_not_an_outcome(cli, tmp_path: Path) -> None:
+    """"plans to develop" recorded as a planned claim says what the text says: the check that catches
+    an effort recorded as an outcome leaves it alone, and still catches the same claim without status."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    claim = ('- subject: russia\n  predicate: cooperatedWith\n  object: south-korea\n'
+             '  quote: "it still plans to develop a number of prospective projects"\n')
+    relations = data / "relations.yaml"
+    base = relations.read_text(encoding="utf-8")
+    relations.write_text(base + "\n" + claim + "  status: planned\n", encoding="utf-8")
+    assert _status(cli("check", data=data).out, "effort-recorded-as-outcome") == "ok"
+    relations.write_text(base + "\n" + claim, encoding="utf-8")
+    assert _status(cli("check", "--quiet", data=data).out, "effort-recorded-as-outcome") == "1 row(s)"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, integration
 
 KGR = "https://w3id.org/kgraph/resource/"
 NEVER_ENDS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -142,6 +142,7 @@ def _big_data(folder: Path, relations: int) -> Path:
     return folder
 
 
+@integration
 def test_ctrl_c_during_export_keeps_the_previous_file(tmp_path: Path) -> None:
     data = _big_data(tmp_path / "data", 3000)
     out = tmp_path / "out"
@@ -173,6 +174,7 @@ def test_timeout_stops_a_query_that_never_ends(cli) -> None:
     assert elapsed < 10
 
 
+@integration
 def test_timeout_in_a_real_process_leaves_no_child_behind(tmp_path: Path) -> None:
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(MINI), "query", NEVER_ENDS,
@@ -215,6 +217,7 @@ def _peak(cli, query: str, target: Path) -> tuple[int, int]:
         return peak, sum(1 for _ in handle) - 1
 
 
+@integration
 def test_huge_results_are_streamed(cli, tmp_path: Path) -> None:
     cross = "SELECT * WHERE { ?a ?b ?c . ?d a owl:Class }"  # every triple times every class
     cli("query", cross + " LIMIT 1")  # warm up imports and caches

@@ -10,8 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import DATA, MINI, run_cli
 from kgraph.yamlnodes import read_yaml
+
+from conftest import DATA, MINI, ROOT, run_cli
 
 
 def document(path: Path) -> Any:
@@ -91,7 +92,7 @@ def test_without_output_the_schema_goes_to_stdout() -> None:
 
 
 def test_the_readme_s_editor_line_is_a_comment_kgraph_accepts(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     line = next(x for x in readme.splitlines() if x.startswith("# yaml-language-server: $schema="))
     assert line == "# yaml-language-server: $schema=../schema.json"
     data = tmp_path / "data"

@@ -14,11 +14,10 @@ from typing import Iterator
 
 import pytest
 
-from conftest import MINI, run_cli
-from servers import free_port, oxigraph_binary, stop
-from test_stores import ORDERED, assert_same_answers
+from conftest import MINI, integration, run_cli
+from servers import ORDERED, alive, assert_same_answers, free_port, oxigraph_binary, stop
 
-pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")
+pytestmark = [integration, pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server is not installed")]
 KGRAPH = [sys.executable, "-m", "kgraph"]
 
 
@@ -91,13 +90,6 @@ def test_the_server_goes_when_kgraph_is_killed(served) -> None:  # type: ignore[
     while time.monotonic() < deadline and alive(server_pids[0]):
         time.sleep(0.1)
     assert not alive(server_pids[0])
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_a_busy_port_is_a_clear_error(served) -> None:  # type: ignore[no-untyped-def]

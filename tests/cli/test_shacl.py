@@ -8,9 +8,10 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from conftest import DATA, MINI
 from kgraph.shapes import check
 from kgraph.store import Project
+
+from conftest import DATA, MINI
 
 KG = "https://w3id.org/kgraph/ontology#"
 KGR = "https://w3id.org/kgraph/resource/"
@@ -92,7 +93,7 @@ def test_the_bundled_shapes_catch_a_broken_graph() -> None:
         "entities.yaml:18:3: error: shacl: kgr:treaty-1884: the subject of 'signed' must be a State or Person or "
         "Organization [shape signed-subject]",
         "entities.yaml:22:3: error: shacl: kgr:putin kg:date: at most one date, an xsd:date, xsd:gYearMonth or "
-        "xsd:gYear (value '2000') [shape Entity-date]",
+        "xsd:gYear, or an EDTF date (value '2000') [shape Entity-date]",
         f"relations.yaml:1:3: error: shacl: kgr:{str(statement)[len(KGR):]} kg:quote: a relation has exactly one "
         "quote [shape Statement-quote]",
     ]

@@ -30,7 +30,7 @@ def test_the_annotated_text_lists_every_relation_quoted_from_it(cli) -> None:
     run = cli("show", "article", data=DATA)
     assert run.code == 0, run
     assert "authors: Anton Koslov" in run.out and "volume: 8" in run.out
-    assert "Relations quoted from it (its source): 260" in run.out
+    assert "Relations quoted from it (its source): 268" in run.out
     assert "Relations that cite it" not in run.out
 
 

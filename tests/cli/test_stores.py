@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
-from conftest import DATA, MINI, ROOT, run_cli
-from servers import Seen, Store, oxigraph, scripted, start_oxigraph, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
-from test_export import assert_isomorphic, built_graph
+from conftest import DATA, MINI, ROOT, assert_isomorphic, built_graph, integration, run_cli
+from servers import (  # noqa: F401  (fixtures)
+    ORDERED,
+    Seen,
+    Store,
+    assert_same_answers,
+    oxigraph,
+    scripted,
+    start_oxigraph,
+    start_virtuoso,
+    virtuoso,
+)
 
-NUMERIC = re.compile(r"#(integer|decimal|double|float|int|long)$")
-ORDERED = ["SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?t",
-           "SELECT ?s ?o ?q WHERE { ?st rdf:subject ?s ; rdf:object ?o ; kg:quote ?q } ORDER BY ?q ?s ?o",
-           "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY ?type",
-           "SELECT ?e ?label ?alias WHERE { ?e rdfs:label ?label OPTIONAL { ?e skos:altLabel ?alias } } "
-           "ORDER BY ?e ?alias"]
+# Real Oxigraph and Virtuoso servers, and scripted ones.
+pytestmark = integration
 BUNDLED_QUERIES = sorted((ROOT / "queries").glob("*.rq")) if (DATA / "relations.yaml").exists() else []
 
 
@@ -35,80 +37,6 @@ def remote_graph(store: Store, graph: str | None = None) -> Graph:
                   "-f", "nt")
     assert run.code == 0, run
     return Graph().parse(data=run.out, format="nt")
-
-
-def normal(term: dict[str, str]) -> tuple[str, ...]:
-    """A JSON result term in one canonical form: numbers by value, blank nodes by kind only."""
-    if term["type"] == "bnode":
-        return ("bnode",)
-    datatype = term.get("datatype", "")
-    value = term["value"]
-    if NUMERIC.search(datatype):
-        try:
-            value = str(Decimal(value).normalize())
-        except InvalidOperation:
-            pass
-        datatype = "numeric"
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = ""
-    return (term["type"], value, datatype, term.get("xml:lang", ""))
-
-
-#: A value for each parameter a named query declares, so that it runs as users run it.
-EXAMPLE_PARAMS = {"actor": "Soviet Union"}
-
-
-def param_args(query: str) -> list[str]:
-    if not query.endswith(".rq"):
-        return []
-    from kgraph.params import declared
-
-    return [arg for p in declared(Path(query).read_text()) for arg in ("--param", f"{p.name}={EXAMPLE_PARAMS[p.name]}")]
-
-
-def answers(run_args: list[str], data: Path) -> tuple[str, list[tuple[tuple[str, tuple[str, ...]], ...]] | bool]:
-    run = run_cli("query", *run_args, *param_args(run_args[0]), "-f", "json", data=data)
-    assert run.code == 0, run
-    doc = json.loads(run.out)
-    if "boolean" in doc:
-        return "ASK", doc["boolean"]
-    rows = [tuple(sorted((var, normal(term)) for var, term in binding.items()))
-            for binding in doc["results"]["bindings"]]
-    return "SELECT", rows
-
-
-#: A year-month date standing alone (not the start of a full date).
-YEAR_MONTH = re.compile(r"\b(\d{4})-\d{2}\b(?!-\d)")
-
-
-def year_month_as_year(rows: list) -> list:  # type: ignore[type-arg]
-    """Virtuoso 7.2 stores an xsd:gYearMonth such as 2017-01 and gives back STR() = "2017"; it then
-    takes "2017"^^xsd:gYear and "2017-01"^^xsd:gYearMonth for one literal, and which datatype comes
-    back depends on the order it was sent the triples in (so the datatypes are compared as one)."""
-    return [tuple((var, (term[0], YEAR_MONTH.sub(r"\1", term[1]), _YEAR_TYPE.sub("gYear", term[2]), *term[3:])
-                   if var == "date" else term) for var, term in row) for row in rows]
-
-
-_YEAR_TYPE = re.compile(r"gYearMonth$")
-
-
-def assert_same_answers(query: str, endpoint: str, data: Path, lossy_year_months: bool = False) -> None:
-    """The same rows, and in the same order when the query has an ORDER BY: named queries are written
-    to give one answer on every store (total ORDER BY keys, no GROUP_CONCAT, whose order is the
-    store's choice)."""
-    kind, local = answers([query], data)
-    _, remote = answers([query, "--endpoint", endpoint], data)
-    if kind == "ASK":
-        assert local == remote
-        return
-    assert isinstance(local, list) and isinstance(remote, list)
-    if lossy_year_months:
-        local, remote = year_month_as_year(local), year_month_as_year(remote)
-    text = Path(query).read_text() if query.endswith(".rq") else query
-    if re.search(r"ORDER\s+BY", text, re.I):
-        assert local == remote, f"rows or their order differ for {query}"
-    else:
-        assert sorted(local) == sorted(remote), f"rows differ for {query}"
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, NET
 
-NET = Path(__file__).resolve().parent.parent / "data" / "net"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -9,61 +9,11 @@ from __future__ import annotations
 
 import sys
 
+from kgraph.cli.exitcodes import EXIT_ERROR
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
     from typing import Any
-
-EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-#: The reader of our output went away (``kgraph query ... | head``): 128 + SIGPIPE, like other tools.
-EXIT_BROKEN_PIPE = 141
-
-
-def silence_stdout() -> None:
-    """Point stdout at /dev/null so the final flush at exit does not fail on the closed pipe."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (tests): nothing to flush
-        pass
-
-
-def known_failure(exc: BaseException) -> Exception | None:
-    """An exception that is not a bug but the machine's or the input's, as a one-line error:
-    stdout on a full disk (``-o`` files are named by atomic.py), text that is not UTF-8."""
-    from kgraph.errors import not_utf8, write_failure
-
-    if isinstance(exc, OSError):
-        failure = write_failure(exc, "to stdout")
-        if failure is not None:
-            silence_stdout()  # the interpreter's last flush would fail again
-        return failure
-    if isinstance(exc, UnicodeEncodeError):
-        return not_utf8(exc)
-    return None
-
-
-def failure(exc: BaseException) -> tuple[list[str], int]:
-    """What the user is told (lines for stderr, already printable) and the exit code, for an
-    exception that ends a command: the one mapping, for the Typer path (KgraphGroup) and the fast
-    path alike. An exception that is neither the input's nor the machine's is an internal error."""
-    from kgraph.errors import DataError, KgraphError, error_line, printable
-
-    if isinstance(exc, DataError):
-        errors = sum(p.severity == "error" for p in exc.problems)
-        return [printable(str(p)) for p in exc.problems] + [f"{errors} error(s) found"], EXIT_ERROR
-    if isinstance(exc, KgraphError):
-        return [printable(error_line(exc))], EXIT_ERROR
-    if isinstance(exc, KeyboardInterrupt):
-        return ["interrupted"], EXIT_INTERRUPTED
-    if isinstance(exc, BrokenPipeError):
-        silence_stdout()
-        return [], EXIT_BROKEN_PIPE
-    known = known_failure(exc)
-    if known is not None:
-        return [printable(f"error: {known}")], EXIT_ERROR
-    return [printable(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")], EXIT_ERROR
 
 
 def whole_writes_to_stdout() -> None:
@@ -98,7 +48,7 @@ def whole_writes_to_stdout() -> None:
     old = sys.stdout
     old.flush()
     sys.stdout = io.TextIOWrapper(io.BufferedWriter(WholeWrites()), encoding=old.encoding,
-                                  errors=old.errors, line_buffering=old.line_buffering)
+                                  errors=old.errors, line_buffering=bool(old.line_buffering))
 
 
 def main() -> None:
@@ -106,7 +56,7 @@ def main() -> None:
     from kgraph.cli import fastquery
 
     whole_writes_to_stdout()
-    code = fastquery.run(sys.argv[1:])
+    code: Any = fastquery.run(sys.argv[1:])
     if code is None:
         from kgraph.cli.typer_app import app
 

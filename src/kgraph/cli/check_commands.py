@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from kgraph.cli.context import project, say
+from kgraph.cli.exitcodes import EXIT_ERROR
 from kgraph.cli.options import FORMAT, OUTPUT, row_format
 
 
@@ -60,7 +61,7 @@ def check(
     say(f"{len(outcomes)} check(s): {counts['error']} error, {counts['warn']} warn, {counts['info']} info "
         f"with rows; failing at --fail-on {fail_on}: {len(failed)}")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
 
 
 def register(app: typer.Typer) -> None:

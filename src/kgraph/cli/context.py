@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
-from typing import IO, Iterator
+from typing import Iterator
 
 import typer
 
+from kgraph.cli.streams import output as output  # re-exported: commands take it from here
+from kgraph.cli.streams import say as say
 from kgraph.store import Project
 
 
@@ -17,25 +18,6 @@ def project(ctx: typer.Context) -> Project:
     obj = ctx.find_root().obj
     assert isinstance(obj, Project)
     return obj
-
-
-@contextlib.contextmanager
-def output(path: str | None, binary: bool = False,
-           keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
-    """stdout when ``path`` is None or '-', else an atomically written file (never inside the
-    folder ``keep_out``, the data folder)."""
-    if path is None or path == "-":
-        if binary:
-            yield sys.stdout.buffer
-            sys.stdout.buffer.flush()
-        else:
-            yield sys.stdout
-            sys.stdout.flush()
-        return
-    from kgraph.atomic import atomic_output
-
-    with atomic_output(path, binary=binary, keep_out=keep_out) as handle:
-        yield handle
 
 
 def format_from(out: str | None, formats: tuple[str, ...]) -> str:
@@ -68,13 +50,6 @@ def pick_format(fmt: str | None, out: str | None, kinds: tuple[str, ...], defaul
         return choose(fmt, out, kinds, default, terminal)
     except FormatError as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from None
-
-
-def say(message: str) -> None:
-    """Talk to the user on stderr (stdout is for data)."""
-    from kgraph.errors import printable
-
-    typer.echo(printable(message), err=True)
 
 
 TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."

@@ -32,12 +32,13 @@ def coverage(
     Example: kgraph coverage article -o coverage.html
     """
     from kgraph import coverage as cov
+    from kgraph.errors import UnknownSource
 
     chosen = choose_format(fmt, out, COVERAGE_FORMATS)
     dataset = project(ctx).dataset()
     try:
         covs = cov.report(dataset, source)
-    except cov.UnknownSource as exc:
+    except UnknownSource as exc:
         raise typer.BadParameter(str(exc), param_hint="SOURCE") from None
     if not covs:
         say("no publication has a text: give one a 'text:' field in entities.yaml")

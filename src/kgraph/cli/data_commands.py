@@ -112,8 +112,9 @@ def export(
     csv writes BASE.nodes.csv and BASE.edges.csv; events writes one row per dated relation
     (date, source actor, action, target actor, quote, source); gexf dates relations as spells
     for Gephi's timeline; annotations writes W3C Web Annotation JSON-LD, one annotation per
-    statement with selectors into its source text (kg.annotations.jsonld). Examples: kgraph export -o kg.ttl; kgraph export --format nt | sort;
-    kgraph export --format csv -o kg; kgraph export --ontology -o kgraph.ttl
+    statement with selectors into its source text (kg.annotations.jsonld). Examples:
+    kgraph export -o kg.ttl; kgraph export --format nt | sort; kgraph export --format csv -o kg;
+    kgraph export --ontology -o kgraph.ttl
     """
     from kgraph.export import write, write_parts
     from kgraph.formats import get

@@ -196,7 +196,8 @@ def _select_or_ask(proj: Project, query: PreparedQuery) -> QueryResult:
 
 def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; failures once output started are told as KgraphGroup
-    tells them (``cli.app.failure``)."""
+    tells them (``cli.failures.failure``)."""
+    from kgraph.cli.exitcodes import EXIT_OK
     from kgraph.formats import RESULTS, get
 
     write = get(fmt, (RESULTS,)).write()
@@ -209,18 +210,18 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
                 write(result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None
-        return 0
+        return EXIT_OK
     try:
         write(result, sys.stdout)
         sys.stdout.flush()
     except Exception as exc:  # noqa: BLE001 - told as the one mapping of failures says
         return _tell(exc)
-    return 0
+    return EXIT_OK
 
 
 def _tell(exc: BaseException) -> int:
-    """Say what went wrong as KgraphGroup would (``cli.app.failure``); the exit code."""
-    from kgraph.cli.app import failure
+    """Say what went wrong as KgraphGroup would (``cli.failures.failure``); the exit code."""
+    from kgraph.cli.failures import failure
 
     lines, code = failure(exc)
     sys.stderr.writelines(line + "\n" for line in lines)

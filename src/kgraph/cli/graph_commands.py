@@ -8,8 +8,20 @@ from typing import List, Optional
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
-from kgraph.cli.options import (AT, FROM, MAX_PATHS, STATUS, TO, UNDATED, build_filter, complete_entity,
-                                complete_predicate, complete_types)
+from kgraph.cli.options import (
+    AT,
+    FROM,
+    MAX_PATHS,
+    POSSIBLY,
+    STATUS,
+    TO,
+    UNDATED,
+    build_filter,
+    complete_entity,
+    complete_predicate,
+    complete_types,
+    date_window,
+)
 from kgraph.formats import PATHS, PICTURE, help_text
 
 #: A path prints as a table on a terminal; the registry has its JSON and every picture format.
@@ -43,6 +55,7 @@ def path(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help=f"table, {help_text(PATH_KINDS)}."),
@@ -73,10 +86,10 @@ def path(
     with timed(time):
         eg = project(ctx).entity_graph()
         with phase("search"):
-            first, last = eg.resolve(source), eg.resolve(target)
             flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
                                avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops,
-                               status=status)
+                               possibly=possibly, status=status)
+            first, last = eg.resolve(source, flt.window), eg.resolve(target, flt.window)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
             with interrupt_after(timeout, too_slow):
@@ -89,7 +102,7 @@ def path(
 
                 chosen = get(fmt, PATH_KINDS)
                 if chosen.consumes == PATHS:
-                    document: object = path_json(eg, first, last, found)
+                    document: object = path_json(eg, first, last, found, flt)
                 else:
                     from kgraph import draw
 
@@ -101,23 +114,27 @@ def path(
 
                 typer.echo(f"{first.label} \u2192 {last.label}")
                 for number, found_path in enumerate(found, 1):
-                    render.path_table(eg, found_path, number if len(found) > 1 else None)
+                    render.path_table(eg, found_path, number if len(found) > 1 else None, flt.certain)
 
 
 def show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
+    at: Optional[str] = typer.Option(None, "--at", metavar="DATE",
+                                     help="The entity the name meant at this date (a name held for a "
+                                          "period, such as Moscow for the Soviet Union 1922/1991)."),
 ) -> None:
     """Everything known about one entity: names, type, description, and its relations both ways.
 
     A publication also shows its citation fields (authors, title, year...) and the relations it
     supports: those quoted from it and those that cite it.
+    Example: kgraph show Moscow --at 1969
     """
     from kgraph.cli import render
 
     proj = project(ctx)
     eg = proj.entity_graph()
-    info = eg.resolve(name)
+    info = eg.resolve(name, date_window(at, "--at"))
     fields: list[tuple[str, str]] = []
     vocabulary = proj.vocabulary()
     declared = vocabulary.fields(info.type)

@@ -8,8 +8,23 @@ from typing import Optional, Tuple
 import typer
 
 from kgraph.cli.context import output, pick_format, project, say
-from kgraph.cli.options import (AT, DEPTH, FORMAT, FROM, MAX_PATHS, OUTPUT, STATUS, TO, UNDATED,
-                                build_filter, choice, complete_entity, complete_types, row_format)
+from kgraph.cli.options import (
+    AT,
+    DEPTH,
+    FORMAT,
+    FROM,
+    MAX_PATHS,
+    OUTPUT,
+    POSSIBLY,
+    STATUS,
+    TO,
+    UNDATED,
+    build_filter,
+    choice,
+    complete_entity,
+    complete_types,
+    row_format,
+)
 from kgraph.formats import PICTURE, help_text, suffixes
 
 
@@ -20,6 +35,7 @@ def neighbors(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     fmt: Optional[str] = FORMAT,
@@ -38,8 +54,8 @@ def neighbors(
     fmt = row_format(fmt, out)
     proj = project(ctx)
     eg = proj.entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
-    ego = ego_network(eg, eg.resolve(name), depth, flt)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly, status=status)
+    ego = ego_network(eg, eg.resolve(name, flt.window), depth, flt)
     render.emit(ego_rows(eg, ego), fmt, out, keep_out=proj.data_dir)
 
 
@@ -49,6 +65,7 @@ def timeline(
                                          autocompletion=complete_entity),
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     status: str = STATUS,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT",
                                       help="table, json, csv or tsv; with -o, svg or html draw it "
@@ -71,8 +88,8 @@ def timeline(
     if fmt in ("svg", "html") and out in (None, "-"):
         raise typer.BadParameter(f"{fmt} is drawn to a file: give -o FILE.{fmt}", param_hint="--format")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, start=start, end=end, status=status)
-    focus = eg.resolve(name) if name else None
+    flt = build_filter(eg, start=start, end=end, possibly=possibly, status=status)
+    focus = eg.resolve(name, flt.window) if name else None
     moments = moments_of(eg, focus, flt)
     if fmt in ("svg", "html"):
         from kgraph import timeline_draw
@@ -103,6 +120,7 @@ def rank(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
@@ -125,7 +143,7 @@ def rank(
     proj = project(ctx)
     eg = proj.entity_graph()
     flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
-                       status=status)
+                       possibly=possibly, status=status)
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
@@ -147,6 +165,7 @@ def draw(
     at: Optional[str] = AT,
     start: Optional[str] = FROM,
     end: Optional[str] = TO,
+    possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -175,12 +194,10 @@ def draw(
     Example: kgraph draw --path Russia "Kim Jong-il" -o path.svg
     """
     from kgraph import draw as pictures
+    from kgraph.formats import get
+    from kgraph.network import METRICS
     from kgraph.network import neighbors as ego_network
     from kgraph.paths import find_paths
-
-    from kgraph.network import METRICS
-
-    from kgraph.formats import get
 
     chosen = get(pick_format(fmt, out, (PICTURE,)), (PICTURE,))
     fmt = chosen.name
@@ -195,17 +212,17 @@ def draw(
     if name and path_ends:
         raise typer.BadParameter("give an entity or --path FROM TO, not both", param_hint="--path")
     eg = project(ctx).entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, status=status)
+    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, possibly=possibly, status=status)
     folder = _project_name(project(ctx).data_dir)
     when = "".join(f", {part}" for part in flt.describe())
     keep: frozenset[str] = frozenset()
     if path_ends:
-        first, last = eg.resolve(path_ends[0]), eg.resolve(path_ends[1])
+        first, last = eg.resolve(path_ends[0], flt.window), eg.resolve(path_ends[1], flt.window)
         pic = pictures.of_paths(eg, find_paths(eg, first, last, flt, k=k),
                                 f"{folder}: {first.label} \u2192 {last.label}{when}")
         keep = frozenset((first.id, last.id))
     elif name:
-        center = eg.resolve(name)
+        center = eg.resolve(name, flt.window)
         pic = pictures.of_ego(eg, ego_network(eg, center, depth, flt),
                               f"{folder}: {center.label} and its neighbours (depth {depth}){when}")
         keep = frozenset((center.id,))

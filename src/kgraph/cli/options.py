@@ -84,9 +84,13 @@ def complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
 # --- shared options ---
 
 AT = typer.Option(None, "--at", metavar="DATE",
-                  help="Only relations in force at this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+                  help="Only relations certainly in force at this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                       "names held for a period mean what they meant then.")
 FROM = typer.Option(None, "--from", metavar="DATE", help="Only relations overlapping the period from DATE.")
 TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping the period up to DATE.")
+POSSIBLY = typer.Option(False, "--possibly",
+                        help="With --at/--from/--to: also relations only possibly in force then (uncertain "
+                             "dates such as 1945?, ends unknown such as 2000/), marked 'possibly'.")
 UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
                        help="Keep or drop relations without a date.")
 STATUS = typer.Option("actual", "--status", metavar="LIST",
@@ -128,6 +132,12 @@ def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
+def date_window(text: Optional[str], option: str) -> Optional[tuple[str, str]]:
+    """The days a user's date covers (``1969``: 1969-01-01 to 1969-12-31), for looking names up then."""
+    when = parse_date(text, option)
+    return (when.earliest.isoformat(), when.latest.isoformat()) if when else None
+
+
 def _split(values: Optional[List[str]]) -> list[str]:
     """Repeatable options also accept comma-separated lists."""
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
@@ -147,8 +157,11 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
                  end: Optional[str] = None, undated: str = "keep", via: Optional[List[str]] = None,
                  exclude: Optional[List[str]] = None, avoid: Optional[List[str]] = None,
                  through_types: Optional[str] = None, directed: bool = False,
-                 max_hops: Optional[int] = None, status: str = "actual") -> Filter:
+                 max_hops: Optional[int] = None, possibly: bool = False,
+                 status: str = "actual") -> Filter:
     """Turn command-line options into a library Filter; usage errors exit 2."""
+    from dataclasses import replace
+
     from kgraph.pathfilters import UNDATED_CHOICES, Filter, parse_statuses
 
     if undated not in UNDATED_CHOICES:
@@ -164,13 +177,14 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
         raise typer.BadParameter(str(exc), param_hint="--status") from None
     vocabulary = eg.vocabulary
     types = _known(_split([through_types] if through_types else []), vocabulary, "--through-types")
-    return Filter(
+    flt = Filter(
         via=_known(_split(via), vocabulary, "--via"),
         exclude=_known(_split(exclude), vocabulary, "--exclude-predicate"),
-        avoid=frozenset(eg.resolve(name).id for name in _split(avoid)),
         through_types=types, type_closure=frozenset(vocabulary.expand(types)),
         directed=directed, at=parse_date(at, "--at"), start=low, end=high, undated=undated,
-        max_hops=max_hops, statuses=statuses)
+        max_hops=max_hops, possibly=possibly, statuses=statuses)
+    # Names are looked up at the filter's time (a name held for a period means what it meant then).
+    return replace(flt, avoid=frozenset(eg.resolve(name, flt.window).id for name in _split(avoid)))
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

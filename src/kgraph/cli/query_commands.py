@@ -35,6 +35,9 @@ def query(
     param: Optional[List[str]] = typer.Option(None, *QUERY_OPTIONS["params"], metavar="NAME=VALUE",
                                               help="Bind ?NAME (repeatable). Entities by id, label or "
                                                    "alias; `kgraph queries` lists each query's parameters."),
+    at: Optional[str] = typer.Option(None, "--at", metavar="DATE",
+                                     help="Read the names given to --param as at this date (a name held "
+                                          "for a period, such as Moscow 1922/1991, means what it meant then)."),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -47,15 +50,19 @@ def query(
 
       kgraph query relations-of --param actor="Soviet Union"
 
+      kgraph query relations-of --param actor=Moscow --at 1969
+
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
     pick_format(fmt, out, (RESULTS, GRAPH), "table", TABLE)  # a wrong choice fails before any work
     with timed(time):
-        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [])
+        _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [], at)
 
 
 def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[str], allow_network: bool,
-           timeout: Optional[float], endpoint: Optional[str], params: List[str]) -> None:
+           timeout: Optional[float], endpoint: Optional[str], params: List[str],
+           at: Optional[str] = None) -> None:
+    from kgraph.cli.options import date_window
     from kgraph.errors import KgraphError
     from kgraph.params import parse_assignments
     from kgraph.query import PreparedQuery
@@ -66,7 +73,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[st
         values = parse_assignments(params)
     except KgraphError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
-    prepared = PreparedQuery.from_argument(sparql, proj.query_folder, values)
+    prepared = PreparedQuery.from_argument(sparql, proj.query_folder, values, date_window(at, "--at"))
     result = proj.run(prepared, timeout=timeout, allow_network=allow_network, endpoint=endpoint,
                       warn=lambda warning: say(f"warning: {warning}"))
     prefixes = proj.prefixes

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from kgraph.diff import Diff, FieldChange, Item
     from kgraph.entitygraph import EntityGraph, EntityInfo
     from kgraph.paths import Path
-    from kgraph.statement import Statement
     from kgraph.results import QueryResult, Row, Term
     from kgraph.rows import Rows
+    from kgraph.statement import Statement
 
 
 def console(stderr: bool = False) -> Console:
@@ -97,7 +97,7 @@ def emit(listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *,
     parts = [listing] if isinstance(listing, Rows) else list(listing)
     if fmt == "table":
         return sum(_table(part, {}) for part in parts)
-    from kgraph.cli.context import output, say
+    from kgraph.cli.streams import output, say
 
     with output(out, keep_out=keep_out) as handle:
         count = _write(parts, fmt, handle)
@@ -227,8 +227,10 @@ def _table(part: Rows, prefixes: dict[str, str]) -> int:
     return count
 
 
-def path_table(eg: EntityGraph, path: Path, number: int | None = None) -> None:
-    """One path as numbered hops: subject, predicate, object, date, quote, source."""
+def path_table(eg: EntityGraph, path: Path, number: int | None = None,
+               certain: Callable[[Statement], bool] | None = None) -> None:
+    """One path as numbered hops: subject, predicate, object, date, quote, source; a hop only
+    possibly in force at the time asked (``certain`` says no) has its date marked so."""
     from rich.table import Table
 
     title = f"Path {number}: {len(path.hops)} hop(s)" if number else f"{len(path.hops)} hop(s)"
@@ -236,8 +238,11 @@ def path_table(eg: EntityGraph, path: Path, number: int | None = None) -> None:
                   title_justify="left", show_lines=True)
     for index, hop in enumerate(path.hops, 1):
         e = hop.edge
+        when = e.when or "undated"
+        if certain is not None and not certain(e):
+            when += " (possibly in force)"
         table.add_row(str(index), _label(eg, e.subject), e.predicate_label, _label(eg, e.object),
-                      e.when or "undated", _quote(e), e.source or "")
+                      when, _quote(e), e.source or "")
     console().print(table)
 
 
@@ -263,8 +268,9 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
     out = console()
 
     out.print(Text.assemble((info.label, "bold"), f"  ({info.type}, id: {info.id})"))
-    if info.aliases:
-        out.print("also: " + ", ".join(info.aliases))
+    names = [*info.aliases, *(f"{name} ({period})" for name, period in info.timed_aliases)]
+    if names:
+        out.print("also: " + ", ".join(names))
     if info.description:
         out.print(info.description)
     for name, value in fields:

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from kgraph.cli.context import output, project, say
+from kgraph.cli.exitcodes import EXIT_ERROR
 from kgraph.cli.options import choice
 
 DIFF_FORMATS = ("table", "markdown", "json")
@@ -83,7 +84,7 @@ def diff(
         if out not in (None, "-"):
             say(f"wrote {out}: {render.diff_summary(result)}")
     if not result.equal:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
 
 
 def agree(

@@ -87,8 +87,9 @@ def serve(
     kgraph query --endpoint http://127.0.0.1:7878/query, with YASGUI, or open
     http://127.0.0.1:7878/ in a browser.
     """
+    from kgraph.errors import ServerError
     from kgraph.export.rdf import ntriples
-    from kgraph.serve import Running, ServerError, oxigraph_binary
+    from kgraph.serve import Running, oxigraph_binary
     from kgraph.serve import serve as run_server
 
     if not host.strip() or any(c.isspace() for c in host):

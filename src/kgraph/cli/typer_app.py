@@ -10,17 +10,17 @@ import typer
 from typer.core import TyperGroup
 
 from kgraph import __version__
+from kgraph.cli.failures import failure
+from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
 from kgraph.errors import printable
 from kgraph.store import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
 
-from kgraph.cli.app import failure
-from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
-
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself
     from typer.exceptions import TyperException as _UsageBase
 except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException as _UsageBase  # type: ignore[assignment]
+    # Which of the two is missing depends on the installed Typer: each ignore is needed on one of them.
+    from click.exceptions import ClickException as _UsageBase  # type: ignore[assignment, no-redef, import-not-found, unused-ignore]
 
 #: Exceptions that already carry their own message and exit code.
 _PASS_THROUGH = (typer.Exit, typer.Abort, _UsageBase)
@@ -93,8 +93,17 @@ def _note(message: str) -> None:
 
 
 def _register() -> None:
-    from kgraph.cli import (check_commands, coverage_commands, data_commands, graph_commands, project_commands,
-                            query_commands, review_commands, store_commands, vocab_commands)
+    from kgraph.cli import (
+        check_commands,
+        coverage_commands,
+        data_commands,
+        graph_commands,
+        project_commands,
+        query_commands,
+        review_commands,
+        store_commands,
+        vocab_commands,
+    )
 
     for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
                    coverage_commands, review_commands, graph_commands, store_commands):

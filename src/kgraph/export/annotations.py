@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import IO, TYPE_CHECKING, Any
 
+from kgraph.dates import EDTF_DATATYPE
 from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, status_iri, text_iri
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def context(base: str) -> list[Any]:
     return [ANNO_CONTEXT, {"kg": PREFIXES["kg"], "kgr": base, "rdf": PREFIXES["rdf"]}]
 
 
-def annotations(dataset: Dataset, base: str, records: list[Statement]) -> dict[str, Any]:
+def annotation_page(dataset: Dataset, base: str, records: list[Statement]) -> dict[str, Any]:
     """The page of annotations of the statements ``records`` (of ``dataset``), ordered by statement
     IRI (the same data gives the same bytes)."""
     found = sorted((s for s in records if s.anchors and s.source in dataset.texts), key=lambda s: s.iri)
@@ -59,7 +60,9 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
     for name in ("date", "start", "end"):
         value = getattr(record, name)
         if value is not None:
-            body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + value.xsd_type}
+            # As in the graph: an xsd type where one keeps the date, else the EDTF datatype.
+            xsd = value.xsd_type
+            body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + xsd if xsd else EDTF_DATATYPE}
     path, sha = dataset.text_files[record.source]
     source = {"id": text_iri(base, record.source), "type": "Text", "format": "text/plain", "label": path,
               "kg:sha256": sha}
@@ -76,5 +79,5 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
 
 
 def write(dataset: Dataset, base: str, records: list[Statement], out: IO[bytes]) -> None:
-    page = annotations(dataset, base, records)
+    page = annotation_page(dataset, base, records)
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from kgraph.entitygraph import EntityGraph
 
 
-def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph:
+def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph[str]:
     """A MultiDiGraph whose attributes are all strings (GraphML has no lists)."""
     import networkx as nx
 
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for entity in sorted(eg.entities.values(), key=lambda e: e.id):
         out.add_node(entity.id, label=entity.label, type=entity.type,
                      aliases="; ".join(entity.aliases), description=entity.description or "")

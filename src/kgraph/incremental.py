@@ -1,0 +1,729 @@
+"""Build the compiled graph one data file at a time, so an edit costs what it changes.
+
+Each record file (``entities.yaml``, ``entities/**/*.yaml``, ``relations.yaml``,
+``relations/**/*.yaml``) becomes a *part* in the cache slot's ``.parts/`` folder: its problems, the
+records ``entities.marshal`` needs (its entities' ``EntityInfo``, its relations' compiled
+``Statement``), what the checks across files need (ids, claims, acyclic edges) and its N-Triples.
+A part is filed under a hash of everything its content depends on:
+
+- the file's bytes, the path messages show it under, the vocabulary, kgraph's code and the base IRI;
+- for a relation file, also what it refers to in other files: the type (and, for publications,
+  the source text's file and hash, and the quote places the last ``kgraph build`` recorded) of
+  every entity it names, and the project's default source. So renaming or removing an entity, or
+  changing a source text, re-checks exactly the files that name it or quote from it.
+
+A file whose part holds an error is checked again on every build (its messages may depend on the
+whole project: "did you mean", "the quote is in that other text"). Duplicate claims, duplicate ids
+and cycles are checked across all files from the parts, on every build.
+
+The query store is then made from the last entry's: a RocksDB checkpoint of it (hard links to its
+immutable files), minus the triples of the parts that went away, plus those of the new parts. A
+triple two claims share (``A met B``, said twice in two files) is kept while some statement still
+makes it. Without a usable last entry (first build, other vocabulary, damaged), or when most of
+the graph changed, the store is bulk-loaded from the parts' N-Triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+from typing import Any, Callable, Iterable
+
+from kgraph import cache
+from kgraph.errors import DataError, Problem
+from kgraph.model import Dataset, Entity, Location, Relation
+from kgraph.timing import phase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kgraph.cache import Compiled
+    from kgraph.vocabulary import Vocabulary
+
+PARTS = cache.PARTS
+#: Bumped when the layout of a part changes.
+PART_FORMAT = 2
+#: Above this share of the graph's lines changed, a bulk load is faster than deleting and inserting.
+DELTA_SHARE = 0.3
+
+
+def _digest(*items: object) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class _Parts:
+    """The slot's ``.parts/`` folder: immutable files, each holding a SHA-256 of its payload."""
+
+    def __init__(self, slot: str) -> None:
+        self.folder = os.path.join(slot, PARTS)
+        os.makedirs(self.folder, exist_ok=True)
+        self.used: set[str] = set()  # what this build read or wrote: kept by clean()
+
+    def path(self, name: str) -> str:
+        self.used.add(name)
+        return os.path.join(self.folder, name)
+
+    def clean(self) -> None:
+        """Remove the parts this build did not use once they are LEFTOVER_AGE old (another build
+        may be using a newer one)."""
+        import time
+
+        now = time.time()
+        for name in os.listdir(self.folder):
+            path = os.path.join(self.folder, name)
+            try:
+                if name not in self.used and now - os.stat(path).st_mtime > cache.LEFTOVER_AGE:
+                    os.unlink(path)
+            except OSError:
+                continue
+
+    def load(self, name: str) -> Any:
+        """The part's value, or None when missing or damaged (then it is made again)."""
+        try:
+            with open(self.path(name), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        if len(data) < 64 or hashlib.sha256(data[64:]).hexdigest().encode() != data[:64]:
+            return None
+        try:
+            return pickle.loads(data[64:])  # noqa: S301 - our own files, checked against their hash
+        except Exception:  # noqa: BLE001 - a damaged part is made again
+            return None
+
+    def save(self, name: str, value: Any) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(name, hashlib.sha256(payload).hexdigest().encode() + payload)
+
+    def save_nt(self, name: str, data: bytes) -> str:
+        self._write(name, data)
+        return hashlib.sha256(data).hexdigest()
+
+    def _write(self, name: str, data: bytes) -> None:
+        import tempfile
+
+        handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(tmp, self.path(name))
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def read_nt(self, name: str, sha: str) -> bytes:
+        """A part's N-Triples, checked against the hash its part recorded."""
+        with open(self.path(name), "rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise _Stale(name)
+        return data
+
+
+class _Stale(Exception):
+    """A part's N-Triples do not match their recorded hash: build it again."""
+
+
+def _stand_in(row: tuple[Any, ...]) -> Entity:
+    """An entity with what checking other files needs (id, type, names, names in time, text, where
+    it is)."""
+    eid, etype, label, aliases, text, location, field_locations, timed_aliases = row
+    return Entity(id=eid, type=etype, label=label, aliases=list(aliases), extra={"text": text} if text else {},
+                  location=location, field_locations=field_locations, timed_aliases=list(timed_aliases))
+
+
+def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, digests: dict[str, str]) -> dict[str, Any]:
+    from kgraph.load import ENTITIES_FILE, _entity, _read_file, _records
+
+    problems: list[Problem] = []
+    shown_, root = _read_file(path, ENTITIES_FILE, problems, digests)
+    entities = [e for e in (_entity(r, vocabulary) for r in _records(shown_, root, "entity", problems)) if e]
+    return _entity_part_of(entities, problems, root is not None and root.kind == "list", vocabulary, base)
+
+
+def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: bool, vocabulary: Vocabulary,
+                    base: str) -> dict[str, Any]:
+    """An entity file's part from its records."""
+    from kgraph.compile import _add_entity, to_ntriples
+    from kgraph.entitygraph import entity_infos
+
+    index = [(e.id, e.type, e.label, tuple(e.aliases), e.extra.get("text"), e.location,
+              {k: v for k, v in e.field_locations.items() if k in ("id", "type")},
+              tuple(e.timed_aliases)) for e in entities]
+    errors = any(p.severity == "error" for p in problems)
+    out: list[tuple[str, str, str]] = []
+    infos: list[Any] = []
+    if not errors:
+        for entity in entities:
+            _add_entity(out, base, entity, vocabulary)
+        unique: dict[str, Entity] = {}
+        for entity in entities:
+            unique.setdefault(entity.id, entity)
+        infos = entity_infos(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary))
+    return {"problems": problems, "index": index, "readable": readable,
+            "infos": infos, "nt": to_ntriples(out) if not errors else None, "errors": errors}
+
+
+def _references(relations: list[Relation]) -> list[str]:
+    ids: set[str] = set()
+    for rel in relations:
+        ids.update((rel.subject, rel.object, rel.source, *rel.cites))
+    ids.discard("")
+    return sorted(ids)
+
+
+class _Build:
+    """One incremental build of a data folder."""
+
+    def __init__(self, data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None,
+                 built: dict[str, Any] | None, loaded: Dataset | None = None) -> None:
+        from kgraph.files import display_path
+
+        # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
+        # part is made from them instead of reading its file a second time.
+        self.loaded = loaded
+        self.by_file: dict[str, list[Any]] = {}
+        if loaded is not None:
+            records: list[Entity | Relation] = [*loaded.entities.values(), *loaded.relations]
+            for record in records:
+                if record.location is not None:
+                    self.by_file.setdefault(record.location.path, []).append(record)
+
+        self.data_dir, self.base, self.vocabulary, self.built = data_dir, base, vocabulary, built
+        self.cache_dir = cache_dir
+        self.slot = cache._slot(cache.cache_root(data_dir, cache_dir), data_dir)
+        os.makedirs(self.slot, exist_ok=True)
+        self.parts = _Parts(self.slot)
+        self.hashes = cache.Hashes(os.path.join(self.slot, cache.HASHES))
+        self.shown_root = display_path(data_dir)
+        code = [self.hashes.sha(path) for path in cache.code_files()]
+        from kgraph import __version__
+
+        self.context = _digest(PART_FORMAT, __version__, code, vocabulary.to_plain(), base,
+                               self.shown_root, os.path.abspath(data_dir))
+        self.read: dict[str, str] = {}  # absolute path -> SHA-256 of the bytes used
+        self.problems: list[Problem] = []
+        self.texts: dict[str, str] = {}  # publication -> text, read only when a file needs it
+        self.text_files: dict[str, tuple[str, str]] = {}
+
+    def sha(self, path: str) -> str | None:
+        try:
+            return self.hashes.sha(path)
+        except OSError:
+            return None
+
+    # -- entities ---------------------------------------------------------------------------
+    def entity_parts(self, paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        from kgraph.files import display_path
+
+        found = []
+        for path in paths:
+            shown = display_path(path)
+            sha = self.sha(path)
+            name = f"e-{_digest(self.context, shown, sha)}" if sha else None
+            part = self.parts.load(name) if name else None
+            if part is None or part.get("errors"):
+                digests: dict[str, str] = {}
+                if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
+                    digests[os.path.abspath(path)] = self.loaded.files[os.path.abspath(path)]
+                    part = _entity_part_of(self.by_file.get(shown, []), self._warnings(shown), True,
+                                           self.vocabulary, self.base)
+                else:
+                    part = _entity_part(path, shown, self.vocabulary, self.base, digests)
+                sha = digests.get(os.path.abspath(path))
+                name = f"e-{_digest(self.context, shown, sha)}" if sha else None
+                if name:
+                    nt = part.pop("nt")
+                    part["nt_sha"] = self.parts.save_nt(name + ".nt", nt) if nt is not None else None
+                    self.parts.save(name, part)
+                else:
+                    part.pop("nt")
+            if sha:
+                self.read[os.path.abspath(path)] = sha
+            found.append((name or "", part))
+        return found
+
+    def _warnings(self, shown: str) -> list[Problem]:
+        assert self.loaded is not None
+        return [p for p in self.loaded.warnings if p.path == shown]
+
+    # -- source texts -----------------------------------------------------------------------
+    def load_texts(self, entities: list[Entity]) -> None:
+        """Each publication's text file: its hash, and a problem when it cannot be read (as load does)."""
+        from kgraph.files import read_text
+
+        for entity in entities:
+            rel = entity.extra.get("text")
+            if not self.vocabulary.is_publication(entity.type) or not rel:
+                continue
+            path = os.path.join(self.data_dir, str(rel))
+            sha = self.sha(path)
+            status = self.parts.load(f"t-{sha}") if sha else None
+            if self.loaded is not None and self.loaded.text_files.get(entity.id, (None, None))[1] == sha:
+                status = "ok"
+                self.texts[entity.id] = self.loaded.texts[entity.id]
+            reason = None
+            if status is None or status != "ok":
+                found: list[Problem] = []
+                digests: dict[str, str] = {}
+                text = read_text(path, found, digests)
+                if text is not None:
+                    sha = digests[os.path.abspath(path)]
+                    self.texts[entity.id] = text
+                    self.parts.save(f"t-{sha}", "ok")
+                else:
+                    reason = found[0].message if found else "cannot be read"
+            if reason is None and sha:
+                self.text_files[entity.id] = (str(rel), sha)
+                self.read[os.path.abspath(path)] = sha
+            elif entity.location:
+                self.problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,
+                                             f"source text '{rel}' of '{entity.id}': {reason}"))
+
+    def text(self, pid: str) -> str | None:
+        """A publication's text, read on first need (its hash must still be the one used)."""
+        if pid not in self.texts and pid in self.text_files:
+            from kgraph.files import read_text
+
+            rel, sha = self.text_files[pid]
+            digests: dict[str, str] = {}
+            found: list[Problem] = []
+            text = read_text(os.path.join(self.data_dir, rel), found, digests)
+            if text is None or digests.get(os.path.abspath(os.path.join(self.data_dir, rel))) != sha:
+                raise _Changed(rel)
+            self.texts[pid] = text
+        return self.texts.get(pid)
+
+    # -- relations --------------------------------------------------------------------------
+    def dependencies(self, ids: list[str], entities: dict[str, Entity]) -> str:
+        """What a relation file's checks and triples take from the rest of the project."""
+        built_sources = (self.built or {}).get("sources") or {}
+        facts: list[tuple[Any, ...]] = []
+        for eid in ids:
+            entity = entities.get(eid)
+            if entity is None:
+                facts.append((eid, None))
+                continue
+            text = self.text_files.get(eid)
+            recorded = built_sources.get(eid) if text else None
+            # The last build's record matters only where it differs from the text (quotes moved).
+            moved = recorded.get("sha256") if isinstance(recorded, dict) and text and \
+                recorded.get("sha256") != text[1] else None
+            facts.append((eid, entity.type, entity.extra.get("text"), text, moved))
+        return _digest(facts)
+
+    def relation_part(self, path: str, entities: dict[str, Entity], default_source: str | None,
+                      references: bool, misses: int) -> tuple[str, dict[str, Any], int]:
+        from kgraph.files import display_path
+
+        shown = display_path(path)
+        sha = self.sha(path)
+        head = _digest(self.context, shown, sha, default_source, references) if sha else None
+        ids = self.parts.load(f"d-{head}") if head else None
+        if ids is not None:
+            name = f"r-{_digest(head, self.dependencies(ids, entities))}"
+            part = self.parts.load(name)
+            if part is not None and not part["errors"]:
+                self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
+                return name, part, misses
+        part, sha, misses = self.check_relations(path, shown, entities, default_source, references, misses)
+        if sha:
+            self.read[os.path.abspath(path)] = sha
+            head = _digest(self.context, shown, sha, default_source, references)
+            self.parts.save(f"d-{head}", part["ids"])
+            name = f"r-{_digest(head, self.dependencies(part['ids'], entities))}"
+            nt = part.pop("nt")
+            part["nt_sha"] = self.parts.save_nt(name + ".nt", nt) if nt is not None else None
+            self.parts.save(name, part)
+        else:
+            name = ""
+            part.pop("nt")
+        return name, part, misses
+
+    def check_relations(self, path: str, shown: str, entities: dict[str, Entity], default_source: str | None,
+                        references: bool, misses: int) -> tuple[dict[str, Any], str | None, int]:
+        """Parse, check and compile one relation file, as load() and validate() would within the project."""
+        from kgraph.load import RELATIONS_FILE, _file_source, _read_file, _records, _relation
+
+        if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
+            relations = self.by_file.get(shown, [])
+            return (self._relation_part(relations, _references(relations), self._warnings(shown), references),
+                    self.loaded.files[os.path.abspath(path)], misses)
+        problems: list[Problem] = []
+        digests: dict[str, str] = {}
+        shown_, root = _read_file(path, RELATIONS_FILE, problems, digests)
+        root, file_source = _file_source(shown_, root, problems)
+        default = (file_source.value, Location(shown_, file_source.line, file_source.column)) \
+            if file_source else (default_source, None) if default_source else None
+        parsed = [r for r in (_relation(rec, default) for rec in _records(shown_, root, "relation", problems)) if r]
+        ids = _references(parsed)
+        parse_problems = list(problems)
+        before = misses
+        relations = parsed
+        if references:
+            relations, problems, misses = self._checked(parsed, ids, entities, parse_problems, misses, every_text=False)
+            if any(p.severity == "error" for p in problems):  # the messages may name other texts
+                relations, problems, misses = self._checked(_reparse(path, default), ids, entities, parse_problems,
+                                                            before, every_text=True)
+        return self._relation_part(relations, ids, problems, references), digests.get(os.path.abspath(path)), misses
+
+    def _relation_part(self, relations: list[Relation], ids: list[str], problems: list[Problem],
+                       references: bool) -> dict[str, Any]:
+        """A relation file's part from its checked records and their problems."""
+        from kgraph.validate import claim
+
+        errors = any(p.severity == "error" for p in problems)
+        part: dict[str, Any] = {"problems": problems, "ids": ids, "errors": errors, "relations": len(relations),
+                                "claims": [claim(r) for r in relations], "acyclic": [], "statements": None, "nt": None}
+        acyclic = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
+        part["acyclic"] = [(r.subject, r.predicate, r.object, r.location) for r in relations
+                           if r.predicate in acyclic and r.subject != r.object]
+        if not errors and references:
+            from kgraph import anchors
+            from kgraph.compile import _add_statement, _predicate_iris, to_ntriples
+            from kgraph.statement import statements, to_columns
+
+            texts = {pid: self.texts[pid] for pid in ids if pid in self.texts}
+            mini = Dataset(root=self.data_dir, entities={}, relations=relations, texts=texts,
+                           vocabulary=self.vocabulary, text_files=self.text_files)
+            # Derived once (statement.py): the part's triples and the entity graph's edges.
+            records = statements(mini, self.base)
+            out: list[tuple[str, str, str]] = []
+            predicates = _predicate_iris(self.vocabulary)
+            for record in records:
+                _add_statement(out, self.base, record, predicates, texts)
+            part["nt"] = to_ntriples(out)
+            # Kept as the cache's plain columns: a part is read on every build, and unpickling
+            # record objects would cost several times more (about 1.7 s per 100k relations).
+            part["statements"] = to_columns(records)
+            part["anchors"] = anchors.record(mini)["quotes"]
+        return part
+
+    def _checked(self, relations: list[Relation], ids: list[str], entities: dict[str, Entity],
+                 parse_problems: list[Problem], misses: int,
+                 every_text: bool) -> tuple[list[Relation], list[Problem], int]:
+        from kgraph.validate import _check_relations
+
+        wanted = list(self.text_files) if every_text else [pid for pid in ids if pid in self.text_files]
+        texts = {pid: t for pid in wanted if (t := self.text(pid)) is not None}
+        problems = list(parse_problems)
+        mini = Dataset(root=self.data_dir, entities=entities, relations=relations, texts=texts,
+                       vocabulary=self.vocabulary, text_files=self.text_files)
+        misses = _check_relations(mini, problems, self.vocabulary, duplicates=False, misses=misses)
+        if self.built:
+            from kgraph.anchors import compare
+
+            problems.extend(compare(mini, self.built))
+        return relations, problems, misses
+
+
+def _reparse(path: str, default: tuple[str | None, Location | None] | None) -> list[Relation]:
+    """The file's relations again, fresh (checking sets their passages and anchors)."""
+    from kgraph.load import RELATIONS_FILE, _file_source, _read_file, _records, _relation
+
+    problems: list[Problem] = []
+    shown, root = _read_file(path, RELATIONS_FILE, problems, {})
+    root, _source = _file_source(shown, root, problems)
+    return [r for r in (_relation(rec, default) for rec in _records(shown, root, "relation", problems)) if r]
+
+
+class _Changed(Exception):
+    """A file changed while the build read it: start again."""
+
+
+def build(data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None = None,
+          built: dict[str, Any] | None = None, notify: Callable[[str], None] | None = None,
+          loaded: Dataset | None = None) -> Compiled:
+    """Check and compile the data folder into a new cache entry, reusing every part still current.
+
+    ``loaded``: the folder's records as ``load`` gave them, when already at hand: parts are made
+    from them rather than from the files. Raises DataError with every problem (as ``load`` finds
+    them); OSError when the cache cannot be written.
+    """
+    from kgraph.timing import gc_paused
+
+    for _attempt in range(3):
+        try:
+            with gc_paused():
+                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded), notify)
+        except (_Changed, _Stale):
+            loaded = None  # a file changed under us, or a part was damaged: once more, from the files
+    with gc_paused():
+        return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
+
+
+def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
+    from kgraph import datafiles
+    from kgraph.files import display_path
+    from kgraph.validate import _check_cycles, _check_entities, check_duplicates
+
+    if not os.path.isdir(b.data_dir):
+        raise DataError([Problem(display_path(b.data_dir), 0, 0, "data folder not found "
+                                 "(give --data DIR or set KGRAPH_DATA)")])
+    files = datafiles.find(b.data_dir, b.shown_root)
+    b.problems.extend(files.unread)
+    with phase("entities"):
+        entity_parts = b.entity_parts(files.entities)
+        for _name, part in entity_parts:
+            b.problems.extend(part["problems"])
+        readable = all(part["readable"] for _name, part in entity_parts)
+        listed = [_stand_in(row) for _name, part in entity_parts for row in part["index"]]
+        b.load_texts(listed)
+        with_text = [e.id for e in listed if b.vocabulary.is_publication(e.type) and e.extra.get("text")]
+        default_source = with_text[0] if len(with_text) == 1 else None
+        entities: dict[str, Entity] = {}
+        for entity in listed:
+            entities.setdefault(entity.id, entity)
+        _check_entities(listed, b.problems, b.vocabulary)
+    relation_parts = []
+    misses = 0
+    with phase("relations"):
+        for path in files.relations:
+            name, part, misses = b.relation_part(path, entities, default_source, readable, misses)
+            relation_parts.append((name, part))
+            b.problems.extend(part["problems"])
+    with phase("checks across files"):
+        if readable:
+            claims = [c for _n, part in relation_parts for c in part["claims"]]
+            if len({c[0] for c in claims}) < len(claims):
+                check_duplicates(claims, b.problems)
+            stand_ins = [Relation(s, p, o, "", "", location=loc)
+                         for _n, part in relation_parts for s, p, o, loc in part["acyclic"]]
+            _check_cycles(Dataset(root=b.data_dir, entities=entities, relations=stand_ins), b.problems,
+                          b.vocabulary)
+    b.hashes.save()
+    if any(p.severity == "error" for p in b.problems):
+        raise DataError(b.problems)
+    return _write(b, entity_parts, relation_parts, entities, notify)
+
+
+def _texts_nt(b: _Build) -> bytes:
+    from kgraph.compile import _add_texts, to_ntriples
+
+    out: list[tuple[str, str, str]] = []
+    _add_texts(out, b.base, Dataset(root=b.data_dir, entities={}, relations=[], text_files=b.text_files))
+    return to_ntriples(out)
+
+
+def _ontology_part(b: _Build) -> tuple[str, str]:
+    from kgraph.compile import add_ontology, to_ntriples
+
+    name = f"o-{b.context}"
+    found = b.parts.load(name)
+    if found is None:
+        out: list[tuple[str, str, str]] = []
+        add_ontology(out, b.vocabulary)
+        found = b.parts.save_nt(name + ".nt", to_ntriples(out))
+        b.parts.save(name, found)
+    return name, found
+
+
+def _write(b: _Build, entity_parts: list[tuple[str, dict[str, Any]]],
+           relation_parts: list[tuple[str, dict[str, Any]]], entities: dict[str, Entity],
+           notify: Callable[[str], None] | None) -> Compiled:
+    texts = _texts_nt(b)
+    texts_name = f"x-{hashlib.sha256(texts).hexdigest()}"
+    texts_sha = b.parts.save_nt(texts_name + ".nt", texts)
+    onto = _ontology_part(b)
+    # (name, sha of its N-Triples) in graph order: what the entry is made of.
+    made = [onto, *((n, p["nt_sha"]) for n, p in entity_parts), (texts_name, texts_sha),
+            *((n, p["nt_sha"]) for n, p in relation_parts)]
+    with phase("entity graph"):
+        infos = [info for _n, part in entity_parts for info in part["infos"]]
+        records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
+    with phase("key"):
+        elsewhere = cache.read_elsewhere(b.data_dir, b.read)
+        key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
+    info = {"entities": len(entities), "relations": sum(p["relations"] for _n, p in relation_parts),
+            "vocabulary": b.vocabulary.to_plain(), "parts": [list(m) for m in made], "context": b.context}
+    with phase("check last entry"):
+        base_entry = _base_entry(b, notify)
+    fill = _Filler(b, made, base_entry)
+    try:
+        compiled = cache.write(b.data_dir, b.base, key, fill, records, info, elsewhere, b.cache_dir,
+                               inherit=base_entry[0] if base_entry else None)
+    finally:
+        fill.release()
+    b.parts.clean()
+    return compiled
+
+
+def _entity_records(infos: list[Any], parts: list[dict[str, list[Any]]]) -> dict[str, Any]:
+    """What ``entities.marshal`` holds (entitygraph.to_records): the parts' statement columns
+    joined and put in edge order, without making a record object."""
+    from kgraph.entitygraph import edge_key, to_records
+    from kgraph.statement import FIELDS
+
+    joined: dict[str, list[Any]] = {name: [] for name in FIELDS}
+    for columns in parts:
+        for name in FIELDS:
+            joined[name].extend(columns[name])
+    keys = list(map(edge_key, *(joined[name] for name in ("earliest", "subject", "predicate", "object", "iri"))))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = {name: [values[i] for i in order] for name, values in joined.items()}
+    return {**to_records(infos, []), "statements": ordered}
+
+
+def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:
+    """The current entry, when built from parts under the same context and undamaged: its folder,
+    manifest and a shared lock that keeps it from removal while it is copied."""
+    pointer = cache._pointer(b.slot)
+    if pointer is None:
+        return None
+    folder = os.path.join(b.slot, pointer["entry"])
+    try:
+        held = cache.lock(folder, exclusive=False)
+    except (cache.Busy, OSError):
+        return None
+    try:
+        manifest = json.loads(cache._read(os.path.join(folder, cache.MANIFEST)))
+        if manifest.get("context") != b.context or not isinstance(manifest.get("parts"), list):
+            raise ValueError("other context")
+        manifest = cache._checked(folder, manifest["key"], b.hashes)
+    except (OSError, ValueError, cache._Damaged) as exc:
+        if notify and isinstance(exc, cache._Damaged):
+            notify(f"the cached graph {folder} is damaged ({exc}); building without it")
+        cache.unlock(held)
+        return None
+    return folder, manifest, held
+
+
+class _Filler:
+    """Makes the new entry's store: a checkpoint of the base entry's with the changed parts'
+    triples taken out and put in, or a bulk load of every part."""
+
+    def __init__(self, b: _Build, made: list[tuple[str, str]],
+                 base_entry: tuple[str, dict[str, Any], int] | None) -> None:
+        self.b, self.made, self.base_entry = b, made, base_entry
+        self.triples = 0
+
+    def release(self) -> None:
+        if self.base_entry:
+            cache.unlock(self.base_entry[2])
+            self.base_entry = None
+
+    def __call__(self, target: str) -> int | None:
+        """Make the store at ``target``; return its triple count when known without counting."""
+        try:
+            if self.base_entry is not None and self._delta(target):
+                return self.triples
+        finally:
+            self.release()  # the copy is made: the last entry may go (write's clean-up removes it)
+        import pyoxigraph
+
+        with phase("load store"):
+            store = pyoxigraph.Store(target)
+            store.bulk_load(_Chain([self.b.parts.path(n + ".nt") for n, _sha in self.made]),  # type: ignore[arg-type]
+                            pyoxigraph.RdfFormat.N_TRIPLES)
+            store.flush()
+            del store
+        return None
+
+    def _delta(self, target: str) -> bool:
+        import pyoxigraph
+
+        folder, manifest, _held = self.base_entry  # type: ignore[misc]
+        old = {tuple(m) for m in manifest["parts"]}
+        new = set(self.made)
+        gone, came = old - new, new - old
+        triples = int(manifest.get("triples", 0))
+        with phase("delta"):
+            removed: set[bytes] = set()
+            added: set[bytes] = set()
+            for name, sha in gone:
+                removed.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+            for name, sha in came:
+                added.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+            removed, added = removed - added, added - removed
+            if len(removed) + len(added) > DELTA_SHARE * max(triples, 1):
+                return False
+            with phase("copy store"):
+                pyoxigraph.Store.read_only(os.path.join(folder, cache.STORE)).backup(target)
+            store = pyoxigraph.Store(target)
+            count = triples
+            for triple in _parse(removed):
+                quad = pyoxigraph.Quad(*triple)
+                if quad in store:
+                    store.remove(quad)
+                    count -= 1
+            for triple in _parse(added):
+                quad = pyoxigraph.Quad(*triple)
+                if quad not in store:
+                    store.add(quad)
+                    count += 1
+            # A direct triple another claim still makes stays (two files may both say "A met B").
+            for triple in _parse(self._direct(removed)):
+                if _still_made(store, triple):
+                    store.add(pyoxigraph.Quad(*triple))
+                    count += 1
+            store.flush()
+            del store
+        self.triples = count
+        return True
+
+    def _direct(self, lines: Iterable[bytes]) -> list[bytes]:
+        """Lines that may be a relation's direct or converse triple: between two entities, with a
+        predicate of the vocabulary (or an inverse of one)."""
+        from kgraph.compile import _predicate_iris
+
+        predicates = set()
+        for pred, converse in _predicate_iris(self.b.vocabulary).values():
+            predicates.add(pred.encode())
+            if converse:
+                predicates.add(converse.encode())
+        head = b"<" + self.b.base.encode()
+        found = []
+        for line in lines:
+            parts = line.split(b" ", 2)
+            if len(parts) == 3 and parts[1] in predicates and parts[0].startswith(head) and parts[2].startswith(head):
+                found.append(line)
+        return found
+
+
+def _parse(lines: Iterable[bytes]) -> list[Any]:
+    import pyoxigraph
+
+    data = b"\n".join(lines)
+    if not data:
+        return []
+    return [(t.subject, t.predicate, t.object) for t in
+            pyoxigraph.parse(data + b"\n", pyoxigraph.RdfFormat.N_TRIPLES)]
+
+
+def _still_made(store: Any, triple: Any) -> bool:
+    """Whether a statement left in the store still makes this direct triple: an actual claim (one
+    with a ``kg:status``, planned, denied..., is recorded but makes no direct triple)."""
+    from kgraph.compile import _KG, _OBJECT, _PREDICATE, _SUBJECT
+
+    s, p, o = triple
+    return bool(store.query(f"ASK {{ {{ ?s {_SUBJECT} {s} ; {_PREDICATE} {p} ; {_OBJECT} {o} }} UNION "
+                            f"{{ ?s {_SUBJECT} {o} ; {_OBJECT} {s} ; {_KG['converse']} {p} }} "
+                            f"FILTER NOT EXISTS {{ ?s {_KG['status']} ?status }} }}"))
+
+
+class _Chain(io.RawIOBase):
+    """Several files read as one stream (the parts' N-Triples, for one bulk load)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = list(paths)
+        self.handle: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self.handle is None:
+                if not self.paths:
+                    return 0
+                self.handle = open(self.paths.pop(0), "rb")  # noqa: SIM115 - closed at its end
+            count: int = self.handle.readinto(buffer)
+            if count:
+                return count
+            self.handle.close()
+            self.handle = None
