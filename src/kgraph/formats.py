@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 
-from kgraph.errors import KgraphError
+from kgraph.errors import FormatError as FormatError  # re-exported: callers catch it from here
 from kgraph.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
@@ -49,17 +49,6 @@ PICTURE = "picture"
 PATHS = "paths"
 #: What ``kgraph export`` (and ``build -o``) write: the project's graph in any of these shapes.
 EXPORT = (GRAPH, DATASET, ENTITIES, RECORDS)
-
-
-class FormatError(KgraphError):
-    """A format that cannot be chosen: unknown, contradicted by -o's suffix, or not given for stdout.
-
-    ``option`` names the command-line option at fault, for the CLI's usage message.
-    """
-
-    def __init__(self, message: str, option: str = "--format") -> None:
-        super().__init__(message)
-        self.option = option
 
 
 class Format(Record):
