@@ -201,7 +201,7 @@ class Editor:
         return f"change source text {path.name}"
 
 
-@pytest.mark.slow  # about 20 s on a loaded 2-core machine
+@pytest.mark.integration  # about 20 s on a loaded 2-core machine: run with --integration (CI does)
 def test_incremental_builds_equal_full_rebuilds_after_random_edits(tmp_path: Path) -> None:
     data, cache = tmp_path / "data", tmp_path / "cache"
     generate(400, 3, str(data), split=80)
