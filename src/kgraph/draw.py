@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError, ToolMissingError
@@ -45,7 +45,6 @@ def legend(pic: Picture) -> dict[str, str]:
     return {t: colour(t) for t in sorted({info.type for info in pic.entities})}
 
 
-FORMATS = ("svg", "png", "html", "dot", "mermaid")
 ENGINES = ("auto", "dot", "neato", "sfdp", "fdp", "circo", "twopi")
 #: Above this many entities a layered (``dot``) layout turns into a long unreadable band; a
 #: force-directed one (``neato``, then ``sfdp`` for the largest) keeps the picture near square.
@@ -403,3 +402,26 @@ def to_html(pic: Picture) -> str:
     template = package.joinpath("explorer.html").read_text(encoding="utf-8")
     # One pass, so a label that spells %DATA% is never itself replaced.
     return re.sub(r"%(TITLE|DATA|CYTOSCAPE)%", lambda m: values[m.group(1)], template)
+
+
+# The writers of the registry's PICTURE formats (kgraph.formats): a picture to a binary stream.
+# ``engine`` and ``group`` are the Graphviz layout and boxes; the explorer and Mermaid have their own.
+
+def write_svg(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
+    out.write(render_graphviz(to_dot(pic, engine, group), "svg"))
+
+
+def write_png(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
+    out.write(render_graphviz(to_dot(pic, engine, group), "png"))
+
+
+def write_dot(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
+    out.write(to_dot(pic, engine, group).encode("utf-8"))
+
+
+def write_html(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
+    out.write(to_html(pic).encode("utf-8"))
+
+
+def write_mermaid(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
+    out.write(to_mermaid(pic).encode("utf-8"))

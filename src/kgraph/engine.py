@@ -1,6 +1,6 @@
 """Two engines behind one interface: Oxigraph (fast, the default) and rdflib (the reference).
 
-A store answers ``query(text) -> QueryResult``, ``count()`` and ``serialize(fmt, out)``. Both give
+A store answers ``query(text) -> QueryResult``, ``count()`` and ``write_rdf(fmt, out)``. Both give
 the same answers (tests/test_engines.py runs every named and benchmark query on both).
 """
 
@@ -11,7 +11,7 @@ import re
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.netguard import no_network
-from kgraph.oxigraph_rdf import OXIGRAPH_FORMATS, TripleGraph
+from kgraph.oxigraph_rdf import TripleGraph
 from kgraph.results import QueryResult, Row, Term
 from kgraph.vocab import PREFIXES
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from rdflib import Graph
 
+    from kgraph.formats import Format
 ENGINES = ("oxigraph", "rdflib")
 #: The engine each operation uses unless --engine says otherwise (chosen by docs/benchmarks.md).
 DEFAULTS = {"query": "oxigraph", "export": "oxigraph", "build": "oxigraph"}
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
         def count(self) -> int: ...
 
-        def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
+        def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None: ...
 
 
 def choose(operation: str, override: str | None) -> str:
@@ -99,10 +100,12 @@ class RdflibStore:
     def count(self) -> int:
         return len(self.graph)
 
-    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
-        from kgraph.export.rdf import serialize
+    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        """The graph in ``fmt``, by the registry's writer for rdflib graphs."""
+        fmt.write()(self.graph, out, prefixes)
 
-        out.write(serialize(self.graph, fmt, prefixes))
+    def rdflib_graph(self) -> Graph:
+        return self.graph
 
 
 class OxigraphStore:
@@ -183,15 +186,18 @@ class OxigraphStore:
     def count(self) -> int:
         return len(self.store)
 
-    def serialize(self, fmt: str, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    def write_rdf(self, fmt: Format, out: IO[bytes], prefixes: dict[str, str]) -> None:
+        """The default graph in ``fmt``, one the registry says Oxigraph writes (``fmt.oxigraph``)."""
         import pyoxigraph
 
-        if fmt == "nt":  # sorted, so that exports are byte-stable whatever the engine
+        if fmt.oxigraph is None:
+            raise KgraphError(f"Oxigraph does not write {fmt.name} for kgraph; rdflib does")
+        if fmt.oxigraph == "N_TRIPLES":  # sorted, so that exports are byte-stable whatever the engine
             data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
                                    from_graph=pyoxigraph.DefaultGraph())
             out.writelines(sorted(line + b"\n" for line in data.split(b"\n") if line.strip()))
             return
-        self.store.dump(out, getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[fmt]),
+        self.store.dump(out, getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
                         from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
 
 

@@ -216,6 +216,17 @@ class RemoteError(KgraphError):
     """A store could not be reached or refused the request; the message says which and why."""
 
 
+class FormatError(KgraphError):
+    """A format that cannot be chosen: unknown, contradicted by -o's suffix, or not given for stdout.
+
+    ``option`` names the command-line option at fault, for the CLI's usage message.
+    """
+
+    def __init__(self, message: str, option: str = "--format") -> None:
+        super().__init__(message)
+        self.option = option
+
+
 class ServerError(KgraphError):
     """The Oxigraph server is missing, could not start, or stopped by itself."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from kgraph.entitygraph import EntityGraph, EntityInfo
 from kgraph.errors import KgraphError, NoPathError
@@ -166,3 +166,10 @@ def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: li
         "to": _ref(eg, target.id),
         "paths": [{"hops": [relation_json(eg, h.edge, flt) for h in p.hops]} for p in paths],
     }
+
+
+def write_json(document: dict[str, object], out: IO[bytes]) -> None:
+    """The registry's ``json`` writer for paths: :func:`path_json`'s document, indented."""
+    import json
+
+    out.write((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

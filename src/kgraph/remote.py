@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Union
 
 from kgraph.errors import KgraphError, RemoteError
+from kgraph.formats import GRAPH, RESULTS, accept, by_media_type, get
 from kgraph.results import QueryResult, Row, Term
 
 if TYPE_CHECKING:
@@ -38,11 +39,10 @@ if TYPE_CHECKING:
 MAX_GET_URL = 2000
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_BATCH = 1000
-GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle",
-               "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
-#: What to ask for: SELECT and ASK give result tables, CONSTRUCT and DESCRIBE give graphs.
-ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
-ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+#: What to ask for, by the registry's media types: SELECT and ASK give result tables, CONSTRUCT
+#: and DESCRIBE give graphs (N-Triples first: it streams and needs no prefixes).
+ACCEPT_RESULTS = accept(("json", "xml"), (RESULTS,))
+ACCEPT_GRAPH = accept(("nt", "turtle", "xml"), (GRAPH,))
 _PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _SNIPPET = 300
@@ -267,7 +267,7 @@ class LineCount(Sink):
         self._partial = b""  # the unfinished last line of the chunks so far
 
     def accepts(self, media: str) -> bool:
-        return media == "application/n-triples"
+        return media == get("nt", (GRAPH,)).media_type
 
     def feed(self, chunk: bytes) -> None:
         lines = (self._partial + chunk).split(b"\n")
@@ -478,18 +478,20 @@ def parse_answer(endpoint: str, media: str, body: bytes) -> QueryResult:
     from kgraph.netguard import no_network
 
     try:
-        if media == "application/sparql-results+json" or (media == "application/json" and b'"head"' in body):
+        results = by_media_type(media, (RESULTS,))
+        if (results is not None and results.name == "json") or (media == "application/json" and b'"head"' in body):
             return _from_json(json.loads(body))
-        if media == "application/sparql-results+xml":
+        if results is not None and results.name == "xml":
             return _from_xml(body)
-        if media in GRAPH_TYPES:
+        rdf = by_media_type(media, (GRAPH,))
+        if rdf is not None:
             from rdflib import Graph
 
             # A JSON-LD answer may name a remote @context: the answer is read as sent, never
             # by fetching what a server points at.
             with no_network(f"kgraph does not fetch what an answer from {endpoint} points at "
                             "(such as a JSON-LD @context URL)"):
-                return QueryResult("CONSTRUCT", graph=Graph().parse(data=body, format=GRAPH_TYPES[media]))
+                return QueryResult("CONSTRUCT", graph=Graph().parse(data=body, format=rdf.rdflib))
     except KgraphError:
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile answer can raise anything (a RecursionError, an
@@ -559,7 +561,7 @@ def push_graph_store(store_url: str, ntriples: Body, graph: str | None = None, r
     url = store_url + separator + target
     try:
         request(url, method="PUT" if replace else "POST", data=ntriples,
-                headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+                headers={"Content-Type": get("nt", (GRAPH,)).media_type}, timeout=timeout)
     except RemoteError as exc:
         raise RemoteError(f"{exc}{_hint(str(exc), graph)}") from None
     if not replace:
@@ -589,7 +591,7 @@ def count_triples(ntriples: Body) -> int:
 
 
 def _count_graph(endpoint: str, media: str, body: bytes) -> int:
-    if media not in GRAPH_TYPES:
+    if by_media_type(media, (GRAPH,)) is None:
         raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
                           f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
     graph = parse_answer(endpoint, media, body).graph

@@ -180,6 +180,3 @@ def write_tsv(result: QueryResult, out: IO[str]) -> None:
     for row in result.rows:
         out.write("\t".join(labels.valid(row[var]).n3() if var in row else ""  # type: ignore[union-attr]
                             for var in result.variables) + "\n")
-
-
-WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}

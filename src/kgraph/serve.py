@@ -47,7 +47,10 @@ def oxigraph_binary() -> str:
 
 def load_store(binary: str, location: str, ntriples: bytes) -> None:
     """Fill an Oxigraph store folder with N-Triples, using the server's own loader."""
-    done = subprocess.run([binary, "load", "--location", location, "--format", "nt"], input=ntriples,
+    from kgraph.formats import GRAPH, get
+
+    nt = get("nt", (GRAPH,)).media_type  # Oxigraph's loader takes the registry's media type
+    done = subprocess.run([binary, "load", "--location", location, "--format", nt], input=ntriples,
                           capture_output=True, timeout=600)
     if done.returncode != 0:
         raise ServerError("oxigraph could not load the graph: "

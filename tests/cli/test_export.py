@@ -69,13 +69,13 @@ def test_graphml_reads_back_in_networkx(cli, tmp_path: Path) -> None:
 
 def test_stdout_needs_a_format(cli) -> None:
     run = cli("export")
-    assert run.code == 1
+    assert run.code == 2  # a usage error, as in every command that writes a format
     assert "writing to stdout needs --format" in run.err
 
 
 def test_unknown_suffix_is_an_error(cli, tmp_path: Path) -> None:
     run = cli("export", "-o", str(tmp_path / "kg.docx"))
-    assert run.code == 1 and "cannot tell the format from '.docx'" in run.err
+    assert run.code == 2 and "cannot tell the format from '.docx'" in run.err
     assert not (tmp_path / "kg.docx").exists()
 
 

@@ -74,10 +74,10 @@ def test_every_construct_answer_is_the_ntriples_graph(reference: set[str], engin
 
 
 def test_every_rdf_format_has_a_case() -> None:
-    from kgraph.export import FORMATS
+    from kgraph.formats import DATASET, GRAPH, registered
 
-    rdf = {name for name, f in FORMATS.items() if f.module == "rdf"}
-    assert rdf == set(EXPORTS)
+    assert {f.name for f in registered((GRAPH, DATASET))} == set(EXPORTS)
+    assert {f.name for f in registered((GRAPH,))} == set(ANSWERS)
 
 
 @integration

@@ -77,10 +77,11 @@ def test_show_ambiguous_name(cli, make_data) -> None:
     assert run.code == 1 and "'korea' is ambiguous: it names china (China, State), korea (Korea, State)" in run.err
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "-f", "nt"], ["build"], ["query", "SELECT * WHERE { ?s ?p ?o }", "-f", "csv"]])
-def test_output_in_a_missing_folder(cli, tmp_path: Path, command: list[str]) -> None:
-    target = tmp_path / "missing" / "out.nt"
+@pytest.mark.parametrize("command,name", [
+    (["export", "-f", "nt"], "out.nt"), (["build"], "out.nt"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "-f", "csv"], "out.csv")])  # a suffix that agrees with -f
+def test_output_in_a_missing_folder(cli, tmp_path: Path, command: list[str], name: str) -> None:
+    target = tmp_path / "missing" / name
     run = cli(*command, "-o", str(target))
     assert run.code == 1
     assert run.err.strip() == f"error: cannot write {target}: folder {target.parent} does not exist"

@@ -41,6 +41,17 @@ def choose_format(fmt: str | None, out: str | None, formats: tuple[str, ...]) ->
     return chosen
 
 
+def pick_format(fmt: str | None, out: str | None, kinds: tuple[str, ...], default: str | None = None,
+                terminal: tuple[str, ...] = ()) -> str:
+    """The registry's rule (kgraph.formats.choose) for --format and -o, its refusals as usage errors."""
+    from kgraph.formats import FormatError, choose
+
+    try:
+        return choose(fmt, out, kinds, default, terminal)
+    except FormatError as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
+
+
 TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."
 
 

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, output, project, say, timed
+from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
 from kgraph.cli.options import FORMAT, OUTPUT, row_format
+from kgraph.formats import EXPORT, GRAPH, help_text
 
 if TYPE_CHECKING:
+    from kgraph.formats import Format
     from kgraph.store import Project
 
 
@@ -60,11 +62,12 @@ def build(
     so later commands skip the YAML until a data file changes. The build also records where each
     quote stands in its source; validate compares with that record after a source changes.
     """
-    from kgraph.export import format_for, write
+    from kgraph.export import write
+    from kgraph.formats import get
 
     proj = project(ctx)
     with timed(time):
-        fmt = format_for(out, None) if out else None
+        fmt = get(pick_format(None, out, EXPORT), EXPORT) if out else None
         dataset = proj.dataset()
         triples = proj.build()
         if out and fmt:
@@ -98,8 +101,7 @@ def stats(
 def export(
     ctx: typer.Context,
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="turtle, nt, jsonld, xml, nq, trig, graphml, gexf, csv, events or "
-                                           "annotations [default: from -o's suffix]."),
+                                      help=f"{help_text(EXPORT)} [default: from -o's suffix]."),
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                       help="Write here (atomically) instead of stdout; csv: BASE of two files."),
     ontology: bool = typer.Option(False, "--ontology", help="Export the ontology (classes, properties) only."),
@@ -114,12 +116,13 @@ def export(
     kgraph export -o kg.ttl; kgraph export --format nt | sort; kgraph export --format csv -o kg;
     kgraph export --ontology -o kgraph.ttl
     """
-    from kgraph.export import format_for, write, write_parts
+    from kgraph.export import write, write_parts
+    from kgraph.formats import get
 
     proj = project(ctx)
-    chosen = format_for(out, fmt)
+    chosen = get(pick_format(fmt, out, EXPORT), EXPORT)
     if ontology or shapes:
-        _export_model(proj, chosen.name, out, shapes)
+        _export_model(proj, chosen, out, shapes)
         return
     if chosen.parts:
         written = write_parts(proj, out, chosen)
@@ -132,16 +135,15 @@ def export(
         say(f"wrote {out} ({chosen.description})")
 
 
-def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> None:
+def _export_model(proj: Project, fmt: Format, out: Optional[str], shapes: bool) -> None:
     """The ontology or the SHACL shapes of the project's vocabulary (core without a data folder)."""
     from rdflib import Graph
 
     from kgraph.compile import add_ontology
-    from kgraph.export.rdf import GRAPH_FORMATS, serialize
 
-    if fmt not in GRAPH_FORMATS:
+    if fmt.consumes != GRAPH:
         raise typer.BadParameter(f"the {'shapes' if shapes else 'ontology'} is RDF: use "
-                                 f"{', '.join(GRAPH_FORMATS)}", param_hint="--format")
+                                 f"{help_text((GRAPH,))}", param_hint="--format")
     if shapes:
         from kgraph.shapes import shapes_graph
 
@@ -152,7 +154,7 @@ def _export_model(proj: Project, fmt: str, out: Optional[str], shapes: bool) -> 
             graph.bind(prefix, ns, override=True)
         add_ontology(graph, proj.vocabulary())
     with output(out, binary=True, keep_out=proj.data_dir) as handle:
-        handle.write(serialize(graph, fmt, proj.prefixes))
+        fmt.write()(graph, handle, proj.prefixes)
     if out and out != "-":
         say(f"wrote {out} ({len(graph)} triples)")
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from kgraph.results import QueryResult
     from kgraph.store import Project
 
-FORMATS = ("json", "csv", "tsv", "xml")
 #: The spellings of the options read here: the Typer declarations (typer_app.main_options,
 #: query_commands.query) are made from these same tuples, so the two paths cannot drift apart.
 GLOBAL_OPTIONS = {"data": ("--data", "-d"), "base": ("--base",), "engine": ("--engine",), "queries": ("--queries",)}
@@ -92,9 +91,15 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
             if not os.environ[variable]:
                 return None
             found[key] = os.environ[variable]
-    if "sparql" not in found or found.get("fmt") not in FORMATS or found.get("engine", "oxigraph") != "oxigraph":
+    if "sparql" not in found or "fmt" not in found or found.get("engine", "oxigraph") != "oxigraph":
         return None
-    return found
+    from kgraph.formats import GRAPH, RESULTS, FormatError, choose, registered
+
+    try:  # the registry's rule, as the Typer path applies it (-o's suffix must agree with --format)
+        found["fmt"] = choose(found["fmt"], found.get("out"), (RESULTS, GRAPH))
+    except FormatError:
+        return None
+    return found if found["fmt"] in {f.name for f in registered((RESULTS,))} else None
 
 
 def _option(argv: list[str], at: int, known: dict[str, str], found: dict[str, Any]) -> bool:
@@ -193,19 +198,21 @@ def _write(result: Any, fmt: str, out: str | None, data_dir: str) -> int:
     """Write like ``cli.context.output``; failures once output started are told as KgraphGroup
     tells them (``cli.failures.failure``)."""
     from kgraph.cli.exitcodes import EXIT_OK
-    from kgraph.results import WRITERS
+    from kgraph.formats import RESULTS, get
+
+    write = get(fmt, (RESULTS,)).write()
 
     if out is not None and out != "-":
         from kgraph.atomic import atomic_output
 
         try:
             with atomic_output(out, keep_out=data_dir) as handle:
-                WRITERS[fmt](result, handle)
+                write(result, handle)
         except Exception:  # noqa: BLE001 - the file is untouched: let the Typer path say why
             raise _Fallback from None
         return EXIT_OK
     try:
-        WRITERS[fmt](result, sys.stdout)
+        write(result, sys.stdout)
         sys.stdout.flush()
     except Exception as exc:  # noqa: BLE001 - told as the one mapping of failures says
         return _tell(exc)

@@ -3,12 +3,11 @@ the network commands: neighbors, timeline, rank, draw)."""
 
 from __future__ import annotations
 
-import json
 from typing import List, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, project, say, timed
+from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
 from kgraph.cli.options import (
     AT,
     FROM,
@@ -18,14 +17,15 @@ from kgraph.cli.options import (
     TO,
     UNDATED,
     build_filter,
-    choice,
     complete_entity,
     complete_predicate,
     complete_types,
     date_window,
 )
+from kgraph.formats import PATHS, PICTURE, help_text
 
-PATH_FORMATS = ("table", "json", "dot", "mermaid")
+#: A path prints as a table on a terminal; the registry has its JSON and every picture format.
+PATH_KINDS = (PATHS, PICTURE)
 
 
 def path(
@@ -58,7 +58,7 @@ def path(
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, dot or mermaid."),
+    fmt: str = typer.Option("table", "--format", "-f", help=f"table, {help_text(PATH_KINDS)}."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
                                             help="Give up (exit 1) if the search takes longer."),
@@ -72,7 +72,7 @@ def path(
     from kgraph.paths import find_paths, path_json
     from kgraph.timing import phase
 
-    choice(fmt, PATH_FORMATS, "--format")
+    fmt = pick_format(fmt, None, PATH_KINDS, "table", ("table",))
     if k is not None and all_shortest:
         raise typer.BadParameter("give either --k or --all-shortest", param_hint="--k")
     if timeout is not None and not 0 < timeout < float("inf"):
@@ -97,13 +97,18 @@ def path(
         with phase("print"):
             if k and len(found) < k:
                 say(f"only {len(found)} path(s) found under these constraints")
-            if fmt == "json":
-                typer.echo(json.dumps(path_json(eg, first, last, found, flt), indent=2, ensure_ascii=False))
-            elif fmt in ("dot", "mermaid"):
-                from kgraph import draw
+            if fmt != "table":
+                from kgraph.formats import get
 
-                pic = draw.of_paths(eg, found, f"{first.label} \u2192 {last.label}")
-                typer.echo(draw.to_dot(pic) if fmt == "dot" else draw.to_mermaid(pic), nl=False)
+                chosen = get(fmt, PATH_KINDS)
+                if chosen.consumes == PATHS:
+                    document: object = path_json(eg, first, last, found, flt)
+                else:
+                    from kgraph import draw
+
+                    document = draw.of_paths(eg, found, f"{first.label} \u2192 {last.label}")
+                with output(None, binary=True) as handle:
+                    chosen.write()(document, handle)
             else:
                 from kgraph.cli import render
 

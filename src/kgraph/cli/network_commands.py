@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 
 import typer
 
-from kgraph.cli.context import output, project, say
+from kgraph.cli.context import output, pick_format, project, say
 from kgraph.cli.options import (
     AT,
     DEPTH,
@@ -25,9 +25,7 @@ from kgraph.cli.options import (
     complete_types,
     row_format,
 )
-
-DRAW_SUFFIXES = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html", ".dot": "dot",
-                 ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+from kgraph.formats import PICTURE, help_text, suffixes
 
 
 def neighbors(
@@ -171,10 +169,9 @@ def draw(
     undated: str = UNDATED,
     status: str = STATUS,
     out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="File to write; its suffix picks the format "
-                                           "(.svg .png .html .dot .mmd)."),
+                                      help=f"File to write; its suffix picks the format ({suffixes((PICTURE,))})."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="svg, png (both need Graphviz), html, dot or mermaid."),
+                                      help=f"{help_text((PICTURE,))} (svg and png need Graphviz)."),
     top_n: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N",
                                         help="Only the N entities ranked highest by --metric "
                                              "within the selection: an overview that stays readable."),
@@ -197,11 +194,13 @@ def draw(
     Example: kgraph draw --path Russia "Kim Jong-il" -o path.svg
     """
     from kgraph import draw as pictures
+    from kgraph.formats import get
     from kgraph.network import METRICS
     from kgraph.network import neighbors as ego_network
     from kgraph.paths import find_paths
 
-    fmt = _draw_format(out, fmt)
+    chosen = get(pick_format(fmt, out, (PICTURE,)), (PICTURE,))
+    fmt = chosen.name
     choice(metric, METRICS, "--metric")
     choice(engine, pictures.ENGINES, "--engine")
     if group is not None:
@@ -231,14 +230,12 @@ def draw(
         pic = pictures.of_graph(eg, flt, f"{folder}: all relations{when}")
     if top_n is not None:
         pic = pictures.top(pic, top_n, metric, keep)
-    if fmt in ("svg", "png"):
-        data: bytes = pictures.render_graphviz(pictures.to_dot(pic, engine, group), fmt)
-    elif fmt == "dot":
-        data = pictures.to_dot(pic, engine, group).encode("utf-8")
-    else:
-        data = {"html": pictures.to_html, "mermaid": pictures.to_mermaid}[fmt](pic).encode("utf-8")
+    import io
+
+    data = io.BytesIO()  # drawn in full first: a Graphviz failure leaves no file
+    chosen.write()(pic, data, engine, group)
     with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
-        handle.write(data)
+        handle.write(data.getvalue())
     if out and out != "-":
         say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations "
             f"in {len(pictures.bundles(pic))} edges)")
@@ -250,21 +247,6 @@ def _project_name(data_dir: str) -> str:
     path = os.path.abspath(data_dir)
     base = os.path.basename(path)
     return os.path.basename(os.path.dirname(path)) if base == "data" else base
-
-
-def _draw_format(out: Optional[str], fmt: Optional[str]) -> str:
-    from kgraph.draw import FORMATS
-
-    if fmt is not None:
-        return choice(fmt, FORMATS, "--format")
-    if out is None or out == "-":
-        raise typer.BadParameter("writing to stdout needs --format (svg, png, html, dot or mermaid)",
-                                 param_hint="--format")
-    suffix = os.path.splitext(out)[1].lower()
-    if suffix not in DRAW_SUFFIXES:
-        raise typer.BadParameter(f"cannot tell the format from '{suffix or out}': use "
-                                 f"{', '.join(DRAW_SUFFIXES)} or --format", param_hint="--output")
-    return DRAW_SUFFIXES[suffix]
 
 
 def register(app: typer.Typer) -> None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import List, Optional
 
 import typer
 
-from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, project, say, timed
+from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, pick_format, project, say, timed
 from kgraph.cli.fastquery import QUERY_OPTIONS
 from kgraph.cli.options import FORMAT, OUTPUT, row_format
+from kgraph.formats import GRAPH, RESULTS, help_text
 
-RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "xml": "xml"}
+#: SELECT and ASK print a table on a terminal; CONSTRUCT and DESCRIBE print Turtle.
+TABLE = ("table",)
 
 
 def query(
@@ -20,8 +20,8 @@ def query(
     sparql: str = typer.Argument(..., metavar="QUERY",
                                  help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."),
     fmt: Optional[str] = typer.Option(None, *QUERY_OPTIONS["fmt"],
-                                      help="SELECT/ASK: table, json, csv, tsv, xml (W3C formats). "
-                                           "CONSTRUCT/DESCRIBE: turtle, nt, jsonld, xml. "
+                                      help=f"SELECT/ASK: table, {help_text((RESULTS,))} (W3C formats). "
+                                           f"CONSTRUCT/DESCRIBE: {help_text((GRAPH,))}. "
                                            "Default: from -o's suffix, else a table."),
     out: Optional[str] = typer.Option(None, *QUERY_OPTIONS["out"], metavar="FILE", help="Write results here."),
     allow_network: bool = typer.Option(False, "--allow-network",
@@ -54,43 +54,18 @@ def query(
 
       kgraph query treaties --endpoint http://127.0.0.1:7878/query
     """
-    fmt = _result_format(fmt, out)
+    pick_format(fmt, out, (RESULTS, GRAPH), "table", TABLE)  # a wrong choice fails before any work
     with timed(time):
         _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [], at)
 
 
-#: What an -o suffix means when --format is not given (W3C result and RDF file extensions).
-SUFFIX_FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "srj": "json", "xml": "xml", "srx": "xml",
-                  "ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "rdf": "xml"}
-
-
-def _result_format(fmt: Optional[str], out: Optional[str]) -> str:
-    """--format, else -o's suffix, else a table; a table is for the terminal, never written to -o
-    (before, `-o x.csv` without --format printed a table and wrote no file)."""
-    to_file = out not in (None, "-")
-    if fmt is None:
-        if not to_file:
-            return "table"
-        suffix = os.path.splitext(out or "")[1].lower().lstrip(".")
-        if suffix not in SUFFIX_FORMATS:
-            raise typer.BadParameter(f"cannot tell the format from '{out}': give --format "
-                                     "(csv, tsv, json, xml; turtle, nt, jsonld for graphs)",
-                                     param_hint="--format")
-        return SUFFIX_FORMATS[suffix]
-    if fmt == "table" and to_file:
-        raise typer.BadParameter("a table is for the terminal: use --format csv, tsv, json or xml with -o",
-                                 param_hint="--format")
-    return fmt
-
-
-def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_network: bool,
+def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[str], allow_network: bool,
            timeout: Optional[float], endpoint: Optional[str], params: List[str],
            at: Optional[str] = None) -> None:
     from kgraph.cli.options import date_window
     from kgraph.errors import KgraphError
     from kgraph.params import parse_assignments
     from kgraph.query import PreparedQuery
-    from kgraph.results import WRITERS
 
     check_timeout(timeout)
     proj = project(ctx)
@@ -102,18 +77,20 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
     result = proj.run(prepared, timeout=timeout, allow_network=allow_network, endpoint=endpoint,
                       warn=lambda warning: say(f"warning: {warning}"))
     prefixes = proj.prefixes
-    if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        graph_fmt = "turtle" if fmt == "table" else fmt
-        if graph_fmt not in GRAPH_FORMATS:
-            raise typer.BadParameter(f"{result.kind} gives a graph: use turtle, nt, jsonld or xml",
-                                     param_hint="--format")
-        from kgraph.export.rdf import serialize_answer
+    from kgraph.formats import FormatError, choose, get
 
+    graph = result.kind in ("CONSTRUCT", "DESCRIBE")
+    kinds = (GRAPH,) if graph else (RESULTS,)
+    try:  # the answer's kind decides between the two readings of a name or suffix (xml, .json)
+        fmt = choose(None if graph and fmt == "table" else fmt, out, kinds,
+                     "turtle" if graph else "table", () if graph else TABLE)
+    except FormatError as exc:
+        raise typer.BadParameter(f"{result.kind} gives {'a graph' if graph else 'rows'}: {exc}",
+                                 param_hint=exc.option) from None
+    if graph:
         with output(out, binary=True, keep_out=proj.data_dir) as handle:
-            handle.write(serialize_answer(result.graph, GRAPH_FORMATS[graph_fmt], prefixes))
+            get(fmt, kinds).write()(result.graph, handle, prefixes)
         return
-    if fmt not in RESULT_FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(RESULT_FORMATS)}", param_hint="--format")
     if fmt == "table":
         from kgraph.cli import render
 
@@ -124,7 +101,7 @@ def _query(ctx: typer.Context, sparql: str, fmt: str, out: Optional[str], allow_
         say(f"{count} row(s)")
         return
     with output(out, keep_out=proj.data_dir) as handle:
-        WRITERS[fmt](result, handle)
+        get(fmt, kinds).write()(result, handle)
 
 
 def queries(

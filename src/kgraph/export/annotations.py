@@ -21,7 +21,6 @@ from kgraph.vocab import CONTEXT_CHARS, PREFIXES, entity_iri, evidence_iri, stat
 if TYPE_CHECKING:
     from kgraph.model import Dataset
     from kgraph.statement import Statement
-    from kgraph.store import Project
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -79,6 +78,6 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
             "target": targets[0] if len(targets) == 1 else targets}
 
 
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    page = annotation_page(project.dataset(), project.base, project.statements())
+def write(dataset: Dataset, base: str, records: list[Statement], out: IO[bytes]) -> None:
+    page = annotation_page(dataset, base, records)
     out.write(json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

@@ -17,7 +17,6 @@ from xml.sax.saxutils import quoteattr
 if TYPE_CHECKING:
     from kgraph.entitygraph import EntityGraph
     from kgraph.statement import Statement
-    from kgraph.store import Project
 
 NAMESPACE = "http://gexf.net/1.3"
 NODE_ATTRIBUTES = ("type", "aliases", "description")
@@ -71,5 +70,5 @@ def _attvalues(values: dict[str, str], indent: str) -> list[str]:
     return [f"{indent}<attvalues>", *items, f"{indent}</attvalues>"] if items else []
 
 
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    out.write(to_xml(project.entity_graph()).encode("utf-8"))
+def write(eg: EntityGraph, out: IO[bytes]) -> None:
+    out.write(to_xml(eg).encode("utf-8"))

@@ -8,7 +8,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kgraph.entitygraph import EntityGraph
-    from kgraph.store import Project
 
 
 def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph[str]:
@@ -27,7 +26,7 @@ def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph[str]:
     return out
 
 
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
+def write(eg: EntityGraph, out: IO[bytes]) -> None:
     import networkx as nx
 
-    nx.write_graphml(to_networkx(project.entity_graph()), out, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(to_networkx(eg), out, encoding="utf-8", prettyprint=True)

@@ -1,26 +1,29 @@
-"""RDF serialisations: Oxigraph writes the data graph as Turtle, N-Triples and RDF/XML (fast);
-rdflib writes JSON-LD, TriG and the ontology/shapes graphs. N-Triples and N-Quads are sorted so
-that output is byte-stable, whichever engine writes them."""
+"""RDF serialisations, one writer per format of the registry (kgraph.formats).
+
+A writer takes an RDF graph in any of the shapes kgraph holds one: an rdflib ``Graph`` (the
+ontology, the shapes, rdflib's answers), or an engine's store or Oxigraph's CONSTRUCT answer
+(``kgraph.engine``), which write the formats Oxigraph writes themselves (``write_rdf``; fast).
+rdflib writes JSON-LD (compacted with the project's prefixes as an inline context, never a remote
+one) and TriG. N-Triples and N-Quads are sorted so that output is byte-stable, whichever engine
+writes them; every literal keeps its lexical form.
+"""
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+import io
+from typing import IO, TYPE_CHECKING, Any
+
+from kgraph.formats import GRAPH, get
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from kgraph.store import Project
 
-#: rdflib's writers for the graph formats (JSON-LD and N-Triples have their own steps below);
-#: Turtle and TriG through kgraph.export.lexical, which keeps every literal's lexical form.
-_RDFLIB_WRITERS = {"turtle": "kgraph-turtle", "xml": "xml"}
-#: Formats for graphs that are not the data (the ontology, the shapes): one graph, no named graph.
-GRAPH_FORMATS = ("turtle", "nt", "jsonld", "xml")
 
-
-def graph_name(project: Project) -> str:
+def graph_name(base: str) -> str:
     """The IRI naming the graph in N-Quads and TriG exports: ``BASE`` + ``graph``."""
-    return project.base + "graph"
+    return base + "graph"
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
@@ -31,10 +34,8 @@ def sorted_ntriples(graph: Graph) -> bytes:
 
 def ntriples(project: Project) -> bytes:
     """The compiled graph as sorted N-Triples (what ``push`` and ``serve`` send)."""
-    import io
-
     buffer = io.BytesIO()
-    project.store("export").serialize("nt", buffer, project.prefixes)
+    write_nt(project.store("export"), buffer, project.prefixes)
     return buffer.getvalue()
 
 
@@ -51,31 +52,82 @@ def write_ntriples(project: Project, out: IO[bytes]) -> None:
         store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES,  # type: ignore[attr-defined]  # OxigraphStore's
                          from_graph=pyoxigraph.DefaultGraph())
     else:
-        store.serialize("nt", out, project.prefixes)
+        store.write_rdf(get("nt", (GRAPH,)), out, project.prefixes)
 
 
-def serialize(graph: Graph, fmt: str, prefixes: dict[str, str]) -> bytes:
-    """One graph in turtle, nt, jsonld or xml; JSON-LD with an inline context of ``prefixes``,
-    never a remote one. Every literal keeps its lexical form; every format is byte-stable."""
-    if fmt == "nt":
-        return sorted_ntriples(graph)
-    if fmt == "jsonld":
-        return stable_jsonld(graph.serialize(format="json-ld", encoding="utf-8", context=prefixes,
-                                             auto_compact=True))
+def _engine_writes(graph: Any, name: str, out: IO[bytes], prefixes: dict[str, str]) -> bool:
+    """Let an engine's store or answer write ``name`` itself; False for an rdflib Graph."""
+    if not hasattr(graph, "write_rdf"):
+        return False
+    graph.write_rdf(get(name, (GRAPH,)), out, prefixes)
+    return True
+
+
+def _rdflib_graph(graph: Any) -> Graph:
+    """An rdflib Graph of ``graph``, for the formats only rdflib writes."""
+    convert = getattr(graph, "rdflib_graph", None)
+    return convert() if convert is not None else graph  # type: ignore[no-any-return]
+
+
+def write_turtle(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    if not _engine_writes(graph, "turtle", out, prefixes):
+        from kgraph.export.lexical import register
+
+        register()  # rdflib's own Turtle writer would spell "1500000000"^^xsd:decimal 1500000000.0
+        out.write(graph.serialize(format="kgraph-turtle", encoding="utf-8"))
+
+
+def write_nt(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    if not _engine_writes(graph, "nt", out, prefixes):
+        out.write(sorted_ntriples(graph))
+
+
+def write_xml(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    if not _engine_writes(graph, "xml", out, prefixes):
+        out.write(graph.serialize(format="xml", encoding="utf-8"))
+
+
+def write_jsonld(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    """JSON-LD compacted with ``prefixes`` as an inline context, for exports and CONSTRUCT answers
+    alike (Oxigraph writes it expanded, without a context: rdflib writes it here)."""
+    data = _rdflib_graph(graph).serialize(format="json-ld", encoding="utf-8", context=prefixes, auto_compact=True)
+    out.write(stable_jsonld(data))
+
+
+def write_nquads(graph: Any, out: IO[bytes], prefixes: dict[str, str], name: str) -> None:
+    """Sorted N-Triples lines, each put in the named graph ``name``."""
+    buffer = io.BytesIO()
+    write_nt(graph, buffer, prefixes)
+    suffix = f" <{name}> .\n".encode()
+    out.writelines(line.rstrip()[:-1].rstrip() + suffix for line in buffer.getvalue().splitlines())
+
+
+def write_trig(graph: Any, out: IO[bytes], prefixes: dict[str, str], name: str) -> None:
+    """TriG: the graph in the named graph ``name``, with the graph's own prefixes."""
+    import warnings
+
+    from rdflib import Dataset, URIRef
+
     from kgraph.export.lexical import register
 
-    register()
-    data: bytes = graph.serialize(format=_RDFLIB_WRITERS[fmt], encoding="utf-8")
-    return data
+    source = _rdflib_graph(graph)
+    dataset = Dataset()
+    for prefix, ns in source.namespaces():
+        dataset.bind(prefix, ns, override=True)
+    named = dataset.graph(URIRef(name))
+    for triple in source:
+        named.add(triple)
+    with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated names
+        warnings.simplefilter("ignore", DeprecationWarning)
+        register()
+        out.write(dataset.serialize(format="kgraph-trig", encoding="utf-8"))
 
 
-def serialize_answer(graph: object, fmt: str, prefixes: dict[str, str]) -> bytes:
-    """A CONSTRUCT or DESCRIBE answer in turtle, nt, jsonld or xml, from either engine."""
-    from kgraph.oxigraph_rdf import TripleGraph
-
-    if isinstance(graph, TripleGraph):  # Oxigraph's answer (without importing rdflib)
-        return graph.serialize(fmt)
-    return serialize(graph, fmt, prefixes)  # type: ignore[arg-type]  # rdflib's, written like the exports
+def serialize(graph: Any, name: str, prefixes: dict[str, str]) -> bytes:
+    """One graph in a GRAPH format of the registry, as bytes."""
+    buffer = io.BytesIO()
+    get(name, (GRAPH,)).write()(graph, buffer, prefixes)
+    return buffer.getvalue()
 
 
 def stable_jsonld(data: bytes) -> bytes:
@@ -96,35 +148,3 @@ def stable_jsonld(data: bytes) -> bytes:
 
     document = ordered(json.loads(data))
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
-    from kgraph.oxigraph_rdf import OXIGRAPH_FORMATS
-
-    if fmt in OXIGRAPH_FORMATS:
-        project.store("export").serialize(fmt, out, project.prefixes)
-        return
-    if fmt == "nq":  # sorted N-Triples lines, each put in the named graph
-        name = f" <{graph_name(project)}> .\n".encode()
-        out.writelines(line.rstrip()[:-1].rstrip() + name for line in ntriples(project).splitlines())
-        return
-    graph = project.graph()
-    if fmt == "trig":
-        import warnings
-
-        from rdflib import Dataset, URIRef
-
-        from kgraph.export.lexical import register
-
-        dataset = Dataset()
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns, override=True)
-        named = dataset.graph(URIRef(graph_name(project)))
-        for triple in graph:
-            named.add(triple)
-        with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated names
-            warnings.simplefilter("ignore", DeprecationWarning)
-            register()
-            out.write(dataset.serialize(format="kgraph-trig", encoding="utf-8"))
-        return
-    out.write(serialize(graph, fmt, project.prefixes))

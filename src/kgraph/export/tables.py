@@ -14,7 +14,6 @@ from typing import IO, TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from kgraph.entitygraph import EntityGraph
-    from kgraph.store import Project
 
 NODE_COLUMNS = ("id", "label", "type", "aliases", "description")
 EDGE_COLUMNS = ("source", "target", "predicate", "label", "date", "earliest", "latest", "kind", "quote",
@@ -56,14 +55,13 @@ def to_csv(columns: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write(project: Project, out: IO[bytes], fmt: str) -> None:
+def write_events(eg: EntityGraph, out: IO[bytes]) -> None:
     """The events table (``csv`` writes two files through :func:`write_part`)."""
-    out.write(to_csv(EVENT_COLUMNS, event_rows(project.entity_graph())))
+    out.write(to_csv(EVENT_COLUMNS, event_rows(eg)))
 
 
-def write_part(project: Project, out: IO[bytes], fmt: str, part: str) -> None:
+def write_part(eg: EntityGraph, out: IO[bytes], part: str) -> None:
     """One file of the two-file ``csv`` export: ``nodes`` or ``edges``."""
-    eg = project.entity_graph()
     if part == "nodes":
         out.write(to_csv(NODE_COLUMNS, node_rows(eg)))
     else:
