@@ -50,14 +50,21 @@ def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None,
     return {"s": statistics.median(walls), "mb": max(peaks), "runs": runs, "cpu": statistics.median(cpus)}
 
 
-def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -> None:
-    """Issue 15's edit loop: a full build, then one record edited and the next query timed, ``runs``
-    times; each edit changes one relation of one file (``split``: relations per file, 0 for one file)."""
-    label = f"edit loop {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
+def _generated(relations: int, split: int, work: str) -> str:
+    """The generated project for a scale point (seed 7; ``split`` relations per file, 0 for one
+    file), made once and shared by the edit loop and the build point."""
     data = os.path.join(work, f"edit-{relations}-{split}")
     if not os.path.isdir(data):
         subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
                         "--out", data, *(["--split", str(split)] if split else [])], check=True)
+    return data
+
+
+def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -> None:
+    """Issue 15's edit loop: a full build, then one record edited and the next query timed, ``runs``
+    times; each edit changes one relation of one file (``split``: relations per file, 0 for one file)."""
+    label = f"edit loop {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
+    data = _generated(relations, split, work)
     cache = os.path.join(work, f"edit-cache-{relations}-{split}")
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "KGRAPH_CACHE": cache}
@@ -89,10 +96,7 @@ def build_point(relations: int, split: int, work: str, results: dict) -> None:
     """A cold ``kgraph build`` against the floor (PyYAML's C loader over the same files plus
     pyoxigraph's bulk load of the same triples), one run each: the scale points of issue 15."""
     label = f"build {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
-    data = os.path.join(work, f"edit-{relations}-{split}")
-    if not os.path.isdir(data):
-        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
-                        "--out", data, *(["--split", str(split)] if split else [])], check=True)
+    data = _generated(relations, split, work)
     cache = os.path.join(work, f"build-cache-{relations}-{split}")
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "KGRAPH_CACHE": cache}
