@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def dump(data: str, out: Path) -> int:
     """The project's graph as N-Triples (what push sends); returns the triple count."""
-    run = subprocess.run([sys.executable, "-c", "import sys; from kgraph.store import Project; "
+    run = subprocess.run([sys.executable, "-c", "import sys; from kgraph.project import Project; "
                           "from kgraph.export.rdf import write_ntriples; "
                           f"write_ntriples(Project({data!r}), open({str(out)!r}, 'wb'))"],
                          capture_output=True, text=True)

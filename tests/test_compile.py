@@ -102,7 +102,7 @@ def test_declared_terms_are_what_the_ontology_declares() -> None:
     """The query warnings about unknown kg: terms read compile.declared_terms: every type, predicate,
     inverse property and kgraph's own properties of the project's vocabulary, and nothing else."""
     from kgraph.compile import declared_terms
-    from kgraph.store import Project
+    from kgraph.project import Project
 
     vocabulary = Project(str(MINI)).vocabulary()
     terms = declared_terms(vocabulary)

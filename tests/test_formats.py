@@ -40,7 +40,7 @@ DOT = shutil.which("dot")
 
 
 def _project():  # type: ignore[no-untyped-def]
-    from kgraph.store import Project
+    from kgraph.project import Project
 
     return Project(data_dir=str(MINI))
 
@@ -129,7 +129,7 @@ def web_annotations(fmt: Format, tmp_path: Path) -> None:
 
 def _reference_rows(query: str) -> list[dict[str, str]]:
     """The rows as the engine gives them, straight from the library (not through a writer)."""
-    result = _project().store("query").query(query, prefixes=_project().prefixes)
+    result = _project().engine_for("query").query(query, prefixes=_project().prefixes)
     return [{k: v.value for k, v in row.items()} for row in result.rows]
 
 

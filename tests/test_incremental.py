@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
 
 from kgraph.errors import DataError  # noqa: E402
-from kgraph.store import Project  # noqa: E402
+from kgraph.project import Project  # noqa: E402
 
 
 def _full(data: Path) -> tuple[str, Any]:

@@ -10,9 +10,9 @@ import pytest
 
 from kgraph.errors import QueryError
 from kgraph.params import Splice, splice
+from kgraph.project import Project
 from kgraph.query import PreparedQuery
 from kgraph.results import Term
-from kgraph.store import Project
 
 from conftest import DATA
 
@@ -45,7 +45,7 @@ def test_native_bindings_and_the_splice_give_the_same_rows(text: str, values: di
     native = rows(oxigraph, text, values)
     assert native == rows(rdflib, text, values)
     query = PreparedQuery.from_argument(text, oxigraph.query_folder, values)
-    spliced = oxigraph.store().query(splice(query.text, oxigraph.bindings(query)).text, prefixes=oxigraph.prefixes)
+    spliced = oxigraph.engine_for().query(splice(query.text, oxigraph.bindings(query)).text, prefixes=oxigraph.prefixes)
     assert native == (bool(spliced.boolean) if spliced.kind == "ASK" else list(spliced.rows))
     assert native  # each case finds something: an unbound parameter would find more, a wrong one nothing
 

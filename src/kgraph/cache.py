@@ -46,7 +46,7 @@ POINTER = "current.json"
 LOCK = "lock"
 HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
-STORE = "oxigraph"
+OXIGRAPH_DIR = "oxigraph"
 #: The incremental build's per-file parts (incremental.py), kept across entries.
 PARTS = ".parts"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
@@ -205,7 +205,7 @@ class Compiled:
         self.path, self.manifest = path, manifest
         self._entities = open(os.path.join(path, ENTITIES), "rb")  # noqa: SIM115 - kept for later reads
         try:
-            self.store = pyoxigraph.Store.read_only(os.path.join(path, STORE))
+            self.store = pyoxigraph.Store.read_only(os.path.join(path, OXIGRAPH_DIR))
         except BaseException:
             self._entities.close()
             raise
@@ -415,10 +415,10 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes] | Callable[[st
     folder = tmp
     try:
         if callable(nt):
-            triples = nt(os.path.join(tmp, STORE))
+            triples = nt(os.path.join(tmp, OXIGRAPH_DIR))
             if triples is None:
                 with phase("count"):
-                    store = pyoxigraph.Store.read_only(os.path.join(tmp, STORE))
+                    store = pyoxigraph.Store.read_only(os.path.join(tmp, OXIGRAPH_DIR))
                     triples = len(store)
                     del store
         else:
@@ -426,7 +426,7 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes] | Callable[[st
             with phase("compile"), open(dump, "wb") as handle:
                 handle.writelines(nt)
             with phase("load store"):
-                store = pyoxigraph.Store(os.path.join(tmp, STORE))
+                store = pyoxigraph.Store(os.path.join(tmp, OXIGRAPH_DIR))
                 store.bulk_load(path=dump, format=pyoxigraph.RdfFormat.N_TRIPLES)
                 store.flush()
                 triples = len(store)

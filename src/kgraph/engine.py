@@ -31,7 +31,7 @@ _POSITION = re.compile(r"error at (\d+):(\d+): ")
 
 
 if TYPE_CHECKING:
-    class Store(Protocol):
+    class Engine(Protocol):
         """What commands need from an engine."""
 
         name: str
@@ -78,7 +78,7 @@ def check_with(engine: str | None, text: str, allow_network: bool = False,
         check_oxigraph(text, allow_network, prefixes)
 
 
-class RdflibStore:
+class RdflibEngine:
     """rdflib's in-memory graph and SPARQL engine: slow on big graphs, the reference for answers."""
 
     name = "rdflib"
@@ -108,7 +108,7 @@ class RdflibStore:
         return self.graph
 
 
-class OxigraphStore:
+class OxigraphEngine:
     """An Oxigraph store (in memory or the on-disk cache), queried without importing rdflib."""
 
     name = "oxigraph"

@@ -643,7 +643,7 @@ class _Filler:
             if len(removed) + len(added) > DELTA_SHARE * max(triples, 1):
                 return False
             with phase("copy store"):
-                pyoxigraph.Store.read_only(os.path.join(folder, cache.STORE)).backup(target)
+                pyoxigraph.Store.read_only(os.path.join(folder, cache.OXIGRAPH_DIR)).backup(target)
             store = pyoxigraph.Store(target)
             count = triples
             for triple in _parse(removed):

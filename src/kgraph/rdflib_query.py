@@ -1,6 +1,6 @@
 """SPARQL on rdflib, the reference engine: parsing with the project's prefixes and placed errors,
 refusing updates and remote data, evaluation with initial bindings under a deadline, and rows as
-plain terms. engine.RdflibStore answers through it; query.py checks remote queries with it.
+plain terms. engine.RdflibEngine answers through it; query.py checks remote queries with it.
 
 Apart from query.py (resolution and the query a user prepared) so that engine.py, which query.py
 asks to check a query, does not import query.py back.

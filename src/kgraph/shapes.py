@@ -20,7 +20,7 @@ from kgraph.vocab import META_PROPERTIES, ONTOLOGY, PREFIXES, STATUSES, class_ir
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgraph.store import Project
+    from kgraph.project import Project
     from kgraph.vocabulary import Vocabulary
 
 SHAPES = ONTOLOGY.rstrip("#") + "/shapes#"

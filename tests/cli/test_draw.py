@@ -162,7 +162,7 @@ def _clusters(dot: str) -> dict[str, set[str]]:
 
 
 def test_group_by_type_boxes_each_type_and_by_community_partitions_the_entities(cli, tmp_path: Path) -> None:
-    from kgraph.store import Project
+    from kgraph.project import Project
 
     from conftest import DATA
 

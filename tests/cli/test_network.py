@@ -111,7 +111,7 @@ def test_rank_pagerank_matches_networkx_reference(cli) -> None:
 
     rows = dict(ranking(net(cli, "rank", "-m", "pagerank", "-f", "json")))
     assert sum(rows.values()) == pytest.approx(1.0)
-    from kgraph.store import Project
+    from kgraph.project import Project
 
     eg = Project(str(NET)).entity_graph()
     simple = nx.Graph((e.subject, e.object) for e in eg.edges)

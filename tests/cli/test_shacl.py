@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from kgraph.project import Project
 from kgraph.shapes import check
-from kgraph.store import Project
 
 from conftest import DATA, MINI
 

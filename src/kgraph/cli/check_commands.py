@@ -43,7 +43,7 @@ def check(
         if fmt != "table":  # a program still gets a document it can parse
             render.emit(problem_rows([]), fmt, out, keep_out=proj.data_dir)
         return
-    store = proj.store("query")
+    store = proj.engine_for("query")
     outcomes = run_checks(checks, lambda text: store.query(text, False, proj.prefixes, None))
     if fmt != "table":
         render.emit(problem_rows(outcomes), fmt, out, keep_out=proj.data_dir)

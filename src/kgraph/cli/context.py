@@ -10,7 +10,7 @@ import typer
 
 from kgraph.cli.streams import output as output  # re-exported: commands take it from here
 from kgraph.cli.streams import say as say
-from kgraph.store import Project
+from kgraph.project import Project
 
 
 def project(ctx: typer.Context) -> Project:

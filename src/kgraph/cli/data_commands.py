@@ -12,7 +12,7 @@ from kgraph.formats import EXPORT, GRAPH, help_text
 
 if TYPE_CHECKING:
     from kgraph.formats import Format
-    from kgraph.store import Project
+    from kgraph.project import Project
 
 
 def validate(

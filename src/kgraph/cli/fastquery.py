@@ -24,9 +24,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per
 if TYPE_CHECKING:
     from typing import IO, Any
 
+    from kgraph.project import Project
     from kgraph.query import PreparedQuery
     from kgraph.results import QueryResult
-    from kgraph.store import Project
 
 #: The spellings of the options read here: the Typer declarations (typer_app.main_options,
 #: query_commands.query) are made from these same tuples, so the two paths cannot drift apart.
@@ -142,8 +142,8 @@ def _text_stdin(data: bytes, encoding: str, errors: str) -> IO[str]:
 def _answer(args: dict[str, Any]) -> int:
     from kgraph.errors import KgraphError
     from kgraph.params import parse_assignments
+    from kgraph.project import Project
     from kgraph.query import PreparedQuery
-    from kgraph.store import Project
     from kgraph.vocab import DEFAULT_BASE, base_problem
 
     if base_problem(args.get("base", DEFAULT_BASE)) is not None:

@@ -13,7 +13,7 @@ from kgraph import __version__
 from kgraph.cli.failures import failure
 from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
 from kgraph.errors import printable
-from kgraph.store import Project
+from kgraph.project import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
 
 try:  # Typer >= 0.20 vendors Click; older releases use Click itself

@@ -12,12 +12,12 @@ from kgraph.errors import KgraphError
 from kgraph.formats import DATASET, ENTITIES, GRAPH, RECORDS, Format
 
 if TYPE_CHECKING:
-    from kgraph.store import Project
+    from kgraph.project import Project
 
 
 def _rdf_source(project: Project, fmt: Format) -> Any:
     """The engine's store for the formats Oxigraph writes (fast), else rdflib's graph."""
-    return project.store("export") if fmt.oxigraph else project.graph()
+    return project.engine_for("export") if fmt.oxigraph else project.graph()
 
 
 def write(project: Project, out: IO[bytes], fmt: Format) -> None:

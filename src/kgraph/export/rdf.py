@@ -18,7 +18,7 @@ from kgraph.formats import GRAPH, get
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgraph.store import Project
+    from kgraph.project import Project
 
 
 def graph_name(base: str) -> str:
@@ -35,7 +35,7 @@ def sorted_ntriples(graph: Graph) -> bytes:
 def ntriples(project: Project) -> bytes:
     """The compiled graph as sorted N-Triples (what ``push`` and ``serve`` send)."""
     buffer = io.BytesIO()
-    write_nt(project.store("export"), buffer, project.prefixes)
+    write_nt(project.engine_for("export"), buffer, project.prefixes)
     return buffer.getvalue()
 
 
@@ -45,11 +45,11 @@ def write_ntriples(project: Project, out: IO[bytes]) -> None:
     From the cache, Oxigraph writes the file itself, so the graph never sits in Python's memory
     whatever its size (a sorted dump would have to hold it whole).
     """
-    store = project.store("export")
+    store = project.engine_for("export")
     if store.name == "oxigraph":  # by name: engine.py writes through this module, so it is not imported
         import pyoxigraph
 
-        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES,  # type: ignore[attr-defined]  # OxigraphStore's
+        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES,  # type: ignore[attr-defined]  # OxigraphEngine's
                          from_graph=pyoxigraph.DefaultGraph())
     else:
         store.write_rdf(get("nt", (GRAPH,)), out, project.prefixes)

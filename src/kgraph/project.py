@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from kgraph.cache import Compiled
-    from kgraph.engine import Store
+    from kgraph.engine import Engine
     from kgraph.entitygraph import EntityGraph
     from kgraph.model import Dataset
     from kgraph.query import PreparedQuery
@@ -160,15 +160,15 @@ class Project:
         except OSError:
             return None
 
-    def store(self, operation: str = "query") -> Store:
+    def engine_for(self, operation: str = "query") -> Engine:
         """An engine holding the graph: Oxigraph from the cache, or rdflib (``--engine``)."""
-        from kgraph.engine import OxigraphStore, RdflibStore, choose
+        from kgraph.engine import OxigraphEngine, RdflibEngine, choose
 
         if choose(operation, self.engine) == "rdflib":
-            return RdflibStore(self.graph())
+            return RdflibEngine(self.graph())
         compiled = self.compiled()
         if compiled is not None:
-            return OxigraphStore(compiled.open_store())
+            return OxigraphEngine(compiled.open_store())
         import pyoxigraph
 
         from kgraph.compile import ntriples_chunks
@@ -177,7 +177,7 @@ class Project:
             store = pyoxigraph.Store()
             store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base, records=self.statements())),
                             pyoxigraph.RdfFormat.N_TRIPLES)
-        return OxigraphStore(store)
+        return OxigraphEngine(store)
 
     def run(self, query: PreparedQuery, *, timeout: float | None = None, allow_network: bool = False,
             endpoint: str | None = None, warn: Callable[[str], None] | None = None) -> QueryResult:
@@ -209,7 +209,7 @@ class Project:
                                 remote.DEFAULT_TIMEOUT if timeout is None else timeout,
                                 graph=sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"))
         try:
-            return self.store("query").query(query.text, allow_network, prefixes, timeout, bindings)
+            return self.engine_for("query").query(query.text, allow_network, prefixes, timeout, bindings)
         except QueryError as exc:
             if exc.line is None:  # a failure of the run, not of the text
                 raise
@@ -233,7 +233,7 @@ class Project:
             compiled = self.compiled()
             if compiled is not None:
                 return compiled.triples
-        return self.store(operation).count()
+        return self.engine_for(operation).count()
 
     def entity_graph(self) -> EntityGraph:
         """Entities and relations as a graph for paths and exports, from the cache when it is current."""
