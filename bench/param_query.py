@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 #: What a user would write without kgraph: open the store, bind the actor, write CSV.
-BARE = r'''
+BARE = r"""
 import csv, sys
 import pyoxigraph
 store = pyoxigraph.Store.read_only(sys.argv[1])
@@ -37,7 +37,7 @@ names = [v.value for v in answer.variables]
 out.writerow(names)
 for row in answer:
     out.writerow(["" if row[n] is None else row[n].value for n in names])
-'''
+"""
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -58,8 +58,11 @@ def main() -> None:
     env.pop("KGRAPH_NO_FASTPATH", None)
     # Byte-compiled first, as an installed package is (PYTHONDONTWRITEBYTECODE would otherwise
     # leave each run compiling kgraph from source, about 100 ms).
-    subprocess.run([os.path.join(os.path.dirname(args.kgraph), "python"), "-m", "compileall", "-q",
-                    os.path.join(ROOT, "src")], check=False, capture_output=True)
+    subprocess.run(
+        [os.path.join(os.path.dirname(args.kgraph), "python"), "-m", "compileall", "-q", os.path.join(ROOT, "src")],
+        check=False,
+        capture_output=True,
+    )
     subprocess.run([args.kgraph, "--data", data, "build"], check=True, env=env, capture_output=True)
     store = next(os.path.join(p, d) for p, dirs, _f in os.walk(cache) for d in dirs if d == "oxigraph")
     bare = os.path.join(cache, "bare.py")
@@ -74,10 +77,13 @@ def main() -> None:
         times["kgraph (fast path)"].append(timed(kgraph, env))
         times["kgraph (Typer path)"].append(timed(kgraph, typer))
         times["bare pyoxigraph"].append(timed(pure, env))
-    cpu = subprocess.run("lscpu | sed -n 's/^Model name: *//p' | head -1", shell=True, capture_output=True,
-                         text=True).stdout.strip()
-    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU(s), {cpu}, "
-          f"Python {platform.python_version()}, load {Path('/proc/loadavg').read_text().split()[:3]}")
+    cpu = subprocess.run(
+        "lscpu | sed -n 's/^Model name: *//p' | head -1", shell=True, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU(s), {cpu}, "
+        f"Python {platform.python_version()}, load {Path('/proc/loadavg').read_text().split()[:3]}"
+    )
     print(f"{' '.join(kgraph[3:])}: {args.runs} runs each, interleaved")
     for name, found in times.items():
         print(f"  {name:<22} median {statistics.median(found) * 1000:6.1f} ms   min {min(found) * 1000:6.1f} ms")

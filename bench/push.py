@@ -26,10 +26,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def dump(data: str, out: Path) -> int:
     """The project's graph as N-Triples (what push sends); returns the triple count."""
-    run = subprocess.run([sys.executable, "-c", "import sys; from kgraph.project import Project; "
-                          "from kgraph.export.rdf import write_ntriples; "
-                          f"write_ntriples(Project({data!r}), open({str(out)!r}, 'wb'))"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kgraph.project import Project; "
+            "from kgraph.export.rdf import write_ntriples; "
+            f"write_ntriples(Project({data!r}), open({str(out)!r}, 'wb'))",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode:
         sys.exit(run.stderr)
     with open(out, "rb") as handle:
@@ -40,8 +47,9 @@ def timed_push(data: str, *args: str) -> tuple[float, int, str]:
     """Seconds, peak RSS (MB) and output of ``kgraph push ARGS``."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen([sys.executable, "-m", "kgraph", "--data", data, "push", *args],
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgraph", "--data", data, "push", *args], stdout=out, stderr=subprocess.STDOUT
+        )
         _, status, usage = os.wait4(process.pid, 0)
         out.seek(0)
         text = out.read().decode()
@@ -59,8 +67,10 @@ def main() -> None:
     from servers import start_oxigraph, start_virtuoso
 
     load = os.getloadavg()
-    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  {os.cpu_count()} CPU(s), "
-          f"{platform.processor() or platform.machine()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  {os.cpu_count()} CPU(s), "
+        f"{platform.processor() or platform.machine()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+    )
     work = Path(tempfile.mkdtemp(prefix="kgraph-push-bench-"))
     try:
         virtuoso = start_virtuoso(work / "virtuoso")
@@ -69,30 +79,65 @@ def main() -> None:
             triples = dump(args.data, nt)
             print(f"graph: {triples:,} triples, {nt.stat().st_size / 1e6:,.0f} MB of N-Triples")
             ini = (work / "virtuoso" / "virtuoso.ini").read_text()
-            port = next(line.split("=")[1].strip() for line in ini.splitlines()
-                        if line.startswith("ServerPort") and "127.0.0.1" in line)
+            port = next(
+                line.split("=")[1].strip()
+                for line in ini.splitlines()
+                if line.startswith("ServerPort") and "127.0.0.1" in line
+            )
             start = time.perf_counter()
-            subprocess.run([shutil.which("isql-vt") or "isql-vt", port, "dba", "dba",
-                            "exec=ld_dir('.', 'graph.nt', 'https://example.org/bulk'); rdf_loader_run(); "
-                            "checkpoint;"], check=True, capture_output=True, cwd=work / "virtuoso")
+            subprocess.run(
+                [
+                    shutil.which("isql-vt") or "isql-vt",
+                    port,
+                    "dba",
+                    "dba",
+                    "exec=ld_dir('.', 'graph.nt', 'https://example.org/bulk'); rdf_loader_run(); checkpoint;",
+                ],
+                check=True,
+                capture_output=True,
+                cwd=work / "virtuoso",
+            )
             bulk = time.perf_counter() - start
-            print(f"virtuoso bulk loader (ld_dir + rdf_loader_run + checkpoint)  {bulk:8.1f} s  "
-                  f"{triples / bulk:9,.0f} triples/s")
+            print(
+                f"virtuoso bulk loader (ld_dir + rdf_loader_run + checkpoint)  {bulk:8.1f} s  "
+                f"{triples / bulk:9,.0f} triples/s"
+            )
             # Not its Graph Store Protocol: a GET of the graph stops at 10,001 triples (the
             # ResultSetMaxRows of its ini), so the read-back after --replace cannot confirm it.
-            seconds, rss, said = timed_push(args.data, "--update-endpoint", virtuoso.update, "--graph",
-                                            "https://example.org/push", "--replace", "--batch-size",
-                                            args.batch_size, "--timeout", "600")
-            print(f"kgraph push --update-endpoint (virtuoso, batch {args.batch_size})  {seconds:8.1f} s  "
-                  f"{triples / seconds:9,.0f} triples/s  peak RSS {rss} MB  ({seconds / bulk:.2f}x bulk)  [{said}]")
+            seconds, rss, said = timed_push(
+                args.data,
+                "--update-endpoint",
+                virtuoso.update,
+                "--graph",
+                "https://example.org/push",
+                "--replace",
+                "--batch-size",
+                args.batch_size,
+                "--timeout",
+                "600",
+            )
+            print(
+                f"kgraph push --update-endpoint (virtuoso, batch {args.batch_size})  {seconds:8.1f} s  "
+                f"{triples / seconds:9,.0f} triples/s  peak RSS {rss} MB  ({seconds / bulk:.2f}x bulk)  [{said}]"
+            )
         finally:
             virtuoso.stop()
         oxigraph = start_oxigraph(work / "oxigraph")
         try:
-            seconds, rss, said = timed_push(args.data, "--endpoint", oxigraph.graph_store, "--graph",
-                                            "https://example.org/push", "--replace", "--timeout", "600")
-            print(f"kgraph push --endpoint (oxigraph, one streamed PUT)  {seconds:8.1f} s  "
-                  f"{triples / seconds:9,.0f} triples/s  peak RSS {rss} MB  [{said}]")
+            seconds, rss, said = timed_push(
+                args.data,
+                "--endpoint",
+                oxigraph.graph_store,
+                "--graph",
+                "https://example.org/push",
+                "--replace",
+                "--timeout",
+                "600",
+            )
+            print(
+                f"kgraph push --endpoint (oxigraph, one streamed PUT)  {seconds:8.1f} s  "
+                f"{triples / seconds:9,.0f} triples/s  peak RSS {rss} MB  [{said}]"
+            )
         finally:
             oxigraph.stop()
     finally:

@@ -15,8 +15,9 @@ import os
 import platform
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from kgraph.dates import PartialDate
 from kgraph.entitygraph import EntityGraph, EntityInfo
@@ -54,8 +55,24 @@ def build(entities: int, relations: int, seed: int = 1) -> EntityGraph:
             date = PartialDate(year)
         elif kind < 0.8:
             start, end = PartialDate(year), PartialDate(min(2018, year + rng.randint(0, 40)))
-        edges.append(Statement(f"s{n}", a, rng.choice(predicates), b, "rel", "q", "q", date, start, end,
-                               *bounds(date, start, end), "fact", "actual", "source"))
+        edges.append(
+            Statement(
+                f"s{n}",
+                a,
+                rng.choice(predicates),
+                b,
+                "rel",
+                "q",
+                "q",
+                date,
+                start,
+                end,
+                *bounds(date, start, end),
+                "fact",
+                "actual",
+                "source",
+            )
+        )
     return EntityGraph(infos, edges, POLITICS)
 
 
@@ -75,21 +92,33 @@ def main() -> None:
     parser.add_argument("--relations", type=int, default=100_000)
     parser.add_argument("--entities", type=int, default=20_000)
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if os.path.exists("/proc/cpuinfo") \
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if os.path.exists("/proc/cpuinfo")
         else platform.processor()
+    )
     print(f"{datetime.date.today()}  {os.cpu_count()} CPU(s), {cpu}, Python {platform.python_version()}")
-    eg = timed(f"build EntityGraph ({args.entities} entities, {args.relations} relations)",
-               lambda: build(args.entities, args.relations))
+    eg = timed(
+        f"build EntityGraph ({args.entities} entities, {args.relations} relations)",
+        lambda: build(args.entities, args.relations),
+    )
     a, b = eg.entities["e17"], eg.entities["e19999" if args.entities > 19999 else "e1"]
     found = timed("path: shortest", lambda: find_paths(eg, a, b))
     print(f"{'':<52} ({len(found[0].hops) if found else '-'} hops)")
     timed("path --k 3", lambda: find_paths(eg, a, b, k=3))
     timed("path --all-shortest", lambda: find_paths(eg, a, b, all_shortest=True))
-    timed("path --at 1965 --undated drop", lambda: find_paths(
-        eg, a, b, Filter(at=PartialDate(1965), undated="drop")))
-    timed("path --through-types State,Person --directed", lambda: find_paths(
-        eg, a, b, Filter(through_types=frozenset({"State", "Person"}), directed=True)))
+    timed("path --at 1965 --undated drop", lambda: find_paths(eg, a, b, Filter(at=PartialDate(1965), undated="drop")))
+    timed(
+        "path --through-types State,Person --directed",
+        lambda: find_paths(eg, a, b, Filter(through_types=frozenset({"State", "Person"}), directed=True)),
+    )
     for metric in ("degree", "pagerank", "betweenness", "closeness"):
         result = timed(f"rank --metric {metric}", lambda metric=metric: rank(eg, metric, top=10))
         if result and result.sampled:

@@ -44,39 +44,61 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
         lines.append(f"- Shared machine: {shared}")
     loops = [(label, row) for label, row in results.items() if label.startswith("edit loop")]
     if loops:
-        lines += ["", "## Edit loop (issue 15): one record edited, then `kgraph query count_by_type -f csv`", "",
-                  "| project | full build (cold cache) | query after a one-record edit | ratio to full build | "
-                  "CPU time of that query | query, nothing changed | peak memory (edit) |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Edit loop (issue 15): one record edited, then `kgraph query count_by_type -f csv`",
+            "",
+            "| project | full build (cold cache) | query after a one-record edit | ratio to full build | "
+            "CPU time of that query | query, nothing changed | peak memory (edit) |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for label, row in loops:
-            full, edit, warm = (row["full build (cold cache, kgraph query)"], row["query after a one-record edit"],
-                                row["query, nothing changed"])
-            lines.append(f"| {label[len('edit loop '):]} | {_t(full)} | {_t(edit)} (median of {edit['runs']}) | "
-                         f"{_ratio(edit, full)} | {edit['cpu']:.2f} s | {_t(warm)} | {_mb(edit)} |")
+            full, edit, warm = (
+                row["full build (cold cache, kgraph query)"],
+                row["query after a one-record edit"],
+                row["query, nothing changed"],
+            )
+            lines.append(
+                f"| {label[len('edit loop ') :]} | {_t(full)} | {_t(edit)} (median of {edit['runs']}) | "
+                f"{_ratio(edit, full)} | {edit['cpu']:.2f} s | {_t(warm)} | {_mb(edit)} |"
+            )
     points = [(label, row) for label, row in results.items() if label.startswith("build ")]
     if points:
-        lines += ["", "## Cold build against the floor (issue 15)", "",
-                  "| project | `kgraph build` | floor: CSafeLoader + pyoxigraph bulk load | ratio "
-                  "| CPU time, kgraph / floor "
-                  "| peak memory, kgraph / floor | load average before |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Cold build against the floor (issue 15)",
+            "",
+            "| project | `kgraph build` | floor: CSafeLoader + pyoxigraph bulk load | ratio "
+            "| CPU time, kgraph / floor "
+            "| peak memory, kgraph / floor | load average before |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for label, row in points:
             ours, floor = row["kgraph build"], row["floor"]
-            lines.append(f"| {label[len('build '):]} | {_t(ours)} | {_t(floor)} | {_ratio(ours, floor)} | "
-                         f"{ours['cpu']:.1f} s / {floor['cpu']:.1f} s | {_mb(ours)} / {_mb(floor)} | "
-                         f"{row['load before']} |")
+            lines.append(
+                f"| {label[len('build ') :]} | {_t(ours)} | {_t(floor)} | {_ratio(ours, floor)} | "
+                f"{ours['cpu']:.1f} s / {floor['cpu']:.1f} s | {_mb(ours)} / {_mb(floor)} | "
+                f"{row['load before']} |"
+            )
     art = results.get("article", {})
     if not art:
         return "\n".join(lines) + "\n"
-    lines += ["", "## The bundled article (warm cache, fresh process)", "",
-              "| command | kgraph | bare pyoxigraph script | ratio | target |",
-              "|---|---|---|---|---|",
-              f"| `kgraph --help` | {_t(art.get('--help'))} | | | < 150 ms |",
-              f"| `kgraph --version` | {_t(art.get('--version'))} | | | |"]
+    lines += [
+        "",
+        "## The bundled article (warm cache, fresh process)",
+        "",
+        "| command | kgraph | bare pyoxigraph script | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| `kgraph --help` | {_t(art.get('--help'))} | | | < 150 ms |",
+        f"| `kgraph --version` | {_t(art.get('--version'))} | | | |",
+    ]
     for name in ("count_by_type", "date_range"):
         if art.get(f"query {name}"):
-            lines.append(f"| `kgraph query {name}` | {_t(art[f'query {name}'])} | "
-                         f"{_t(art[f'pyoxigraph query {name}'])} | "
-                         f"{_ratio(art[f'query {name}'], art[f'pyoxigraph query {name}'])} | ≤ 2× |")
+            lines.append(
+                f"| `kgraph query {name}` | {_t(art[f'query {name}'])} | "
+                f"{_t(art[f'pyoxigraph query {name}'])} | "
+                f"{_ratio(art[f'query {name}'], art[f'pyoxigraph query {name}'])} | ≤ 2× |"
+            )
     if art.get("validate"):
         lines.append(f"| `kgraph validate` | {_t(art['validate'])} | | | |")
     if art.get("path"):
@@ -84,62 +106,99 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
     sizes = [k for k in results if isinstance(k, int) or (isinstance(k, str) and k.isdigit())]
     for size in sizes:
         row = results[size]
-        lines += ["", f"## {int(size):,} relations ({row['triples']:,} triples)", "",
-                  "| operation | kgraph | reference | ratio | target | kgraph peak memory |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {int(size):,} relations ({row['triples']:,} triples)",
+            "",
+            "| operation | kgraph | reference | ratio | target | kgraph peak memory |",
+            "|---|---|---|---|---|---|",
+        ]
         lines.append(f"| validate | {_t(row['validate'])} | | | | {_mb(row['validate'])} |")
-        lines.append(f"| build, cold cache (validates too) | {_t(row['build'])} | floor: CSafeLoader + "
-                     f"pyoxigraph bulk load {_t(row['floor build'])} | {_ratio(row['build'], row['floor build'])}"
-                     f" | ≤ 2× | {_mb(row['build'])} |")
-        lines.append(f"| | | same floor with the GC off {_t(row['floor build (gc off)'])} | "
-                     f"{_ratio(row['build'], row['floor build (gc off)'])} | | |")
+        lines.append(
+            f"| build, cold cache (validates too) | {_t(row['build'])} | floor: CSafeLoader + "
+            f"pyoxigraph bulk load {_t(row['floor build'])} | {_ratio(row['build'], row['floor build'])}"
+            f" | ≤ 2× | {_mb(row['build'])} |"
+        )
+        lines.append(
+            f"| | | same floor with the GC off {_t(row['floor build (gc off)'])} | "
+            f"{_ratio(row['build'], row['floor build (gc off)'])} | | |"
+        )
         for name in QUERIES:
             ours = row[f"query {name}"]
-            lines.append(f"| query {name} (cached) | {_t(ours)} | `oxigraph query` {_t(row[f'oxigraph query {name}'])}"
-                         f" | {_ratio(ours, row[f'oxigraph query {name}'])} | ≤ 1.5× | {_mb(ours)} |")
-            lines.append(f"| | | bare pyoxigraph script {_t(row[f'pyoxigraph query {name}'])} | "
-                         f"{_ratio(ours, row[f'pyoxigraph query {name}'])} | | |")
+            lines.append(
+                f"| query {name} (cached) | {_t(ours)} | `oxigraph query` {_t(row[f'oxigraph query {name}'])}"
+                f" | {_ratio(ours, row[f'oxigraph query {name}'])} | ≤ 1.5× | {_mb(ours)} |"
+            )
+            lines.append(
+                f"| | | bare pyoxigraph script {_t(row[f'pyoxigraph query {name}'])} | "
+                f"{_ratio(ours, row[f'pyoxigraph query {name}'])} | | |"
+            )
             if row.get(f"rdflib query {name}"):
-                lines.append(f"| | | rdflib, query only (after a {_t(row['rdflib load'])} load) "
-                             f"{_t(row[f'rdflib query {name}'])} | {_ratio(ours, row[f'rdflib query {name}'])} | | |")
+                lines.append(
+                    f"| | | rdflib, query only (after a {_t(row['rdflib load'])} load) "
+                    f"{_t(row[f'rdflib query {name}'])} | {_ratio(ours, row[f'rdflib query {name}'])} | | |"
+                )
             if row.get(f"jena arq {name}"):
-                lines.append(f"| | | Jena `arq` (loads the N-Triples each time) {_t(row[f'jena arq {name}'])} | "
-                             f"{_ratio(ours, row[f'jena arq {name}'])} | | |")
-        lines.append(f"| path chain-a-end → chain-b-end | {_t(row['path'])} | floor: marshal edges → "
-                     f"networkx + search {_t(row['floor path'])} | {_ratio(row['path'], row['floor path'])} | ≤ 2× "
-                     f"| {_mb(row['path'])} |")
+                lines.append(
+                    f"| | | Jena `arq` (loads the N-Triples each time) {_t(row[f'jena arq {name}'])} | "
+                    f"{_ratio(ours, row[f'jena arq {name}'])} | | |"
+                )
+        lines.append(
+            f"| path chain-a-end → chain-b-end | {_t(row['path'])} | floor: marshal edges → "
+            f"networkx + search {_t(row['floor path'])} | {_ratio(row['path'], row['floor path'])} | ≤ 2× "
+            f"| {_mb(row['path'])} |"
+        )
         dump = row["oxigraph dump turtle"]
-        lines.append(f"| export turtle | {_t(row['export turtle'])} | `oxigraph dump` {_t(dump)}"
-                     f" | {_ratio(row['export turtle'], dump)} | | {_mb(row['export turtle'])} |")
+        lines.append(
+            f"| export turtle | {_t(row['export turtle'])} | `oxigraph dump` {_t(dump)}"
+            f" | {_ratio(row['export turtle'], dump)} | | {_mb(row['export turtle'])} |"
+        )
         if row.get("rdflib turtle"):
-            lines.append(f"| | | rdflib serialize (graph loaded) {_t(row['rdflib turtle'])} | "
-                         f"{_ratio(row['export turtle'], row['rdflib turtle'])} | | |")
+            lines.append(
+                f"| | | rdflib serialize (graph loaded) {_t(row['rdflib turtle'])} | "
+                f"{_ratio(row['export turtle'], row['rdflib turtle'])} | | |"
+            )
         lines.append(f"| export graphml | {_t(row['export graphml'])} | | | | {_mb(row['export graphml'])} |")
         lines.append(f"| (peer) `oxigraph load` of the N-Triples | | {_t(row['oxigraph load'])} | | | |")
         if row.get("rdflib load"):
-            lines.append(f"| (peer) rdflib parse of the N-Triples | | {_t(row['rdflib load'])} | | | "
-                         f"{_mb(row['rdflib load'])} |")
+            lines.append(
+                f"| (peer) rdflib parse of the N-Triples | | {_t(row['rdflib load'])} | | | {_mb(row['rdflib load'])} |"
+            )
         if row.get("jena error"):
             lines.append(f"\nJena: {row['jena error']}")
     if len(sizes) > 1:
-        lines += ["", "## Growth", "",
-                  "Time and peak memory per 1,000 relations: flat columns mean linear growth.", "",
-                  "| relations | validate s/1k | build s/1k | build peak MB | path s | query count_by_type s |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Growth",
+            "",
+            "Time and peak memory per 1,000 relations: flat columns mean linear growth.",
+            "",
+            "| relations | validate s/1k | build s/1k | build peak MB | path s | query count_by_type s |",
+            "|---|---|---|---|---|---|",
+        ]
         for size in sizes:
             row, k = results[size], int(size) / 1000
-            lines.append(f"| {int(size):,} | {row['validate']['s'] / k:.3f} | {row['build']['s'] / k:.3f} | "
-                         f"{row['build']['mb']} | {row['path']['s']:.2f} | {row['query count_by_type']['s']:.2f} |")
+            lines.append(
+                f"| {int(size):,} | {row['validate']['s'] / k:.3f} | {row['build']['s'] / k:.3f} | "
+                f"{row['build']['mb']} | {row['path']['s']:.2f} | {row['query count_by_type']['s']:.2f} |"
+            )
     if not jena:
         lines += ["", "Jena was not measured: no `java` or no Debian `libapache-jena-java` on this machine."]
-    overheads = [(row[f"query {n}"]["s"] - row[f"pyoxigraph query {n}"]["s"]) * 1000
-                  for key, row in results.items() if key in sizes or key == "article"
-                  for n in QUERIES if row.get(f"query {n}") and row.get(f"pyoxigraph query {n}")]
+    overheads = [
+        (row[f"query {n}"]["s"] - row[f"pyoxigraph query {n}"]["s"]) * 1000
+        for key, row in results.items()
+        if key in sizes or key == "article"
+        for n in QUERIES
+        if row.get(f"query {n}") and row.get(f"pyoxigraph query {n}")
+    ]
     ordered = sorted(overheads)
     # The median says what a call costs; the extremes show the noise (a negative one: the bare
     # script happened to be slower in that run).
-    fixed = (f"{ordered[len(ordered) // 2]:.0f} ms in the median case (from {ordered[0]:.0f} to "
-             f"{ordered[-1]:.0f} ms)" if ordered else "?")
+    fixed = (
+        f"{ordered[len(ordered) // 2]:.0f} ms in the median case (from {ordered[0]:.0f} to {ordered[-1]:.0f} ms)"
+        if ordered
+        else "?"
+    )
     lines += ["", "## Reading the numbers", "", NOTES.replace("{fixed}", fixed)]
     return "\n".join(lines) + "\n"
 

@@ -33,11 +33,12 @@ QUERIES = ["count_by_type", "two_hop", "date_range", "property_path"]
 sys.path.insert(0, os.path.join(ROOT, "src"))
 from kgraph.vocab import PREFIXES  # noqa: E402
 
-PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "kgr": "https://w3id.org/kgraph/resource/"}.items())
+PROLOGUE = "".join(
+    f"PREFIX {p}: <{ns}>\n" for p, ns in {**PREFIXES, "kgr": "https://w3id.org/kgraph/resource/"}.items()
+)
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None,
-          before: object = None) -> dict[str, float]:
+def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None, before: object = None) -> dict[str, float]:
     """Median wall time and the largest peak memory over ``runs`` runs."""
     walls, peaks, cpus = [], [], []
     for _ in range(runs):
@@ -55,8 +56,20 @@ def _generated(relations: int, split: int, work: str) -> str:
     file), made once and shared by the edit loop and the build point."""
     data = os.path.join(work, f"edit-{relations}-{split}")
     if not os.path.isdir(data):
-        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "7",
-                        "--out", data, *(["--split", str(split)] if split else [])], check=True)
+        subprocess.run(
+            [
+                PY,
+                os.path.join(HERE, "generate.py"),
+                "--relations",
+                str(relations),
+                "--seed",
+                "7",
+                "--out",
+                data,
+                *(["--split", str(split)] if split else []),
+            ],
+            check=True,
+        )
     return data
 
 
@@ -81,14 +94,21 @@ def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -
         with open(target, encoding="utf-8") as handle:
             text = handle.read()
         with open(target, "w", encoding="utf-8") as handle:  # one record: a note added, then changed
-            handle.write(text.replace("  quote:", f"  note: edit {index}\n  quote:", 1) if index == 0
-                         else text.replace(f"  note: edit {index - 1}\n", f"  note: edit {index}\n", 1))
+            handle.write(
+                text.replace("  quote:", f"  note: edit {index}\n  quote:", 1)
+                if index == 0
+                else text.replace(f"  note: edit {index - 1}\n", f"  note: edit {index}\n", 1)
+            )
         wall, peak, _out, cpu = _measure(query, env)
         walls.append(wall)
         peaks.append(peak)
         cpus.append(cpu)
-    row["query after a one-record edit"] = {"s": statistics.median(walls), "mb": max(peaks), "runs": runs,
-                                            "cpu": statistics.median(cpus)}
+    row["query after a one-record edit"] = {
+        "s": statistics.median(walls),
+        "mb": max(peaks),
+        "runs": runs,
+        "cpu": statistics.median(cpus),
+    }
     row["query, nothing changed"] = timed(query, runs, env)
 
 
@@ -101,13 +121,13 @@ def build_point(relations: int, split: int, work: str, results: dict) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "KGRAPH_CACHE": cache}
     print(f"== {label}", file=sys.stderr)
-    row: dict[str, object] = {"load before": subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
-                                                            text=True).stdout.strip()}
+    row: dict[str, object] = {
+        "load before": subprocess.run(["cat", "/proc/loadavg"], capture_output=True, text=True).stdout.strip()
+    }
     results[label] = row
     row["kgraph build"] = timed([*KGRAPH, "--data", data, "build"], 1, env)
     nt = os.path.join(work, f"build-{relations}-{split}.nt")
-    subprocess.run([*KGRAPH, "--data", data, "export", "-f", "nt", "-o", nt], check=True, env=env,
-                   capture_output=True)
+    subprocess.run([*KGRAPH, "--data", data, "export", "-f", "nt", "-o", nt], check=True, env=env, capture_output=True)
     row["floor"] = timed([PY, script(FLOOR_BUILD), data, nt], 1)
     os.unlink(nt)
 
@@ -190,16 +210,21 @@ def jena_classpath() -> str | None:
     """A classpath for Jena's arq from Debian's jars, if java and libapache-jena-java are there."""
     if not shutil.which("java") or not os.path.exists("/usr/share/java/jena-arq.jar"):
         return None
-    jars = [os.path.join("/usr/share/java", j) for j in sorted(os.listdir("/usr/share/java"))
-            if j.endswith(".jar") and not any(x in j for x in ("slf4j", "log4j", "logback", "jcl"))]
+    jars = [
+        os.path.join("/usr/share/java", j)
+        for j in sorted(os.listdir("/usr/share/java"))
+        if j.endswith(".jar") and not any(x in j for x in ("slf4j", "log4j", "logback", "jcl"))
+    ]
     return ":".join(jars + ["/usr/share/java/slf4j-api.jar"])
 
 
 def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | None) -> None:
     data = os.path.join(work, f"data-{relations}")
     if not os.path.exists(os.path.join(data, "relations.yaml")):
-        subprocess.run([PY, os.path.join(HERE, "generate.py"), "--relations", str(relations),
-                        "--seed", "1", "--out", data], check=True)
+        subprocess.run(
+            [PY, os.path.join(HERE, "generate.py"), "--relations", str(relations), "--seed", "1", "--out", data],
+            check=True,
+        )
     cache = os.path.join(work, f"cache-{relations}")
     env = {**os.environ, "KGRAPH_CACHE": cache}
     kg = [*KGRAPH, "--data", data]
@@ -229,31 +254,46 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
             dst.write(PROLOGUE + src.read())
         row[f"query {name}"] = timed([*kg, "query", path, "-f", "csv", "-o", os.devnull], runs, env)
         # A real file: the CLI refuses /dev/null ("Invalid argument", os error 22).
-        row[f"oxigraph query {name}"] = timed([oxigraph, "query", "--location", store, "--query-file",
-                                               full[name], "--results-format", "csv",
-                                               "--results-file", os.path.join(work, "oxigraph-out.csv")], runs)
-        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
-                                                 full[name]], runs)
+        row[f"oxigraph query {name}"] = timed(
+            [
+                oxigraph,
+                "query",
+                "--location",
+                store,
+                "--query-file",
+                full[name],
+                "--results-format",
+                "csv",
+                "--results-file",
+                os.path.join(work, "oxigraph-out.csv"),
+            ],
+            runs,
+        )
+        row[f"pyoxigraph query {name}"] = timed(
+            [PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full[name]], runs
+        )
         if jena:
             try:
-                row[f"jena arq {name}"] = timed(["java", "-cp", jena, "arq.sparql", "--data", nt,
-                                                 "--query", full[name]], 1)
+                row[f"jena arq {name}"] = timed(
+                    ["java", "-cp", jena, "arq.sparql", "--data", nt, "--query", full[name]], 1
+                )
             except RuntimeError as exc:
-                causes = [line.strip() for line in str(exc).splitlines()
-                          if "Caused by" in line or "Exception" in line]
+                causes = [line.strip() for line in str(exc).splitlines() if "Caused by" in line or "Exception" in line]
                 row["jena error"] = (causes[-1] if causes else str(exc).splitlines()[0])[:240]
                 jena = None
     row["path"] = timed([*kg, "path", "chain-a-end", "chain-b-end", "-f", "json"], runs, env)
-    row["floor path"] = timed([PY, script(FLOOR_PATH), os.path.join(entry, "entities.marshal"),
-                               "chain-a-end", "chain-b-end"], runs)
+    row["floor path"] = timed(
+        [PY, script(FLOOR_PATH), os.path.join(entry, "entities.marshal"), "chain-a-end", "chain-b-end"], runs
+    )
     row["export turtle"] = timed([*kg, "export", "-f", "turtle", "-o", os.path.join(work, "out.ttl")], runs, env)
-    row["export graphml"] = timed([*kg, "export", "-f", "graphml", "-o", os.path.join(work, "out.graphml")],
-                                  runs, env)
-    row["oxigraph dump turtle"] = timed([oxigraph, "dump", "--location", store, "--file",
-                                         os.path.join(work, "peer.ttl"), "--graph", "default"], runs)
+    row["export graphml"] = timed([*kg, "export", "-f", "graphml", "-o", os.path.join(work, "out.graphml")], runs, env)
+    row["oxigraph dump turtle"] = timed(
+        [oxigraph, "dump", "--location", store, "--file", os.path.join(work, "peer.ttl"), "--graph", "default"], runs
+    )
     if relations <= 10000 or os.environ.get("BENCH_RDFLIB_100K"):
-        _wall, peak, out = _measure_rss([PY, script(RDFLIB_PEER), nt, os.path.join(work, "rdflib.ttl"),
-                                         *full.values()], None)
+        _wall, peak, out = _measure_rss(
+            [PY, script(RDFLIB_PEER), nt, os.path.join(work, "rdflib.ttl"), *full.values()], None
+        )
         times = json.loads(out)
         row["rdflib load"] = {"s": times["load"], "mb": peak, "runs": 1}
         for name in QUERIES:
@@ -284,11 +324,13 @@ def article(runs: int, work: str, results: dict) -> None:
         with open(path) as src, open(full, "w") as dst:
             dst.write(PROLOGUE + src.read())
         row[f"query {name}"] = timed([*KGRAPH, "--data", data, "query", path, "-f", "csv"], runs, env)
-        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"),
-                                                 full], runs)
+        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full], runs)
     row["validate"] = timed([*KGRAPH, "--data", data, "validate"], runs, env)
-    row["path"] = timed([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], runs, env) \
-        if _ok([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], env) else None
+    row["path"] = (
+        timed([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], runs, env)
+        if _ok([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], env)
+        else None
+    )
 
 
 def _ok(cmd: list[str], env: dict[str, str]) -> bool:
@@ -299,13 +341,17 @@ def machine() -> dict[str, str]:
     def sh(cmd: str) -> str:
         return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
 
-    return {"nproc": sh("nproc"), "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
-            "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
-            "load": sh("cat /proc/loadavg"), "python": platform.python_version(),
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "pyoxigraph": sh(f"{PY} -c 'import pyoxigraph; print(pyoxigraph.__version__)'"),
-            "rdflib": sh(f"{PY} -c 'import rdflib; print(rdflib.__version__)'"),
-            "pyyaml": sh(f"{PY} -c 'import yaml; print(yaml.__version__, yaml.__with_libyaml__)'")}
+    return {
+        "nproc": sh("nproc"),
+        "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
+        "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
+        "load": sh("cat /proc/loadavg"),
+        "python": platform.python_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "pyoxigraph": sh(f"{PY} -c 'import pyoxigraph; print(pyoxigraph.__version__)'"),
+        "rdflib": sh(f"{PY} -c 'import rdflib; print(rdflib.__version__)'"),
+        "pyyaml": sh(f"{PY} -c 'import yaml; print(yaml.__version__, yaml.__with_libyaml__)'"),
+    }
 
 
 def main() -> None:
@@ -316,11 +362,19 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--json", default=None, help="also write the raw numbers here")
     parser.add_argument("--shared", default="", help="a note on what else ran on the machine")
-    parser.add_argument("--edit-loop", default="", metavar="RELATIONS:SPLIT,...",
-                        help="issue 15's edit loop, e.g. 100000:5000,100000:0 (0: one file); slow")
+    parser.add_argument(
+        "--edit-loop",
+        default="",
+        metavar="RELATIONS:SPLIT,...",
+        help="issue 15's edit loop, e.g. 100000:5000,100000:0 (0: one file); slow",
+    )
     parser.add_argument("--edit-runs", type=int, default=3, help="edits timed per edit loop")
-    parser.add_argument("--build", default="", metavar="RELATIONS:SPLIT,...",
-                        help="cold kgraph build against the floor only, e.g. 100000:0,1000000:5000; slow")
+    parser.add_argument(
+        "--build",
+        default="",
+        metavar="RELATIONS:SPLIT,...",
+        help="cold kgraph build against the floor only, e.g. 100000:0,1000000:5000; slow",
+    )
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     results: dict = {"machine": machine()}
@@ -338,8 +392,9 @@ def main() -> None:
         article(args.runs, args.work, results)
     for size in [int(s) for s in args.sizes.split(",") if s]:
         bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
-    results["machine"]["load after"] = subprocess.run(["cat", "/proc/loadavg"], capture_output=True,
-                                                      text=True).stdout.strip()
+    results["machine"]["load after"] = subprocess.run(
+        ["cat", "/proc/loadavg"], capture_output=True, text=True
+    ).stdout.strip()
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=1)

@@ -8,8 +8,9 @@ import shutil
 import socket
 import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -30,8 +31,7 @@ MINI = FIXTURES / "mini"
 #: A network of entities made for path, measure and picture tests.
 NET = FIXTURES / "net"
 #: Skip a test that needs the bundled annotation when it is not there (a trimmed checkout).
-needs_bundled_data = pytest.mark.skipif(not (DATA / "relations.yaml").exists(),
-                                        reason="the bundled data is not here")
+needs_bundled_data = pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
 
 
 class Run:
@@ -63,9 +63,11 @@ integration = pytest.mark.integration
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--integration", action="store_true",
-                     help="also run the tests marked integration (servers, browsers, processes, scale): "
-                          "what .ci/run runs")
+    parser.addoption(
+        "--integration",
+        action="store_true",
+        help="also run the tests marked integration (servers, browsers, processes, scale): what .ci/run runs",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -166,11 +168,12 @@ def readme_example(command: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for block in re.findall(r"```text\n(.*?)```", text, re.S):
         if block.startswith(f"$ {command}\n"):
-            return block[len(command) + 3:]
+            return block[len(command) + 3 :]
     raise AssertionError(f"the README shows no example of: {command}")
 
 
 # --- Comparing graphs ---
+
 
 def built_graph(folder: Path = MINI) -> Graph:
     """The graph kgraph compiles from ``folder``, made in-process (no cache)."""
@@ -186,8 +189,12 @@ def assert_isomorphic(expected: Graph, actual: Graph) -> None:
 
     if not isomorphic(expected, actual):
         _, only_expected, only_actual = graph_diff(expected, actual)
-        raise AssertionError("graphs differ:\nmissing:\n" + only_expected.serialize(format="nt")
-                             + "\nextra:\n" + only_actual.serialize(format="nt"))
+        raise AssertionError(
+            "graphs differ:\nmissing:\n"
+            + only_expected.serialize(format="nt")
+            + "\nextra:\n"
+            + only_actual.serialize(format="nt")
+        )
 
 
 # --- The README's examples (test_readme.py; examples/*/README.md in test_example_projects.py) ---
@@ -200,7 +207,7 @@ OWN_TEXT = "## Your own text"
 def readme_section(text: str, heading: str) -> str:
     start = text.index(heading + "\n")
     end = text.find("\n## ", start + len(heading))
-    return text[start:] if end < 0 else text[start:end + 1]
+    return text[start:] if end < 0 else text[start : end + 1]
 
 
 def _without_section(text: str, heading: str) -> str:
@@ -242,6 +249,7 @@ def output_of(command: str, data: Path | None) -> list[str]:
 
 # --- Tab completion, driven as a shell drives it (test_complete.py, test_own_vocabulary.py) ---
 
+
 def complete(words: str, data: Path | None = NET) -> list[str]:
     """What bash completion offers for the last word of ``kgraph [--data DIR] WORDS``."""
     import os
@@ -249,8 +257,12 @@ def complete(words: str, data: Path | None = NET) -> list[str]:
     import sys
 
     line = ["kgraph"] + (["--data", str(data)] if data else []) + words.split(" ")
-    env = {**os.environ, "_KGRAPH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line),
-           "COMP_CWORD": str(len(line) - 1)}
+    env = {
+        **os.environ,
+        "_KGRAPH_COMPLETE": "complete_bash",
+        "COMP_WORDS": " ".join(line),
+        "COMP_CWORD": str(len(line) - 1),
+    }
     code = "import sys; sys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main; main()"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -16,10 +16,10 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -92,9 +92,12 @@ def start_oxigraph(folder: Path) -> Store:
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "oxigraph.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([binary, "serve", "--location", str(folder / "store"),
-                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=out,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/query?query=ASK%7B%7D", process)
@@ -121,15 +124,23 @@ def start_virtuoso(folder: Path) -> Store:
     (folder / "virtuoso.ini").write_text(ini)
     log = folder / "console.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-                                   cwd=folder, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+            cwd=folder,
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+        )
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_for(base + "/sparql?query=ASK%7B%7D", process, limit=180)
         # The anonymous SPARQL user may read only; this test store lets it write too.
-        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
-                        'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True,
-                       timeout=60)
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     except BaseException:
         stop(process)
         raise
@@ -151,6 +162,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 # --- Small loopback HTTP servers with scripted answers, for the client's failure paths -----------
+
 
 @dataclass
 class Seen:
@@ -193,8 +205,7 @@ class Scripted:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
@@ -312,11 +323,13 @@ def alive(pid: int) -> bool:
 # --- Comparing a store's answers with kgraph's own (test_stores.py, test_serve.py) ---
 
 NUMERIC = re.compile(r"#(integer|decimal|double|float|int|long)$")
-ORDERED = ["SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?t",
-           "SELECT ?s ?o ?q WHERE { ?st rdf:subject ?s ; rdf:object ?o ; kg:quote ?q } ORDER BY ?q ?s ?o",
-           "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY ?type",
-           "SELECT ?e ?label ?alias WHERE { ?e rdfs:label ?label OPTIONAL { ?e skos:altLabel ?alias } } "
-           "ORDER BY ?e ?alias"]
+ORDERED = [
+    "SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?t",
+    "SELECT ?s ?o ?q WHERE { ?st rdf:subject ?s ; rdf:object ?o ; kg:quote ?q } ORDER BY ?q ?s ?o",
+    "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY ?type",
+    "SELECT ?e ?label ?alias WHERE { ?e rdfs:label ?label OPTIONAL { ?e skos:altLabel ?alias } } ORDER BY ?e ?alias",
+]
+
 
 def normal(term: dict[str, str]) -> tuple[str, ...]:
     """A JSON result term in one canonical form: numbers by value, blank nodes by kind only."""
@@ -353,8 +366,9 @@ def answers(run_args: list[str], data: Path) -> tuple[str, list[tuple[tuple[str,
     doc = json.loads(run.out)
     if "boolean" in doc:
         return "ASK", doc["boolean"]
-    rows = [tuple(sorted((var, normal(term)) for var, term in binding.items()))
-            for binding in doc["results"]["bindings"]]
+    rows = [
+        tuple(sorted((var, normal(term)) for var, term in binding.items())) for binding in doc["results"]["bindings"]
+    ]
     return "SELECT", rows
 
 
@@ -366,8 +380,18 @@ def year_month_as_year(rows: list) -> list:  # type: ignore[type-arg]
     """Virtuoso 7.2 stores an xsd:gYearMonth such as 2017-01 and gives back STR() = "2017"; it then
     takes "2017"^^xsd:gYear and "2017-01"^^xsd:gYearMonth for one literal, and which datatype comes
     back depends on the order it was sent the triples in (so the datatypes are compared as one)."""
-    return [tuple((var, (term[0], YEAR_MONTH.sub(r"\1", term[1]), _YEAR_TYPE.sub("gYear", term[2]), *term[3:])
-                   if var == "date" else term) for var, term in row) for row in rows]
+    return [
+        tuple(
+            (
+                var,
+                (term[0], YEAR_MONTH.sub(r"\1", term[1]), _YEAR_TYPE.sub("gYear", term[2]), *term[3:])
+                if var == "date"
+                else term,
+            )
+            for var, term in row
+        )
+        for row in rows
+    ]
 
 
 _YEAR_TYPE = re.compile(r"gYearMonth$")

@@ -31,8 +31,15 @@ def test_every_entity_has_a_relation(dataset) -> None:  # type: ignore[no-untype
     assert sorted(set(dataset.entities) - used) == []
 
 
-@pytest.mark.parametrize("name,entity", [("Soviet Union", "soviet-union"), ("USSR", "soviet-union"),
-                                         ("Russia", "russia"), ("Russian Federation", "russia")])
+@pytest.mark.parametrize(
+    "name,entity",
+    [
+        ("Soviet Union", "soviet-union"),
+        ("USSR", "soviet-union"),
+        ("Russia", "russia"),
+        ("Russian Federation", "russia"),
+    ],
+)
 def test_soviet_union_and_russia_are_found_apart(name: str, entity: str) -> None:
     """Each state's own names find it and not the other: folding one into the other (an alias of the
     wrong entity, or one entity for both) would make this fail."""
@@ -42,8 +49,9 @@ def test_soviet_union_and_russia_are_found_apart(name: str, entity: str) -> None
 
 
 def test_soviet_union_and_russia_are_distinct_with_succession(dataset) -> None:  # type: ignore[no-untyped-def]
-    assert any(r.subject == "russia" and r.predicate == "successorOf" and r.object == "soviet-union"
-               for r in dataset.relations)
+    assert any(
+        r.subject == "russia" and r.predicate == "successorOf" and r.object == "soviet-union" for r in dataset.relations
+    )
     # Pre-1910 Korea is neither Korea of today.
     for eid in ("korea-pre-1910", "north-korea", "south-korea"):
         assert dataset.entities[eid].type == "State"
@@ -71,8 +79,16 @@ def test_every_footnote_is_cited(dataset) -> None:  # type: ignore[no-untyped-de
 
 def test_quantities_of_the_article(dataset) -> None:  # type: ignore[no-untyped-def]
     got = {(q.value, q.unit) for r in dataset.relations for q in r.quantities}
-    for expected in [("11000000000", "USD"), ("90", "percent"), ("1000000000", "USD"), ("1500000000", "USD"),
-                     ("1200000000", "USD"), ("100", "km"), ("50", "percent"), ("40", "percent")]:
+    for expected in [
+        ("11000000000", "USD"),
+        ("90", "percent"),
+        ("1000000000", "USD"),
+        ("1500000000", "USD"),
+        ("1200000000", "USD"),
+        ("100", "km"),
+        ("50", "percent"),
+        ("40", "percent"),
+    ]:
         assert expected in got, expected
     # "less than $1 million" is a bound, never a value a sum could add
     trade = [q for r in dataset.relations for q in r.quantities if q.of == "annual trade"]
@@ -80,6 +96,7 @@ def test_quantities_of_the_article(dataset) -> None:  # type: ignore[no-untyped-
 
 
 # --- issue 16: the review of the annotation against the article ---------------------------------
+
 
 def _claims(dataset, subject: str, predicate: str, obj: str) -> list:  # type: ignore[no-untyped-def, type-arg]
     return [r for r in dataset.relations if (r.subject, r.predicate, r.object) == (subject, predicate, obj)]
@@ -120,6 +137,9 @@ def test_the_claims_issue_16_found_missing_are_there(dataset) -> None:  # type: 
     assert _claims(dataset, "russia-south-korea-trade", "shapedBy", "russian-far-east-development")
     # and the three sentences kgraph coverage found unannotated
     quotes = " ".join(r.quote for r in dataset.relations)
-    for sentence in ("Bilateral Russian-Korean relations begin at the end of the XIX century.",
-                     "it also relied on \"stick and carrot\" approach.", "Economically Russia may also gain."):
+    for sentence in (
+        "Bilateral Russian-Korean relations begin at the end of the XIX century.",
+        'it also relied on "stick and carrot" approach.',
+        "Economically Russia may also gain.",
+    ):
         assert sentence in quotes, sentence

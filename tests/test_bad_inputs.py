@@ -96,22 +96,26 @@ def test_query_case(cli, tmp_path: Path, recorder, case: Path) -> None:
 
 # Inputs too large to keep as files: built here.
 
+
 def _entities_with(extra: str) -> str:
     return (MINI / "entities.yaml").read_text(encoding="utf-8") + extra
 
 
 def test_very_long_string_is_accepted(cli, make_data) -> None:
     label = "Very long name " * 200_000  # 3 MB on one line
-    run = cli("validate", data=make_data(entities=_entities_with(
-        f"- id: long\n  type: State\n  label: {label.strip()}\n")))
+    run = cli(
+        "validate", data=make_data(entities=_entities_with(f"- id: long\n  type: State\n  label: {label.strip()}\n"))
+    )
     assert run.code == 0, run
     assert run.out.startswith("ok: 9 entities")
 
 
 def test_deep_nesting_is_reported_where_it_goes_too_deep(cli, make_data) -> None:
     deep = "[" * 200 + "]" * 200
-    run = cli("validate", data=make_data(entities=_entities_with(
-        f"- id: deep\n  type: State\n  label: Deep\n  description: {deep}\n")))
+    run = cli(
+        "validate",
+        data=make_data(entities=_entities_with(f"- id: deep\n  type: State\n  label: Deep\n  description: {deep}\n")),
+    )
     assert run.code == 1
     assert run.err.splitlines()[:2] == [
         f"{run.err.split(':')[0]}:35:16: error: field 'description' must be text, not a list",

@@ -12,7 +12,7 @@ from conftest import ROOT, integration
 
 def _readme_test_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Run the tests"):text.index("\n## ", text.index("## Run the tests") + 1)]
+    section = text[text.index("## Run the tests") : text.index("\n## ", text.index("## Run the tests") + 1)]
     return [block.strip() for block in re.findall(r"^```\n(.*?)^```", section, re.S | re.M)]
 
 
@@ -21,16 +21,36 @@ def test_ci_runs_the_readmes_full_test_command_and_the_checks() -> None:
     assert commands[0] == ".venv/bin/python -m pytest -q"
     assert commands[1] == ".venv/bin/python -m pytest -q --integration"
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    for expected in (commands[1], ".venv/bin/ruff check src tests bench", ".venv/bin/mypy --strict src/kgraph",
-                     ".venv/bin/python -m pytest -q -p no:cacheprovider --doctest-modules src/kgraph"):
+    for expected in (
+        commands[1],
+        ".venv/bin/ruff check src tests bench",
+        ".venv/bin/ruff format --check src tests bench",
+        ".venv/bin/mypy --strict src/kgraph",
+        ".venv/bin/python -m pytest -q -p no:cacheprovider --doctest-modules src/kgraph",
+    ):
         assert expected in lines, expected
     assert "pip install -q -e '.[dev]'" in "\n".join(lines)
 
 
 def _collected(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args,
-                           "tests/test_scale.py", "tests/test_ci.py"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *args,
+            "tests/test_scale.py",
+            "tests/test_ci.py",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return {line for line in done.stdout.splitlines() if "::" in line}
 
 

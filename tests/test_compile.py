@@ -110,5 +110,5 @@ def test_declared_terms_are_what_the_ontology_declares() -> None:
     assert {"ledBy", "quote", "Entity"} <= terms
     assert "particpatedIn" not in terms
     g = graph()
-    declared = {str(s)[len(KG):] for s in g.subjects(RDF.type, None) if str(s).startswith(KG)}
+    declared = {str(s)[len(KG) :] for s in g.subjects(RDF.type, None) if str(s).startswith(KG)}
     assert terms == declared

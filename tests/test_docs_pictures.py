@@ -11,8 +11,9 @@ import pytest
 
 from conftest import DATA, ROOT, integration, run_cli
 
-COMMANDS = re.findall(r"\(`(kgraph (?:draw|timeline) [^`]*-o (docs/[^` ]+\.svg))`",
-                      (ROOT / "README.md").read_text(encoding="utf-8"))
+COMMANDS = re.findall(
+    r"\(`(kgraph (?:draw|timeline) [^`]*-o (docs/[^` ]+\.svg))`", (ROOT / "README.md").read_text(encoding="utf-8")
+)
 
 
 def _texts(svg: str) -> list[str]:
@@ -21,8 +22,7 @@ def _texts(svg: str) -> list[str]:
 
 
 def test_the_readme_prints_the_commands_of_its_pictures() -> None:
-    assert {path for _, path in COMMANDS} >= {"docs/moon-putin.svg", "docs/north-korea.svg",
-                                              "docs/timeline.svg"}
+    assert {path for _, path in COMMANDS} >= {"docs/moon-putin.svg", "docs/north-korea.svg", "docs/timeline.svg"}
 
 
 @integration

@@ -30,7 +30,7 @@ EXTRA = {
     "values": "SELECT ?t (COUNT(?s) AS ?n) WHERE { VALUES ?p { kg:signed kg:met } ?s ?p ?t } GROUP BY ?t",
     "dates": "SELECT ?s ?d WHERE { ?s kg:earliest ?d FILTER(YEAR(?d) < 1950) }",
     "union-minus": "SELECT DISTINCT ?x WHERE { { ?x a kg:State } UNION { ?x a kg:Person } "
-                   "MINUS { ?x kg:leaderOf ?y } }",
+    "MINUS { ?x kg:leaderOf ?y } }",
 }
 
 
@@ -38,8 +38,10 @@ EXTRA = {
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small data folder from bench/generate.py (hubs, chains, every entity type)."""
     out = tmp_path_factory.mktemp("generated") / "data"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--relations", "400",
-                    "--seed", "7", "--out", str(out)], check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--relations", "400", "--seed", "7", "--out", str(out)],
+        check=True,
+    )
     return out
 
 
@@ -135,8 +137,9 @@ def test_construct_agrees(generated: Path) -> None:
     from rdflib.compare import isomorphic
 
     query = "CONSTRUCT { ?s kg:met ?o } WHERE { ?s kg:met ?o }"
-    graphs = [Graph().parse(data=answer(e, generated, query, "turtle"), format="turtle")
-              for e in ("oxigraph", "rdflib")]
+    graphs = [
+        Graph().parse(data=answer(e, generated, query, "turtle"), format="turtle") for e in ("oxigraph", "rdflib")
+    ]
     assert len(graphs[0]) > 10 and isomorphic(graphs[0], graphs[1])
 
 
@@ -150,18 +153,28 @@ def test_statements_match_the_rdf_graph(generated: Path, tmp_path: Path) -> None
     planned = tmp_path / "planned"
     shutil.copytree(MINI, planned)
     with open(planned / "relations.yaml", "a", encoding="utf-8") as handle:
-        handle.write("- {subject: china, predicate: invaded, object: russia, status: denied,\n"
-                     "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
-                     "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n")
+        handle.write(
+            "- {subject: china, predicate: invaded, object: russia, status: denied,\n"
+            "   quote: Russia used this opportunity., quantities: [{value: 3, unit: km, approximate: true},\n"
+            "   {max: 1000000, unit: USD, of: loans}, {min: 1, max: 2.50, unit: km}]}\n"
+        )
         # EDTF dates (an unknown end, an approximate day, an open start, unspecified digits) and
         # names in time: the reader finds them in the EDTF literals and the kg:alias nodes.
-        for subject, date in (("china", "date: 2000/"), ("russia", "date: 1896~"), ("korea", "date: ../1978"),
-                              ("putin", "start: 196X, end: 1985?")):
-            handle.write(f"- {{subject: {subject}, predicate: met, object: ussr, {date},\n"
-                         "   quote: Russia used this opportunity.}\n")
+        for subject, date in (
+            ("china", "date: 2000/"),
+            ("russia", "date: 1896~"),
+            ("korea", "date: ../1978"),
+            ("putin", "start: 196X, end: 1985?"),
+        ):
+            handle.write(
+                f"- {{subject: {subject}, predicate: met, object: ussr, {date},\n"
+                "   quote: Russia used this opportunity.}\n"
+            )
     with open(planned / "entities.yaml", "a", encoding="utf-8") as handle:
-        handle.write("- {id: ussr, type: State, label: Soviet Union, start: 1922~, end: 1991-12,\n"
-                     "   aliases: [USSR, {name: Union, date: \"1922/1991\"}, {name: Red, start: 1917?}]}\n")
+        handle.write(
+            "- {id: ussr, type: State, label: Soviet Union, start: 1922~, end: 1991-12,\n"
+            '   aliases: [USSR, {name: Union, date: "1922/1991"}, {name: Red, start: 1917?}]}\n'
+        )
     for folder in (MINI, DATA, ROOT / "examples" / "debian-history", generated, planned):
         dataset = load(str(folder))
         base = "https://w3id.org/kgraph/resource/"

@@ -26,9 +26,14 @@ def test_every_public_exception_is_defined_in_errors_py() -> None:
     for name in _modules():
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
-            if (inspect.isclass(value) and issubclass(value, BaseException) and value.__module__ == name
-                    and name != "kgraph.errors" and not attr.startswith("_")
-                    and f"{name}.{attr}" not in INTERNAL):
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == name
+                and name != "kgraph.errors"
+                and not attr.startswith("_")
+                and f"{name}.{attr}" not in INTERNAL
+            ):
                 elsewhere.append(f"{name}.{attr}")
     assert elsewhere == []
 
@@ -44,12 +49,18 @@ def test_the_modules_that_raise_them_still_offer_them() -> None:
     assert all(issubclass(cls, KgraphError) for cls in (errors.RemoteError, errors.UnknownSource))
 
 
-@pytest.mark.parametrize("error,span,text", [
-    (QueryError("unknown prefix", 4, 6, "queries/treaties.rq"), SourceSpan("queries/treaties.rq", 4, 6),
-     "queries/treaties.rq:4:6: unknown prefix"),
-    (QueryError("unknown prefix", 2, 9), SourceSpan(None, 2, 9), "line 2, column 9: unknown prefix"),
-    (QueryError("not valid UTF-8", None, None, "q.rq"), SourceSpan("q.rq"), "q.rq: not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    "error,span,text",
+    [
+        (
+            QueryError("unknown prefix", 4, 6, "queries/treaties.rq"),
+            SourceSpan("queries/treaties.rq", 4, 6),
+            "queries/treaties.rq:4:6: unknown prefix",
+        ),
+        (QueryError("unknown prefix", 2, 9), SourceSpan(None, 2, 9), "line 2, column 9: unknown prefix"),
+        (QueryError("not valid UTF-8", None, None, "q.rq"), SourceSpan("q.rq"), "q.rq: not valid UTF-8"),
+    ],
+)
 def test_query_errors_are_placed_by_a_source_span(error: QueryError, span: SourceSpan, text: str) -> None:
     assert error.span == span and str(error) == text
 

@@ -20,8 +20,9 @@ from conftest import ROOT, Run, examples, output_of, run_cli
 
 EXAMPLES = ROOT / "examples"
 # Hidden folders are not projects (a .kgraph-cache/ appears beside a data folder used without $KGRAPH_CACHE).
-PROJECTS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-    if EXAMPLES.is_dir() else []
+PROJECTS = (
+    sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith(".")) if EXAMPLES.is_dir() else []
+)
 DEBIAN = EXAMPLES / "debian-history"
 
 #: A value for each parameter the projects' named queries declare (query name -> NAME=VALUE).
@@ -58,8 +59,9 @@ def test_there_is_an_example_outside_the_bundled_article() -> None:
         assert (project / "vocabulary.yaml").is_file(), project
         assert (project / "README.md").is_file(), project
         assert len(named_queries(project)) >= 3, project
-        assert sorted(p.name for p in (project / "queries" / "checks").glob("*.rq")) == \
-            sorted(p.name for p in (ROOT / "queries" / "checks").glob("*.rq")), "stock checks"
+        assert sorted(p.name for p in (project / "queries" / "checks").glob("*.rq")) == sorted(
+            p.name for p in (ROOT / "queries" / "checks").glob("*.rq")
+        ), "stock checks"
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
@@ -77,9 +79,11 @@ def test_example_checks_find_no_error(project: Path) -> None:
     assert " 0 error," in run.out + run.err, run
 
 
-@pytest.mark.parametrize("project,query",
-                         [(p, q) for p in PROJECTS for q in named_queries(p)],
-                         ids=[f"{p.name}/{q.stem}" for p in PROJECTS for q in named_queries(p)])
+@pytest.mark.parametrize(
+    "project,query",
+    [(p, q) for p in PROJECTS for q in named_queries(p)],
+    ids=[f"{p.name}/{q.stem}" for p in PROJECTS for q in named_queries(p)],
+)
 def test_example_named_query_answers(project: Path, query: Path) -> None:
     first = query.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("# ") and first.endswith("?"), f"{query.name} must open with its question"
@@ -106,11 +110,12 @@ def test_debian_vocabulary_is_the_projects_own() -> None:
     assert graph.code == 0, graph
     dh = "https://example.org/debian-history#"
     assert f"<{dh}Release> <http://www.w3.org/2000/01/rdf-schema#subClassOf> " in graph.out
-    assert f"<{dh}spouseOf> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " \
-           "<http://www.w3.org/2002/07/owl#SymmetricProperty>" in graph.out
+    assert (
+        f"<{dh}spouseOf> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#SymmetricProperty>" in graph.out
+    )
     assert f"<{dh}releasedBy> <http://www.w3.org/2002/07/owl#inverseOf> <{dh}released>" in graph.out
-    assert "<https://w3id.org/kgraph/resource/debian-1.1> <https://schema.org/alternateName> \"Buzz\"" \
-        in graph.out
+    assert '<https://w3id.org/kgraph/resource/debian-1.1> <https://schema.org/alternateName> "Buzz"' in graph.out
 
 
 def test_debian_leaders_in_order_with_their_terms() -> None:
@@ -124,8 +129,9 @@ def test_debian_leaders_in_order_with_their_terms() -> None:
 
 def test_debian_releases_with_dates_codenames_and_leaders() -> None:
     found = rows(DEBIAN, "releases")
-    assert having(found, release="Debian 1.1 Buzz", date="1996-06-17", character="Buzz Lightyear",
-                  leader="Bruce Perens")
+    assert having(
+        found, release="Debian 1.1 Buzz", date="1996-06-17", character="Buzz Lightyear", leader="Bruce Perens"
+    )
     assert having(found, release="Debian 2.0 Hamm", date="1998-07-24", character="Hamm", leader="Ian Jackson")
     assert having(found, release="Debian 8 Jessie", date="2015-04-25", film="Toy Story 2")
     # The text dates Debian 1.3 twice, differently: both claims are kept, each with its quote.
@@ -172,9 +178,11 @@ def test_debian_path_from_the_founder_to_the_toy_story_movies() -> None:
 
 
 def test_debian_succession_path_through_the_text() -> None:
-    run = kgraph(DEBIAN, "path", "Ian Murdock", "Wichert Akkerman", "--via", "succeededAsLeader",
-                 "--format", "json")
+    run = kgraph(DEBIAN, "path", "Ian Murdock", "Wichert Akkerman", "--via", "succeededAsLeader", "--format", "json")
     assert run.code == 0, run
     hops = json.loads(run.out)["paths"][0]["hops"]
     assert [(h["subject"]["label"], h["date"]) for h in hops] == [
-        ("Bruce Perens", "1996-04"), ("Ian Jackson", "1998-01"), ("Wichert Akkerman", "1999-01")]
+        ("Bruce Perens", "1996-04"),
+        ("Ian Jackson", "1998-01"),
+        ("Wichert Akkerman", "1999-01"),
+    ]

@@ -32,8 +32,7 @@ from kgraph.formats import FORMATS, Format
 from conftest import DATA, MINI, run_cli
 
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-SELECT = ("SELECT ?s ?label ?n WHERE { ?s rdfs:label ?label OPTIONAL { ?s kg:quote ?n } } "
-          "ORDER BY ?s ?label ?n")
+SELECT = "SELECT ?s ?label ?n WHERE { ?s rdfs:label ?label OPTIONAL { ?s kg:quote ?n } } ORDER BY ?s ?label ?n"
 ASK = "ASK { ?s a kg:Treaty }"
 BASE = "https://w3id.org/kgraph/resource/"
 DOT = shutil.which("dot")
@@ -61,6 +60,7 @@ def written(tmp_path: Path, fmt: Format, *command: str) -> Path:
 
 
 # --- read-back checks, one per (what it consumes, name) --------------------------------------------
+
 
 def rdf_graph(fmt: Format, tmp_path: Path) -> None:
     """The export and a CONSTRUCT answer parse back (rdflib's parser) as the compiled graph."""
@@ -110,8 +110,9 @@ def node_and_edge_tables(fmt: Format, tmp_path: Path) -> None:
     with open(f"{stem}.edges.csv", newline="", encoding="utf-8") as handle:
         edges = list(csv.DictReader(handle))
     assert {(n["id"], n["label"]) for n in nodes} == {(e.id, e.label) for e in eg.entities.values()}
-    assert sorted((e["source"], e["predicate"], e["target"]) for e in edges) == \
-        sorted((e.subject, e.predicate, e.object) for e in eg.edges)
+    assert sorted((e["source"], e["predicate"], e["target"]) for e in edges) == sorted(
+        (e.subject, e.predicate, e.object) for e in eg.edges
+    )
 
 
 def web_annotations(fmt: Format, tmp_path: Path) -> None:
@@ -124,7 +125,7 @@ def web_annotations(fmt: Format, tmp_path: Path) -> None:
         for target in targets:
             quote, position = target["selector"]
             text = (MINI / target["source"]["label"]).read_text(encoding="utf-8")
-            assert text[position["start"]:position["end"]] == quote["exact"]
+            assert text[position["start"] : position["end"]] == quote["exact"]
 
 
 def _reference_rows(query: str) -> list[dict[str, str]]:
@@ -178,8 +179,8 @@ def png_picture(fmt: Format, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     chunks, at = {}, 8
     while at < len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        chunks[kind] = chunks.get(kind, b"") + data[at + 8:at + 8 + length]
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        chunks[kind] = chunks.get(kind, b"") + data[at + 8 : at + 8 + length]
         at += 12 + length
     width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
@@ -236,16 +237,25 @@ def path_document(fmt: Format, tmp_path: Path) -> None:
 
 
 READ_BACK: dict[tuple[str, str], Callable[[Format, Path], None]] = {
-    (formats.GRAPH, "turtle"): rdf_graph, (formats.GRAPH, "nt"): rdf_graph,
-    (formats.GRAPH, "jsonld"): rdf_graph, (formats.GRAPH, "xml"): rdf_graph,
-    (formats.DATASET, "nq"): rdf_dataset, (formats.DATASET, "trig"): rdf_dataset,
-    (formats.ENTITIES, "graphml"): entity_network, (formats.ENTITIES, "gexf"): entity_network,
-    (formats.ENTITIES, "events"): events_table, (formats.ENTITIES, "csv"): node_and_edge_tables,
+    (formats.GRAPH, "turtle"): rdf_graph,
+    (formats.GRAPH, "nt"): rdf_graph,
+    (formats.GRAPH, "jsonld"): rdf_graph,
+    (formats.GRAPH, "xml"): rdf_graph,
+    (formats.DATASET, "nq"): rdf_dataset,
+    (formats.DATASET, "trig"): rdf_dataset,
+    (formats.ENTITIES, "graphml"): entity_network,
+    (formats.ENTITIES, "gexf"): entity_network,
+    (formats.ENTITIES, "events"): events_table,
+    (formats.ENTITIES, "csv"): node_and_edge_tables,
     (formats.RECORDS, "annotations"): web_annotations,
-    (formats.RESULTS, "json"): sparql_results, (formats.RESULTS, "xml"): sparql_results,
-    (formats.RESULTS, "csv"): sparql_results, (formats.RESULTS, "tsv"): sparql_results,
-    (formats.PICTURE, "svg"): svg_picture, (formats.PICTURE, "png"): png_picture,
-    (formats.PICTURE, "html"): html_picture, (formats.PICTURE, "dot"): dot_picture,
+    (formats.RESULTS, "json"): sparql_results,
+    (formats.RESULTS, "xml"): sparql_results,
+    (formats.RESULTS, "csv"): sparql_results,
+    (formats.RESULTS, "tsv"): sparql_results,
+    (formats.PICTURE, "svg"): svg_picture,
+    (formats.PICTURE, "png"): png_picture,
+    (formats.PICTURE, "html"): html_picture,
+    (formats.PICTURE, "dot"): dot_picture,
     (formats.PICTURE, "mermaid"): mermaid_picture,
     (formats.PATHS, "json"): path_document,
 }
@@ -283,6 +293,7 @@ def test_names_and_suffixes_are_unambiguous_within_a_kind() -> None:
 
 # --- the same name, the same document ---------------------------------------------------------------
 
+
 @pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_construct_jsonld_is_the_export_jsonld(engine: str) -> None:
@@ -296,6 +307,7 @@ def test_construct_jsonld_is_the_export_jsonld(engine: str) -> None:
 
 
 # --- the rule: --format, else -o's suffix, else the command's default for stdout --------------------
+
 
 def test_the_suffix_picks_the_format_in_every_command(tmp_path: Path) -> None:
     """One suffix, one format, whichever command writes: .json is JSON-LD for a graph."""
@@ -319,12 +331,18 @@ def test_an_unknown_suffix_names_itself_and_the_choices(tmp_path: Path, command:
     assert not target.exists()
 
 
-@pytest.mark.parametrize("command,fmt,suffix", [
-    (["export"], "turtle", ".nt"), (["query", SELECT], "csv", ".json"), (["query", EVERYTHING], "turtle", ".rdf"),
-    (["draw"], "svg", ".png"),
-])
-def test_format_and_a_contradicting_suffix_is_an_error(tmp_path: Path, command: list[str], fmt: str,
-                                                       suffix: str) -> None:
+@pytest.mark.parametrize(
+    "command,fmt,suffix",
+    [
+        (["export"], "turtle", ".nt"),
+        (["query", SELECT], "csv", ".json"),
+        (["query", EVERYTHING], "turtle", ".rdf"),
+        (["draw"], "svg", ".png"),
+    ],
+)
+def test_format_and_a_contradicting_suffix_is_an_error(
+    tmp_path: Path, command: list[str], fmt: str, suffix: str
+) -> None:
     target = tmp_path / f"out{suffix}"
     run = run_cli(*command, "--format", fmt, "-o", str(target))
     assert run.code == 2, run
@@ -332,12 +350,19 @@ def test_format_and_a_contradicting_suffix_is_an_error(tmp_path: Path, command: 
     assert not target.exists()
 
 
-@pytest.mark.parametrize("command,fmt,name", [
-    (["export"], "events", "kg.csv"), (["export"], "annotations", "kg.jsonld"), (["export"], "turtle", "kg.out"),
-    (["query", SELECT], "csv", "rows.txt"), (["draw"], "dot", "picture.txt"),
-])
-def test_format_with_a_suffix_that_agrees_or_names_nothing(tmp_path: Path, command: list[str], fmt: str,
-                                                          name: str) -> None:
+@pytest.mark.parametrize(
+    "command,fmt,name",
+    [
+        (["export"], "events", "kg.csv"),
+        (["export"], "annotations", "kg.jsonld"),
+        (["export"], "turtle", "kg.out"),
+        (["query", SELECT], "csv", "rows.txt"),
+        (["draw"], "dot", "picture.txt"),
+    ],
+)
+def test_format_with_a_suffix_that_agrees_or_names_nothing(
+    tmp_path: Path, command: list[str], fmt: str, name: str
+) -> None:
     run = run_cli(*command, "--format", fmt, "-o", str(tmp_path / name))
     assert run.code == 0, run
     assert (tmp_path / name).stat().st_size > 0
@@ -360,8 +385,9 @@ def test_the_fast_path_follows_the_same_rule(tmp_path: Path) -> None:
     kgraph = [sys.executable, "-m", "kgraph", "--data", str(MINI)]
     subprocess.run([*kgraph, "build"], check=True, capture_output=True, env=env)
     target = tmp_path / "rows.json"
-    done = subprocess.run([*kgraph, "query", SELECT, "-f", "csv", "-o", str(target)], check=False,
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [*kgraph, "query", SELECT, "-f", "csv", "-o", str(target)], check=False, capture_output=True, text=True, env=env
+    )
     assert done.returncode == 2 and "contradicts" in done.stderr and not target.exists()
 
 

@@ -47,10 +47,9 @@ def import_graph(package: Path) -> dict[str, set[str]]:
                 base = node.module or ""
                 if node.level:
                     here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-                    base = ".".join(here[:len(here) - node.level + 1] + ([base] if base else []))
+                    base = ".".join(here[: len(here) - node.level + 1] + ([base] if base else []))
                 # ``from kgraph.cli import app`` names a module; ``from kgraph.errors import X`` does not.
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base
-                           for alias in node.names]
+                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base for alias in node.names]
             graph[name].update(t for t in targets if t in files and t != name)
     return graph
 
@@ -116,17 +115,18 @@ def test_a_planted_cycle_is_found(tmp_path: Path) -> None:
     (package / "__init__.py").write_text("")
     (package / "cli" / "__init__.py").write_text("")
     (package / "errors.py").write_text("class KgraphError(Exception): pass\n")
-    (package / "cli" / "app.py").write_text("from kgraph.errors import KgraphError\n"
-                                            "def main():\n    from kgraph.cli import fast\n")
-    (package / "cli" / "fast.py").write_text("TYPE_CHECKING = False\nif TYPE_CHECKING:\n"
-                                             "    from kgraph.errors import KgraphError\n")
+    (package / "cli" / "app.py").write_text(
+        "from kgraph.errors import KgraphError\ndef main():\n    from kgraph.cli import fast\n"
+    )
+    (package / "cli" / "fast.py").write_text(
+        "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from kgraph.errors import KgraphError\n"
+    )
     assert cycles(import_graph(package)) == []
     (package / "errors.py").write_text("def hint():\n    from .cli.fast import run\n")
     (package / "cli" / "fast.py").write_text("from ..cli import app\n")
     assert cycles(import_graph(package)) == [["kgraph.cli.app", "kgraph.cli.fast", "kgraph.cli.app"]]
     (package / "cli" / "app.py").write_text("import kgraph.errors\n")
-    assert cycles(import_graph(package)) == [
-        ["kgraph.cli.app", "kgraph.errors", "kgraph.cli.fast", "kgraph.cli.app"]]
+    assert cycles(import_graph(package)) == [["kgraph.cli.app", "kgraph.errors", "kgraph.cli.fast", "kgraph.cli.app"]]
 
 
 def test_test_modules_import_helpers_not_each_other() -> None:
@@ -137,7 +137,12 @@ def test_test_modules_import_helpers_not_each_other() -> None:
     found = []
     for path in sorted(tests.rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             found += [f"{path.name} imports {name}" for name in names if name.split(".")[-1] in modules]
     assert found == []

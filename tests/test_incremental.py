@@ -134,8 +134,11 @@ class Editor:
         path = self.relation_file()
         blocks = _records(path)
         at = self.rng.randrange(1, len(blocks))
-        blocks[at] = blocks[at].replace("  quote:", "  note: checked again\n  quote:", 1) \
-            if "note:" not in blocks[at] else blocks[at].replace("  note: checked again\n", "")
+        blocks[at] = (
+            blocks[at].replace("  quote:", "  note: checked again\n  quote:", 1)
+            if "note:" not in blocks[at]
+            else blocks[at].replace("  note: checked again\n", "")
+        )
         _write(path, blocks)
         return f"change a field in {path.name}"
 
@@ -149,8 +152,9 @@ class Editor:
             blocks[at] = re.sub(r"(?m)^  (status|quantities): .*\n", "", blocks[at])
         else:
             status = self.rng.choice(["planned", "denied"])
-            blocks[at] = blocks[at].replace("  quote:", f"  status: {status}\n  quantities: "
-                                            "[{max: 1000000, unit: USD, of: loans}]\n  quote:", 1)
+            blocks[at] = blocks[at].replace(
+                "  quote:", f"  status: {status}\n  quantities: [{{max: 1000000, unit: USD, of: loans}}]\n  quote:", 1
+            )
         _write(path, blocks)
         return f"change a claim's status in {path.name}"
 
@@ -164,8 +168,10 @@ class Editor:
         everywhere = self.rng.random() < 0.7
         paths = [self.data / "entities.yaml", *(sorted((self.data / "relations").glob("*.yaml")) if everywhere else [])]
         for path in paths:
-            path.write_text(re.sub(rf"(?m)(: ){re.escape(old)}$", rf"\g<1>{new}", path.read_text(encoding="utf-8")),
-                            encoding="utf-8")
+            path.write_text(
+                re.sub(rf"(?m)(: ){re.escape(old)}$", rf"\g<1>{new}", path.read_text(encoding="utf-8")),
+                encoding="utf-8",
+            )
         return f"rename {old} -> {new}" + (" everywhere" if everywhere else " in entities.yaml only")
 
     def remove_entity(self) -> str:
@@ -184,8 +190,10 @@ class Editor:
         if "sponsored" in text:
             text = "extends: politics\n"
         else:
-            text += ("predicates:\n  sponsored:\n    description: \"The subject paid for the object.\"\n"
-                     "    subject: [State]\n    object: [Project]\n")
+            text += (
+                'predicates:\n  sponsored:\n    description: "The subject paid for the object."\n'
+                "    subject: [State]\n    object: [Project]\n"
+            )
         path.write_text(text, encoding="utf-8")
         return "change the vocabulary"
 
@@ -209,8 +217,16 @@ def test_incremental_builds_equal_full_rebuilds_after_random_edits(tmp_path: Pat
     editor = Editor(data, rng)
     first = _incremental(data, cache)
     assert first[0] == "ok" and first == _full(data)
-    edits = [editor.add, editor.remove, editor.change_field, editor.status, editor.rename, editor.remove_entity,
-             editor.vocabulary, editor.source_text]
+    edits = [
+        editor.add,
+        editor.remove,
+        editor.change_field,
+        editor.status,
+        editor.rename,
+        editor.remove_entity,
+        editor.vocabulary,
+        editor.source_text,
+    ]
     # Every kind of edit at least once, then a random mix; the state carries over between edits.
     plan = [*edits, *(rng.choice(edits) for _ in range(7))]
     outcomes = set()
@@ -237,8 +253,9 @@ def test_an_edit_rebuilds_only_the_changed_file(tmp_path: Path) -> None:
     generate(400, 4, str(data), split=80)
     assert _incremental(data, cache)[0] == "ok"
     path = sorted((data / "relations").glob("*.yaml"))[2]
-    path.write_text(path.read_text(encoding="utf-8").replace("  quote:", "  note: edited\n  quote:", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  quote:", "  note: edited\n  quote:", 1), encoding="utf-8"
+    )
     import kgraph.yamlnodes as yamlnodes
 
     read: list[str] = []

@@ -56,20 +56,29 @@ def test_timeline_is_in_date_order_from_1884_to_2017() -> None:
 def test_treaties_lists_each_treaty_with_signatories_and_dates() -> None:
     rows = run("treaties")
     assert rows_with(rows, treaty="Russian-Korean Treaty of 1884", party="Korea (pre-1910)", date="1884-07-07")
-    assert rows_with(rows, treaty="Soviet-North Korean Friendship Treaty (1961)", party="Soviet Union",
-                     role="signed", date="1961")
+    assert rows_with(
+        rows, treaty="Soviet-North Korean Friendship Treaty (1961)", party="Soviet Union", role="signed", date="1961"
+    )
     assert rows_with(rows, treaty="UN Security Council Resolution 1695", party="Russia", role="supported")
-    assert rows_with(rows, treaty="Nuclear Non-Proliferation Treaty", party="North Korea",
-                     role="withdrew from", date="2003")
+    assert rows_with(
+        rows, treaty="Nuclear Non-Proliferation Treaty", party="North Korea", role="withdrew from", date="2003"
+    )
 
 
 def test_leaders() -> None:
     rows = run("leaders")
     pairs = {(r["leader"], r["led"]) for r in rows}
-    for pair in [("Gojong", "Korea (pre-1910)"), ("Kim Il-sung", "North Korea"), ("Kim Jong-il", "North Korea"),
-                 ("Vladimir Putin", "Russia"), ("Joseph Stalin", "Soviet Union"), ("Moon Jae-in", "South Korea"),
-                 ("Roh Tae-woo", "South Korea"), ("Richard Nixon", "Nixon administration"),
-                 ("Donald Trump", "Trump administration")]:
+    for pair in [
+        ("Gojong", "Korea (pre-1910)"),
+        ("Kim Il-sung", "North Korea"),
+        ("Kim Jong-il", "North Korea"),
+        ("Vladimir Putin", "Russia"),
+        ("Joseph Stalin", "Soviet Union"),
+        ("Moon Jae-in", "South Korea"),
+        ("Roh Tae-woo", "South Korea"),
+        ("Richard Nixon", "Nixon administration"),
+        ("Donald Trump", "Trump administration"),
+    ]:
         assert pair in pairs, pair
     assert ("Vladimir Putin", "Soviet Union") not in pairs
 
@@ -87,7 +96,9 @@ def test_moscow_north_korea_treaties() -> None:
 def test_russia_un_actions() -> None:
     rows = run("russia-un-actions")
     assert [(r["action"], r["date"]) for r in rows] == [
-        ("UN Security Council Resolution 1695", "2006-07"), ("UN sanctions on North Korea (June 2009)", "2009-06")]
+        ("UN Security Council Resolution 1695", "2006-07"),
+        ("UN sanctions on North Korea (June 2009)", "2009-06"),
+    ]
     assert rows[0]["effect"] == "condemned" and rows[0]["target"] == "North Korean missile test (July 2006)"
     assert rows[1]["effect"] == "sanctioned" and rows[1]["target"] == "North Korea"
 
@@ -99,10 +110,18 @@ def test_economic_projects() -> None:
     # "it still plans to develop ... a railway ... connecting": a plan of Russia's, and planned links
     assert {r["link"] for r in railway} == {"European Union", "North Korea", "South Korea", "Russia"}
     assert {(r["how"], r["status"], r["linkStatus"]) for r in railway} == {("pursued", "planned", "planned")}
-    assert rows_with(rows, project="Transkorean gas pipeline", backer="Russia", how="pursued", status="planned",
-                     link="Korean Peninsula", linkStatus="planned")
-    assert rows_with(rows, project="Russian humanitarian and energy projects in North Korea", how="invested in",
-                     status="planned")
+    assert rows_with(
+        rows,
+        project="Transkorean gas pipeline",
+        backer="Russia",
+        how="pursued",
+        status="planned",
+        link="Korean Peninsula",
+        linkStatus="planned",
+    )
+    assert rows_with(
+        rows, project="Russian humanitarian and energy projects in North Korea", how="invested in", status="planned"
+    )
     assert rows_with(rows, project="Nine bridges", backer="Moon Jae-in", how="proposed", date="2017")
     assert rows_with(rows, project="Common railway network", backer="Russia", how="advocated", status="actual")
 
@@ -134,13 +153,26 @@ def test_claims_by_source() -> None:
 
 def test_united_states_events() -> None:
     rows = run("united-states-events")
-    assert rows_with(rows, subject="Soviet Union", relation="assured", object="Nixon administration",
-                     date="1969", side="with")
+    assert rows_with(
+        rows, subject="Soviet Union", relation="assured", object="Nixon administration", date="1969", side="with"
+    )
     assert rows_with(rows, subject="Trump administration", relation="cast doubt on", side="against")
-    assert rows_with(rows, subject="Russia", relation="had strained relations with", object="United States",
-                     date="2008~/2018", side="against")
-    assert rows_with(rows, subject="Communist bloc", relation="seeks closer ties with", object="United States",
-                     date="1989~", side="with")
+    assert rows_with(
+        rows,
+        subject="Russia",
+        relation="had strained relations with",
+        object="United States",
+        date="2008~/2018",
+        side="against",
+    )
+    assert rows_with(
+        rows,
+        subject="Communist bloc",
+        relation="seeks closer ties with",
+        object="United States",
+        date="1989~",
+        side="with",
+    )
     assert rows_with(rows, subject="United States", object="Korean War")
 
 
@@ -175,8 +207,12 @@ def test_assessments() -> None:
 def test_quantities() -> None:
     rows = run("quantities")
     got = {(Decimal(r["value"]), r["unit"]) for r in rows if r["value"]}
-    for expected in [(Decimal(100), "km"), (Decimal(50), "percent"), (Decimal(40), "percent"),
-                     (Decimal(1000000000), "USD")]:
+    for expected in [
+        (Decimal(100), "km"),
+        (Decimal(50), "percent"),
+        (Decimal(40), "percent"),
+        (Decimal(1000000000), "USD"),
+    ]:
         assert expected in got, expected
     # "less than $1 million": an upper bound in its own column, not a value of a million
     trade = rows_with(rows, measure="annual trade")
@@ -191,7 +227,9 @@ def test_loans_total_by_lender() -> None:
     assert Decimal(rows["South Korea"]["totalUSD"]) == Decimal("3000000000")
     assert rows["South Korea"]["loans"] == "2"
     assert Decimal(rows["the West"]["totalUSD"]) == Decimal("1200000000")
-    south = [(r["borrower"], Decimal(r["borrowerUSD"]), r["borrowerLoans"]) for r in found if r["lender"] == "South Korea"]
+    south = [
+        (r["borrower"], Decimal(r["borrowerUSD"]), r["borrowerLoans"]) for r in found if r["lender"] == "South Korea"
+    ]
     assert south == [("Russia", Decimal("1500000000"), "1"), ("Soviet Union", Decimal("1500000000"), "1")]
 
 

@@ -19,9 +19,11 @@ from conftest import MINI, integration, run_cli
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Characters YAML may hold in a double-quoted scalar (no controls, no line separators).
-TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"),
-                             blacklist_characters="\u2028\u2029\x85\ufeff"), min_size=1, max_size=15).filter(
-    str.strip)  # a label of spaces only is rightly refused by the validator
+TEXT = st.text(
+    st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"), blacklist_characters="\u2028\u2029\x85\ufeff"),
+    min_size=1,
+    max_size=15,
+).filter(str.strip)  # a label of spaces only is rightly refused by the validator
 ID_CHARS = st.sampled_from("abcxyz019가나다жщé")
 IDS = st.text(ID_CHARS, min_size=1, max_size=6).map(lambda s: "e" + s)
 WORDS = st.text(st.sampled_from("abcdefghij "), min_size=3, max_size=30).map(str.strip).filter(bool)
@@ -37,7 +39,7 @@ def datasets(draw) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
     """(entities.yaml, relations.yaml, source text) of a valid random data set."""
     ids = draw(st.lists(IDS, min_size=2, max_size=8, unique=True))
     kinds = [draw(st.sampled_from(["State", "Person", "Organization"])) for _ in ids]
-    entities = ['- id: article\n  type: Publication\n  label: Article\n  text: sources/text.txt\n']
+    entities = ["- id: article\n  type: Publication\n  label: Article\n  text: sources/text.txt\n"]
     for entity_id, kind in zip(ids, kinds):
         entities.append(f"- id: {entity_id}\n  type: {kind}\n  label: {json.dumps(draw(TEXT), ensure_ascii=False)}\n")
         aliases = draw(st.lists(TEXT, max_size=2))
@@ -49,8 +51,9 @@ def datasets(draw) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
         quote = f"{draw(WORDS)} {index}."
         sentences.append(quote)
         predicate = draw(st.sampled_from(["met", "cooperatedWith", "warned", "rivalOf"]))
-        relations.append(f"- subject: {subject}\n  predicate: {predicate}\n  object: {obj}\n"
-                         f"  quote: {json.dumps(quote)}\n")
+        relations.append(
+            f"- subject: {subject}\n  predicate: {predicate}\n  object: {obj}\n  quote: {json.dumps(quote)}\n"
+        )
         date = draw(DATE)
         if date:
             relations.append(f"  date: '{date}'\n")
@@ -92,11 +95,11 @@ def mutated(draw, text: str) -> str:  # type: ignore[no-untyped-def]
         action = draw(st.sampled_from(["delete", "insert", "duplicate", "swap", "replace"]))
         at = draw(st.integers(0, max(len(text) - 1, 0)))
         if action == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 20)):]
+            text = text[:at] + text[at + draw(st.integers(1, 20)) :]
         elif action == "insert":
             text = text[:at] + "".join(draw(st.lists(MUTATION_CHARS, min_size=1, max_size=4))) + text[at:]
         elif action == "replace":
-            text = text[:at] + draw(MUTATION_CHARS) + text[at + 1:]
+            text = text[:at] + draw(MUTATION_CHARS) + text[at + 1 :]
         else:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             if action == "duplicate":
@@ -174,8 +177,7 @@ def test_at_never_returns_a_relation_out_of_force(data, pick, at, undated) -> No
         folder = _write(Path(tmp) / "data", data)
         ids = re.findall(r"^- id: (\S+)$", data[0], re.MULTILINE)
         a, b = pick.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
-        run = run_cli("path", a, b, "--at", str(moment), "--undated", undated, "--k", "3", "-f", "json",
-                      data=folder)
+        run = run_cli("path", a, b, "--at", str(moment), "--undated", undated, "--k", "3", "-f", "json", data=folder)
     assert run.code in (0, 1), run
     if run.code == 1:
         assert "no path between" in run.err
@@ -213,18 +215,49 @@ def test_at_filter_keeps_only_relations_in_force(data, at, undated) -> None:  # 
             continue
         when = PartialDate.parse(edge.when)
         assert when.earliest <= moment.latest and when.latest >= moment.earliest, (edge, moment)
-    in_force = [e for e in eg.edges if e.subject != e.object and (
-        (e.when is None and undated == "keep") or (e.when is not None and PartialDate.parse(e.when).earliest
-                                                   <= moment.latest and PartialDate.parse(e.when).latest
-                                                   >= moment.earliest))]
+    in_force = [
+        e
+        for e in eg.edges
+        if e.subject != e.object
+        and (
+            (e.when is None and undated == "keep")
+            or (
+                e.when is not None
+                and PartialDate.parse(e.when).earliest <= moment.latest
+                and PartialDate.parse(e.when).latest >= moment.earliest
+            )
+        )
+    ]
     assert len(kept) == len(in_force)  # and none in force is lost
 
 
 #: Source texts rich in what folding changes: typographic marks, whitespace runs, line breaks,
 #: ligatures, soft hyphens, combining accents and Hangul jamo (NFD).
-FOLDABLE = st.text(st.sampled_from(["a", "b", "e", " ", "\n", "\u2019", "'", "\u2013", "-", "\ufb01",
-                                    "\u00ad", "\u0301", "\u00e9", "\u1100", "\u1161", "\u00a0", "\t"]),
-                   min_size=1, max_size=40)
+FOLDABLE = st.text(
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            "e",
+            " ",
+            "\n",
+            "\u2019",
+            "'",
+            "\u2013",
+            "-",
+            "\ufb01",
+            "\u00ad",
+            "\u0301",
+            "\u00e9",
+            "\u1100",
+            "\u1161",
+            "\u00a0",
+            "\t",
+        ]
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=300, deadline=None)

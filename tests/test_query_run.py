@@ -24,12 +24,15 @@ CASES = [
     ("relations-of", {"actor": "Soviet Union"}),
     ("SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
     ("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
-    ("# @param year date  a year\nSELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }",
-     {"year": "1961"}),
-    ("# @param least number\nSELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v",
-     {"least": "1e10"}),
-    ("SELECT ?s ?o WHERE { ?s kg:signed ?o OPTIONAL { ?o kg:date ?d } FILTER(?s = ?x) } ORDER BY ?o",
-     {"x": "russia"}),
+    (
+        "# @param year date  a year\nSELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }",
+        {"year": "1961"},
+    ),
+    (
+        "# @param least number\nSELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v",
+        {"least": "1e10"},
+    ),
+    ("SELECT ?s ?o WHERE { ?s kg:signed ?o OPTIONAL { ?o kg:date ?d } FILTER(?s = ?x) } ORDER BY ?o", {"x": "russia"}),
     ("ASK { ?x kg:signed ?t }", {"x": "north-korea"}),
 ]
 
@@ -63,7 +66,8 @@ def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(mon
     monkeypatch.setattr(kgraph.params, "splice", counting)
     oxigraph, rdflib = Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
     assert rows(oxigraph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [
-        {"x": Term("uri", KGR + "russia"), "l": Term("literal", "Russia")}]
+        {"x": Term("uri", KGR + "russia"), "l": Term("literal", "Russia")}
+    ]
     assert rows(oxigraph, "ASK { ?x kg:signed ?t }", {"x": "russia"}) is True
     assert spliced == []
     assert rows(rdflib, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [{"l": Term("literal", "Russia")}]

@@ -28,8 +28,9 @@ def test_your_own_text(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"), OWN_TEXT)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "100")  # the width the tables in the README were made at
-    steps = re.findall(r"(?:(write|add to the end of|in) `(data/[^`]+)`[^`]*?:\n\n)?```(?:yaml)?\n(.*?)```",
-                       section, re.S | re.I)
+    steps = re.findall(
+        r"(?:(write|add to the end of|in) `(data/[^`]+)`[^`]*?:\n\n)?```(?:yaml)?\n(.*?)```", section, re.S | re.I
+    )
     ran = 0
     for verb, path, body in steps:
         if path:
@@ -49,7 +50,8 @@ def test_your_own_text(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     typo = re.search(r"`predicate: (\w+)` gives\s+`([^`]+)`", section)
     assert typo is not None
     relations = Path("data/relations.yaml")
-    relations.write_text(relations.read_text(encoding="utf-8").replace("predicate: invented", f"predicate: {typo[1]}"),
-                         encoding="utf-8")
+    relations.write_text(
+        relations.read_text(encoding="utf-8").replace("predicate: invented", f"predicate: {typo[1]}"), encoding="utf-8"
+    )
     run = run_cli("validate", data=None)
     assert run.code == 1 and run.err.splitlines()[0] == typo[2]

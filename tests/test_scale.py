@@ -18,12 +18,28 @@ from conftest import ROOT, integration
 @integration
 def test_a_flat_file_above_the_old_cap_validates(tmp_path: Path) -> None:
     data = tmp_path / "big"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--relations", "300000",
-                    "--seed", "5", "--out", str(data)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate.py"),
+            "--relations",
+            "300000",
+            "--seed",
+            "5",
+            "--out",
+            str(data),
+        ],
+        check=True,
+        capture_output=True,
+    )
     # Over 2,000,000 YAML values in this one file: today's data, not an attack.
     assert (data / "relations.yaml").stat().st_size > 50_000_000
-    run = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(data), "validate"],
-                         capture_output=True, text=True, env={**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")})
+    run = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(data), "validate"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")},
+    )
     assert "nesting" not in run.stderr
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok: 60380 entities, 299999 relations"), run.stdout

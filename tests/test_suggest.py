@@ -28,9 +28,14 @@ def test_a_named_query_is_suggested_whatever_its_case() -> None:
 
 def test_only_suggest_py_matches_names_by_spelling() -> None:
     """difflib's get_close_matches is called in one module: the others ask kgraph.suggest."""
-    callers = sorted(str(path.relative_to(SRC)) for path in SRC.rglob("*.py")
-                     if any(isinstance(node, ast.Attribute) and node.attr == "get_close_matches"
-                            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+    callers = sorted(
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if any(
+            isinstance(node, ast.Attribute) and node.attr == "get_close_matches"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
     assert callers == ["suggest.py"]
 
 
@@ -41,7 +46,9 @@ def test_a_check_header_may_follow_blank_lines(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "queries", tmp_path / "queries")
     (tmp_path / "queries" / "checks" / "spaced.rq").write_text(
         "\n\n# A relation with an empty quote.\n\n# severity: warn\n"
-        "SELECT ?s WHERE { ?s <http://example.org/never> ?o }\n", encoding="utf-8")
+        "SELECT ?s WHERE { ?s <http://example.org/never> ?o }\n",
+        encoding="utf-8",
+    )
     run = run_cli("check", data=tmp_path / "data")
     assert run.code == 0, run
     assert "spaced" in run.out + run.err and "severity" not in run.err, run

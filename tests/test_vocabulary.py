@@ -15,8 +15,12 @@ from kgraph.vocabulary import packaged
 from conftest import DATA, MINI, integration
 
 
-def _project(make_data, vocabulary: str | None, entities: str | None = None,  # type: ignore[no-untyped-def]
-             relations: str | None = None) -> Path:
+def _project(
+    make_data,
+    vocabulary: str | None,
+    entities: str | None = None,  # type: ignore[no-untyped-def]
+    relations: str | None = None,
+) -> Path:
     folder: Path = make_data(entities, relations)
     target = folder / "vocabulary.yaml"
     if vocabulary is None:
@@ -28,13 +32,15 @@ def _project(make_data, vocabulary: str | None, entities: str | None = None,  # 
 
 # --- shipped vocabularies ---
 
+
 def test_core_holds_exactly_the_promised_types_and_predicates() -> None:
     core = packaged("core")
     assert list(core.types) == ["Thing", "Person", "Organization", "Place", "Event", "Publication"]
     assert core.types["Thing"].parent is None
     assert all(core.types[t].parent == "Thing" for t in list(core.types)[1:])
     expected = {
-        "partOf": (("Thing",), ("Thing",), True), "locatedIn": (("Thing",), ("Place",), False),
+        "partOf": (("Thing",), ("Thing",), True),
+        "locatedIn": (("Thing",), ("Place",), False),
         "participatedIn": (("Person", "Organization"), ("Event",), False),
         "authorOf": (("Person", "Organization"), ("Publication",), False),
         "publisherOf": (("Organization",), ("Publication",), False),
@@ -46,8 +52,20 @@ def test_core_holds_exactly_the_promised_types_and_predicates() -> None:
     }
     assert {p.id: (p.subject_types, p.object_types, p.acyclic) for p in core.predicates.values()} == expected
     assert all(p.label and p.inverse_label and p.description for p in core.predicates.values())
-    assert set(core.fields("Publication")) == {"authors", "title", "publisher", "year", "url", "pages", "place",
-                                              "container", "volume", "issue", "text", "citation"}
+    assert set(core.fields("Publication")) == {
+        "authors",
+        "title",
+        "publisher",
+        "year",
+        "url",
+        "pages",
+        "place",
+        "container",
+        "volume",
+        "issue",
+        "text",
+        "citation",
+    }
     assert core.fields("Person")["role"].property == "https://schema.org/jobTitle"
     assert "https://schema.org/Person" not in core.types["Person"].matches  # CURIEs as written
     assert "schema:Person" in core.types["Person"].matches
@@ -56,8 +74,17 @@ def test_core_holds_exactly_the_promised_types_and_predicates() -> None:
 def test_politics_extends_core_with_the_articles_types_and_predicates() -> None:
     politics = packaged("politics")
     assert politics.chain == ("core", "politics")
-    assert set(politics.types) == {"Thing", "State", "Person", "Organization", "Treaty", "Project", "Event",
-                                   "Place", "Publication"}
+    assert set(politics.types) == {
+        "Thing",
+        "State",
+        "Person",
+        "Organization",
+        "Treaty",
+        "Project",
+        "Event",
+        "Place",
+        "Publication",
+    }
     assert len(politics.predicates) == 62  # today's 61 and core's cites
     leader = politics.predicates["leaderOf"]  # redeclared: widened object, inherited labels
     assert (leader.label, leader.inverse_label, leader.object_types) == ("led", "led by", ("State", "Organization"))
@@ -74,80 +101,138 @@ def test_the_bundled_project_says_extends_politics() -> None:
 # --- every kind of error, at its exact place ---
 
 ERRORS = {
-    "unknown-key": ("""\
+    "unknown-key": (
+        """\
         types:
           Award:
             label: award
             parnt: Thing
-        """, "4:5", "unknown key 'parnt' in type 'Award' (did you mean 'parent'?)"),
-    "unknown-top-key": ("""\
+        """,
+        "4:5",
+        "unknown key 'parnt' in type 'Award' (did you mean 'parent'?)",
+    ),
+    "unknown-top-key": (
+        """\
         extends: core
         predicate:
           x: {}
-        """, "2:1", "unknown key 'predicate' in the vocabulary (did you mean 'predicates'?)"),
-    "undeclared-type": ("""\
+        """,
+        "2:1",
+        "unknown key 'predicate' in the vocabulary (did you mean 'predicates'?)",
+    ),
+    "undeclared-type": (
+        """\
         predicates:
           receivedAward:
             subject: [Person, Organisation]
-        """, "3:23", "predicate 'receivedAward': 'subject' names undeclared type 'Organisation' "
-                     "(did you mean 'Organization'?)"),
-    "undeclared-parent": ("""\
+        """,
+        "3:23",
+        "predicate 'receivedAward': 'subject' names undeclared type 'Organisation' (did you mean 'Organization'?)",
+    ),
+    "undeclared-parent": (
+        """\
         types:
           Award:
             parent: Prize
-        """, "3:13", "type 'Award': 'parent' names undeclared type 'Prize'"),
-    "duplicate-name": ("""\
+        """,
+        "3:13",
+        "type 'Award': 'parent' names undeclared type 'Prize'",
+    ),
+    "duplicate-name": (
+        """\
         types:
           Award: {}
         predicates:
           Award: {}
-        """, "4:3", "duplicate name 'Award': it is already a type"),
-    "duplicate-key": ("""\
+        """,
+        "4:3",
+        "duplicate name 'Award': it is already a type",
+    ),
+    "duplicate-key": (
+        """\
         types:
           Award: {}
           Award: {}
-        """, "3:3", "duplicate key 'Award' (first given on line 2)"),
-    "parent-cycle": ("""\
+        """,
+        "3:3",
+        "duplicate key 'Award' (first given on line 2)",
+    ),
+    "parent-cycle": (
+        """\
         types:
           Prize:
             parent: Award
           Award:
             parent: Prize
-        """, "3:13", "parent cycle: Prize -> Award -> Prize"),
-    "not-an-iri": ("""\
+        """,
+        "3:13",
+        "parent cycle: Prize -> Award -> Prize",
+    ),
+    "not-an-iri": (
+        """\
         predicates:
           received award: {}
-        """, "2:3", "predicate 'received award' cannot become an IRI"),
-    "unknown-extends": ("""\
+        """,
+        "2:3",
+        "predicate 'received award' cannot become an IRI",
+    ),
+    "unknown-extends": (
+        """\
         extends: politcs
-        """, "1:10", "unknown vocabulary 'politcs' in 'extends' (did you mean 'politics'?); kgraph ships: "),
-    "unknown-range": ("""\
+        """,
+        "1:10",
+        "unknown vocabulary 'politcs' in 'extends' (did you mean 'politics'?); kgraph ships: ",
+    ),
+    "unknown-range": (
+        """\
         types:
           Award:
             fields:
               year: {range: gYeer}
-        """, "4:21", "field 'year' of type 'Award': unknown range 'gYeer' (did you mean 'gYear'?)"),
-    "bad-prefix": ("""\
+        """,
+        "4:21",
+        "field 'year' of type 'Award': unknown range 'gYeer' (did you mean 'gYear'?)",
+    ),
+    "bad-prefix": (
+        """\
         prefix: my ontology
-        """, "1:9", "'prefix' must be an absolute IRI ending in '#' or '/'"),
-    "unknown-curie-prefix": ("""\
+        """,
+        "1:9",
+        "'prefix' must be an absolute IRI ending in '#' or '/'",
+    ),
+    "unknown-curie-prefix": (
+        """\
         types:
           Award:
             matches: [wd:Q618779]
-        """, "3:15", "type 'Award': 'matches': unknown prefix 'wd' in 'wd:Q618779'"),
-    "inverse-clash": ("""\
+        """,
+        "3:15",
+        "type 'Award': 'matches': unknown prefix 'wd' in 'wd:Q618779'",
+    ),
+    "inverse-clash": (
+        """\
         predicates:
           contains:
             inverse: part of
-        """, "2:3", "its inverse label 'part of' would be the property 'partOf', which is already "
-                    "predicate 'partOf'"),
-    "reserved": ("""\
+        """,
+        "2:3",
+        "its inverse label 'part of' would be the property 'partOf', which is already predicate 'partOf'",
+    ),
+    "reserved": (
+        """\
         predicates:
           quote: {}
-        """, "2:3", "predicate 'quote' is reserved"),
-    "not-a-mapping": ("""\
+        """,
+        "2:3",
+        "predicate 'quote' is reserved",
+    ),
+    "not-a-mapping": (
+        """\
         - Award
-        """, "1:1", "a vocabulary file is a mapping"),
+        """,
+        "1:1",
+        "a vocabulary file is a mapping",
+    ),
 }
 
 
@@ -186,14 +271,19 @@ def test_a_broken_vocabulary_is_reported_alone(cli, make_data) -> None:
 
 # --- what a data folder without vocabulary.yaml gets ---
 
+
 def test_without_a_vocabulary_file_a_project_has_core(cli, make_data) -> None:
     folder = _project(make_data, None)
     run = cli("validate", data=folder)
     assert run.code == 1
-    assert ("unknown type 'State': there is no such type in this project's vocabulary; 'State' is in "
-            "kgraph's 'politics' vocabulary: add 'extends: politics' to vocabulary.yaml") in run.err
-    assert "unknown predicate 'signed': there is no such predicate in this project's vocabulary; " \
-           "'signed' is in kgraph's 'politics' vocabulary" in run.err
+    assert (
+        "unknown type 'State': there is no such type in this project's vocabulary; 'State' is in "
+        "kgraph's 'politics' vocabulary: add 'extends: politics' to vocabulary.yaml"
+    ) in run.err
+    assert (
+        "unknown predicate 'signed': there is no such predicate in this project's vocabulary; "
+        "'signed' is in kgraph's 'politics' vocabulary" in run.err
+    )
     vocab = cli("vocab", "-f", "json", data=folder)
     import json
 
@@ -202,6 +292,7 @@ def test_without_a_vocabulary_file_a_project_has_core(cli, make_data) -> None:
 
 # --- "did you mean": by meaning, not only by spelling ---
 
+
 def _relation(predicate: str, subject: str = "putin", obj: str = "treaty-1884") -> str:
     return f"- {{subject: {subject}, predicate: {predicate}, object: {obj}, quote: Vladimir Putin}}\n"
 
@@ -209,15 +300,19 @@ def _relation(predicate: str, subject: str = "putin", obj: str = "treaty-1884") 
 def test_a_label_finds_its_predicate(cli, make_data) -> None:
     folder = _project(make_data, "extends: politics\n", relations=_relation("took part in"))
     run = cli("validate", data=folder)
-    assert "relations.yaml:1:31: error: unknown predicate 'took part in' (did you mean 'participatedIn'? " \
-           "'took part in' is its label)" in run.err
+    assert (
+        "relations.yaml:1:31: error: unknown predicate 'took part in' (did you mean 'participatedIn'? "
+        "'took part in' is its label)" in run.err
+    )
 
 
 def test_an_inverse_label_finds_its_predicate_the_other_way(cli, make_data) -> None:
     folder = _project(make_data, "extends: politics\n", relations=_relation("led by", "russia", "putin"))
     run = cli("validate", data=folder)
-    assert "unknown predicate 'led by' (did you mean 'leaderOf' with subject and object swapped? " \
-           "'led by' is its inverse label)" in run.err
+    assert (
+        "unknown predicate 'led by' (did you mean 'leaderOf' with subject and object swapped? "
+        "'led by' is its inverse label)" in run.err
+    )
 
 
 def test_a_word_spelled_alike_is_not_offered(cli, make_data) -> None:
@@ -225,8 +320,10 @@ def test_a_word_spelled_alike_is_not_offered(cli, make_data) -> None:
     folder = _project(make_data, "extends: politics\n", relations=_relation("acquired", obj="russia"))
     run = cli("validate", data=folder)
     assert "assured" not in run.err
-    assert "unknown predicate 'acquired': there is no such predicate, nor one close in meaning; declare it " \
-           "under 'predicates:' in " in run.err
+    assert (
+        "unknown predicate 'acquired': there is no such predicate, nor one close in meaning; declare it "
+        "under 'predicates:' in " in run.err
+    )
     assert "vocabulary.yaml (label, inverse, description, subject, object); see kgraph vocab" in run.err
 
 
@@ -242,8 +339,10 @@ def test_the_closest_by_meaning_are_listed(cli, make_data) -> None:
         """
     folder = _project(make_data, vocabulary, relations=_relation("acquired", obj="russia"))
     run = cli("validate", data=folder)
-    assert "unknown predicate 'acquired': there is no such predicate; closest by meaning: " \
-           "'boughtStake' (bought a stake in); or declare it under 'predicates:' in " in run.err
+    assert (
+        "unknown predicate 'acquired': there is no such predicate; closest by meaning: "
+        "'boughtStake' (bought a stake in); or declare it under 'predicates:' in " in run.err
+    )
 
 
 def test_a_near_spelling_is_still_offered(cli, make_data) -> None:
@@ -256,8 +355,10 @@ def test_an_unknown_type_is_not_matched_by_spelling(cli, make_data) -> None:
     folder = _project(make_data, "extends: politics\n", entities=entities)
     run = cli("validate", data=folder)
     assert "Project" not in run.err
-    assert "unknown type 'Product': there is no such type, nor one close in meaning; declare it under " \
-           "'types:' in " in run.err
+    assert (
+        "unknown type 'Product': there is no such type, nor one close in meaning; declare it under "
+        "'types:' in " in run.err
+    )
 
 
 # --- subtypes ---
@@ -293,11 +394,11 @@ def test_a_subtype_is_accepted_where_its_parent_is(cli, make_data) -> None:
 
 
 def test_declared_fields_are_mapped_and_checked(cli, make_data) -> None:
-    entities = (MINI / "entities.yaml").read_text() + \
-        "- {id: nobel, type: Prize, label: Nobel, year: 1901, amount: 150782}\n"
+    entities = (
+        MINI / "entities.yaml"
+    ).read_text() + "- {id: nobel, type: Prize, label: Nobel, year: 1901, amount: 150782}\n"
     folder = _project(make_data, SUBTYPES, entities)
-    run = cli("query", "SELECT ?y ?a WHERE { kgr:nobel kg:year ?y ; schema:value ?a }", "-f", "csv",
-              data=folder)
+    run = cli("query", "SELECT ?y ?a WHERE { kgr:nobel kg:year ?y ; schema:value ?a }", "-f", "csv", data=folder)
     assert run.out.splitlines() == ["y,a", "1901,150782"], run
     bad = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel, year: 19o1}\n"
     run = cli("validate", data=_project(make_data, SUBTYPES, bad))
@@ -306,13 +407,26 @@ def test_declared_fields_are_mapped_and_checked(cli, make_data) -> None:
 
 def test_rank_type_and_through_types_take_subtypes(cli, make_data) -> None:
     entities = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel}\n"
-    relations = (MINI / "relations.yaml").read_text() + _relation("receivedAward", obj="nobel") + \
-        _relation("receivedAward", subject="kim-jong-il", obj="nobel")
+    relations = (
+        (MINI / "relations.yaml").read_text()
+        + _relation("receivedAward", obj="nobel")
+        + _relation("receivedAward", subject="kim-jong-il", obj="nobel")
+    )
     folder = _project(make_data, SUBTYPES, entities, relations)
     run = cli("rank", "--type", "Award", "-f", "json", data=folder)
     assert [r["id"] for r in __import__("json").loads(run.out)] == ["nobel"], run
-    run = cli("path", "kim-jong-il", "putin", "--through-types", "Award", "--exclude-predicate", "met",
-              "-f", "json", data=folder)
+    run = cli(
+        "path",
+        "kim-jong-il",
+        "putin",
+        "--through-types",
+        "Award",
+        "--exclude-predicate",
+        "met",
+        "-f",
+        "json",
+        data=folder,
+    )
     assert run.code == 0 and '"nobel"' in run.out, run
 
 
@@ -344,8 +458,14 @@ def test_extends_omitted_means_core_and_redeclared_types_gain_fields(cli, make_d
     assert run.code == 0, run
     listed = json_of(cli("vocab", "-f", "json", data=folder).out)  # a file without 'extends' extends core
     assert {"Thing", "Publication", "Person"} <= {t["name"] for t in listed if t["section"] == "type"}
-    run = cli("query", "SELECT ?role ?born ?prize WHERE { kgr:putin schema:jobTitle ?role ; "
-                       "schema:birthDate ?born ; kg:prizes ?prize } ORDER BY ?prize", "-f", "csv", data=folder)
+    run = cli(
+        "query",
+        "SELECT ?role ?born ?prize WHERE { kgr:putin schema:jobTitle ?role ; "
+        "schema:birthDate ?born ; kg:prizes ?prize } ORDER BY ?prize",
+        "-f",
+        "csv",
+        data=folder,
+    )
     assert run.out.splitlines() == ["role,born,prize", "President,1952-10-07,a", "President,1952-10-07,b"], run
 
 
@@ -360,12 +480,26 @@ def test_a_prefix_puts_the_files_own_terms_in_its_namespace(cli, make_data, tmp_
     entities = (MINI / "entities.yaml").read_text() + "- {id: nobel, type: Prize, label: Nobel}\n"
     relations = (MINI / "relations.yaml").read_text() + _relation("receivedAward", obj="nobel")
     folder = _project(make_data, vocabulary, entities, relations)
-    run = cli("query", "SELECT ?p ?o WHERE { ?p <http://www.w3.org/2002/07/owl#inverseOf> ?o . "
-                       "FILTER(STRSTARTS(STR(?p), 'https://example.org/')) }", "-f", "csv", data=folder)
-    assert run.out.splitlines() == ["p,o", "https://example.org/sci#awardedTo,https://example.org/sci#receivedAward"], run
-    run = cli("query", "ASK { kgr:nobel a <https://example.org/sci#Prize> . "
-                       "kgr:putin <https://example.org/sci#receivedAward> kgr:nobel . "
-                       "kgr:putin kg:leaderOf kgr:russia }", "-f", "json", data=folder)
+    run = cli(
+        "query",
+        "SELECT ?p ?o WHERE { ?p <http://www.w3.org/2002/07/owl#inverseOf> ?o . "
+        "FILTER(STRSTARTS(STR(?p), 'https://example.org/')) }",
+        "-f",
+        "csv",
+        data=folder,
+    )
+    assert run.out.splitlines() == ["p,o", "https://example.org/sci#awardedTo,https://example.org/sci#receivedAward"], (
+        run
+    )
+    run = cli(
+        "query",
+        "ASK { kgr:nobel a <https://example.org/sci#Prize> . "
+        "kgr:putin <https://example.org/sci#receivedAward> kgr:nobel . "
+        "kgr:putin kg:leaderOf kgr:russia }",
+        "-f",
+        "json",
+        data=folder,
+    )
     assert json_of(run.out)["boolean"] is True, run  # inherited terms stay in kg:
     path = cli("path", "putin", "nobel", "-f", "json", data=folder)
     assert path.code == 0 and '"receivedAward"' in path.out, path
@@ -402,12 +536,16 @@ def test_warm_graph_commands_read_the_vocabulary_from_the_cache(make_data, tmp_p
     import sys
 
     folder = make_data()
-    code = ("import sys; sys.argv = ['kgraph', '--data', sys.argv[1], 'path', 'putin', 'russia']\n"
-            "from kgraph.cli.app import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('yaml loaded: %s' % ('yaml' in sys.modules))\n")
+    code = (
+        "import sys; sys.argv = ['kgraph', '--data', sys.argv[1], 'path', 'putin', 'russia']\n"
+        "from kgraph.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('yaml loaded: %s' % ('yaml' in sys.modules))\n"
+    )
     env = {**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")}
-    runs = [subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env,
-                           timeout=120) for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env, timeout=120)
+        for _ in range(2)
+    ]
     assert "Vladimir Putin" in runs[1].stdout, runs[1]
     assert runs[0].stderr.endswith("yaml loaded: True") and runs[1].stderr.endswith("yaml loaded: False"), runs

@@ -18,8 +18,9 @@ scikit-learn or statsmodels would bring numpy and scipy (tens of megabytes) for 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Hashable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kgraph.diff import Side
@@ -40,8 +41,7 @@ class Claim:
     date: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "where": self.where, "quote": self.quote,
-                "date": self.date}
+        return {"id": self.id, "label": self.label, "where": self.where, "quote": self.quote, "date": self.date}
 
 
 @dataclass
@@ -86,14 +86,26 @@ class Agreement:
         return self.overlap_chars / self.union_chars if self.union_chars else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "match_date": self.match_date,
-                "relations": {"a": self.a_relations, "b": self.b_relations, "matched": self.matched},
-                "precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "kappa": self.kappa, "kappa_items": self.kappa_items,
-                "quote_overlap": {"pairs": self.quote_pairs, "overlap_chars": self.overlap_chars,
-                                  "union_chars": self.union_chars, "ratio": self.quote_overlap},
-                "only_a": [c.to_json() for c in self.only_a], "only_b": [c.to_json() for c in self.only_b],
-                "pairs": [p.to_json() for p in self.pairs]}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "match_date": self.match_date,
+            "relations": {"a": self.a_relations, "b": self.b_relations, "matched": self.matched},
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "kappa": self.kappa,
+            "kappa_items": self.kappa_items,
+            "quote_overlap": {
+                "pairs": self.quote_pairs,
+                "overlap_chars": self.overlap_chars,
+                "union_chars": self.union_chars,
+                "ratio": self.quote_overlap,
+            },
+            "only_a": [c.to_json() for c in self.only_a],
+            "only_b": [c.to_json() for c in self.only_b],
+            "pairs": [p.to_json() for p in self.pairs],
+        }
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
@@ -122,8 +134,7 @@ def quote_spans(source: SourceText, quote: str) -> list[list[tuple[int, int]]]:
     return [source.anchors(place) for place in source.matches(quote)]
 
 
-def _overlap(places_a: list[list[tuple[int, int]]],
-             places_b: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
+def _overlap(places_a: list[list[tuple[int, int]]], places_b: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
     """(overlap, union) in characters of the best-overlapping places; None when either quote was
     not found. The words a quote leaves out are not part of it, so they count on neither side."""
     best: tuple[int, int] | None = None
@@ -184,10 +195,16 @@ def agree(a: Dataset, b: Dataset, side_a: Side, side_b: Side, match_date: bool =
                 overlap_chars += found[0]
                 union_chars += found[1]
         claim_id = " ".join(x for x in k if x)
-        only_a += [Claim(claim_id, relation_label(r, a), _where(r.location, side_a), r.quote,
-                         str(r.date) if r.date else None) for i, r in enumerate(in_a) if i not in used_a]
-        only_b += [Claim(claim_id, relation_label(r, b), _where(r.location, side_b), r.quote,
-                         str(r.date) if r.date else None) for j, r in enumerate(in_b) if j not in used_b]
+        only_a += [
+            Claim(claim_id, relation_label(r, a), _where(r.location, side_a), r.quote, str(r.date) if r.date else None)
+            for i, r in enumerate(in_a)
+            if i not in used_a
+        ]
+        only_b += [
+            Claim(claim_id, relation_label(r, b), _where(r.location, side_b), r.quote, str(r.date) if r.date else None)
+            for j, r in enumerate(in_b)
+            if j not in used_b
+        ]
     n_a, n_b = len(a.relations), len(b.relations)
     precision = matched / n_b if n_b else None
     recall = matched / n_a if n_a else None
@@ -195,12 +212,29 @@ def agree(a: Dataset, b: Dataset, side_a: Side, side_b: Side, match_date: bool =
     if precision is not None and recall is not None:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     kappa, items, pairs = _kappa(a, b, match_date)
+
     def order(c: Any) -> tuple[str, str, str]:
         return (c.label.casefold(), c.id, c.where)
 
-    return Agreement(side_a.name, side_b.name, match_date, n_a, n_b, matched, precision, recall, f1,
-                     kappa, items, overlap_chars, union_chars, quote_pairs,
-                     sorted(only_a, key=order), sorted(only_b, key=order), pairs)
+    return Agreement(
+        side_a.name,
+        side_b.name,
+        match_date,
+        n_a,
+        n_b,
+        matched,
+        precision,
+        recall,
+        f1,
+        kappa,
+        items,
+        overlap_chars,
+        union_chars,
+        quote_pairs,
+        sorted(only_a, key=order),
+        sorted(only_b, key=order),
+        pairs,
+    )
 
 
 def kappa_items(dataset: Dataset, match_date: bool) -> dict[tuple[str, ...], str]:
@@ -213,8 +247,7 @@ def kappa_items(dataset: Dataset, match_date: bool) -> dict[tuple[str, ...], str
     return {item: "+".join(sorted(preds)) for item, preds in found.items()}
 
 
-def _kappa(a: Dataset, b: Dataset, match_date: bool
-           ) -> tuple[float | None, int, list[PairDisagreement]]:
+def _kappa(a: Dataset, b: Dataset, match_date: bool) -> tuple[float | None, int, list[PairDisagreement]]:
     """Kappa over the items either side annotates, their number, and the items the sides disagree on."""
     from kgraph.diff import entity_label
 
@@ -225,7 +258,10 @@ def _kappa(a: Dataset, b: Dataset, match_date: bool
     for item, x, y in zip(items, rated_a, rated_b):
         if x != y:
             label = f"{entity_label(a, b, item[0])} \u2192 {entity_label(a, b, item[1])}"
-            pairs.append(PairDisagreement(" ".join(v for v in item if v),
-                                          label + (f" ({item[2]})" if len(item) > 2 and item[2] else ""), x, y))
+            pairs.append(
+                PairDisagreement(
+                    " ".join(v for v in item if v), label + (f" ({item[2]})" if len(item) > 2 and item[2] else ""), x, y
+                )
+            )
     pairs.sort(key=lambda p: (p.label.casefold(), p.id))
     return cohen_kappa(rated_a, rated_b), len(items), pairs

@@ -47,9 +47,12 @@ def record(dataset: Dataset) -> dict[str, Any]:
     for rel in dataset.relations:
         text = dataset.texts.get(rel.source)
         if rel.anchors and text is not None:
-            quotes[_key(rel)] = {"source": rel.source, "spans": [list(span) for span in rel.anchors],
-                                 "at": [list(line_column(text, start)) for start, _ in rel.anchors],
-                                 "places": rel.places}
+            quotes[_key(rel)] = {
+                "source": rel.source,
+                "spans": [list(span) for span in rel.anchors],
+                "at": [list(line_column(text, start)) for start, _ in rel.anchors],
+                "places": rel.places,
+            }
     sources = {pid: {"path": path, "sha256": sha} for pid, (path, sha) in dataset.text_files.items()}
     return {"format": FORMAT, "sources": sources, "quotes": quotes}
 
@@ -86,8 +89,11 @@ def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
     from kgraph.textmatch import SourceText
 
     old_sources, old_quotes = built.get("sources") or {}, built.get("quotes") or {}
-    changed = {pid for pid, (_path, sha) in dataset.text_files.items()
-               if isinstance(old_sources.get(pid), dict) and old_sources[pid].get("sha256") != sha}
+    changed = {
+        pid
+        for pid, (_path, sha) in dataset.text_files.items()
+        if isinstance(old_sources.get(pid), dict) and old_sources[pid].get("sha256") != sha
+    }
     if not changed:
         return []
     prepared: dict[str, SourceText] = {}
@@ -111,8 +117,9 @@ def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:
             report(f"quote no longer matches {why}: {was} -> no match", "error")
         elif rel.places > int(old.get("places", 1)):
             source = prepared.get(rel.source) or prepared.setdefault(rel.source, SourceText(text))
-            now = ", ".join("{}:{}".format(*line_column(text, source.anchors(place)[0][0]))
-                            for place in source.matches(rel.quote))
+            now = ", ".join(
+                "{}:{}".format(*line_column(text, source.anchors(place)[0][0])) for place in source.matches(rel.quote)
+            )
             report(f"quote now matches {rel.places} places {why}: {was} -> {now}")
         elif [list(span) for span in rel.anchors] != old.get("spans"):
             report(f"quote moved {why}: {was} -> %d:%d" % line_column(text, rel.anchors[0][0]))

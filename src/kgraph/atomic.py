@@ -11,7 +11,8 @@ from kgraph.errors import OutputError, write_failure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import IO, Any, Iterator
+    from collections.abc import Iterator
+    from typing import IO, Any
 
 
 def _open_special(path: str, binary: bool) -> IO:  # type: ignore[type-arg]
@@ -29,8 +30,7 @@ def _inside(path: str, folder: str) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str, binary: bool = False,
-                  keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_output(path: str, binary: bool = False, keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     """Yield a file to write; on success it replaces ``path`` whole, on any failure
     (including Ctrl-C) the previous file stays intact and no temporary file remains.
 
@@ -43,8 +43,9 @@ def atomic_output(path: str, binary: bool = False,
 
 
 @contextlib.contextmanager
-def atomic_outputs(paths: list[str], binary: bool = False,
-                   keep_out: str | list[str] | None = None) -> Iterator[list[IO]]:  # type: ignore[type-arg]
+def atomic_outputs(
+    paths: list[str], binary: bool = False, keep_out: str | list[str] | None = None
+) -> Iterator[list[IO]]:  # type: ignore[type-arg]
     """Yield one file per path; on success they all replace their targets, on any failure none
     does (a file already renamed into place is put back), and no temporary file remains.
 
@@ -63,8 +64,10 @@ def atomic_outputs(paths: list[str], binary: bool = False,
                 tmp = _temporary(path)
                 pending.append((tmp, path))
                 # Closed by the ExitStack (enter_context below), like the special files above.
-                handle: IO[Any] = (open(tmp, "wb") if binary  # noqa: SIM115
-                                   else open(tmp, "w", encoding="utf-8", newline=""))  # noqa: SIM115
+                if binary:
+                    handle: IO[Any] = open(tmp, "wb")  # noqa: SIM115
+                else:
+                    handle = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 handles.append(stack.enter_context(handle))
                 regular.append(handle)
             yield handles
@@ -91,8 +94,10 @@ def _checked_target(path: str, keep_out: str | list[str] | None) -> str:
     folders = [keep_out] if isinstance(keep_out, str) else keep_out or []
     for folder in folders:
         if os.path.isfile(path) and _inside(os.path.realpath(path), folder):
-            raise OutputError(f"cannot write {path}: it is a file of the data folder {folder} "
-                              "(the annotation and its sources are never written over); write elsewhere")
+            raise OutputError(
+                f"cannot write {path}: it is a file of the data folder {folder} "
+                "(the annotation and its sources are never written over); write elsewhere"
+            )
     return path
 
 

@@ -38,7 +38,8 @@ from kgraph.timing import phase
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 FORMAT = 2
 MANIFEST = "manifest.json"
@@ -83,8 +84,11 @@ def _slot(root: str, data_dir: str) -> str:
 
 def _sha(path: str) -> str:
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
+        return (
+            hashlib.file_digest(handle, "sha256").hexdigest()
+            if hasattr(hashlib, "file_digest")
             else hashlib.sha256(handle.read()).hexdigest()
+        )
 
 
 def source_files(data_dir: str) -> list[str]:
@@ -124,8 +128,13 @@ class Hashes:
         signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         name = os.path.abspath(file)
         entry = self.known.get(name)
-        if (self.trust and isinstance(entry, list) and len(entry) == 3 and entry[0] == signature
-                and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS):
+        if (
+            self.trust
+            and isinstance(entry, list)
+            and len(entry) == 3
+            and entry[0] == signature
+            and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS
+        ):
             return str(entry[1])
         digest = _sha(file)
         self.known[name] = [signature, digest, time.time_ns()]
@@ -138,8 +147,9 @@ class Hashes:
             return
         slot = os.path.dirname(os.path.abspath(self.path)) + os.sep
         # Forget the files of removed entries, so the memo does not grow with every build.
-        self.known = {name: entry for name, entry in self.known.items()
-                      if not name.startswith(slot) or os.path.exists(name)}
+        self.known = {
+            name: entry for name, entry in self.known.items() if not name.startswith(slot) or os.path.exists(name)
+        }
         tmp = os.path.join(os.path.dirname(self.path), f".tmp-hashes.{os.getpid()}")
         try:
             with open(tmp, "w", encoding="utf-8") as handle:
@@ -152,8 +162,13 @@ class Hashes:
                 pass
 
 
-def source_key(data_dir: str, base: str, elsewhere: Iterable[str] = (), hashes: Hashes | None = None,
-               read: dict[str, str] | None = None) -> str:
+def source_key(
+    data_dir: str,
+    base: str,
+    elsewhere: Iterable[str] = (),
+    hashes: Hashes | None = None,
+    read: dict[str, str] | None = None,
+) -> str:
     """The hash a cache entry is filed under.
 
     It covers every file of the data folder and the files in ``elsewhere`` (absolute paths: what a
@@ -225,8 +240,9 @@ class Compiled:
         return marshal.load(self._entities)
 
 
-def _inventory(folder: str, hashes: Hashes | None = None,
-               known: dict[tuple[int, ...], str] | None = None) -> dict[str, list[Any]]:
+def _inventory(
+    folder: str, hashes: Hashes | None = None, known: dict[tuple[int, ...], str] | None = None
+) -> dict[str, list[Any]]:
     """Size and SHA-256 of every file of an entry (RocksDB's LOCK and LOG files and ours aside).
 
     ``known``: checksums by file identity (device, inode, size, mtime) of files hard-linked here.
@@ -264,8 +280,9 @@ def _linked(folder: str | None) -> dict[tuple[int, ...], str]:
     return known
 
 
-def find(data_dir: str, base: str, root: str | None = None, verify: bool = False,
-         notify: Callable[[str], None] | None = None) -> Compiled | None:
+def find(
+    data_dir: str, base: str, root: str | None = None, verify: bool = False, notify: Callable[[str], None] | None = None
+) -> Compiled | None:
     """The entry for the data folder as it is now, or None (missing, stale or damaged).
 
     Checksums are compared through the remembered hashes (a file whose identity and times are
@@ -347,9 +364,14 @@ def _pointer(slot: str) -> dict[str, Any] | None:
         pointer = json.loads(_read(os.path.join(slot, POINTER)))
     except (OSError, ValueError):
         return None
-    if not (isinstance(pointer, dict) and isinstance(pointer.get("key"), str)
-            and isinstance(pointer.get("entry"), str) and isinstance(pointer.get("read"), list)
-            and os.sep not in pointer["entry"] and not pointer["entry"].startswith(".")):
+    if not (
+        isinstance(pointer, dict)
+        and isinstance(pointer.get("key"), str)
+        and isinstance(pointer.get("entry"), str)
+        and isinstance(pointer.get("read"), list)
+        and os.sep not in pointer["entry"]
+        and not pointer["entry"].startswith(".")
+    ):
         return None
     return pointer
 
@@ -391,9 +413,17 @@ def unlock(fd: int) -> None:
         os.close(fd)
 
 
-def write(data_dir: str, base: str, key: str, nt: Iterable[bytes] | Callable[[str], int | None],
-          records: dict[str, Any], info: dict[str, Any], elsewhere: list[str],
-          root: str | None = None, inherit: str | None = None) -> Compiled:
+def write(
+    data_dir: str,
+    base: str,
+    key: str,
+    nt: Iterable[bytes] | Callable[[str], int | None],
+    records: dict[str, Any],
+    info: dict[str, Any],
+    elsewhere: list[str],
+    root: str | None = None,
+    inherit: str | None = None,
+) -> Compiled:
     """Build an entry in a temporary folder, rename it into place under a fresh name, make it
     current, then remove the entries and leftovers nobody uses.
 
@@ -435,13 +465,20 @@ def write(data_dir: str, base: str, key: str, nt: Iterable[bytes] | Callable[[st
         with phase("write cache"):
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
                 marshal.dump(records, handle)
-            manifest = {"key": key, "version": __version__, "format": FORMAT, "base": base,
-                        "data": os.path.abspath(data_dir), "triples": triples, **info,
-                        "files": _inventory(tmp, known=_linked(inherit))}
+            manifest = {
+                "key": key,
+                "version": __version__,
+                "format": FORMAT,
+                "base": base,
+                "data": os.path.abspath(data_dir),
+                "triples": triples,
+                **info,
+                "files": _inventory(tmp, known=_linked(inherit)),
+            }
             with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as handle:
                 json.dump(manifest, handle, indent=1, sort_keys=True)
             # A fresh name: an entry under the same key (damaged, or another build's) may be open.
-            folder = os.path.join(slot, f"{key[:40]}.{os.path.basename(tmp)[len('.tmp-'):]}")
+            folder = os.path.join(slot, f"{key[:40]}.{os.path.basename(tmp)[len('.tmp-') :]}")
             os.rename(tmp, folder)
             _write_pointer(slot, {"key": key, "entry": os.path.basename(folder), "read": elsewhere})
             compiled = Compiled(folder, manifest)

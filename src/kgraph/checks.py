@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kgraph.errors import KgraphError, QueryError
 from kgraph.results import QueryResult, Row
@@ -70,8 +70,10 @@ def load_checks(folder: str) -> list[Check]:
             elif not description:
                 description = line
         if severity not in SEVERITIES:
-            raise KgraphError(f"{path}: give the check a severity in its header "
-                              f"('# severity: {' | '.join(SEVERITIES)}'), not {severity!r}")
+            raise KgraphError(
+                f"{path}: give the check a severity in its header "
+                f"('# severity: {' | '.join(SEVERITIES)}'), not {severity!r}"
+            )
         checks.append(Check(name, path, severity, description))
     return checks
 
@@ -109,7 +111,13 @@ def problem_rows(outcomes: list[Outcome]) -> list[Rows]:
         if outcome.rows:
             heads = [f"?{v}" if v in PROBLEM_COLUMNS else v for v in outcome.variables]
             check = outcome.check
-            parts.append(Rows(tuple(Column(name) for name in (*PROBLEM_COLUMNS, *heads)),
-                              [[check.name, check.severity, check.description, *(row.get(v) for v in outcome.variables)]
-                               for row in outcome.rows]))
+            parts.append(
+                Rows(
+                    tuple(Column(name) for name in (*PROBLEM_COLUMNS, *heads)),
+                    [
+                        [check.name, check.severity, check.description, *(row.get(v) for v in outcome.variables)]
+                        for row in outcome.rows
+                    ],
+                )
+            )
     return parts or [Rows(tuple(map(Column, PROBLEM_COLUMNS)), [])]

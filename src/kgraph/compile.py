@@ -8,7 +8,8 @@ an rdflib Graph. Writing terms once, as text, is what keeps a million-triple bui
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from kgraph.dates import EDTF_DATATYPE, Edtf, PartialDate, bounds
 from kgraph.model import Dataset, Entity
@@ -56,17 +57,43 @@ def typed(value: str, datatype: str) -> str:
     return '"' + value.translate(_ESCAPES) + '"^^<' + datatype + ">"
 
 
-_TYPE, _LABEL, _COMMENT, _SUBCLASS = (iri(_RDF + "type"), iri(_RDFS + "label"), iri(_RDFS + "comment"),
-                                      iri(_RDFS + "subClassOf"))
+_TYPE, _LABEL, _COMMENT, _SUBCLASS = (
+    iri(_RDF + "type"),
+    iri(_RDFS + "label"),
+    iri(_RDFS + "comment"),
+    iri(_RDFS + "subClassOf"),
+)
 _DOMAIN, _RANGE, _SUBPROPERTY = iri(_RDFS + "domain"), iri(_RDFS + "range"), iri(_RDFS + "subPropertyOf")
 _INVERSE = iri(_OWL + "inverseOf")
 _META_IRIS = {ONTOLOGY + name for name in META_PROPERTIES}  # declared with their own label below
 _DATE, _DECIMAL, _INTEGER = _XSD + "date", _XSD + "decimal", _XSD + "integer"
 _STATEMENT = iri(_RDF + "Statement")
-_KG = {name: iri(ONTOLOGY + name) for name in
-       ("date", "start", "end", "earliest", "latest", "kind", "status", "quote", "cites", "footnote", "note",
-        "alias", "quantity", "measure", "approximate", "inverseLabel", "subjectType", "objectType", "converse",
-        "sha256")}
+_KG = {
+    name: iri(ONTOLOGY + name)
+    for name in (
+        "date",
+        "start",
+        "end",
+        "earliest",
+        "latest",
+        "kind",
+        "status",
+        "quote",
+        "cites",
+        "footnote",
+        "note",
+        "alias",
+        "quantity",
+        "measure",
+        "approximate",
+        "inverseLabel",
+        "subjectType",
+        "objectType",
+        "converse",
+        "sha256",
+    )
+}
+
 
 def _term(curie: str) -> str:
     """A prefixed name of a predeclared prefix, or a full IRI (a vocabulary's ``matches`` may hold either)."""
@@ -88,8 +115,9 @@ def _vocabulary(dataset: Dataset) -> Vocabulary:
     return dataset.vocabulary or packaged("core")
 
 
-def compile_triples(dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True,
-                    records: list[Statement] | None = None) -> list[Triple]:
+def compile_triples(
+    dataset: Dataset, base: str = DEFAULT_BASE, ontology: bool = True, records: list[Statement] | None = None
+) -> list[Triple]:
     """Every triple of ``dataset``'s graph: ontology, entities, direct triples and statement nodes.
 
     ``records``: the relations' statements when already derived (statement.statements).
@@ -118,8 +146,9 @@ def _predicate_iris(vocabulary: Vocabulary) -> dict[str, tuple[str, str | None]]
     return found
 
 
-def ntriples_chunks(dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000,
-                    records: list[Statement] | None = None) -> Iterator[bytes]:
+def ntriples_chunks(
+    dataset: Dataset, base: str = DEFAULT_BASE, size: int = 5000, records: list[Statement] | None = None
+) -> Iterator[bytes]:
     """The graph as N-Triples, a few thousand records at a time (big graphs never sit in memory twice).
 
     ``records``: the relations' statements when already derived (statement.statements).
@@ -165,7 +194,7 @@ def to_rdflib(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> Graph:
             add((subject, predicate, obj))
         else:
             close = o.rindex('"')
-            datatype = URIRef(o[close + 4:-1]) if close + 1 < len(o) else None
+            datatype = URIRef(o[close + 4 : -1]) if close + 1 < len(o) else None
             add((subject, predicate, Literal(_UNESCAPE.sub(_unescape, o[1:close]), datatype=datatype)))
     return graph
 
@@ -198,7 +227,7 @@ def declared_terms(vocabulary: Vocabulary) -> frozenset[str]:
     triples: list[Triple] = []
     add_ontology(triples, vocabulary)
     head = "<" + ONTOLOGY
-    return frozenset(s[len(head):-1] for s, _p, _o in triples if s.startswith(head))
+    return frozenset(s[len(head) : -1] for s, _p, _o in triples if s.startswith(head))
 
 
 def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
@@ -298,8 +327,15 @@ def add_ontology(out: list[Triple] | Graph, vocabulary: Vocabulary) -> None:
         out.append((prop, _COMMENT, text(comment)))
 
 
-def _add_dates(out: list[Triple], node: str, date: Edtf | None, start: Edtf | None,
-               end: Edtf | None, earliest: str | None, latest: str | None) -> None:
+def _add_dates(
+    out: list[Triple],
+    node: str,
+    date: Edtf | None,
+    start: Edtf | None,
+    end: Edtf | None,
+    earliest: str | None,
+    latest: str | None,
+) -> None:
     """The dates as given, and the first and last day they can mean (none where open or unknown)."""
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value is not None:
@@ -335,7 +371,7 @@ def _add_entity(out: list[Triple], base: str, entity: Entity, vocabulary: Vocabu
         if value is None:
             continue
         prop = iri(spec.property)
-        for item in (value if isinstance(value, list) else [value]):
+        for item in value if isinstance(value, list) else [value]:
             out.append((node, prop, _field_literal(item, spec.range)))
 
 
@@ -355,9 +391,26 @@ _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _ASSESSMENT = iri(class_iri("Assessment"))
 
 
-_OA = {name: iri(PREFIXES["oa"] + name) for name in
-       ("Annotation", "SpecificResource", "TextQuoteSelector", "TextPositionSelector", "hasBody", "hasTarget",
-        "hasSource", "hasSelector", "motivatedBy", "describing", "exact", "prefix", "suffix", "start", "end")}
+_OA = {
+    name: iri(PREFIXES["oa"] + name)
+    for name in (
+        "Annotation",
+        "SpecificResource",
+        "TextQuoteSelector",
+        "TextPositionSelector",
+        "hasBody",
+        "hasTarget",
+        "hasSource",
+        "hasSelector",
+        "motivatedBy",
+        "describing",
+        "exact",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+    )
+}
 _HAS_FORMAT, _FORMAT = iri(PREFIXES["dcterms"] + "hasFormat"), iri(PREFIXES["dcterms"] + "format")
 # oa:start and oa:end as xsd:integer, not the vocabulary's xsd:nonNegativeInteger: Oxigraph 0.5 stores
 # every integer type as xsd:integer, so writing that keeps both engines' graphs and exports identical
@@ -396,15 +449,20 @@ def _add_evidence(out: list[Triple], base: str, record: Statement, source: str) 
         out.append((iri(target), _OA["hasSelector"], position))
         out.append((quote, _TYPE, _OA["TextQuoteSelector"]))
         out.append((quote, _OA["exact"], text(source[start:end])))
-        out.append((quote, _OA["prefix"], text(source[max(start - CONTEXT_CHARS, 0):start])))
-        out.append((quote, _OA["suffix"], text(source[end:end + CONTEXT_CHARS])))
+        out.append((quote, _OA["prefix"], text(source[max(start - CONTEXT_CHARS, 0) : start])))
+        out.append((quote, _OA["suffix"], text(source[end : end + CONTEXT_CHARS])))
         out.append((position, _TYPE, _OA["TextPositionSelector"]))
         out.append((position, _OA["start"], typed(str(start), _COUNT)))
         out.append((position, _OA["end"], typed(str(end), _COUNT)))
 
 
-def _add_statement(out: list[Triple], base: str, record: Statement,
-                   predicates: dict[str, tuple[str, str | None]], texts: dict[str, str] | None = None) -> None:
+def _add_statement(
+    out: list[Triple],
+    base: str,
+    record: Statement,
+    predicates: dict[str, tuple[str, str | None]],
+    texts: dict[str, str] | None = None,
+) -> None:
     """A statement's triples: the direct triple (and its derived converse), the statement node with
     its dates, quote, source, citations and quantities, and its evidence in the source text."""
     subject, obj = iri(entity_iri(base, record.subject)), iri(entity_iri(base, record.object))

@@ -50,13 +50,16 @@ if TYPE_CHECKING:
 
 _NUMBERED = re.compile(
     r"(?:(?:chapter|part|section|appendix)\s+[0-9IVXLC]+[A-Z]?\b\.?|[0-9]{1,3}(?:\.[0-9]{1,3})*\.|"
-    r"[A-Z](?:\.[0-9]{1,3})+\.)(?:\s+\S.*)?$", re.IGNORECASE)
+    r"[A-Z](?:\.[0-9]{1,3})+\.)(?:\s+\S.*)?$",
+    re.IGNORECASE,
+)
 _FOOTNOTE = re.compile(r"([0-9]{1,3})\)\s")
 _SMALL = frozenset("a an and as at by for from in into of on or over per the to under vs with".split())
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos vol vols p pp ed eds fig figs ch sec art para gen lt col capt sgt "
     "gov sen rep pres jr sr inc ltd co corp dept univ est approx ca cf etc al vs jan feb mar apr "
-    "jun jul aug sep sept oct nov dec mt ft".split())
+    "jun jul aug sep sept oct nov dec mt ft".split()
+)
 
 
 @dataclass
@@ -146,8 +149,6 @@ class SourceCoverage:
         return self.quoted / self.sentences if self.sentences else None
 
 
-
-
 class Lines:
     """Line numbers of offsets, by bisection over the line starts."""
 
@@ -159,6 +160,7 @@ class Lines:
 
 
 # --- reading the text --------------------------------------------------------------------------
+
 
 def _lines(text: str) -> list[tuple[int, int]]:
     spans, at = [], 0
@@ -185,8 +187,12 @@ def is_heading(lines: list[str], index: int, previous_heading: bool = False) -> 
     if not line or len(line) > 80 or _FOOTNOTE.match(line):
         return False
     words = line.split()
-    if _NUMBERED.match(line) and len(words) <= 14 and not re.search(r"[.,;]$", line) and (
-            len(words) == 1 or words[1][:1].isupper() or words[1][:1].isdigit()):
+    if (
+        _NUMBERED.match(line)
+        and len(words) <= 14
+        and not re.search(r"[.,;]$", line)
+        and (len(words) == 1 or words[1][:1].isupper() or words[1][:1].isdigit())
+    ):
         return True
     if len(raw) - len(raw.lstrip()) > 1:
         return False
@@ -212,8 +218,13 @@ def _wrapped_title(lines: list[str], index: int) -> bool:
     """A short lower-case line that ends a title wrapped over two lines."""
     line = lines[index].strip()
     after = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    return (bool(line) and line[0].islower() and len(line.split()) <= 3 and line[-1].isalpha()
-            and (not after or after[0].isupper()))
+    return (
+        bool(line)
+        and line[0].islower()
+        and len(line.split()) <= 3
+        and line[-1].isalpha()
+        and (not after or after[0].isupper())
+    )
 
 
 def _classify(text: str) -> list[str]:
@@ -222,8 +233,13 @@ def _classify(text: str) -> list[str]:
     kinds: list[str] = []
     in_note = False
     for index, raw in enumerate(lines):
-        if kinds and kinds[-1] == "heading" and index > 0 and _wrapped_title(lines, index) \
-                and not _NUMBERED.match(lines[index - 1].strip()):
+        if (
+            kinds
+            and kinds[-1] == "heading"
+            and index > 0
+            and _wrapped_title(lines, index)
+            and not _NUMBERED.match(lines[index - 1].strip())
+        ):
             kinds.append("heading+")
             continue
         if not raw.strip():
@@ -262,7 +278,7 @@ def _split(buf: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for mark in _END.finditer(buf):
         end = mark.end()
-        if buf[mark.start()] == "." and not buf[mark.start() - 1:mark.start()].isdigit():
+        if buf[mark.start()] == "." and not buf[mark.start() - 1 : mark.start()].isdigit():
             # "cent.12 After" or, as extractions space it, "million. 11 Already"
             digits = re.match(r"[0-9]{1,3}(?=\s|$)|\s[0-9]{1,2}(?=\s+[A-Z])", buf[end:])
             if digits:  # a footnote number glued to the end of the sentence
@@ -338,7 +354,7 @@ def read_text(text: str) -> tuple[list[tuple[int, int, str, int]], list[Sentence
             headings[-1] = (start, b, section, line)
         elif kind == "blank":
             # a blank line before a footnote block is the foot of a page, not the end of a paragraph
-            following = next((k for k in kinds[index + 1:] if k != "blank"), "body")
+            following = next((k for k in kinds[index + 1 :] if k != "blank"), "body")
             if following != "footnote":
                 flush()
         elif kind == "footnote":
@@ -354,6 +370,7 @@ def read_text(text: str) -> tuple[list[tuple[int, int, str, int]], list[Sentence
 
 
 # --- what the relations quote ------------------------------------------------------------------
+
 
 def _quote_spans(source: SourceText, relations: list[Relation]) -> list[tuple[int, int, Relation]]:
     spans = []
@@ -382,7 +399,7 @@ def _passages(text: str, spans: list[tuple[int, int, Relation]], lines: Lines) -
         else:
             merged.append(Passage(start, end, 0, "", [_claim(rel)]))
     for passage in merged:
-        passage.text = text[passage.start:passage.end]
+        passage.text = text[passage.start : passage.end]
         passage.line = lines.line(passage.start)
     return merged
 
@@ -419,11 +436,20 @@ def coverage(dataset: Dataset, source_id: str, path: str) -> SourceCoverage:
     candidates = _candidates(dataset, body, sentences, mentions, lines)
     cited = {n for r in relations for n in r.footnotes}
     return SourceCoverage(
-        source=source_id, path=path, sentences=len(sentences), quoted=sum(s.quoted for s in sentences),
-        sections=[s for s in sections if s.sentences], unquoted=[s for s in sentences if not s.quoted],
-        uncovered=uncovered, candidates=candidates,
-        uncited=[n for n in notes if n.number not in cited], footnotes=len(notes),
-        passages=_passages(text, spans, lines), headings=[(a, b, t) for a, b, t, _l in headings], text=text)
+        source=source_id,
+        path=path,
+        sentences=len(sentences),
+        quoted=sum(s.quoted for s in sentences),
+        sections=[s for s in sections if s.sentences],
+        unquoted=[s for s in sentences if not s.quoted],
+        uncovered=uncovered,
+        candidates=candidates,
+        uncited=[n for n in notes if n.number not in cited],
+        footnotes=len(notes),
+        passages=_passages(text, spans, lines),
+        headings=[(a, b, t) for a, b, t, _l in headings],
+        text=text,
+    )
 
 
 def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
@@ -440,13 +466,15 @@ def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
     if not owner:
         return []
     names = sorted(owner, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names)
-                         + r")(?![\w-])")
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names) + r")(?![\w-])"
+    )
     return [(m.start(), m.end(), *owner[" ".join(m.group().split())]) for m in pattern.finditer(text)]
 
 
-def _uncovered(mentions: list[tuple[int, int, str, str]], sentences: list[Sentence],
-               involved: list[set[str]], lines: Lines) -> list[Mention]:
+def _uncovered(
+    mentions: list[tuple[int, int, str, str]], sentences: list[Sentence], involved: list[set[str]], lines: Lines
+) -> list[Mention]:
     """Mentions in a sentence that no relation quoting into that sentence has as subject or object."""
     starts = [s.start for s in sentences]
     out = []
@@ -465,11 +493,13 @@ _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'\u2019-]*(?:\s+(?:of\s+(?:the\s+)
 #: Capitalised words that name no one: a sentence may start with them, a date holds them.
 _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday i".split())
+    "monday tuesday wednesday thursday friday saturday sunday i".split()
+)
 
 
-def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions: list[tuple[int, int, str, str]],
-                lines: Lines) -> list[Candidate]:
+def _candidates(
+    dataset: Dataset, body: str, sentences: list[Sentence], mentions: list[tuple[int, int, str, str]], lines: Lines
+) -> list[Candidate]:
     """Capitalised names in sentences that are no entity's name, by count.
 
     A sentence's first word is capitalised anyway: it is left out when the text also has it in
@@ -485,10 +515,10 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions
     inside: set[str] = set()  # words capitalised somewhere other than a sentence's start
     for sentence in sentences:
         for match in _CAPITALISED.finditer(plain, sentence.start, sentence.end):
-            if re.match(r"\.\w", plain[match.end():match.end() + 2]):
+            if re.match(r"\.\w", plain[match.end() : match.end() + 2]):
                 continue  # a dotted abbreviation: Ph.D., No.2
             words = match.group().split()
-            first = not plain[sentence.start:match.start()].strip("\"'\u201c\u2018( ")
+            first = not plain[sentence.start : match.start()].strip("\"'\u201c\u2018( ")
             inside.update(words[1:] if first else words)
             found.append((words, first, match.start()))
     counts: dict[str, list[int]] = {}
@@ -502,28 +532,34 @@ def _candidates(dataset: Dataset, body: str, sentences: list[Sentence], mentions
         if len(name) < 2 or name.casefold() in known:
             continue
         counts.setdefault(name, []).append(lines.line(at))
-    return sorted((Candidate(n, len(lines), lines[0]) for n, lines in counts.items()),
-                  key=lambda c: (-c.count, c.name.casefold()))
+    return sorted(
+        (Candidate(n, len(lines), lines[0]) for n, lines in counts.items()), key=lambda c: (-c.count, c.name.casefold())
+    )
 
 
 def publications_with_text(dataset: Dataset) -> dict[str, str]:
     """Publication id -> its text file, as entities.yaml names it."""
-    return {pid: str(dataset.entities[pid].extra.get("text", pid)) if pid in dataset.entities else pid
-            for pid in sorted(dataset.texts)}
+    return {
+        pid: str(dataset.entities[pid].extra.get("text", pid)) if pid in dataset.entities else pid
+        for pid in sorted(dataset.texts)
+    }
 
 
 def report(dataset: Dataset, source: str | None = None) -> list[SourceCoverage]:
     """Coverage of every source text, or of the one ``source`` names (its id or label)."""
     texts = publications_with_text(dataset)
     if source is not None:
-        wanted = next((pid for pid in texts if source in (pid, dataset.entities[pid].label
-                                                           if pid in dataset.entities else pid)), None)
+        wanted = next(
+            (pid for pid in texts if source in (pid, dataset.entities[pid].label if pid in dataset.entities else pid)),
+            None,
+        )
         if wanted is None:
             from kgraph.suggest import did_you_mean
 
             choices = ", ".join(texts) or "none"
-            raise UnknownSource(f"no source text '{source}'{did_you_mean(source, list(texts))} "
-                                f"(publications with a text: {choices})")
+            raise UnknownSource(
+                f"no source text '{source}'{did_you_mean(source, list(texts))} (publications with a text: {choices})"
+            )
         texts = {wanted: texts[wanted]}
     return [coverage(dataset, pid, path) for pid, path in texts.items()]
 
@@ -536,17 +572,30 @@ def share(value: float | None) -> str:
 def as_plain(cov: SourceCoverage) -> dict[str, object]:
     """The JSON shape of one source's coverage."""
     return {
-        "source": cov.source, "path": cov.path, "sentences": cov.sentences, "quoted": cov.quoted,
+        "source": cov.source,
+        "path": cov.path,
+        "sentences": cov.sentences,
+        "quoted": cov.quoted,
         "share": None if cov.share is None else round(cov.share, 4),
-        "sections": [{"title": s.title, "line": s.line, "sentences": s.sentences, "quoted": s.quoted,
-                      "share": None if s.share is None else round(s.share, 4)} for s in cov.sections],
+        "sections": [
+            {
+                "title": s.title,
+                "line": s.line,
+                "sentences": s.sentences,
+                "quoted": s.quoted,
+                "share": None if s.share is None else round(s.share, 4),
+            }
+            for s in cov.sections
+        ],
         "unquoted": [{"line": s.line, "section": s.section, "text": s.text} for s in cov.unquoted],
         "uncovered_mentions": [{"entity": m.entity, "name": m.name, "line": m.line} for m in cov.uncovered],
         "candidates": [{"name": c.name, "count": c.count, "line": c.line} for c in cov.candidates],
         "footnotes": cov.footnotes,
         "uncited_footnotes": [{"number": n.number, "line": n.line, "text": n.text} for n in cov.uncited],
-        "passages": [{"start": p.start, "end": p.end, "line": p.line, "text": p.text,
-                      "relations": p.relations} for p in cov.passages],
+        "passages": [
+            {"start": p.start, "end": p.end, "line": p.line, "text": p.text, "relations": p.relations}
+            for p in cov.passages
+        ],
     }
 
 
@@ -563,14 +612,16 @@ def finding_rows(covs: list[SourceCoverage]) -> Rows:
 def csv_rows(cov: SourceCoverage) -> list[tuple[object, ...]]:
     """One CSV row per finding; ``kind`` tells them apart (total, section, unquoted, ...)."""
     rows: list[tuple[object, ...]] = [
-        (cov.source, "total", "", "", "", "", cov.sentences, cov.quoted, share(cov.share), "")]
-    rows += [(cov.source, "section", s.title, s.line, "", "", s.sentences, s.quoted, share(s.share), "")
-             for s in cov.sections]
+        (cov.source, "total", "", "", "", "", cov.sentences, cov.quoted, share(cov.share), "")
+    ]
+    rows += [
+        (cov.source, "section", s.title, s.line, "", "", s.sentences, s.quoted, share(s.share), "")
+        for s in cov.sections
+    ]
     rows += [(cov.source, "unquoted", s.section, s.line, "", "", "", "", "", s.text) for s in cov.unquoted]
     rows += [(cov.source, "uncovered", "", m.line, m.name, "", "", "", "", m.entity) for m in cov.uncovered]
     rows += [(cov.source, "candidate", "", c.line, c.name, c.count, "", "", "", "") for c in cov.candidates]
-    rows += [(cov.source, "uncited-footnote", "", n.line, str(n.number), "", "", "", "", n.text)
-             for n in cov.uncited]
+    rows += [(cov.source, "uncited-footnote", "", n.line, str(n.number), "", "", "", "", n.text) for n in cov.uncited]
     return rows
 
 
@@ -589,18 +640,26 @@ def to_html(covs: list[SourceCoverage], labels: dict[str, str]) -> str:
     """
     from html import escape
 
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>kgraph coverage</title>", f"<style>{_STYLE}</style></head><body>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>kgraph coverage</title>",
+        f"<style>{_STYLE}</style></head><body>",
+    ]
     for cov in covs:
         parts.append(f'<section class="source" id="{escape(cov.source)}">')
         parts.append(f"<h1>{escape(cov.source)} <small>({escape(cov.path)})</small></h1>")
-        parts.append(f"<p>{cov.quoted} of {cov.sentences} sentences quoted ({share(cov.share)}); "
-                     f"{len(cov.passages)} quoted passages; {len(cov.uncited)} of {cov.footnotes} "
-                     "footnotes never cited. Highlighted: what relations quote (hover for them).</p>")
+        parts.append(
+            f"<p>{cov.quoted} of {cov.sentences} sentences quoted ({share(cov.share)}); "
+            f"{len(cov.passages)} quoted passages; {len(cov.uncited)} of {cov.footnotes} "
+            "footnotes never cited. Highlighted: what relations quote (hover for them).</p>"
+        )
         parts.append("<table><tr><th>section</th><th>sentences</th><th>quoted</th><th>share</th></tr>")
         for section in cov.sections:
-            parts.append(f"<tr><td>{escape(section.title or '(before the first heading)')}</td>"
-                         f"<td>{section.sentences}</td><td>{section.quoted}</td><td>{share(section.share)}</td></tr>")
+            parts.append(
+                f"<tr><td>{escape(section.title or '(before the first heading)')}</td>"
+                f"<td>{section.sentences}</td><td>{section.quoted}</td><td>{share(section.share)}</td></tr>"
+            )
         parts.append("</table>")
         parts.append(f"<pre>{_marked(cov, labels)}</pre></section>")
     parts.append("</body></html>\n")

@@ -59,8 +59,9 @@ def _yaml_under(folder: str, top: bool = False) -> list[str]:
     """YAML files under ``folder`` (hidden ones aside), sorted; at the top, skip non-record places."""
     out = []
     for here, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not (top and here == folder and d in SKIPPED_FOLDERS))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (top and here == folder and d in SKIPPED_FOLDERS)
+        )
         for name in sorted(files):
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue

@@ -165,11 +165,15 @@ def _point(text: str, whole: str) -> Point:
     digits = text.rstrip("~?%")
     if "X" in digits:
         if qualifier:
-            raise ValueError(f"{whole!r}: a date with unspecified digits (X) cannot also be {QUALIFIERS[qualifier]} "
-                             f"({qualifier}) in EDTF level 1; write {digits} or give the years as an interval")
+            raise ValueError(
+                f"{whole!r}: a date with unspecified digits (X) cannot also be {QUALIFIERS[qualifier]} "
+                f"({qualifier}) in EDTF level 1; write {digits} or give the years as an interval"
+            )
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2}|-XX)?|-XX(-XX)?)?|\d{3}X|\d{2}XX", digits):
-            raise ValueError(f"{whole!r}: unspecified digits (X) must be the last digits of the year (196X, "
-                             "19XX), or a whole month or day (1985-XX, 1985-04-XX)")
+            raise ValueError(
+                f"{whole!r}: unspecified digits (X) must be the last digits of the year (196X, "
+                "19XX), or a whole month or day (1985-XX, 1985-04-XX)"
+            )
         if year.endswith("X"):
             first = int(year.replace("X", "0"))
             last = int(year.replace("X", "9"))
@@ -179,8 +183,10 @@ def _point(text: str, whole: str) -> Point:
         base = _plain("-".join(part for part in (year, month, day) if part and "X" not in part), whole)
         return Point(text, base.earliest, base.latest)
     if month is not None and 21 <= int(month) <= 41 and day is None:  # an EDTF season, not a month
-        raise ValueError(f"{whole!r}: seasons (EDTF month codes 21-41) are not supported; "
-                         f"give the months as an interval, e.g. {year}-03/{year}-05")
+        raise ValueError(
+            f"{whole!r}: seasons (EDTF month codes 21-41) are not supported; "
+            f"give the months as an interval, e.g. {year}-03/{year}-05"
+        )
     plain = _plain(digits, whole)
     return Point(text, plain.earliest, plain.latest, qualifier)
 
@@ -244,8 +250,11 @@ class Edtf:
     @property
     def uncertain(self) -> bool:
         """Whether the text leaves it unsure when this was: a qualifier or an unknown end."""
-        return (self.unknown_start or self.unknown_end
-                or any(p is not None and bool(p.qualifier) for p in (self.start, self.end)))
+        return (
+            self.unknown_start
+            or self.unknown_end
+            or any(p is not None and bool(p.qualifier) for p in (self.start, self.end))
+        )
 
     @property
     def earliest(self) -> date | None:
@@ -330,8 +339,16 @@ def _parse(text: str, interval: bool) -> Edtf:
     end = _point(tail, text) if tail not in ("", "..") else None
     if start is not None and end is not None and end.high < start.low:
         raise ValueError(f"{text!r}: the interval ends ({tail}) before it starts ({head})")
-    return Edtf(text, start, end, interval=True, open_start=head == "..", open_end=tail == "..",
-                unknown_start=head == "", unknown_end=tail == "")
+    return Edtf(
+        text,
+        start,
+        end,
+        interval=True,
+        open_start=head == "..",
+        open_end=tail == "..",
+        unknown_start=head == "",
+        unknown_end=tail == "",
+    )
 
 
 def _day(value: date | None, default: str) -> str:
@@ -376,8 +393,9 @@ def in_force(days: tuple[str, str, str, str], window: tuple[str, str], possibly:
     return days[1] <= window[1] and days[2] >= window[0]
 
 
-def bounds(date_: Edtf | PartialDate | None, start: Edtf | PartialDate | None,
-           end: Edtf | PartialDate | None) -> tuple[str | None, str | None]:
+def bounds(
+    date_: Edtf | PartialDate | None, start: Edtf | PartialDate | None, end: Edtf | PartialDate | None
+) -> tuple[str | None, str | None]:
     """The first and last day a ``date`` or ``start``/``end`` can mean, as ISO strings (None where
     open or unknown): what ``kg:earliest`` and ``kg:latest`` hold."""
     first, last = (date_ or start), (date_ or end)

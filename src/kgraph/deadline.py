@@ -27,7 +27,8 @@ from kgraph.results import QueryResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
     from kgraph.results import Row
 
@@ -252,8 +253,7 @@ def run_interruptible(work: Callable[[], QueryResult]) -> QueryResult:
         finally:
             _WORKERS.discard(threading.current_thread())
 
-    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
-                              name="kgraph-query", daemon=True)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="kgraph-query", daemon=True)
     _WORKERS.add(worker)
     worker.start()
     try:

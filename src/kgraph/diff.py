@@ -16,8 +16,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from kgraph.errors import DataError, KgraphError, Problem
 
@@ -57,9 +58,14 @@ class Item:
     fields: list[FieldChange] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"section": self.section, "change": self.change, "id": self.id, "label": self.label,
-                "where": self.where,
-                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in self.fields]}
+        return {
+            "section": self.section,
+            "change": self.change,
+            "id": self.id,
+            "label": self.label,
+            "where": self.where,
+            "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in self.fields],
+        }
 
 
 @dataclass
@@ -91,11 +97,17 @@ class Diff:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"old": self.old, "new": self.new, "equal": self.equal, "counts": self.counts(),
-                "items": [i.to_json() for i in self.items]}
+        return {
+            "old": self.old,
+            "new": self.new,
+            "equal": self.equal,
+            "counts": self.counts(),
+            "items": [i.to_json() for i in self.items],
+        }
 
 
 # --- loading the two sides ---
+
 
 def load_side(side: Side, which: str) -> Dataset:
     """The validated dataset of one side; DataError problems name the side and show its paths."""
@@ -108,8 +120,14 @@ def load_side(side: Side, which: str) -> Dataset:
 
 
 def _on_side(problem: Problem, side: Side, which: str) -> Problem:
-    return Problem(_shown_path(problem.path, side), problem.line, problem.column,
-                   f"({which} side, {side.name}) {problem.message}", problem.severity, problem.field_name)
+    return Problem(
+        _shown_path(problem.path, side),
+        problem.line,
+        problem.column,
+        f"({which} side, {side.name}) {problem.message}",
+        problem.severity,
+        problem.field_name,
+    )
 
 
 def _shown_path(path: str, side: Side) -> str:
@@ -190,8 +208,7 @@ def revisions(data_dir: str, spec: str) -> Revisions:
     tmp = tempfile.mkdtemp(prefix="kgraph-diff-")
     try:
         old = _extract(top, old_rev, prefix, os.path.join(tmp, "old"))
-        new = (_extract(top, new_rev, prefix, os.path.join(tmp, "new")) if new_rev is not None
-               else folder_side(data_dir))
+        new = _extract(top, new_rev, prefix, os.path.join(tmp, "new")) if new_rev is not None else folder_side(data_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -236,10 +253,14 @@ def _extract(top: str, rev: str, prefix: str, into: str) -> Side:
 
 # --- comparing ---
 
+
 def diff(old: Dataset, new: Dataset, old_side: Side, new_side: Side) -> Diff:
     """Every claim-level difference from ``old`` to ``new``."""
-    items = [*_relations(old, new, old_side, new_side), *_entities(old, new, old_side, new_side),
-             *_vocabulary(old, new, old_side, new_side)]
+    items = [
+        *_relations(old, new, old_side, new_side),
+        *_entities(old, new, old_side, new_side),
+        *_vocabulary(old, new, old_side, new_side),
+    ]
     order = {s: n for n, s in enumerate(SECTIONS)}
     change = {c: n for n, c in enumerate(CHANGES)}
     items.sort(key=lambda i: (order[i.section], change[i.change], i.label.casefold(), i.id, i.where))
@@ -264,9 +285,18 @@ def _relation_values(rel: Relation) -> dict[str, str | None]:
     from kgraph.textmatch import normalize
 
     quantities = [str(q) for q in rel.quantities]
-    return {"date": _text(rel.date), "start": _text(rel.start), "end": _text(rel.end),
-            "quote": normalize(rel.quote), "kind": rel.kind, "status": rel.status, "quantities": _text(quantities),
-            "note": _text(rel.note), "cites": _text(rel.cites), "footnote": _text(rel.footnotes)}
+    return {
+        "date": _text(rel.date),
+        "start": _text(rel.start),
+        "end": _text(rel.end),
+        "quote": normalize(rel.quote),
+        "kind": rel.kind,
+        "status": rel.status,
+        "quantities": _text(quantities),
+        "note": _text(rel.note),
+        "cites": _text(rel.cites),
+        "footnote": _text(rel.footnotes),
+    }
 
 
 def relation_key(rel: Relation) -> tuple[str, str, str, str]:
@@ -302,28 +332,46 @@ def _relations(old: Dataset, new: Dataset, old_side: Side, new_side: Side) -> It
         pairs, removed, added = pair_relations(before, after)
         for a, b in pairs:
             old_values, new_values = _relation_values(a), _relation_values(b)
-            changes = [FieldChange(name, old_values[name], new_values[name]) for name in RELATION_FIELDS
-                       if old_values[name] != new_values[name]]
+            changes = [
+                FieldChange(name, old_values[name], new_values[name])
+                for name in RELATION_FIELDS
+                if old_values[name] != new_values[name]
+            ]
             if changes:
-                yield Item("relation", "changed", rid, relation_label(b, new), _where(b.location, new_side),
-                           changes)
+                yield Item("relation", "changed", rid, relation_label(b, new), _where(b.location, new_side), changes)
         for rel in removed:
-            yield Item("relation", "removed", rid, relation_label(rel, old), _where(rel.location, old_side),
-                       _summary(rel, added=False))
+            yield Item(
+                "relation",
+                "removed",
+                rid,
+                relation_label(rel, old),
+                _where(rel.location, old_side),
+                _summary(rel, added=False),
+            )
         for rel in added:
-            yield Item("relation", "added", rid, relation_label(rel, new), _where(rel.location, new_side),
-                       _summary(rel, added=True))
+            yield Item(
+                "relation",
+                "added",
+                rid,
+                relation_label(rel, new),
+                _where(rel.location, new_side),
+                _summary(rel, added=True),
+            )
 
 
 def _summary(rel: Relation, added: bool) -> list[FieldChange]:
     """The date and quote of an added or removed relation, so a reviewer can find it in the text."""
     values = _relation_values(rel)
-    return [FieldChange(name, None, values[name]) if added else FieldChange(name, values[name], None)
-            for name in ("date", "start", "end", "quote") if values[name] is not None]
+    return [
+        FieldChange(name, None, values[name]) if added else FieldChange(name, values[name], None)
+        for name in ("date", "start", "end", "quote")
+        if values[name] is not None
+    ]
 
 
-def pair_relations(before: list[Relation], after: list[Relation]
-                   ) -> tuple[list[tuple[Relation, Relation]], list[Relation], list[Relation]]:
+def pair_relations(
+    before: list[Relation], after: list[Relation]
+) -> tuple[list[tuple[Relation, Relation]], list[Relation], list[Relation]]:
     """Pair the old and new versions of relations sharing one identity, best match first.
 
     Identical versions pair first, then those with the same quote, then the same date, then the
@@ -337,8 +385,9 @@ def pair_relations(before: list[Relation], after: list[Relation]
     for i, a in enumerate(old_values):
         for j, b in enumerate(new_values):
             same = sum(a[name] == b[name] for name in RELATION_FIELDS)
-            scored.append((-(same == len(RELATION_FIELDS)), -(a["quote"] == b["quote"]),
-                           -(a["date"] == b["date"]), -same, i, j))
+            scored.append(
+                (-(same == len(RELATION_FIELDS)), -(a["quote"] == b["quote"]), -(a["date"] == b["date"]), -same, i, j)
+            )
     scored.sort()
     used_old: set[int] = set()
     used_new: set[int] = set()
@@ -355,10 +404,14 @@ def pair_relations(before: list[Relation], after: list[Relation]
 
 def _entity_values(entity: Entity, dataset: Dataset) -> dict[str, str | None]:
     values: dict[str, str | None] = {
-        "type": entity.type, "label": entity.label,
+        "type": entity.type,
+        "label": entity.label,
         "aliases": _text([*entity.aliases, *(f"{a.name} ({a.period})" for a in entity.timed_aliases)]),
-        "description": _text(entity.description), "date": _text(entity.date),
-        "start": _text(entity.start), "end": _text(entity.end)}
+        "description": _text(entity.description),
+        "date": _text(entity.date),
+        "start": _text(entity.start),
+        "end": _text(entity.end),
+    }
     for name in sorted(entity.extra):
         values[name] = _text(entity.extra[name])
     text = dataset.texts.get(entity.id)
@@ -374,16 +427,21 @@ def _entity_values(entity: Entity, dataset: Dataset) -> dict[str, str | None]:
 def _entities(old: Dataset, new: Dataset, old_side: Side, new_side: Side) -> Iterator[Item]:
     for eid, entity in old.entities.items():
         if eid not in new.entities:
-            yield Item("entity", "removed", eid, entity.label, _where(entity.location, old_side),
-                       [FieldChange("type", entity.type, None)])
+            yield Item(
+                "entity",
+                "removed",
+                eid,
+                entity.label,
+                _where(entity.location, old_side),
+                [FieldChange("type", entity.type, None)],
+            )
     for eid, entity in new.entities.items():
         where = _where(entity.location, new_side)
         if eid not in old.entities:
             yield Item("entity", "added", eid, entity.label, where, [FieldChange("type", None, entity.type)])
             continue
         a, b = _entity_values(old.entities[eid], old), _entity_values(entity, new)
-        changes = [FieldChange(name, a.get(name), b.get(name)) for name in {**a, **b}
-                   if a.get(name) != b.get(name)]
+        changes = [FieldChange(name, a.get(name), b.get(name)) for name in {**a, **b} if a.get(name) != b.get(name)]
         if changes:
             yield Item("entity", "changed", eid, entity.label, where, changes)
 
@@ -397,31 +455,43 @@ def _vocabulary(old: Dataset, new: Dataset, old_side: Side, new_side: Side) -> I
     for section in ("type", "predicate"):
         a, b = old_plain[section], new_plain[section]
         for name in a.keys() - b.keys():
-            yield Item(section, "removed", name, a[name]["label"] or name,
-                       old_marks.get((section, name), ""))
+            yield Item(section, "removed", name, a[name]["label"] or name, old_marks.get((section, name), ""))
         for name in b.keys() - a.keys():
             yield Item(section, "added", name, b[name]["label"] or name, new_marks.get((section, name), ""))
         for name in a.keys() & b.keys():
-            changes = [FieldChange(key, a[name][key], b[name][key]) for key in b[name]
-                       if a[name][key] != b[name][key]]
+            changes = [FieldChange(key, a[name][key], b[name][key]) for key in b[name] if a[name][key] != b[name][key]]
             if changes:
-                yield Item(section, "changed", name, b[name]["label"] or name,
-                           new_marks.get((section, name), ""), changes)
+                yield Item(
+                    section, "changed", name, b[name]["label"] or name, new_marks.get((section, name), ""), changes
+                )
 
 
 def _terms(vocabulary: Vocabulary) -> dict[str, dict[str, dict[str, str | None]]]:
     """Types and predicates as comparable text fields."""
-    types = {t.name: {"label": t.label, "description": _text(t.comment), "parent": t.parent,
-                      "matches": _text(list(t.matches)), "iri": t.iri,
-                      "fields": _text([f"{f.name} ({f.range}{', list' if f.many else ''})"
-                                       for f in t.fields.values()])}
-             for t in vocabulary.types.values()}
-    predicates = {p.id: {"label": p.label, "inverse": _text(p.inverse_label),
-                         "description": _text(p.description), "subject": _text(list(p.subject_types)),
-                         "object": _text(list(p.object_types)),
-                         "flags": _text([f for f in ("symmetric", "reflexive", "acyclic") if getattr(p, f)]),
-                         "matches": _text(list(p.matches)), "iri": p.iri}
-                  for p in vocabulary.predicates.values()}
+    types = {
+        t.name: {
+            "label": t.label,
+            "description": _text(t.comment),
+            "parent": t.parent,
+            "matches": _text(list(t.matches)),
+            "iri": t.iri,
+            "fields": _text([f"{f.name} ({f.range}{', list' if f.many else ''})" for f in t.fields.values()]),
+        }
+        for t in vocabulary.types.values()
+    }
+    predicates = {
+        p.id: {
+            "label": p.label,
+            "inverse": _text(p.inverse_label),
+            "description": _text(p.description),
+            "subject": _text(list(p.subject_types)),
+            "object": _text(list(p.object_types)),
+            "flags": _text([f for f in ("symmetric", "reflexive", "acyclic") if getattr(p, f)]),
+            "matches": _text(list(p.matches)),
+            "iri": p.iri,
+        }
+        for p in vocabulary.predicates.values()
+    }
     return {"type": types, "predicate": predicates}
 
 

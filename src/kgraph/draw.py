@@ -28,8 +28,24 @@ if TYPE_CHECKING:
 
 #: Fill colours for entity types: light hues that keep dark text readable. A type's colour comes
 #: from a hash of its name, so any vocabulary's types get one, the same in every picture.
-PALETTE = ("#9ecae9", "#f4b183", "#b7e1cd", "#f9e79f", "#d7bde2", "#f5b7b1", "#d5dbdb", "#e5e7e9",
-           "#a9dfbf", "#fad7a0", "#aed6f1", "#f5cba7", "#d2b4de", "#a3e4d7", "#f7dc6f", "#e6b0aa")
+PALETTE = (
+    "#9ecae9",
+    "#f4b183",
+    "#b7e1cd",
+    "#f9e79f",
+    "#d7bde2",
+    "#f5b7b1",
+    "#d5dbdb",
+    "#e5e7e9",
+    "#a9dfbf",
+    "#fad7a0",
+    "#aed6f1",
+    "#f5cba7",
+    "#d2b4de",
+    "#a3e4d7",
+    "#f7dc6f",
+    "#e6b0aa",
+)
 
 
 def colour(type_name: str) -> str:
@@ -56,10 +72,12 @@ NEATO_ABOVE = 40
 SFDP_ABOVE = 150
 #: A bundle lists at most this many predicates in its label; the tooltip has them all.
 LABEL_PREDICATES = 4
-INSTALL_HINT = ("Graphviz is not installed (the 'dot' program is needed for SVG and PNG): "
-                "install it with 'sudo apt-get install graphviz' (Debian/Ubuntu), "
-                "'brew install graphviz' (macOS) or from https://graphviz.org/download/; "
-                "an HTML picture (-o FILE.html) needs no Graphviz")
+INSTALL_HINT = (
+    "Graphviz is not installed (the 'dot' program is needed for SVG and PNG): "
+    "install it with 'sudo apt-get install graphviz' (Debian/Ubuntu), "
+    "'brew install graphviz' (macOS) or from https://graphviz.org/download/; "
+    "an HTML picture (-o FILE.html) needs no Graphviz"
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +94,7 @@ class Picture:
 def symmetric_predicates(eg: EntityGraph) -> frozenset[str]:
     """The predicates the project's vocabulary calls symmetric ("met"): the one place pictures ask."""
     predicates = eg.vocabulary.predicates
-    return frozenset(p for p in {e.predicate for e in eg.edges}
-                     if p in predicates and predicates[p].symmetric)
+    return frozenset(p for p in {e.predicate for e in eg.edges} if p in predicates and predicates[p].symmetric)
 
 
 def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
@@ -93,16 +110,19 @@ def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
 def of_ego(eg: EntityGraph, ego: Ego, title: str | None = None) -> Picture:
     """An ego network, nearest entities first."""
     order = sorted(ego.distances, key=lambda i: (ego.distances[i], eg.entities[i].label.casefold()))
-    return Picture(title or f"{ego.center.label}: depth {ego.depth}", [eg.entities[i] for i in order],
-                   ego.edges, symmetric_predicates(eg))
+    return Picture(
+        title or f"{ego.center.label}: depth {ego.depth}",
+        [eg.entities[i] for i in order],
+        ego.edges,
+        symmetric_predicates(eg),
+    )
 
 
 def of_graph(eg: EntityGraph, flt: Filter | None = None, title: str = "kgraph") -> Picture:
     """Every relation ``flt`` keeps, and the entities taking part in them."""
     edges = [e for e in eg.edges if e.subject != e.object and (flt is None or flt.keeps_edge(e))]
     used = {e.subject for e in edges} | {e.object for e in edges}
-    return Picture(title, [e for e in eg.entities.values() if e.id in used], edges,
-                   symmetric_predicates(eg))
+    return Picture(title, [e for e in eg.entities.values() if e.id in used], edges, symmetric_predicates(eg))
 
 
 def top(pic: Picture, n: int, metric: str = "degree", keep: frozenset[str] = frozenset()) -> Picture:
@@ -115,8 +135,7 @@ def top(pic: Picture, n: int, metric: str = "degree", keep: frozenset[str] = fro
     chosen = set(keep) | {info.id for info, _ in ranking.rows[:n]}
     edges = [e for e in pic.edges if e.subject in chosen and e.object in chosen]
     used = {e.subject for e in edges} | {e.object for e in edges} | (set(keep) & chosen)
-    return Picture(f"{pic.title}, top {n} by {metric}", [e for e in pic.entities if e.id in used],
-                   edges, pic.symmetric)
+    return Picture(f"{pic.title}, top {n} by {metric}", [e for e in pic.entities if e.id in used], edges, pic.symmetric)
 
 
 @dataclass(frozen=True)
@@ -179,8 +198,9 @@ def bundles(pic: Picture) -> list[Bundle]:
 
 
 def _edge_tip(eg_labels: dict[str, str], edge: Statement) -> str:
-    head = f"{eg_labels.get(edge.subject, edge.subject)} {edge.predicate_label} " \
-           f"{eg_labels.get(edge.object, edge.object)}"
+    head = (
+        f"{eg_labels.get(edge.subject, edge.subject)} {edge.predicate_label} {eg_labels.get(edge.object, edge.object)}"
+    )
     when = f" ({edge.when})" if edge.when else ""
     quote = f"\n\u201c{edge.quote}\u201d" if edge.quote else ""
     return head + when + quote
@@ -228,8 +248,11 @@ def groups_of(pic: Picture, group: str) -> dict[str, list[str]]:
     named: dict[str, list[str]] = {}
     for number, members in enumerate(ordered, 1):
         hub = max(members, key=lambda m: (graph.degree(m, weight="weight"), m))
-        named[f"community {number}: {labels[hub]} and {len(members) - 1} more"
-              if len(members) > 1 else f"community {number}: {labels[hub]}"] = members
+        named[
+            f"community {number}: {labels[hub]} and {len(members) - 1} more"
+            if len(members) > 1
+            else f"community {number}: {labels[hub]}"
+        ] = members
     return named
 
 
@@ -242,42 +265,56 @@ def to_dot(pic: Picture, engine: str = "auto", group: str | None = None) -> str:
     layout = engine_for(pic) if engine == "auto" else engine
     if group is not None and layout not in CLUSTER_ENGINES:
         if engine != "auto":
-            raise KgraphError(f"--group needs a layout that draws groups ({' or '.join(CLUSTER_ENGINES)}), "
-                              f"not {engine}")
+            raise KgraphError(
+                f"--group needs a layout that draws groups ({' or '.join(CLUSTER_ENGINES)}), not {engine}"
+            )
         layout = "fdp"  # the large-graph layouts ignore clusters; fdp spreads them and keeps the boxes
     labels = {e.id: e.label for e in pic.entities}
-    spread = ("" if layout == "dot" else
-              ", overlap=prism, overlap_scaling=-4, sep=\"+12\", splines=true, esep=\"+6\"")
-    lines = [f"digraph {_dot_string(pic.title)} {{",
-             f"  graph [layout={layout}, rankdir=LR, fontname=\"Helvetica\", fontsize=16, "
-             f"label={_dot_string(pic.title)}, labelloc=t, labeljust=l{spread}];",
-             "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];",
-             "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", fontcolor=\"#333333\"];"]
-    nodes = {info.id: (f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
-                       f"fillcolor=\"{colour(info.type)}\", "
-                       f"tooltip={_dot_string(f'{info.label} ({info.type})')}];") for info in pic.entities}
+    spread = "" if layout == "dot" else ', overlap=prism, overlap_scaling=-4, sep="+12", splines=true, esep="+6"'
+    lines = [
+        f"digraph {_dot_string(pic.title)} {{",
+        f'  graph [layout={layout}, rankdir=LR, fontname="Helvetica", fontsize=16, '
+        f"label={_dot_string(pic.title)}, labelloc=t, labeljust=l{spread}];",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#555555", fontcolor="#333333"];',
+    ]
+    nodes = {
+        info.id: (
+            f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
+            f'fillcolor="{colour(info.type)}", '
+            f"tooltip={_dot_string(f'{info.label} ({info.type})')}];"
+        )
+        for info in pic.entities
+    }
     if group is None:
         lines.extend(nodes[info.id] for info in pic.entities)
     else:
         for number, (name, members) in enumerate(groups_of(pic, group).items(), 1):
             lines.append(f"  subgraph cluster_{number} {{")
-            lines.append(f"    graph [label={_dot_string(name)}, style=\"rounded,dashed\", color=\"#888888\", "
-                         "fontsize=12];")
+            lines.append(
+                f'    graph [label={_dot_string(name)}, style="rounded,dashed", color="#888888", fontsize=12];'
+            )
             lines.extend("  " + nodes[member] for member in members)
             lines.append("  }")
     key = legend(pic)
     if key:  # one HTML-table node: a legend every layout engine places, none mistakes for data
-        rows = "".join(f'<tr><td bgcolor="{fill}" width="14"> </td><td align="left">'
-                       f"{html.escape(name)}</td></tr>" for name, fill in key.items())
-        lines.append('  "legend:types" [shape=plain, fontsize=10, tooltip="types", label=<<table '
-                     'border="1" cellborder="0" cellspacing="2" color="#999999">'
-                     f'<tr><td colspan="2"><b>types</b></td></tr>{rows}</table>>];')
+        rows = "".join(
+            f'<tr><td bgcolor="{fill}" width="14"> </td><td align="left">{html.escape(name)}</td></tr>'
+            for name, fill in key.items()
+        )
+        lines.append(
+            '  "legend:types" [shape=plain, fontsize=10, tooltip="types", label=<<table '
+            'border="1" cellborder="0" cellspacing="2" color="#999999">'
+            f'<tr><td colspan="2"><b>types</b></td></tr>{rows}</table>>];'
+        )
     for bundle in bundles(pic):
         tip = _bundle_tip(labels, bundle)
         extra = "" if bundle.directed else ", dir=none"
-        lines.append(f"  {_dot_string(bundle.subject)} -> {_dot_string(bundle.object)} "
-                     f"[label={_dot_string(bundle.label())}, penwidth={bundle.width()}, "
-                     f"tooltip={_dot_string(tip)}, labeltooltip={_dot_string(tip)}{extra}];")
+        lines.append(
+            f"  {_dot_string(bundle.subject)} -> {_dot_string(bundle.object)} "
+            f"[label={_dot_string(bundle.label())}, penwidth={bundle.width()}, "
+            f"tooltip={_dot_string(tip)}, labeltooltip={_dot_string(tip)}{extra}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -296,8 +333,7 @@ def to_mermaid(pic: Picture) -> str:
     ids = {info.id: f"n{index}" for index, info in enumerate(pic.entities)}
     # The title as a YAML double-quoted scalar (JSON's escapes are YAML's); what YAML would read as a
     # line break or refuse as unprintable (U+2028, U+0085, U+FEFF...) is escaped as well.
-    title = "".join(c if c.isprintable() else json.dumps(c)[1:-1]
-                    for c in json.dumps(pic.title, ensure_ascii=False))
+    title = "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in json.dumps(pic.title, ensure_ascii=False))
     lines = ["---", f"title: {title}", "---", "flowchart LR"]
     for info in pic.entities:
         lines.append(f'  {ids[info.id]}["{text(info.label)}"]:::{info.type}')
@@ -318,8 +354,9 @@ def render_graphviz(dot_text: str, fmt: str) -> bytes:
     program = shutil.which("dot")
     if program is None:
         raise ToolMissingError(INSTALL_HINT)
-    done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"),
-                          capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [program, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True, timeout=300, check=False
+    )
     if done.returncode != 0:
         raise KgraphError("Graphviz failed: " + done.stderr.decode("utf-8", "replace").strip())
     return done.stdout
@@ -341,8 +378,9 @@ def graphviz_layout(pic: Picture) -> tuple[str, dict[str, tuple[float, float, fl
     if program is None or not pic.entities:
         return None
     engine = "sfdp" if len(pic.entities) > SFDP_ABOVE else "neato"
-    done = subprocess.run([program, "-Tjson0"], input=to_dot(pic, engine).encode("utf-8"),
-                          capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [program, "-Tjson0"], input=to_dot(pic, engine).encode("utf-8"), capture_output=True, timeout=300, check=False
+    )
     if done.returncode != 0:
         return None
     out = {}
@@ -360,25 +398,54 @@ def explorer_data(pic: Picture) -> dict[str, object]:
     engine, boxes = layout if layout else ("cose", {})
     index = {id(edge): k for k, edge in enumerate(pic.edges)}
     related = {e.subject for e in pic.edges} | {e.object for e in pic.edges}
-    years = sorted({int(d[:4]) for e in pic.edges for d in (e.earliest, e.latest) if d}
-                   | {int(e.earliest[:4]) for e in pic.entities if e.earliest})
+    years = sorted(
+        {int(d[:4]) for e in pic.edges for d in (e.earliest, e.latest) if d}
+        | {int(e.earliest[:4]) for e in pic.entities if e.earliest}
+    )
     return {
         "title": pic.title,
         "types": legend(pic),
         "predicates": sorted({e.predicate_label for e in pic.edges}),
         "years": [years[0], years[-1]] if years else [2000, 2000],
         "layout": engine,
-        "nodes": [{"id": e.id, "label": e.label, "type": e.type, "aliases": list(e.aliases),
-                   "colour": colour(e.type), "related": e.id in related,
-                   # Without Graphviz, a box about as wide as 11 px Helvetica needs.
-                   "box": [round(v, 1) for v in boxes.get(e.id, (0, 0, 14 + 6.2 * len(e.label), 36))]}
-                  for e in pic.entities],
+        "nodes": [
+            {
+                "id": e.id,
+                "label": e.label,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "colour": colour(e.type),
+                "related": e.id in related,
+                # Without Graphviz, a box about as wide as 11 px Helvetica needs.
+                "box": [round(v, 1) for v in boxes.get(e.id, (0, 0, 14 + 6.2 * len(e.label), 36))],
+            }
+            for e in pic.entities
+        ],
         # "span": the days it is certainly in force (dates.ranges), for the slider's --at rule.
-        "relations": [{"s": e.subject, "o": e.object, "predicate": e.predicate_label, "when": e.when,
-                       "earliest": e.earliest, "latest": e.latest, "span": _span(e), "quote": e.quote,
-                       "source": e.source} for e in pic.edges],
-        "bundles": [{"s": b.subject, "o": b.object, "directed": b.directed, "width": b.width(),
-                     "rel": [index[id(e)] for e in b.edges]} for b in bundles(pic)],
+        "relations": [
+            {
+                "s": e.subject,
+                "o": e.object,
+                "predicate": e.predicate_label,
+                "when": e.when,
+                "earliest": e.earliest,
+                "latest": e.latest,
+                "span": _span(e),
+                "quote": e.quote,
+                "source": e.source,
+            }
+            for e in pic.edges
+        ],
+        "bundles": [
+            {
+                "s": b.subject,
+                "o": b.object,
+                "directed": b.directed,
+                "width": b.width(),
+                "rel": [index[id(e)] for e in b.edges],
+            }
+            for b in bundles(pic)
+        ],
     }
 
 
@@ -406,6 +473,7 @@ def to_html(pic: Picture) -> str:
 
 # The writers of the registry's PICTURE formats (kgraph.formats): a picture to a binary stream.
 # ``engine`` and ``group`` are the Graphviz layout and boxes; the explorer and Mermaid have their own.
+
 
 def write_svg(pic: Picture, out: IO[bytes], engine: str = "auto", group: str | None = None) -> None:
     out.write(render_graphviz(to_dot(pic, engine, group), "svg"))

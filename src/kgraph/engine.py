@@ -17,7 +17,8 @@ from kgraph.vocab import PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import IO, Any, Callable, Iterable, Iterator, Protocol
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import IO, Any, Protocol
 
     from rdflib import Graph
 
@@ -31,13 +32,20 @@ _POSITION = re.compile(r"error at (\d+):(\d+): ")
 
 
 if TYPE_CHECKING:
+
     class Engine(Protocol):
         """What commands need from an engine."""
 
         name: str
 
-        def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-                  timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult: ...
+        def query(
+            self,
+            text: str,
+            allow_network: bool = False,
+            prefixes: dict[str, str] | None = None,
+            timeout: float | None = None,
+            bindings: dict[str, Term] | None = None,
+        ) -> QueryResult: ...
 
         def count(self) -> int: ...
 
@@ -67,8 +75,9 @@ def _no_phantom_group(rows: Iterable[Row]) -> Iterator[Row]:
         yield from iterator
 
 
-def check_with(engine: str | None, text: str, allow_network: bool = False,
-               prefixes: dict[str, str] | None = None) -> None:
+def check_with(
+    engine: str | None, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None
+) -> None:
     """Check a query the way the chosen engine will read it, before any graph is built."""
     if choose("query", engine) == "rdflib":
         from kgraph.rdflib_query import prepare
@@ -86,8 +95,14 @@ class RdflibEngine:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-              timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        allow_network: bool = False,
+        prefixes: dict[str, str] | None = None,
+        timeout: float | None = None,
+        bindings: dict[str, Term] | None = None,
+    ) -> QueryResult:
         """Answer ``text`` with ``bindings`` as rdflib's initial bindings (the text is not changed)."""
         from kgraph import sparqlscan
         from kgraph.rdflib_query import run
@@ -116,8 +131,14 @@ class OxigraphEngine:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def query(self, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None,
-              timeout: float | None = None, bindings: dict[str, Term] | None = None) -> QueryResult:
+    def query(
+        self,
+        text: str,
+        allow_network: bool = False,
+        prefixes: dict[str, str] | None = None,
+        timeout: float | None = None,
+        bindings: dict[str, Term] | None = None,
+    ) -> QueryResult:
         """Answer ``text``; with ``timeout`` (seconds) the whole answer must arrive in time.
 
         ``bindings`` are Oxigraph's substitutions where it takes them (a projected variable, ASK,
@@ -142,21 +163,33 @@ class OxigraphEngine:
         # from the network, out of reach of the Python socket guard as Oxigraph's HTTP client is.
         return run_limited(work, timeout, isolate)
 
-    def _query(self, text: str, allow_network: bool, prefixes: dict[str, str] | None,
-               isolated: bool = False, bindings: dict[str, Term] | None = None) -> QueryResult:
+    def _query(
+        self,
+        text: str,
+        allow_network: bool,
+        prefixes: dict[str, str] | None,
+        isolated: bool = False,
+        bindings: dict[str, Term] | None = None,
+    ) -> QueryResult:
         import pyoxigraph
 
         failed = _failed
         if isolated:
             from kgraph.sandbox import network_error as failed
-        guard = contextlib.nullcontext() if allow_network else no_network(
-            "local queries never reach the network (use --allow-network)")
+        guard = (
+            contextlib.nullcontext()
+            if allow_network
+            else no_network("local queries never reach the network (use --allow-network)")
+        )
         spliced = None
         try:
             with guard:
                 try:
-                    answer = self.store.query(text, prefixes=prefixes or PREFIXES,
-                                              substitutions=_oxigraph_terms(bindings) if bindings else None)
+                    answer = self.store.query(
+                        text,
+                        prefixes=prefixes or PREFIXES,
+                        substitutions=_oxigraph_terms(bindings) if bindings else None,
+                    )
                 except RuntimeError as exc:
                     # Refused while the query is prepared, before anything is evaluated: Oxigraph
                     # substitutes (SEP-0007) only variables the SELECT projects.
@@ -193,12 +226,12 @@ class OxigraphEngine:
         if fmt.oxigraph is None:
             raise KgraphError(f"Oxigraph does not write {fmt.name} for kgraph; rdflib does")
         if fmt.oxigraph == "N_TRIPLES":  # sorted, so that exports are byte-stable whatever the engine
-            data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
-                                   from_graph=pyoxigraph.DefaultGraph())
+            data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
             out.writelines(sorted(line + b"\n" for line in data.split(b"\n") if line.strip()))
             return
-        self.store.dump(out, getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
-                        from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
+        self.store.dump(
+            out, getattr(pyoxigraph.RdfFormat, fmt.oxigraph), from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes
+        )
 
 
 def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
@@ -266,17 +299,23 @@ def check_text(text: str, allow_network: bool) -> None:
     from kgraph import sparqlscan
 
     if sparqlscan.operation(text) in sparqlscan.UPDATE_KEYWORDS:
-        raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
-                         "`kgraph query` only reads the graph; edit the YAML files instead")
+        raise QueryError(
+            "update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
+            "`kgraph query` only reads the graph; edit the YAML files instead"
+        )
     if not allow_network:
         clause = sparqlscan.remote_clause(text)
         if clause == "SERVICE":
-            raise QueryError(f"SERVICE <{sparqlscan.remote_iri(text, 'SERVICE')}> would query a remote "
-                             "endpoint; pass --allow-network to permit it")
+            raise QueryError(
+                f"SERVICE <{sparqlscan.remote_iri(text, 'SERVICE')}> would query a remote "
+                "endpoint; pass --allow-network to permit it"
+            )
         if clause == "FROM":
             named = " NAMED" if sparqlscan.named_after_from(text) else ""
-            raise QueryError(f"FROM{named} <{sparqlscan.remote_iri(text, 'FROM')}> would load a graph "
-                             "from outside the local data; pass --allow-network to permit it")
+            raise QueryError(
+                f"FROM{named} <{sparqlscan.remote_iri(text, 'FROM')}> would load a graph "
+                "from outside the local data; pass --allow-network to permit it"
+            )
 
 
 def _first_word(text: str) -> str | None:
@@ -299,7 +338,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> QueryError:
 
 def _prefix_before(text: str, line: int, column: int) -> str:
     lines = text.splitlines()
-    found = re.search(r"([^\W\d][\w.-]*)?:[\w.-]*$", lines[line - 1][:column - 1]) if line <= len(lines) else None
+    found = re.search(r"([^\W\d][\w.-]*)?:[\w.-]*$", lines[line - 1][: column - 1]) if line <= len(lines) else None
     return (found.group(1) or "") if found else "?"
 
 
@@ -312,16 +351,18 @@ def to_term(value: Any) -> Term:
     if isinstance(value, pyoxigraph.BlankNode):
         return Term("bnode", value.value)
     datatype = value.datatype.value
-    return Term("literal", value.value, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype,
-                value.language or None)
+    return Term(
+        "literal", value.value, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype, value.language or None
+    )
 
 
 def _failed(exc: Exception) -> QueryError:
     return QueryError(f"query failed: {exc}")
 
 
-def _rows(solutions: Iterable[Any], names: list[str],
-          failed: Callable[[Exception], QueryError] = _failed) -> Iterator[Row]:
+def _rows(
+    solutions: Iterable[Any], names: list[str], failed: Callable[[Exception], QueryError] = _failed
+) -> Iterator[Row]:
     iterator = iter(solutions)
     while True:
         try:  # evaluation goes on as rows are read: its failures (a SERVICE call...) surface here
@@ -336,5 +377,3 @@ def _rows(solutions: Iterable[Any], names: list[str],
             if value is not None:
                 row[name] = to_term(value)
         yield row
-
-

@@ -14,7 +14,6 @@ from kgraph.statement import FIELDS as STATEMENT_FIELDS
 from kgraph.statement import SCHEMA, Statement, from_columns, to_columns
 
 if TYPE_CHECKING:
-
     from kgraph.model import Dataset
     from kgraph.vocabulary import Vocabulary
 
@@ -37,8 +36,10 @@ class EntityInfo:
         a name in time when its period may meet ``window`` (any period when no window is given)."""
         if wanted in (n.casefold() for n in (self.id, self.label, *self.aliases)):
             return True
-        return any(name.casefold() == wanted and (window is None or _meets(period, window))
-                   for name, period in self.timed_aliases)
+        return any(
+            name.casefold() == wanted and (window is None or _meets(period, window))
+            for name, period in self.timed_aliases
+        )
 
 
 def _meets(period: str, window: tuple[str, str]) -> bool:
@@ -60,8 +61,9 @@ class EntityGraph:
     symmetric, which types are subtypes of which).
     """
 
-    def __init__(self, entities: dict[str, EntityInfo], edges: list[Statement],
-                 vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self, entities: dict[str, EntityInfo], edges: list[Statement], vocabulary: Vocabulary | None = None
+    ) -> None:
         self.entities = entities
         self.edges = edges
         if vocabulary is None:
@@ -79,9 +81,12 @@ class EntityGraph:
     def from_records(cls, payload: Any, vocabulary: Vocabulary | None = None) -> EntityGraph | None:
         """Rebuild from :func:`to_records` (as kept in the compiled-graph cache); None when the
         payload was written under another schema of the records."""
-        if not (isinstance(payload, dict) and payload.get("schema") == SCHEMA
-                and payload.get("entity_fields") == ENTITY_FIELDS
-                and payload.get("statement_fields") == STATEMENT_FIELDS):
+        if not (
+            isinstance(payload, dict)
+            and payload.get("schema") == SCHEMA
+            and payload.get("entity_fields") == ENTITY_FIELDS
+            and payload.get("statement_fields") == STATEMENT_FIELDS
+        ):
             return None
         columns = payload["entities"]
         infos = [EntityInfo(*row) for row in zip(*(columns[name] for name in ENTITY_FIELDS))]
@@ -98,18 +103,19 @@ class EntityGraph:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            listed = ", ".join(f"{e.id} ({e.label}, {e.type}{_periods(e, wanted)})"
-                               for e in sorted(matches, key=lambda e: e.id))
+            listed = ", ".join(
+                f"{e.id} ({e.label}, {e.type}{_periods(e, wanted)})" for e in sorted(matches, key=lambda e: e.id)
+            )
             timed = any(_periods(e, wanted) for e in matches)
-            hint = ("give the id, or a date (--at) that picks one" if timed and window is None
-                    else "give the id")
-            raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; {hint}",
-                                [e.id for e in matches])
+            hint = "give the id, or a date (--at) that picks one" if timed and window is None else "give the id"
+            raise NotFoundError(f"'{name}' is ambiguous: it names {listed}; {hint}", [e.id for e in matches])
         held = [e for e in self.entities.values() if e.named(wanted)]
         if held and window is not None:
             listed = ", ".join(f"{e.id} ({e.label}{_periods(e, wanted)})" for e in sorted(held, key=lambda e: e.id))
-            raise NotFoundError(f"'{name}' names no entity at {_shown_window(window)}: it names {listed}; "
-                                "give the id or another date", [e.id for e in held])
+            raise NotFoundError(
+                f"'{name}' names no entity at {_shown_window(window)}: it names {listed}; give the id or another date",
+                [e.id for e in held],
+            )
         from kgraph.suggest import closest
 
         by_name: dict[str, str] = {}
@@ -127,8 +133,7 @@ class EntityGraph:
 
     def supported_by(self, work_id: str) -> tuple[list[Statement], list[Statement]]:
         """The relations a work backs: those quoted from it (its source), and those citing it."""
-        return ([e for e in self.edges if e.source == work_id],
-                [e for e in self.edges if work_id in e.cites])
+        return ([e for e in self.edges if e.source == work_id], [e for e in self.edges if work_id in e.cites])
 
 
 def _periods(info: EntityInfo, wanted: str) -> str:
@@ -148,10 +153,19 @@ def entity_infos(dataset: Dataset) -> list[EntityInfo]:
     from kgraph.vocabulary import packaged
 
     vocabulary = dataset.vocabulary or packaged("core")
-    return [EntityInfo(e.id, e.label or e.id, e.type, tuple(sorted(set(e.aliases))), e.description or None,
-                       *_when(e.date, e.start, e.end),
-                       tuple(sorted({(a.name, str(a.period)) for a in e.timed_aliases})))
-            for e in dataset.entities.values() if e.type in vocabulary.types]
+    return [
+        EntityInfo(
+            e.id,
+            e.label or e.id,
+            e.type,
+            tuple(sorted(set(e.aliases))),
+            e.description or None,
+            *_when(e.date, e.start, e.end),
+            tuple(sorted({(a.name, str(a.period)) for a in e.timed_aliases})),
+        )
+        for e in dataset.entities.values()
+        if e.type in vocabulary.types
+    ]
 
 
 def edge_order(record: Statement) -> tuple[str, str, str, str, str]:
@@ -159,8 +173,7 @@ def edge_order(record: Statement) -> tuple[str, str, str, str, str]:
     return edge_key(record.earliest, record.subject, record.predicate, record.object, record.iri)
 
 
-def edge_key(earliest: str | None, subject: str, predicate: str, obj: str,
-             iri: str) -> tuple[str, str, str, str, str]:
+def edge_key(earliest: str | None, subject: str, predicate: str, obj: str, iri: str) -> tuple[str, str, str, str, str]:
     """:func:`edge_order` from the values themselves (the incremental build sorts the cache's
     columns, never making record objects)."""
     return (earliest or "9999", subject, predicate, obj, iri)
@@ -169,9 +182,13 @@ def edge_key(earliest: str | None, subject: str, predicate: str, obj: str,
 def to_records(entities: list[EntityInfo], records: list[Statement]) -> dict[str, Any]:
     """The entity graph's records as plain values, by field name, under the records' schema: what
     the compiled-graph cache keeps (marshal writes it; no class names, no positions)."""
-    return {"schema": SCHEMA, "entity_fields": ENTITY_FIELDS, "statement_fields": STATEMENT_FIELDS,
-            "entities": {name: [getattr(e, name) for e in entities] for name in ENTITY_FIELDS},
-            "statements": to_columns(sorted(records, key=edge_order))}
+    return {
+        "schema": SCHEMA,
+        "entity_fields": ENTITY_FIELDS,
+        "statement_fields": STATEMENT_FIELDS,
+        "entities": {name: [getattr(e, name) for e in entities] for name in ENTITY_FIELDS},
+        "statements": to_columns(sorted(records, key=edge_order)),
+    }
 
 
 def _when(date: Any, start: Any, end: Any) -> tuple[str | None, str | None]:

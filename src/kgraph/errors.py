@@ -71,8 +71,9 @@ class Problem(Record):
     __slots__ = ("path", "line", "column", "message", "severity", "field_name")
     _compare = ("path", "line", "column")
 
-    def __init__(self, path: str, line: int, column: int, message: str, severity: str = "error",
-                 field_name: str | None = None) -> None:
+    def __init__(
+        self, path: str, line: int, column: int, message: str, severity: str = "error", field_name: str | None = None
+    ) -> None:
         self.path, self.line, self.column, self.message = path, line, column, message
         self.severity, self.field_name = severity, field_name
 
@@ -121,8 +122,9 @@ class DataError(KgraphError):
 class QueryError(KgraphError):
     """A SPARQL query is malformed, refused or failed; line/column when known."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None,
-                 path: str | None = None) -> None:
+    def __init__(
+        self, message: str, line: int | None = None, column: int | None = None, path: str | None = None
+    ) -> None:
         self.line, self.column, self.path, self.reason = line, column, path, message
         super().__init__(self.span.prefix() + message)
 
@@ -149,8 +151,10 @@ class QueryTimeout(QueryError):
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        super().__init__(f"the query did not finish within {seconds:g} second(s) (--timeout); "
-                         "narrow it (more specific patterns, LIMIT) or allow more time")
+        super().__init__(
+            f"the query did not finish within {seconds:g} second(s) (--timeout); "
+            "narrow it (more specific patterns, LIMIT) or allow more time"
+        )
 
 
 class NotFoundError(KgraphError):
@@ -178,9 +182,11 @@ def not_utf8(exc: UnicodeEncodeError) -> KgraphError | None:
     met when the text is written or handed on: said with the text around it."""
     if exc.reason != "surrogates not allowed":
         return None
-    around = exc.object[max(0, exc.start - 30):exc.end + 30]
-    return KgraphError(f"text given to kgraph is not valid UTF-8: '{printable(around)}' "
-                       "(arguments, names and queries are read as UTF-8)")
+    around = exc.object[max(0, exc.start - 30) : exc.end + 30]
+    return KgraphError(
+        f"text given to kgraph is not valid UTF-8: '{printable(around)}' "
+        "(arguments, names and queries are read as UTF-8)"
+    )
 
 
 def ensure_utf8(text: str) -> str:

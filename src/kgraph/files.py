@@ -36,8 +36,15 @@ def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
-                problems.append(Problem(shown, 0, 0, f"file is {size / 2**20:,.0f} MiB; kgraph reads "
-                                        f"files up to {limit / 2**20:,.0f} MiB (split the text)"))
+                problems.append(
+                    Problem(
+                        shown,
+                        0,
+                        0,
+                        f"file is {size / 2**20:,.0f} MiB; kgraph reads "
+                        f"files up to {limit / 2**20:,.0f} MiB (split the text)",
+                    )
+                )
                 return None
             data = handle.read()
         if digests is not None:
@@ -55,8 +62,7 @@ def read_text(path: str, problems: list[Problem], digests: dict[str, str] | None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(shown, line, column, "file is not valid UTF-8 "
-                                f"(byte 0x{data[exc.start]:02x})"))
+        problems.append(Problem(shown, line, column, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})"))
         return None
     del data  # a big source text: do not hold its bytes beside its text
     return text.replace("\r\n", "\n") if "\r" in text else text

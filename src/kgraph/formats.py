@@ -61,12 +61,32 @@ class Format(Record):
     rdflib's parser for it (answers from stores, read-back checks).
     """
 
-    __slots__ = ("name", "consumes", "writer", "suffixes", "media_type", "description", "aliases", "parts",
-                 "oxigraph", "rdflib")
+    __slots__ = (
+        "name",
+        "consumes",
+        "writer",
+        "suffixes",
+        "media_type",
+        "description",
+        "aliases",
+        "parts",
+        "oxigraph",
+        "rdflib",
+    )
 
-    def __init__(self, name: str, consumes: str, writer: str, suffixes: tuple[str, ...], media_type: str,
-                 description: str, aliases: tuple[str, ...] = (), parts: tuple[str, ...] = (),
-                 oxigraph: str | None = None, rdflib: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        consumes: str,
+        writer: str,
+        suffixes: tuple[str, ...],
+        media_type: str,
+        description: str,
+        aliases: tuple[str, ...] = (),
+        parts: tuple[str, ...] = (),
+        oxigraph: str | None = None,
+        rdflib: str | None = None,
+    ) -> None:
         self.name, self.consumes, self.writer, self.suffixes = name, consumes, writer, suffixes
         self.media_type, self.description, self.aliases, self.parts = media_type, description, aliases, parts
         self.oxigraph, self.rdflib = oxigraph, rdflib
@@ -87,49 +107,166 @@ _RDF = "kgraph.export.rdf:"
 _DRAW = "kgraph.draw:"
 #: The registry. Order is the order formats are listed in help and messages.
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", GRAPH, _RDF + "write_turtle", (".ttl",), "text/turtle", "Turtle (RDF 1.1)",
-           aliases=("ttl",), oxigraph="TURTLE", rdflib="turtle"),
-    Format("nt", GRAPH, _RDF + "write_nt", (".nt",), "application/n-triples",
-           "N-Triples, one triple per line, sorted", aliases=("ntriples",), oxigraph="N_TRIPLES", rdflib="nt"),
+    Format(
+        "turtle",
+        GRAPH,
+        _RDF + "write_turtle",
+        (".ttl",),
+        "text/turtle",
+        "Turtle (RDF 1.1)",
+        aliases=("ttl",),
+        oxigraph="TURTLE",
+        rdflib="turtle",
+    ),
+    Format(
+        "nt",
+        GRAPH,
+        _RDF + "write_nt",
+        (".nt",),
+        "application/n-triples",
+        "N-Triples, one triple per line, sorted",
+        aliases=("ntriples",),
+        oxigraph="N_TRIPLES",
+        rdflib="nt",
+    ),
     # JSON-LD is compacted with the project's prefixes as an inline context, which Oxigraph does
     # not do: rdflib writes it, for exports and CONSTRUCT answers alike.
-    Format("jsonld", GRAPH, _RDF + "write_jsonld", (".jsonld", ".json"), "application/ld+json",
-           "JSON-LD with the project's prefixes as context", aliases=("json-ld",), rdflib="json-ld"),
-    Format("xml", GRAPH, _RDF + "write_xml", (".rdf", ".xml", ".owl"), "application/rdf+xml", "RDF/XML",
-           aliases=("rdfxml",), oxigraph="RDF_XML", rdflib="xml"),
-    Format("graphml", ENTITIES, "kgraph.export.graphml:write", (".graphml",), "application/graphml+xml",
-           "GraphML entity graph for Gephi, yEd and Cytoscape"),
-    Format("nq", DATASET, _RDF + "write_nquads", (".nq",), "application/n-quads",
-           "N-Quads, the graph in a named graph, sorted", aliases=("nquads",), oxigraph="N_QUADS",
-           rdflib="nquads"),
-    Format("trig", DATASET, _RDF + "write_trig", (".trig",), "application/trig",
-           "TriG, the graph in a named graph", rdflib="trig"),
-    Format("gexf", ENTITIES, "kgraph.export.gexf:write", (".gexf",), "application/gexf+xml",
-           "GEXF for Gephi, relations dated as spells for the timeline"),
-    Format("events", ENTITIES, "kgraph.export.tables:write_events", (".events.csv",), "text/csv",
-           "CSV of dated relations: date, source actor, action, target actor, quote, source"),
-    Format("csv", ENTITIES, "kgraph.export.tables:write_part", (".csv",), "text/csv",
-           "two CSV files, BASE.nodes.csv and BASE.edges.csv", parts=("nodes", "edges")),
-    Format("annotations", RECORDS, "kgraph.export.annotations:write", (".annotations.jsonld",),
-           "application/ld+json",
-           "W3C Web Annotation JSON-LD: each statement's evidence, selectors into its source text"),
-    Format("json", RESULTS, "kgraph.results:write_json", (".json", ".srj"), "application/sparql-results+json",
-           "SPARQL 1.1 Query Results JSON"),
-    Format("xml", RESULTS, "kgraph.results:write_xml", (".xml", ".srx"), "application/sparql-results+xml",
-           "SPARQL Query Results XML"),
-    Format("csv", RESULTS, "kgraph.results:write_csv", (".csv",), "text/csv",
-           "SPARQL 1.1 Query Results CSV: plain values, CRLF line ends"),
-    Format("tsv", RESULTS, "kgraph.results:write_tsv", (".tsv",), "text/tab-separated-values",
-           "SPARQL 1.1 Query Results TSV: terms in SPARQL syntax"),
+    Format(
+        "jsonld",
+        GRAPH,
+        _RDF + "write_jsonld",
+        (".jsonld", ".json"),
+        "application/ld+json",
+        "JSON-LD with the project's prefixes as context",
+        aliases=("json-ld",),
+        rdflib="json-ld",
+    ),
+    Format(
+        "xml",
+        GRAPH,
+        _RDF + "write_xml",
+        (".rdf", ".xml", ".owl"),
+        "application/rdf+xml",
+        "RDF/XML",
+        aliases=("rdfxml",),
+        oxigraph="RDF_XML",
+        rdflib="xml",
+    ),
+    Format(
+        "graphml",
+        ENTITIES,
+        "kgraph.export.graphml:write",
+        (".graphml",),
+        "application/graphml+xml",
+        "GraphML entity graph for Gephi, yEd and Cytoscape",
+    ),
+    Format(
+        "nq",
+        DATASET,
+        _RDF + "write_nquads",
+        (".nq",),
+        "application/n-quads",
+        "N-Quads, the graph in a named graph, sorted",
+        aliases=("nquads",),
+        oxigraph="N_QUADS",
+        rdflib="nquads",
+    ),
+    Format(
+        "trig",
+        DATASET,
+        _RDF + "write_trig",
+        (".trig",),
+        "application/trig",
+        "TriG, the graph in a named graph",
+        rdflib="trig",
+    ),
+    Format(
+        "gexf",
+        ENTITIES,
+        "kgraph.export.gexf:write",
+        (".gexf",),
+        "application/gexf+xml",
+        "GEXF for Gephi, relations dated as spells for the timeline",
+    ),
+    Format(
+        "events",
+        ENTITIES,
+        "kgraph.export.tables:write_events",
+        (".events.csv",),
+        "text/csv",
+        "CSV of dated relations: date, source actor, action, target actor, quote, source",
+    ),
+    Format(
+        "csv",
+        ENTITIES,
+        "kgraph.export.tables:write_part",
+        (".csv",),
+        "text/csv",
+        "two CSV files, BASE.nodes.csv and BASE.edges.csv",
+        parts=("nodes", "edges"),
+    ),
+    Format(
+        "annotations",
+        RECORDS,
+        "kgraph.export.annotations:write",
+        (".annotations.jsonld",),
+        "application/ld+json",
+        "W3C Web Annotation JSON-LD: each statement's evidence, selectors into its source text",
+    ),
+    Format(
+        "json",
+        RESULTS,
+        "kgraph.results:write_json",
+        (".json", ".srj"),
+        "application/sparql-results+json",
+        "SPARQL 1.1 Query Results JSON",
+    ),
+    Format(
+        "xml",
+        RESULTS,
+        "kgraph.results:write_xml",
+        (".xml", ".srx"),
+        "application/sparql-results+xml",
+        "SPARQL Query Results XML",
+    ),
+    Format(
+        "csv",
+        RESULTS,
+        "kgraph.results:write_csv",
+        (".csv",),
+        "text/csv",
+        "SPARQL 1.1 Query Results CSV: plain values, CRLF line ends",
+    ),
+    Format(
+        "tsv",
+        RESULTS,
+        "kgraph.results:write_tsv",
+        (".tsv",),
+        "text/tab-separated-values",
+        "SPARQL 1.1 Query Results TSV: terms in SPARQL syntax",
+    ),
     Format("svg", PICTURE, _DRAW + "write_svg", (".svg",), "image/svg+xml", "SVG through Graphviz"),
     Format("png", PICTURE, _DRAW + "write_png", (".png",), "image/png", "PNG through Graphviz"),
-    Format("html", PICTURE, _DRAW + "write_html", (".html", ".htm"), "text/html",
-           "an offline explorer page (Cytoscape.js inlined)"),
+    Format(
+        "html",
+        PICTURE,
+        _DRAW + "write_html",
+        (".html", ".htm"),
+        "text/html",
+        "an offline explorer page (Cytoscape.js inlined)",
+    ),
     Format("dot", PICTURE, _DRAW + "write_dot", (".dot", ".gv"), "text/vnd.graphviz", "Graphviz DOT"),
-    Format("mermaid", PICTURE, _DRAW + "write_mermaid", (".mmd", ".mermaid"), "text/vnd.mermaid",
-           "a Mermaid flowchart"),
-    Format("json", PATHS, "kgraph.paths:write_json", (".json",), "application/json",
-           "the paths, every hop with its date, quote and source"),
+    Format(
+        "mermaid", PICTURE, _DRAW + "write_mermaid", (".mmd", ".mermaid"), "text/vnd.mermaid", "a Mermaid flowchart"
+    ),
+    Format(
+        "json",
+        PATHS,
+        "kgraph.paths:write_json",
+        (".json",),
+        "application/json",
+        "the paths, every hop with its date, quote and source",
+    ),
 )
 
 
@@ -187,8 +324,9 @@ def _to_file(out: str | None) -> bool:
     return out is not None and out != "-"
 
 
-def choose(fmt: str | None, out: str | None, kinds: Iterable[str], default: str | None = None,
-           terminal: Iterable[str] = ()) -> str:
+def choose(
+    fmt: str | None, out: str | None, kinds: Iterable[str], default: str | None = None, terminal: Iterable[str] = ()
+) -> str:
     """The name of the format to write, by oxigraph's CLI rule.
 
     ``--format`` when given (it must not contradict ``-o``'s suffix); else ``-o``'s suffix (an
@@ -213,8 +351,11 @@ def choose(fmt: str | None, out: str | None, kinds: Iterable[str], default: str 
         found = by_suffix(out or "", wanted)
         if found is None:
             suffix = os.path.splitext(out or "")[1].lower()
-            raise FormatError(f"cannot tell the format from '{suffix or out}': give --format "
-                              f"({_names(wanted)}) or use a suffix: {suffixes(wanted)}", option="--output")
+            raise FormatError(
+                f"cannot tell the format from '{suffix or out}': give --format "
+                f"({_names(wanted)}) or use a suffix: {suffixes(wanted)}",
+                option="--output",
+            )
         return found.name
     if default is None:
         raise FormatError(f"writing to stdout needs --format (one of {_names(wanted)})")
@@ -229,16 +370,17 @@ def _check_suffix(chosen: Format, out: str, kinds: tuple[str, ...]) -> None:
         return
     if any(out.lower().endswith(suffix) for suffix in chosen.suffixes):
         return  # kg.csv is a base name for csv's two files as much as a CSV file
-    raise FormatError(f"--format {chosen.name} contradicts the suffix of '{os.path.basename(out)}', "
-                      f"which names {named.name} ({named.description}): drop --format, or change the suffix")
+    raise FormatError(
+        f"--format {chosen.name} contradicts the suffix of '{os.path.basename(out)}', "
+        f"which names {named.name} ({named.description}): drop --format, or change the suffix"
+    )
 
 
 def accept(names: Iterable[str], kinds: Iterable[str]) -> str:
     """An HTTP Accept header asking for ``names`` in order of preference."""
     wanted = tuple(kinds)
     weights = ("", ";q=0.9", ";q=0.5", ";q=0.3", ";q=0.1")
-    return ", ".join(get(name, wanted).media_type + weights[min(i, len(weights) - 1)]
-                     for i, name in enumerate(names))
+    return ", ".join(get(name, wanted).media_type + weights[min(i, len(weights) - 1)] for i, name in enumerate(names))
 
 
 def help_text(kinds: Iterable[str]) -> str:

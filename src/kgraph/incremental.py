@@ -30,7 +30,8 @@ import io
 import json
 import os
 import pickle
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from kgraph import cache
 from kgraph.errors import DataError, Problem
@@ -133,8 +134,16 @@ def _stand_in(row: tuple[Any, ...]) -> Entity:
     """An entity with what checking other files needs (id, type, names, names in time, text, where
     it is)."""
     eid, etype, label, aliases, text, location, field_locations, timed_aliases = row
-    return Entity(id=eid, type=etype, label=label, aliases=list(aliases), extra={"text": text} if text else {},
-                  location=location, field_locations=field_locations, timed_aliases=list(timed_aliases))
+    return Entity(
+        id=eid,
+        type=etype,
+        label=label,
+        aliases=list(aliases),
+        extra={"text": text} if text else {},
+        location=location,
+        field_locations=field_locations,
+        timed_aliases=list(timed_aliases),
+    )
 
 
 def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, digests: dict[str, str]) -> dict[str, Any]:
@@ -146,15 +155,26 @@ def _entity_part(path: str, shown: str, vocabulary: Vocabulary, base: str, diges
     return _entity_part_of(entities, problems, root is not None and root.kind == "list", vocabulary, base)
 
 
-def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: bool, vocabulary: Vocabulary,
-                    base: str) -> dict[str, Any]:
+def _entity_part_of(
+    entities: list[Entity], problems: list[Problem], readable: bool, vocabulary: Vocabulary, base: str
+) -> dict[str, Any]:
     """An entity file's part from its records."""
     from kgraph.compile import _add_entity, to_ntriples
     from kgraph.entitygraph import entity_infos
 
-    index = [(e.id, e.type, e.label, tuple(e.aliases), e.extra.get("text"), e.location,
-              {k: v for k, v in e.field_locations.items() if k in ("id", "type")},
-              tuple(e.timed_aliases)) for e in entities]
+    index = [
+        (
+            e.id,
+            e.type,
+            e.label,
+            tuple(e.aliases),
+            e.extra.get("text"),
+            e.location,
+            {k: v for k, v in e.field_locations.items() if k in ("id", "type")},
+            tuple(e.timed_aliases),
+        )
+        for e in entities
+    ]
     errors = any(p.severity == "error" for p in problems)
     out: list[tuple[str, str, str]] = []
     infos: list[Any] = []
@@ -165,8 +185,14 @@ def _entity_part_of(entities: list[Entity], problems: list[Problem], readable: b
         for entity in entities:
             unique.setdefault(entity.id, entity)
         infos = entity_infos(Dataset(root="", entities=unique, relations=[], vocabulary=vocabulary))
-    return {"problems": problems, "index": index, "readable": readable,
-            "infos": infos, "nt": to_ntriples(out) if not errors else None, "errors": errors}
+    return {
+        "problems": problems,
+        "index": index,
+        "readable": readable,
+        "infos": infos,
+        "nt": to_ntriples(out) if not errors else None,
+        "errors": errors,
+    }
 
 
 def _references(relations: list[Relation]) -> list[str]:
@@ -180,8 +206,15 @@ def _references(relations: list[Relation]) -> list[str]:
 class _Build:
     """One incremental build of a data folder."""
 
-    def __init__(self, data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None,
-                 built: dict[str, Any] | None, loaded: Dataset | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str,
+        base: str,
+        vocabulary: Vocabulary,
+        cache_dir: str | None,
+        built: dict[str, Any] | None,
+        loaded: Dataset | None = None,
+    ) -> None:
         from kgraph.files import display_path
 
         # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
@@ -204,8 +237,9 @@ class _Build:
         code = [self.hashes.sha(path) for path in cache.code_files()]
         from kgraph import __version__
 
-        self.context = _digest(PART_FORMAT, __version__, code, vocabulary.to_plain(), base,
-                               self.shown_root, os.path.abspath(data_dir))
+        self.context = _digest(
+            PART_FORMAT, __version__, code, vocabulary.to_plain(), base, self.shown_root, os.path.abspath(data_dir)
+        )
         self.read: dict[str, str] = {}  # absolute path -> SHA-256 of the bytes used
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # publication -> text, read only when a file needs it
@@ -231,8 +265,9 @@ class _Build:
                 digests: dict[str, str] = {}
                 if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
                     digests[os.path.abspath(path)] = self.loaded.files[os.path.abspath(path)]
-                    part = _entity_part_of(self.by_file.get(shown, []), self._warnings(shown), True,
-                                           self.vocabulary, self.base)
+                    part = _entity_part_of(
+                        self.by_file.get(shown, []), self._warnings(shown), True, self.vocabulary, self.base
+                    )
                 else:
                     part = _entity_part(path, shown, self.vocabulary, self.base, digests)
                 sha = digests.get(os.path.abspath(path))
@@ -282,8 +317,14 @@ class _Build:
                 self.text_files[entity.id] = (str(rel), sha)
                 self.read[os.path.abspath(path)] = sha
             elif entity.location:
-                self.problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,
-                                             f"source text '{rel}' of '{entity.id}': {reason}"))
+                self.problems.append(
+                    Problem(
+                        entity.location.path,
+                        entity.location.line,
+                        entity.location.column,
+                        f"source text '{rel}' of '{entity.id}': {reason}",
+                    )
+                )
 
     def text(self, pid: str) -> str | None:
         """A publication's text, read on first need (its hash must still be the one used)."""
@@ -312,13 +353,17 @@ class _Build:
             text = self.text_files.get(eid)
             recorded = built_sources.get(eid) if text else None
             # The last build's record matters only where it differs from the text (quotes moved).
-            moved = recorded.get("sha256") if isinstance(recorded, dict) and text and \
-                recorded.get("sha256") != text[1] else None
+            moved = (
+                recorded.get("sha256")
+                if isinstance(recorded, dict) and text and recorded.get("sha256") != text[1]
+                else None
+            )
             facts.append((eid, entity.type, entity.extra.get("text"), text, moved))
         return _digest(facts)
 
-    def relation_part(self, path: str, entities: dict[str, Entity], default_source: str | None,
-                      references: bool, misses: int) -> tuple[str, dict[str, Any], int]:
+    def relation_part(
+        self, path: str, entities: dict[str, Entity], default_source: str | None, references: bool, misses: int
+    ) -> tuple[str, dict[str, Any], int]:
         from kgraph.files import display_path
 
         shown = display_path(path)
@@ -345,21 +390,36 @@ class _Build:
             part.pop("nt")
         return name, part, misses
 
-    def check_relations(self, path: str, shown: str, entities: dict[str, Entity], default_source: str | None,
-                        references: bool, misses: int) -> tuple[dict[str, Any], str | None, int]:
+    def check_relations(
+        self,
+        path: str,
+        shown: str,
+        entities: dict[str, Entity],
+        default_source: str | None,
+        references: bool,
+        misses: int,
+    ) -> tuple[dict[str, Any], str | None, int]:
         """Parse, check and compile one relation file, as load() and validate() would within the project."""
         from kgraph.load import RELATIONS_FILE, _file_source, _read_file, _records, _relation
 
         if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
             relations = self.by_file.get(shown, [])
-            return (self._relation_part(relations, _references(relations), self._warnings(shown), references),
-                    self.loaded.files[os.path.abspath(path)], misses)
+            return (
+                self._relation_part(relations, _references(relations), self._warnings(shown), references),
+                self.loaded.files[os.path.abspath(path)],
+                misses,
+            )
         problems: list[Problem] = []
         digests: dict[str, str] = {}
         shown_, root = _read_file(path, RELATIONS_FILE, problems, digests)
         root, file_source = _file_source(shown_, root, problems)
-        default = (file_source.value, Location(shown_, file_source.line, file_source.column)) \
-            if file_source else (default_source, None) if default_source else None
+        default = (
+            (file_source.value, Location(shown_, file_source.line, file_source.column))
+            if file_source
+            else (default_source, None)
+            if default_source
+            else None
+        )
         parsed = [r for r in (_relation(rec, default) for rec in _records(shown_, root, "relation", problems)) if r]
         ids = _references(parsed)
         parse_problems = list(problems)
@@ -368,29 +428,48 @@ class _Build:
         if references:
             relations, problems, misses = self._checked(parsed, ids, entities, parse_problems, misses, every_text=False)
             if any(p.severity == "error" for p in problems):  # the messages may name other texts
-                relations, problems, misses = self._checked(_reparse(path, default), ids, entities, parse_problems,
-                                                            before, every_text=True)
+                relations, problems, misses = self._checked(
+                    _reparse(path, default), ids, entities, parse_problems, before, every_text=True
+                )
         return self._relation_part(relations, ids, problems, references), digests.get(os.path.abspath(path)), misses
 
-    def _relation_part(self, relations: list[Relation], ids: list[str], problems: list[Problem],
-                       references: bool) -> dict[str, Any]:
+    def _relation_part(
+        self, relations: list[Relation], ids: list[str], problems: list[Problem], references: bool
+    ) -> dict[str, Any]:
         """A relation file's part from its checked records and their problems."""
         from kgraph.validate import claim
 
         errors = any(p.severity == "error" for p in problems)
-        part: dict[str, Any] = {"problems": problems, "ids": ids, "errors": errors, "relations": len(relations),
-                                "claims": [claim(r) for r in relations], "acyclic": [], "statements": None, "nt": None}
+        part: dict[str, Any] = {
+            "problems": problems,
+            "ids": ids,
+            "errors": errors,
+            "relations": len(relations),
+            "claims": [claim(r) for r in relations],
+            "acyclic": [],
+            "statements": None,
+            "nt": None,
+        }
         acyclic = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
-        part["acyclic"] = [(r.subject, r.predicate, r.object, r.location) for r in relations
-                           if r.predicate in acyclic and r.subject != r.object]
+        part["acyclic"] = [
+            (r.subject, r.predicate, r.object, r.location)
+            for r in relations
+            if r.predicate in acyclic and r.subject != r.object
+        ]
         if not errors and references:
             from kgraph import anchors
             from kgraph.compile import _add_statement, _predicate_iris, to_ntriples
             from kgraph.statement import statements, to_columns
 
             texts = {pid: self.texts[pid] for pid in ids if pid in self.texts}
-            mini = Dataset(root=self.data_dir, entities={}, relations=relations, texts=texts,
-                           vocabulary=self.vocabulary, text_files=self.text_files)
+            mini = Dataset(
+                root=self.data_dir,
+                entities={},
+                relations=relations,
+                texts=texts,
+                vocabulary=self.vocabulary,
+                text_files=self.text_files,
+            )
             # Derived once (statement.py): the part's triples and the entity graph's edges.
             records = statements(mini, self.base)
             out: list[tuple[str, str, str]] = []
@@ -404,16 +483,28 @@ class _Build:
             part["anchors"] = anchors.record(mini)["quotes"]
         return part
 
-    def _checked(self, relations: list[Relation], ids: list[str], entities: dict[str, Entity],
-                 parse_problems: list[Problem], misses: int,
-                 every_text: bool) -> tuple[list[Relation], list[Problem], int]:
+    def _checked(
+        self,
+        relations: list[Relation],
+        ids: list[str],
+        entities: dict[str, Entity],
+        parse_problems: list[Problem],
+        misses: int,
+        every_text: bool,
+    ) -> tuple[list[Relation], list[Problem], int]:
         from kgraph.validate import _check_relations
 
         wanted = list(self.text_files) if every_text else [pid for pid in ids if pid in self.text_files]
         texts = {pid: t for pid in wanted if (t := self.text(pid)) is not None}
         problems = list(parse_problems)
-        mini = Dataset(root=self.data_dir, entities=entities, relations=relations, texts=texts,
-                       vocabulary=self.vocabulary, text_files=self.text_files)
+        mini = Dataset(
+            root=self.data_dir,
+            entities=entities,
+            relations=relations,
+            texts=texts,
+            vocabulary=self.vocabulary,
+            text_files=self.text_files,
+        )
         misses = _check_relations(mini, problems, self.vocabulary, duplicates=False, misses=misses)
         if self.built:
             from kgraph.anchors import compare
@@ -436,9 +527,15 @@ class _Changed(Exception):
     """A file changed while the build read it: start again."""
 
 
-def build(data_dir: str, base: str, vocabulary: Vocabulary, cache_dir: str | None = None,
-          built: dict[str, Any] | None = None, notify: Callable[[str], None] | None = None,
-          loaded: Dataset | None = None) -> Compiled:
+def build(
+    data_dir: str,
+    base: str,
+    vocabulary: Vocabulary,
+    cache_dir: str | None = None,
+    built: dict[str, Any] | None = None,
+    notify: Callable[[str], None] | None = None,
+    loaded: Dataset | None = None,
+) -> Compiled:
     """Check and compile the data folder into a new cache entry, reusing every part still current.
 
     ``loaded``: the folder's records as ``load`` gave them, when already at hand: parts are made
@@ -463,8 +560,9 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
     from kgraph.validate import _check_cycles, _check_entities, check_duplicates
 
     if not os.path.isdir(b.data_dir):
-        raise DataError([Problem(display_path(b.data_dir), 0, 0, "data folder not found "
-                                 "(give --data DIR or set KGRAPH_DATA)")])
+        raise DataError(
+            [Problem(display_path(b.data_dir), 0, 0, "data folder not found (give --data DIR or set KGRAPH_DATA)")]
+        )
     files = datafiles.find(b.data_dir, b.shown_root)
     b.problems.extend(files.unread)
     with phase("entities"):
@@ -492,10 +590,12 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
             claims = [c for _n, part in relation_parts for c in part["claims"]]
             if len({c[0] for c in claims}) < len(claims):
                 check_duplicates(claims, b.problems)
-            stand_ins = [Relation(s, p, o, "", "", location=loc)
-                         for _n, part in relation_parts for s, p, o, loc in part["acyclic"]]
-            _check_cycles(Dataset(root=b.data_dir, entities=entities, relations=stand_ins), b.problems,
-                          b.vocabulary)
+            stand_ins = [
+                Relation(s, p, o, "", "", location=loc)
+                for _n, part in relation_parts
+                for s, p, o, loc in part["acyclic"]
+            ]
+            _check_cycles(Dataset(root=b.data_dir, entities=entities, relations=stand_ins), b.problems, b.vocabulary)
     b.hashes.save()
     if any(p.severity == "error" for p in b.problems):
         raise DataError(b.problems)
@@ -523,30 +623,52 @@ def _ontology_part(b: _Build) -> tuple[str, str]:
     return name, found
 
 
-def _write(b: _Build, entity_parts: list[tuple[str, dict[str, Any]]],
-           relation_parts: list[tuple[str, dict[str, Any]]], entities: dict[str, Entity],
-           notify: Callable[[str], None] | None) -> Compiled:
+def _write(
+    b: _Build,
+    entity_parts: list[tuple[str, dict[str, Any]]],
+    relation_parts: list[tuple[str, dict[str, Any]]],
+    entities: dict[str, Entity],
+    notify: Callable[[str], None] | None,
+) -> Compiled:
     texts = _texts_nt(b)
     texts_name = f"x-{hashlib.sha256(texts).hexdigest()}"
     texts_sha = b.parts.save_nt(texts_name + ".nt", texts)
     onto = _ontology_part(b)
     # (name, sha of its N-Triples) in graph order: what the entry is made of.
-    made = [onto, *((n, p["nt_sha"]) for n, p in entity_parts), (texts_name, texts_sha),
-            *((n, p["nt_sha"]) for n, p in relation_parts)]
+    made = [
+        onto,
+        *((n, p["nt_sha"]) for n, p in entity_parts),
+        (texts_name, texts_sha),
+        *((n, p["nt_sha"]) for n, p in relation_parts),
+    ]
     with phase("entity graph"):
         infos = [info for _n, part in entity_parts for info in part["infos"]]
         records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
-    info = {"entities": len(entities), "relations": sum(p["relations"] for _n, p in relation_parts),
-            "vocabulary": b.vocabulary.to_plain(), "parts": [list(m) for m in made], "context": b.context}
+    info = {
+        "entities": len(entities),
+        "relations": sum(p["relations"] for _n, p in relation_parts),
+        "vocabulary": b.vocabulary.to_plain(),
+        "parts": [list(m) for m in made],
+        "context": b.context,
+    }
     with phase("check last entry"):
         base_entry = _base_entry(b, notify)
     fill = _Filler(b, made, base_entry)
     try:
-        compiled = cache.write(b.data_dir, b.base, key, fill, records, info, elsewhere, b.cache_dir,
-                               inherit=base_entry[0] if base_entry else None)
+        compiled = cache.write(
+            b.data_dir,
+            b.base,
+            key,
+            fill,
+            records,
+            info,
+            elsewhere,
+            b.cache_dir,
+            inherit=base_entry[0] if base_entry else None,
+        )
     finally:
         fill.release()
     b.parts.clean()
@@ -597,8 +719,9 @@ class _Filler:
     """Makes the new entry's store: a checkpoint of the base entry's with the changed parts'
     triples taken out and put in, or a bulk load of every part."""
 
-    def __init__(self, b: _Build, made: list[tuple[str, str]],
-                 base_entry: tuple[str, dict[str, Any], int] | None) -> None:
+    def __init__(
+        self, b: _Build, made: list[tuple[str, str]], base_entry: tuple[str, dict[str, Any], int] | None
+    ) -> None:
         self.b, self.made, self.base_entry = b, made, base_entry
         self.triples = 0
 
@@ -618,8 +741,10 @@ class _Filler:
 
         with phase("load store"):
             store = pyoxigraph.Store(target)
-            store.bulk_load(_Chain([self.b.parts.path(n + ".nt") for n, _sha in self.made]),  # type: ignore[arg-type]
-                            pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(
+                _Chain([self.b.parts.path(n + ".nt") for n, _sha in self.made]),  # type: ignore[arg-type]
+                pyoxigraph.RdfFormat.N_TRIPLES,
+            )
             store.flush()
             del store
         return None
@@ -691,8 +816,7 @@ def _parse(lines: Iterable[bytes]) -> list[Any]:
     data = b"\n".join(lines)
     if not data:
         return []
-    return [(t.subject, t.predicate, t.object) for t in
-            pyoxigraph.parse(data + b"\n", pyoxigraph.RdfFormat.N_TRIPLES)]
+    return [(t.subject, t.predicate, t.object) for t in pyoxigraph.parse(data + b"\n", pyoxigraph.RdfFormat.N_TRIPLES)]
 
 
 def _still_made(store: Any, triple: Any) -> bool:
@@ -701,9 +825,13 @@ def _still_made(store: Any, triple: Any) -> bool:
     from kgraph.compile import _KG, _OBJECT, _PREDICATE, _SUBJECT
 
     s, p, o = triple
-    return bool(store.query(f"ASK {{ {{ ?s {_SUBJECT} {s} ; {_PREDICATE} {p} ; {_OBJECT} {o} }} UNION "
-                            f"{{ ?s {_SUBJECT} {o} ; {_OBJECT} {s} ; {_KG['converse']} {p} }} "
-                            f"FILTER NOT EXISTS {{ ?s {_KG['status']} ?status }} }}"))
+    return bool(
+        store.query(
+            f"ASK {{ {{ ?s {_SUBJECT} {s} ; {_PREDICATE} {p} ; {_OBJECT} {o} }} UNION "
+            f"{{ ?s {_SUBJECT} {o} ; {_OBJECT} {s} ; {_KG['converse']} {p} }} "
+            f"FILTER NOT EXISTS {{ ?s {_KG['status']} ?status }} }}"
+        )
+    )
 
 
 class _Chain(io.RawIOBase):

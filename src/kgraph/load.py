@@ -28,8 +28,23 @@ if TYPE_CHECKING:
 ENTITIES_FILE = "entities.yaml"
 RELATIONS_FILE = "relations.yaml"
 
-RELATION_FIELDS = ("subject", "predicate", "object", "quote", "source", "date", "start", "end",
-                   "note", "kind", "status", "cites", "footnote", "quantities", "quote_ok")
+RELATION_FIELDS = (
+    "subject",
+    "predicate",
+    "object",
+    "quote",
+    "source",
+    "date",
+    "start",
+    "end",
+    "note",
+    "kind",
+    "status",
+    "cites",
+    "footnote",
+    "quantities",
+    "quote_ok",
+)
 RELATION_KINDS = ("fact", "assessment")
 #: Whether a claim happened: ``actual`` (the default), or what the text says instead. Paths,
 #: rankings, timelines and the direct triples use only actual claims unless asked.
@@ -73,8 +88,9 @@ class _Record:
         if node is None or node.kind == "null":
             if required:
                 where = node or self.node
-                self.problem(where, f"missing required field '{name}'" if node is None
-                             else f"field '{name}' is empty (null)")
+                self.problem(
+                    where, f"missing required field '{name}'" if node is None else f"field '{name}' is empty (null)"
+                )
             return None
         if node.kind != "str":
             self.problem(node, f"field '{name}' must be text, not {_describe(node)}")
@@ -104,8 +120,9 @@ class _Record:
         if node is None or node.kind in ("null", "invalid"):
             return None
         if node.kind not in ("str", "int"):
-            self.problem(node, f"field '{name}' must be a date like 1884-07-07, 1895-04, 1961 or 1896~, "
-                               f"not {_describe(node)}")
+            self.problem(
+                node, f"field '{name}' must be a date like 1884-07-07, 1895-04, 1961 or 1896~, not {_describe(node)}"
+            )
             return None
         try:
             return Edtf.parse(str(node.value), interval=name == "date")
@@ -124,8 +141,16 @@ class _Record:
 
 
 def _describe(node: Node) -> str:
-    return {"invalid": "an invalid value", "list": "a list", "map": "a mapping", "int": "a number", "float": "a number",
-            "bool": "true/false", "null": "null", "str": "text"}[node.kind]
+    return {
+        "invalid": "an invalid value",
+        "list": "a list",
+        "map": "a mapping",
+        "int": "a number",
+        "float": "a number",
+        "bool": "true/false",
+        "null": "null",
+        "str": "text",
+    }[node.kind]
 
 
 def _records(path: str, root: Node | None, what: str, problems: list[Problem]) -> list[_Record]:
@@ -134,16 +159,23 @@ def _records(path: str, root: Node | None, what: str, problems: list[Problem]) -
     if root.kind == "invalid":
         return []
     if root.kind != "list":
-        problems.append(Problem(path, root.line, root.column,
-                                f"the file must be a list of {what} records (- id: ...), not {_describe(root)}"))
+        problems.append(
+            Problem(
+                path,
+                root.line,
+                root.column,
+                f"the file must be a list of {what} records (- id: ...), not {_describe(root)}",
+            )
+        )
         return []
     records = []
     for item in root.value:
         if item.kind == "invalid":
             continue  # already reported (a refused tag or an alias)
         if item.kind != "map":
-            problems.append(Problem(path, item.line, item.column,
-                                    f"each {what} must be a mapping of fields, not {_describe(item)}"))
+            problems.append(
+                Problem(path, item.line, item.column, f"each {what} must be a mapping of fields, not {_describe(item)}")
+            )
             continue
         records.append(_Record(path, item, problems))
     return records
@@ -163,10 +195,16 @@ def _entity(rec: _Record, vocabulary: Vocabulary) -> Entity | None:
     if "same_as" in rec.fields:
         extra["same_as"] = rec.texts("same_as")
     entity = Entity(
-        id=entity_id or "", type=type_name or "", label=label or "",
-        aliases=[], description=rec.text("description"),
-        date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
-        extra=extra, location=rec.location(),
+        id=entity_id or "",
+        type=type_name or "",
+        label=label or "",
+        aliases=[],
+        description=rec.text("description"),
+        date=rec.date("date"),
+        start=rec.date("start"),
+        end=rec.date("end"),
+        extra=extra,
+        location=rec.location(),
     )
     entity.aliases, entity.timed_aliases = _aliases(rec)
     entity.field_locations = {name: rec.location(name) for name in rec.fields}
@@ -175,9 +213,15 @@ def _entity(rec: _Record, vocabulary: Vocabulary) -> Entity | None:
     return entity if entity_id else None
 
 
-_RANGE_WORDS = {"integer": "a whole number", "decimal": "a number", "boolean": "true or false",
-                "date": "a date like 1884-07-07, 1895-04 or 1961", "gYear": "a year like 1961",
-                "gYearMonth": "a month like 1895-04", "anyURI": "an absolute URI like https://example.org/"}
+_RANGE_WORDS = {
+    "integer": "a whole number",
+    "decimal": "a number",
+    "boolean": "true or false",
+    "date": "a date like 1884-07-07, 1895-04 or 1961",
+    "gYear": "a year like 1961",
+    "gYearMonth": "a month like 1895-04",
+    "anyURI": "an absolute URI like https://example.org/",
+}
 
 
 def _field_value(rec: _Record, spec: Field) -> Any:
@@ -219,10 +263,13 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
     subject, predicate, obj = (rec.text(n, required=True) for n in ("subject", "predicate", "object"))
     node = rec.fields.get("quote")
     if node is not None and node.cut:
-        stump = f"the quote ends at \"{node.value[-30:]}\"" if node.value else "the quote is empty"
-        rec.problem(node.cut, f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
-                              f"{stump}; put the quote in quotes (quote: \"...\") or move the comment to a "
-                              "line of its own")
+        stump = f'the quote ends at "{node.value[-30:]}"' if node.value else "the quote is empty"
+        rec.problem(
+            node.cut,
+            f"the quote is cut short at '#': YAML reads ' #' as the start of a comment, so "
+            f'{stump}; put the quote in quotes (quote: "...") or move the comment to a '
+            "line of its own",
+        )
         quote = None
     else:
         quote = rec.text("quote", required=True)
@@ -232,8 +279,11 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
         rec.problem(rec.fields["kind"], f"field 'kind' must be one of {', '.join(RELATION_KINDS)}, not '{kind}'")
     status = rec.text("status") or "actual"
     if status not in RELATION_STATUSES:
-        rec.problem(rec.fields["status"], f"unknown status '{status}'"
-                    + (did_you_mean(status, RELATION_STATUSES) or f"; choose one of {', '.join(RELATION_STATUSES)}"))
+        rec.problem(
+            rec.fields["status"],
+            f"unknown status '{status}'"
+            + (did_you_mean(status, RELATION_STATUSES) or f"; choose one of {', '.join(RELATION_STATUSES)}"),
+        )
     quote_ok = rec.texts("quote_ok")
     for item in quote_ok:
         if item not in QUOTE_OK:
@@ -245,10 +295,22 @@ def _relation(rec: _Record, default: tuple[str | None, Location | None] | None) 
         else:
             rec.problem(rec.fields["footnote"], f"field 'footnote' must be a footnote number, not '{item}'")
     relation = Relation(
-        subject=subject or "", predicate=predicate or "", object=obj or "", quote=quote or "",
-        source=source or "", date=rec.date("date"), start=rec.date("start"), end=rec.date("end"),
-        note=rec.text("note"), kind=kind, status=status, cites=rec.texts("cites"), footnotes=footnotes,
-        quantities=_quantities(rec), quote_ok=quote_ok, location=rec.location(),
+        subject=subject or "",
+        predicate=predicate or "",
+        object=obj or "",
+        quote=quote or "",
+        source=source or "",
+        date=rec.date("date"),
+        start=rec.date("start"),
+        end=rec.date("end"),
+        note=rec.text("note"),
+        kind=kind,
+        status=status,
+        cites=rec.texts("cites"),
+        footnotes=footnotes,
+        quantities=_quantities(rec),
+        quote_ok=quote_ok,
+        location=rec.location(),
         field_locations={name: rec.location(name) for name in rec.fields},
     )
     if not source and default is not None and default[0]:
@@ -277,15 +339,21 @@ def _aliases(rec: _Record) -> tuple[list[str], list[TimedAlias]]:
             _check_interval(alias, date, start, end)
             if date is None and start is None and end is None:
                 if name and not any(k in alias.fields for k in ("date", "start", "end")):
-                    alias.problem(item, "an alias given as a mapping needs its period: date (1922/1991) "
-                                        "or start/end; a name for all time is plain text")
+                    alias.problem(
+                        item,
+                        "an alias given as a mapping needs its period: date (1922/1991) "
+                        "or start/end; a name for all time is plain text",
+                    )
                 continue
             if name:
                 period = date or Edtf.parse(f"{start or '..'}/{end or '..'}")
                 timed.append(TimedAlias(name, period, alias.location()))
         elif item.kind != "invalid":
-            rec.problem(item, f"field 'aliases' must hold names (text, or {{name: ..., date: ...}} for a "
-                              f"period), not {_describe(item)}")
+            rec.problem(
+                item,
+                f"field 'aliases' must hold names (text, or {{name: ..., date: ...}} for a "
+                f"period), not {_describe(item)}",
+            )
     return plain, timed
 
 
@@ -306,13 +374,19 @@ def _quantities(rec: _Record) -> list[Quantity]:
         if None in numbers.values():
             continue  # reported
         if not numbers:
-            q.problem(item, "a quantity needs a 'value', or the bounds the text gives ('min', 'max'), "
-                            "such as {max: 1000000, unit: USD} for \"less than $1 million\"")
+            q.problem(
+                item,
+                "a quantity needs a 'value', or the bounds the text gives ('min', 'max'), "
+                'such as {max: 1000000, unit: USD} for "less than $1 million"',
+            )
             continue
         if "value" in numbers and len(numbers) > 1:
             bound = "min" if "min" in numbers else "max"
-            q.problem(q.fields[bound], "give either 'value' or 'min'/'max', not both (a bound is not a value: "
-                                       "\"less than $1 million\" is max: 1000000)")
+            q.problem(
+                q.fields[bound],
+                "give either 'value' or 'min'/'max', not both (a bound is not a value: "
+                '"less than $1 million" is max: 1000000)',
+            )
             continue
         low, high = numbers.get("min"), numbers.get("max")
         if low is not None and high is not None and low > high:
@@ -324,8 +398,16 @@ def _quantities(rec: _Record) -> list[Quantity]:
             continue
         if unit:
             value = numbers.get("value")
-            out.append(Quantity(None if value is None else _plain(value), unit, q.text("of"), bool(approximate),
-                                None if low is None else _plain(low), None if high is None else _plain(high)))
+            out.append(
+                Quantity(
+                    None if value is None else _plain(value),
+                    unit,
+                    q.text("of"),
+                    bool(approximate),
+                    None if low is None else _plain(low),
+                    None if high is None else _plain(high),
+                )
+            )
     return out
 
 
@@ -355,8 +437,7 @@ def _check_interval(rec: _Record, date: Edtf | None, start: Edtf | None, end: Ed
         rec.problem(rec.fields["end"], f"end {end} is before start {start}")
 
 
-def load(data_dir: str, vocabulary: Vocabulary | None = None,
-         built: dict[str, Any] | None = None) -> Dataset:
+def load(data_dir: str, vocabulary: Vocabulary | None = None, built: dict[str, Any] | None = None) -> Dataset:
     """Load and validate a data folder; raise DataError listing every problem found.
 
     ``vocabulary``: the project's (read from the folder's vocabulary.yaml when not given).
@@ -376,8 +457,9 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
 
     problems: list[Problem] = []
     if not os.path.isdir(data_dir):
-        raise DataError([Problem(display_path(data_dir), 0, 0, "data folder not found "
-                                 "(give --data DIR or set KGRAPH_DATA)")])
+        raise DataError(
+            [Problem(display_path(data_dir), 0, 0, "data folder not found (give --data DIR or set KGRAPH_DATA)")]
+        )
     if vocabulary is None:
         # Vocabulary problems come alone: checked against a broken vocabulary, every record would err.
         vocabulary = load_vocabulary(data_dir)
@@ -385,8 +467,7 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
     problems.extend(files.unread)
     digests: dict[str, str] = {}
     entity_roots = [_read_file(path, ENTITIES_FILE, problems, digests) for path in files.entities]
-    entity_records = [rec for path, root in entity_roots
-                      for rec in _records(path, root, "entity", problems)]
+    entity_records = [rec for path, root in entity_roots for rec in _records(path, root, "entity", problems)]
     # When the entities cannot be read as lists of records, every reference in the relations
     # would be "unknown": check only the shape of the relations and report the real cause.
     entities_readable = all(root is not None and root.kind == "list" for _, root in entity_roots)
@@ -401,15 +482,28 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
     for path in files.relations:
         shown, root = _read_file(path, RELATIONS_FILE, problems, digests)
         root, file_source = _file_source(shown, root, problems)
-        default = (file_source.value, Location(shown, file_source.line, file_source.column)) \
-            if file_source else (project_source, None) if project_source else None
-        relations.extend(r for r in (_relation(rec, default) for rec in
-                                     _records(shown, root, "relation", problems)) if r)
+        default = (
+            (file_source.value, Location(shown, file_source.line, file_source.column))
+            if file_source
+            else (project_source, None)
+            if project_source
+            else None
+        )
+        relations.extend(
+            r for r in (_relation(rec, default) for rec in _records(shown, root, "relation", problems)) if r
+        )
     entities: dict[str, Entity] = {}
     for entity in entities_list:
         entities.setdefault(entity.id, entity)
-    dataset = Dataset(root=data_dir, entities=entities, relations=relations, texts=texts,
-                      vocabulary=vocabulary, files=digests, text_files=text_files)
+    dataset = Dataset(
+        root=data_dir,
+        entities=entities,
+        relations=relations,
+        texts=texts,
+        vocabulary=vocabulary,
+        files=digests,
+        text_files=text_files,
+    )
     validate(dataset, entities_list, problems, references=entities_readable)
     if built and entities_readable:
         from kgraph.anchors import compare
@@ -422,8 +516,7 @@ def _load(data_dir: str, vocabulary: Vocabulary | None, built: dict[str, Any] | 
     return dataset
 
 
-def _read_file(path: str, kind: str, problems: list[Problem],
-               digests: dict[str, str]) -> tuple[str, Node | None]:
+def _read_file(path: str, kind: str, problems: list[Problem], digests: dict[str, str]) -> tuple[str, Node | None]:
     """One record file as composed nodes (None when empty or unreadable, with the reason given)."""
     shown = display_path(path)
     before = len(problems)
@@ -431,10 +524,20 @@ def _read_file(path: str, kind: str, problems: list[Problem],
     root = read_yaml(shown, text, problems, frozenset({"quote"})) if text is not None else None
     if root is None and len(problems) == before:
         # An empty file (or only comments): say so rather than report nothing or cascade.
-        problems.append(Problem(shown, 1, 1, "the file holds no records (it is empty); "
-                                + ("add the entities (- id: ..., type: ..., label: ...)" if kind == ENTITIES_FILE
-                                   else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"),
-                                "error" if kind == ENTITIES_FILE else "warning"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                "the file holds no records (it is empty); "
+                + (
+                    "add the entities (- id: ..., type: ..., label: ...)"
+                    if kind == ENTITIES_FILE
+                    else "add relations (- subject: ..., predicate: ..., object: ..., quote: ...)"
+                ),
+                "error" if kind == ENTITIES_FILE else "warning",
+            )
+        )
     return shown, root
 
 
@@ -449,8 +552,11 @@ def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple
     rec = _Record(path, root, problems)
     rec.check_fields(FILE_FIELDS, "a relation file")
     if "relations" not in rec.fields:
-        rec.problem(root, "the file must be a list of relation records (- subject: ...), or a mapping "
-                          "with 'relations:' (the list) and an optional 'source:' for all of them")
+        rec.problem(
+            root,
+            "the file must be a list of relation records (- subject: ...), or a mapping "
+            "with 'relations:' (the list) and an optional 'source:' for all of them",
+        )
         return None, None
     source = rec.fields.get("source")
     if source is not None and rec.text("source", required=True) is None:
@@ -458,9 +564,14 @@ def _file_source(path: str, root: Node | None, problems: list[Problem]) -> tuple
     return rec.fields["relations"], source
 
 
-def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
-                vocabulary: Vocabulary, digests: dict[str, str],
-                files: dict[str, tuple[str, str]]) -> dict[str, str]:
+def _load_texts(
+    data_dir: str,
+    entities: list[Entity],
+    problems: list[Problem],
+    vocabulary: Vocabulary,
+    digests: dict[str, str],
+    files: dict[str, tuple[str, str]],
+) -> dict[str, str]:
     """The publications' texts; ``files`` receives each one's path (as its ``text:`` gives it) and hash."""
     texts = {}
     for entity in entities:
@@ -474,6 +585,12 @@ def _load_texts(data_dir: str, entities: list[Entity], problems: list[Problem],
             files[entity.id] = (str(rel), digests[os.path.abspath(os.path.join(data_dir, str(rel)))])
         elif entity.location:
             reason = found[0].message if found else "cannot be read"
-            problems.append(Problem(entity.location.path, entity.location.line, entity.location.column,
-                                    f"source text '{rel}' of '{entity.id}': {reason}"))
+            problems.append(
+                Problem(
+                    entity.location.path,
+                    entity.location.line,
+                    entity.location.column,
+                    f"source text '{rel}' of '{entity.id}': {reason}",
+                )
+            )
     return texts

@@ -14,12 +14,11 @@ from kgraph.errors import NetworkBlocked
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from collections.abc import Iterator
+    from typing import Any
 
 _blocked: ContextVar[str | None] = ContextVar("kgraph_network_blocked", default=None)
 _installed = False
-
-
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

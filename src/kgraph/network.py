@@ -40,11 +40,16 @@ def neighbors(eg: EntityGraph, center: EntityInfo, depth: int = 1, flt: Filter |
         raise KgraphError("--depth must be at least 1")
     flt = replace(flt or Filter(), ends=frozenset((center.id,)))
     graph = simple_graph(eg, flt)
-    distances = dict(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True)
-                                                           if flt.directed else graph,
-                                                           center.id, cutoff=depth))
-    edges = [e for e in eg.edges if e.subject in distances and e.object in distances
-             and e.subject != e.object and flt.keeps_edge(e)]
+    distances = dict(
+        nx.single_source_shortest_path_length(
+            graph.to_undirected(as_view=True) if flt.directed else graph, center.id, cutoff=depth
+        )
+    )
+    edges = [
+        e
+        for e in eg.edges
+        if e.subject in distances and e.object in distances and e.subject != e.object and flt.keeps_edge(e)
+    ]
     return Ego(center, depth, distances, edges)
 
 
@@ -76,9 +81,16 @@ def timeline(eg: EntityGraph, entity: EntityInfo | None = None, flt: Filter | No
         if window is not None and info.earliest is not None and not window[0] <= info.earliest <= window[1]:
             continue
         out.append(Moment(info.earliest or "0000-01-01", info.when, entity=info))
-    out.sort(key=lambda m: (m.earliest, m.entity is None, m.when,
-                            m.edge.subject if m.edge else "", m.edge.predicate if m.edge else "",
-                            m.edge.object if m.edge else m.entity.id if m.entity else ""))
+    out.sort(
+        key=lambda m: (
+            m.earliest,
+            m.entity is None,
+            m.when,
+            m.edge.subject if m.edge else "",
+            m.edge.predicate if m.edge else "",
+            m.edge.object if m.edge else m.entity.id if m.entity else "",
+        )
+    )
     return out
 
 
@@ -94,8 +106,14 @@ class Ranking:
     sampled: int | None = None
 
 
-def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozenset(),
-         flt: Filter | None = None, top: int | None = None, seed: int = 0) -> Ranking:
+def rank(
+    eg: EntityGraph,
+    metric: str = "degree",
+    types: frozenset[str] = frozenset(),
+    flt: Filter | None = None,
+    top: int | None = None,
+    seed: int = 0,
+) -> Ranking:
     """Rank entities by ``metric`` on the undirected entity graph of the relations ``flt`` keeps.
 
     The measure is computed on every entity (treaties and events join their parties), then
@@ -121,11 +139,13 @@ def rank(eg: EntityGraph, metric: str = "degree", types: frozenset[str] = frozen
         scores, sampled = _closeness(graph, seed)
     else:
         scores = _pagerank(graph)
-    rows = [(eg.entities[n], s) for n, s in scores.items()
-            if n in eg.entities and (not types or eg.entities[n].type in types)]
+    rows = [
+        (eg.entities[n], s)
+        for n, s in scores.items()
+        if n in eg.entities and (not types or eg.entities[n].type in types)
+    ]
     rows.sort(key=lambda r: (-r[1], r[0].label.casefold(), r[0].id))
-    return Ranking(metric, rows[:top] if top else rows, graph.number_of_nodes(),
-                   graph.number_of_edges(), sampled)
+    return Ranking(metric, rows[:top] if top else rows, graph.number_of_nodes(), graph.number_of_edges(), sampled)
 
 
 def _closeness(graph: nx.Graph[str], seed: int) -> tuple[dict[str, float], int | None]:
@@ -185,6 +205,7 @@ def _pagerank(graph: nx.Graph[str], alpha: float = 0.85, tol: float = 1e-10, rou
 
 # --- rows for kgraph neighbors, timeline and rank (rendered by the CLI as a table, JSON, CSV, TSV) ---
 
+
 def label_of(eg: EntityGraph, entity_id: str) -> str:
     info = eg.entities.get(entity_id)
     return info.label if info else entity_id
@@ -194,31 +215,74 @@ def quoted(edge: Statement) -> str:
     """A relation's quote as a table shows it: in quotation marks, an assessment or a claim that did
     not happen (planned, denied...) marked so."""
     text = f"\u201c{edge.quote}\u201d" if edge.quote else ""
-    return (text + (" [assessment]" if edge.kind == "assessment" else "")
-            + (f" [{edge.status}]" if edge.status != "actual" else ""))
+    return (
+        text
+        + (" [assessment]" if edge.kind == "assessment" else "")
+        + (f" [{edge.status}]" if edge.status != "actual" else "")
+    )
 
 
 #: What a program gets of a relation: ids to join on, labels to read, the evidence.
-RELATION_DATA = data_only("subject", "subject_label", "predicate", "predicate_label", "object",
-                          "object_label", "kind", "status", "quote", "source", "statement")
+RELATION_DATA = data_only(
+    "subject",
+    "subject_label",
+    "predicate",
+    "predicate_label",
+    "object",
+    "object_label",
+    "kind",
+    "status",
+    "quote",
+    "source",
+    "statement",
+)
 
 
 def relation_data(eg: EntityGraph, e: Statement) -> list[object]:
-    return [e.subject, label_of(eg, e.subject), e.predicate, e.predicate_label, e.object,
-            label_of(eg, e.object), e.kind, e.status, e.quote, e.source, e.iri]
+    return [
+        e.subject,
+        label_of(eg, e.subject),
+        e.predicate,
+        e.predicate_label,
+        e.object,
+        label_of(eg, e.object),
+        e.kind,
+        e.status,
+        e.quote,
+        e.source,
+        e.iri,
+    ]
 
 
 def ego_rows(eg: EntityGraph, ego: Ego) -> list[Rows]:
     """An ego network in two parts: the entities by distance, then the relations among them."""
     order = sorted(ego.distances, key=lambda i: (ego.distances[i], label_of(eg, i).casefold()))
-    people = Rows(columns("distance", "label", "type", "id", headings={"label": "entity"}),
-                  ([ego.distances[i], eg.entities[i].label, eg.entities[i].type, i] for i in order),
-                  title=f"Within {ego.depth} of {ego.center.label}", kind="entity")
+    people = Rows(
+        columns("distance", "label", "type", "id", headings={"label": "entity"}),
+        ([ego.distances[i], eg.entities[i].label, eg.entities[i].type, i] for i in order),
+        title=f"Within {ego.depth} of {ego.center.label}",
+        kind="entity",
+    )
     shown = table_only("date", "subject", "predicate", "object", "quote", "source")
-    relations = Rows(shown + data_only("date") + RELATION_DATA,
-                     ([e.when or "undated", label_of(eg, e.subject), e.predicate_label, label_of(eg, e.object),
-                       quoted(e), e.source or "", e.when, *relation_data(eg, e)] for e in ego.edges),
-                     title="Relations", kind="relation", lines=True)
+    relations = Rows(
+        shown + data_only("date") + RELATION_DATA,
+        (
+            [
+                e.when or "undated",
+                label_of(eg, e.subject),
+                e.predicate_label,
+                label_of(eg, e.object),
+                quoted(e),
+                e.source or "",
+                e.when,
+                *relation_data(eg, e),
+            ]
+            for e in ego.edges
+        ),
+        title="Relations",
+        kind="relation",
+        lines=True,
+    )
     return [people, relations]
 
 
@@ -234,18 +298,30 @@ def timeline_rows(eg: EntityGraph, moments: list[Moment]) -> Rows:
             return [m.when, what, quoted(e), e.source or "", *relation_data(eg, e), None, None, None]
         info = m.entity
         assert info is not None
-        return [m.when, f"{info.label} ({info.type})", info.description or "", "",
-                *[None] * len(RELATION_DATA), info.id, info.type, info.description]
+        return [
+            m.when,
+            f"{info.label} ({info.type})",
+            info.description or "",
+            "",
+            *[None] * len(RELATION_DATA),
+            info.id,
+            info.type,
+            info.description,
+        ]
 
-    return Rows(shown + RELATION_DATA + data, (row(m) for m in moments), lines=True,
-                empty="No dated relations.")
+    return Rows(shown + RELATION_DATA + data, (row(m) for m in moments), lines=True, empty="No dated relations.")
 
 
 def ranking_rows(ranking: Ranking) -> Rows:
     """Entities by the measure, highest first; the degree as a whole number."""
     degree = ranking.metric == "degree"
-    return Rows(columns("rank", "id", "label", "type", ranking.metric, data_only=("id",),
-                        headings={"rank": "#", "label": "entity"}),
-                ([n, info.id, info.label, info.type, int(score) if degree else score]
-                 for n, (info, score) in enumerate(ranking.rows, 1)),
-                title=f"{ranking.metric} on {ranking.nodes} entities, {ranking.links} links")
+    return Rows(
+        columns(
+            "rank", "id", "label", "type", ranking.metric, data_only=("id",), headings={"rank": "#", "label": "entity"}
+        ),
+        (
+            [n, info.id, info.label, info.type, int(score) if degree else score]
+            for n, (info, score) in enumerate(ranking.rows, 1)
+        ),
+        title=f"{ranking.metric} on {ranking.nodes} entities, {ranking.links} links",
+    )

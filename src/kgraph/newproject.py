@@ -34,8 +34,6 @@ _VOCABULARY_HEAD = """\
 """
 
 
-
-
 def create(folder: str, vocabulary: str = "core") -> list[str]:
     """Write a new project in ``folder`` (new or empty); return the files written, relative to it.
 
@@ -52,7 +50,8 @@ def create(folder: str, vocabulary: str = "core") -> list[str]:
             raise ProjectExistsError(
                 f"'{folder}' is not empty (it holds {', '.join(present[:5])}"
                 f"{', ...' if len(present) > 5 else ''}); kgraph init never overwrites a project: "
-                "choose a new or empty folder")
+                "choose a new or empty folder"
+            )
     parent = os.path.dirname(os.path.abspath(folder))
     os.makedirs(parent, exist_ok=True)
     # Built beside the target and renamed into place, so a failure leaves no half-made project.
@@ -68,8 +67,9 @@ def create(folder: str, vocabulary: str = "core") -> list[str]:
             os.rename(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return sorted(os.path.relpath(os.path.join(here, name), folder)
-                  for here, _, files in os.walk(folder) for name in files)
+    return sorted(
+        os.path.relpath(os.path.join(here, name), folder) for here, _, files in os.walk(folder) for name in files
+    )
 
 
 def _vocabulary_text(vocabulary: str) -> str:
@@ -80,8 +80,9 @@ def _vocabulary_text(vocabulary: str) -> str:
     if vocabulary in shipped:
         return f"{_VOCABULARY_HEAD}extends: {vocabulary}\n"
     if not os.path.isfile(vocabulary):
-        raise KgraphError(f"--vocabulary: '{vocabulary}' is neither a vocabulary kgraph ships "
-                          f"({', '.join(shipped)}) nor a file")
+        raise KgraphError(
+            f"--vocabulary: '{vocabulary}' is neither a vocabulary kgraph ships ({', '.join(shipped)}) nor a file"
+        )
     try:
         with open(vocabulary, encoding="utf-8-sig") as handle:
             own = handle.read()

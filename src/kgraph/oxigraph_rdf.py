@@ -41,8 +41,10 @@ class TripleGraph:
             out.write(self.data)
             return
         triples = pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        out.write(pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
-                                       prefixes=self.prefixes) or b"")
+        out.write(
+            pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph), prefixes=self.prefixes)
+            or b""
+        )
 
     def rdflib_graph(self) -> Graph:
         """The answer as an rdflib Graph, for the formats rdflib writes (JSON-LD with a context)."""

@@ -22,8 +22,8 @@ from kgraph.results import Term
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
-    from typing import Callable
 
 KINDS = ("entity", "text", "number", "date")
 _DECLARATION = re.compile(r"^@param\s+(\w+)(\?)?(?:\s+(\w+))?\s*(.*)$")
@@ -84,8 +84,9 @@ def check(text: str, values: dict[str, str]) -> None:
     for name in values:
         if name not in params:
             if params:
-                raise QueryError(f"the query has no parameter '{name}'; it takes "
-                                 + ", ".join(str(p) for p in params.values()))
+                raise QueryError(
+                    f"the query has no parameter '{name}'; it takes " + ", ".join(str(p) for p in params.values())
+                )
             if not re.search(rf"[?$]{name}\b", text):
                 raise QueryError(f"the query has no variable ?{name} to bind")
     require(text, values)
@@ -97,8 +98,10 @@ def terms(text: str, values: dict[str, str], resolve_entity: Callable[[str], str
     ``resolve_entity`` turns an id, label or alias into an IRI (raising NotFoundError).
     """
     params = {p.name: p for p in declared(text)}
-    return {name: _term(name, params[name].kind if name in params else "entity-or-text", value, resolve_entity)
-            for name, value in values.items()}
+    return {
+        name: _term(name, params[name].kind if name in params else "entity-or-text", value, resolve_entity)
+        for name, value in values.items()
+    }
 
 
 class Splice(Record):
@@ -164,8 +167,9 @@ def require(text: str, values: dict[str, str]) -> None:
     missing = [p.name for p in params if not p.optional and p.name not in values]
     if missing:
         example = " ".join(f"--param {name}=..." for name in missing)
-        raise QueryError(f"the query needs {', '.join(missing)} ({example}); it takes "
-                         + ", ".join(str(p) for p in params))
+        raise QueryError(
+            f"the query needs {', '.join(missing)} ({example}); it takes " + ", ".join(str(p) for p in params)
+        )
 
 
 def _term(name: str, kind: str, value: str, resolve_entity: Callable[[str], str]) -> Term:
@@ -189,8 +193,10 @@ def _term(name: str, kind: str, value: str, resolve_entity: Callable[[str], str]
         # Written out in full as an xsd:decimal, 1e99999999 would be a 100-million-digit string
         # (3.5 GB before the engine sees it): bound the digits written, not the memory.
         if not number.is_finite() or _decimal_digits(number) > MAX_NUMBER_DIGITS:
-            raise KgraphError(f"parameter '{name}': {_shown(value)} is out of range for a number "
-                              f"(at most {MAX_NUMBER_DIGITS} digits written out)")
+            raise KgraphError(
+                f"parameter '{name}': {_shown(value)} is out of range for a number "
+                f"(at most {MAX_NUMBER_DIGITS} digits written out)"
+            )
         return Term("literal", format(number, "f"), _XSD + "decimal")
     if kind == "date":
         from kgraph.dates import PartialDate

@@ -167,7 +167,8 @@ def evidence_cost(edge: Statement) -> float:
     author's assessments, and dated relations over undated ones.
     """
     return (ASSESSMENT_COST if edge.kind == "assessment" else 0.0) + (
-        UNDATED_COST if edge.earliest is None and edge.latest is None else 0.0)
+        UNDATED_COST if edge.earliest is None and edge.latest is None else 0.0
+    )
 
 
 def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
@@ -180,8 +181,9 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
     if flt.at:
         out.append((f"without --at {flt.at}", replace(flt, at=None)))
     if flt.statuses != ALL_STATUSES:
-        out.append(("with --status any (claims that did not happen: planned, denied...)",
-                    replace(flt, statuses=ALL_STATUSES)))
+        out.append(
+            ("with --status any (claims that did not happen: planned, denied...)", replace(flt, statuses=ALL_STATUSES))
+        )
     if flt.start or flt.end:
         out.append(("without --from/--to", replace(flt, start=None, end=None)))
     if flt.via:
@@ -193,8 +195,7 @@ def relaxations(flt: Filter) -> list[tuple[str, Filter]]:
     if flt.through_types:
         out.append(("without --through-types", replace(flt, through_types=frozenset())))
     if flt.directed:
-        out.append(("if relations may be followed both ways (without --directed)",
-                    replace(flt, directed=False)))
+        out.append(("if relations may be followed both ways (without --directed)", replace(flt, directed=False)))
     return out
 
 
@@ -208,8 +209,11 @@ def parse_statuses(text: str) -> frozenset[str]:
         return ALL_STATUSES
     for name in sorted(wanted):
         if name not in ALL_STATUSES:
-            raise ValueError(f"unknown status '{name}'" + did_you_mean(name, [*STATUSES, "any"])
-                             + f"; choose from {', '.join(STATUSES)}, or any")
+            raise ValueError(
+                f"unknown status '{name}'"
+                + did_you_mean(name, [*STATUSES, "any"])
+                + f"; choose from {', '.join(STATUSES)}, or any"
+            )
     if not wanted:
         raise ValueError(f"name a status: {', '.join(STATUSES)}, or any")
     return wanted

@@ -43,12 +43,19 @@ class Path:
 def _best_edge(edges: list[Statement]) -> Statement:
     """Prefer actual claims (under --status), reported facts over the author's assessments, dated over
     undated, earlier first."""
-    return min(edges, key=lambda e: (e.status != "actual", e.kind != "fact", e.earliest is None,
-                                     e.earliest or "", e.predicate))
+    return min(
+        edges, key=lambda e: (e.status != "actual", e.kind != "fact", e.earliest is None, e.earliest or "", e.predicate)
+    )
 
 
-def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filter | None = None,
-               k: int = 1, all_shortest: bool = False) -> list[Path]:
+def find_paths(
+    eg: EntityGraph,
+    source: EntityInfo,
+    target: EntityInfo,
+    flt: Filter | None = None,
+    k: int = 1,
+    all_shortest: bool = False,
+) -> list[Path]:
     """Paths from ``source`` to ``target`` under ``flt``: the ``k`` shortest simple paths, shortest
     first, or every path of the minimum length. Raises NoPathError saying which constraint
     removed the last connection.
@@ -56,16 +63,17 @@ def find_paths(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Fil
     import networkx as nx
 
     if source.id == target.id:
-        raise KgraphError(f"'{source.label}' and '{target.label}' are the same entity; "
-                          "give two different entities")
+        raise KgraphError(f"'{source.label}' and '{target.label}' are the same entity; give two different entities")
     if not 1 <= k <= MAX_PATHS:
         raise KgraphError(f"ask for 1 to {MAX_PATHS} paths, not {k}")
     flt = replace(flt or Filter(), ends=frozenset((source.id, target.id)))
     graph = simple_graph(eg, flt)
     try:
         if all_shortest:
-            found = sorted(nx.all_shortest_paths(graph, source.id, target.id),
-                           key=lambda nodes: (_weight(graph, nodes), [_sort_key(eg, n) for n in nodes]))
+            found = sorted(
+                nx.all_shortest_paths(graph, source.id, target.id),
+                key=lambda nodes: (_weight(graph, nodes), [_sort_key(eg, n) for n in nodes]),
+            )
         elif k == 1:  # hop count first, then the strongest evidence (see pathfilters.evidence_cost)
             found = [nx.shortest_path(graph, source.id, target.id, weight="weight")]
         else:
@@ -127,8 +135,7 @@ def _why_not(eg: EntityGraph, source: EntityInfo, target: EntityInfo, flt: Filte
     hops = _distance(eg, source.id, target.id, free)
     if hops is None:
         return f"{head}; they are in separate parts of the graph even without constraints"
-    return (f"{head}; no single constraint is to blame: lifting all of them connects them "
-            f"in {hops} hop(s)")
+    return f"{head}; no single constraint is to blame: lifting all of them connects them in {hops} hop(s)"
 
 
 def _hop(graph: nx.Graph[str], a: str, b: str) -> Hop:
@@ -158,8 +165,9 @@ def _ref(eg: EntityGraph, entity_id: str) -> dict[str, str]:
     return {"id": entity_id, "label": info.label if info else entity_id}
 
 
-def path_json(eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path],
-              flt: Filter | None = None) -> dict[str, object]:
+def path_json(
+    eg: EntityGraph, source: EntityInfo, target: EntityInfo, paths: list[Path], flt: Filter | None = None
+) -> dict[str, object]:
     """The documented JSON shape of a path answer: one entry per path, each with its hops."""
     return {
         "from": _ref(eg, source.id),

@@ -14,7 +14,7 @@ from kgraph.vocab import DEFAULT_BASE, PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
 
     from rdflib import Graph
 
@@ -37,15 +37,23 @@ class Project:
     failed (a damaged cache being rebuilt).
     """
 
-    def __init__(self, data_dir: str = "data", base: str = DEFAULT_BASE, queries_dir: str | None = None,
-                 engine: str | None = None, cache_dir: str | None = None,
-                 notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str = "data",
+        base: str = DEFAULT_BASE,
+        queries_dir: str | None = None,
+        engine: str | None = None,
+        cache_dir: str | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         self.data_dir, self.base, self.queries_dir = data_dir, base, queries_dir
         self.engine, self.cache_dir, self.notify = engine, cache_dir, notify
 
     def __repr__(self) -> str:
-        return (f"Project(data_dir={self.data_dir!r}, base={self.base!r}, queries_dir={self.queries_dir!r}, "
-                f"engine={self.engine!r}, cache_dir={self.cache_dir!r})")
+        return (
+            f"Project(data_dir={self.data_dir!r}, base={self.base!r}, queries_dir={self.queries_dir!r}, "
+            f"engine={self.engine!r}, cache_dir={self.cache_dir!r})"
+        )
 
     @property
     def query_folder(self) -> str:
@@ -83,8 +91,7 @@ class Project:
             from kgraph import anchors
 
             with phase("load and validate"):
-                self._dataset = load(self.data_dir, self.vocabulary(),
-                                     anchors.read(self.data_dir, self.cache_dir))
+                self._dataset = load(self.data_dir, self.vocabulary(), anchors.read(self.data_dir, self.cache_dir))
         return self._dataset
 
     def record_anchors(self) -> None:
@@ -154,9 +161,15 @@ class Project:
         from kgraph import anchors, incremental
 
         try:
-            return incremental.build(self.data_dir, self.base, self.vocabulary(), self.cache_dir,
-                                     anchors.read(self.data_dir, self.cache_dir), self.notify,
-                                     getattr(self, "_dataset", None))
+            return incremental.build(
+                self.data_dir,
+                self.base,
+                self.vocabulary(),
+                self.cache_dir,
+                anchors.read(self.data_dir, self.cache_dir),
+                self.notify,
+                getattr(self, "_dataset", None),
+            )
         except OSError:
             return None
 
@@ -175,12 +188,21 @@ class Project:
 
         with phase("load store (memory)"):
             store = pyoxigraph.Store()
-            store.bulk_load(b"".join(ntriples_chunks(self.dataset(), self.base, records=self.statements())),
-                            pyoxigraph.RdfFormat.N_TRIPLES)
+            store.bulk_load(
+                b"".join(ntriples_chunks(self.dataset(), self.base, records=self.statements())),
+                pyoxigraph.RdfFormat.N_TRIPLES,
+            )
         return OxigraphEngine(store)
 
-    def run(self, query: PreparedQuery, *, timeout: float | None = None, allow_network: bool = False,
-            endpoint: str | None = None, warn: Callable[[str], None] | None = None) -> QueryResult:
+    def run(
+        self,
+        query: PreparedQuery,
+        *,
+        timeout: float | None = None,
+        allow_network: bool = False,
+        endpoint: str | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> QueryResult:
         """Answer ``query`` on this project's graph, or on the SPARQL ``endpoint`` if one is given.
 
         In this order, so that a mistake costs no build: the text is checked (syntax as the engine
@@ -205,9 +227,12 @@ class Project:
             from kgraph.params import splice
 
             text = splice(query.text, bindings).text if bindings else query.text
-            return remote.query(endpoint, remote.with_prefixes(text, prefixes),
-                                remote.DEFAULT_TIMEOUT if timeout is None else timeout,
-                                graph=sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"))
+            return remote.query(
+                endpoint,
+                remote.with_prefixes(text, prefixes),
+                remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+                graph=sparqlscan.operation(query.text) in ("CONSTRUCT", "DESCRIBE"),
+            )
         try:
             return self.engine_for("query").query(query.text, allow_network, prefixes, timeout, bindings)
         except QueryError as exc:
@@ -222,8 +247,9 @@ class Project:
         from kgraph.params import terms
         from kgraph.vocab import entity_iri
 
-        return terms(query.text, query.values,
-                     lambda name: entity_iri(self.base, self.entity_graph().resolve(name, query.at).id))
+        return terms(
+            query.text, query.values, lambda name: entity_iri(self.base, self.entity_graph().resolve(name, query.at).id)
+        )
 
     def triple_count(self, operation: str = "build") -> int:
         """How many triples the graph holds (from the cache's manifest when it is current)."""

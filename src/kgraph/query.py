@@ -14,7 +14,7 @@ from kgraph.vocab import PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Callable
+    from collections.abc import Callable
 
     from kgraph.params import Parameter
     from kgraph.rows import Rows
@@ -78,8 +78,10 @@ def named_query_rows(found: list[NamedQuery]) -> Rows:
     """``kgraph queries`` for programs: each query's name, question, parameters and file."""
     from kgraph.rows import Column, Rows
 
-    return Rows(tuple(map(Column, ("name", "description", "parameters", "path"))),
-                ([q.name, q.description, [str(p) for p in q.parameters], q.path] for q in found))
+    return Rows(
+        tuple(map(Column, ("name", "description", "parameters", "path"))),
+        ([q.name, q.description, [str(p) for p in q.parameters], q.path] for q in found),
+    )
 
 
 def _first_comment(path: str) -> str:
@@ -111,8 +113,7 @@ def resolve_query(arg: str, queries_folder: str) -> tuple[str, str]:
 
         close = closest(arg, list(names), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise NotFoundError(f"no named query '{arg}' in {queries_folder}{hint}; "
-                            "`kgraph queries` lists them", close)
+        raise NotFoundError(f"no named query '{arg}' in {queries_folder}{hint}; `kgraph queries` lists them", close)
     return arg, INLINE
 
 
@@ -127,16 +128,18 @@ class PreparedQuery(Record):
 
     __slots__ = ("text", "origin", "values", "at")
 
-    def __init__(self, text: str, origin: str = INLINE, values: dict[str, str] | None = None,
-                 at: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, text: str, origin: str = INLINE, values: dict[str, str] | None = None, at: tuple[str, str] | None = None
+    ) -> None:
         self.text, self.origin, self.values = text, origin, dict(values or {})
         #: The days the entity names among the values are read at (``--at``): a name held for
         #: a period (Moscow, 1922/1991) means the entity that bore it then.
         self.at = at
 
     @classmethod
-    def from_argument(cls, arg: str, queries_folder: str, values: dict[str, str] | None = None,
-                      at: tuple[str, str] | None = None) -> PreparedQuery:
+    def from_argument(
+        cls, arg: str, queries_folder: str, values: dict[str, str] | None = None, at: tuple[str, str] | None = None
+    ) -> PreparedQuery:
         """The user's QUERY argument: ``-`` (stdin), a ``.rq`` file, a named query or SPARQL text."""
         text, origin = resolve_query(arg, queries_folder)
         if origin not in (INLINE, STDIN) and os.path.isabs(origin):
@@ -144,8 +147,7 @@ class PreparedQuery(Record):
             origin = origin if shown.startswith(os.pardir) else shown
         return cls(text, origin, values, at)
 
-    def check(self, engine: str | None, allow_network: bool = False,
-              prefixes: dict[str, str] | None = None) -> None:
+    def check(self, engine: str | None, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
         """Everything that can be known without the graph: the text is UTF-8, parses as the engine
         will read it (``engine`` None: the default; "remote": SPARQL 1.1 as rdflib reads it), is
         read-only and local unless allowed; the parameters given are the ones the query takes."""
@@ -176,13 +178,15 @@ class PreparedQuery(Record):
         if error.path is not None or (error.line is None and self.origin in (INLINE, STDIN)):
             return error
         if error.line is not None and self.origin not in (INLINE, STDIN) and not self.origin.endswith(QUERY_SUFFIXES):
-            return error.in_file(self.origin, "not a SPARQL query (its text is not shown: "
-                                              "query files end in .rq or .sparql)")
+            return error.in_file(
+                self.origin, "not a SPARQL query (its text is not shown: query files end in .rq or .sparql)"
+            )
         return error.in_file(self.origin)
 
 
-def vocabulary_warnings(text: str, vocabulary: Callable[[], Vocabulary],
-                        prefixes: dict[str, str] | None = None) -> list[str]:
+def vocabulary_warnings(
+    text: str, vocabulary: Callable[[], Vocabulary], prefixes: dict[str, str] | None = None
+) -> list[str]:
     """A warning for each ``kg:`` name the query uses that the project's ontology does not declare,
     with the closest declared one: such a pattern matches nothing, and the query would answer in silence.
 
@@ -205,6 +209,7 @@ def vocabulary_warnings(text: str, vocabulary: Callable[[], Vocabulary],
 
             hint = did_you_mean(local, sorted(declared)).replace("'", "")
             hint = hint.replace("mean ", "mean kg:") if hint else "; `kgraph export --ontology` lists them"
-            warnings.append(f"line {line}, column {column}: kg:{local} is not in kgraph's vocabulary, "
-                            f"so it matches nothing{hint}")
+            warnings.append(
+                f"line {line}, column {column}: kg:{local} is not in kgraph's vocabulary, so it matches nothing{hint}"
+            )
     return warnings

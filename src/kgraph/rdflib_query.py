@@ -19,7 +19,8 @@ from kgraph.vocab import PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from collections.abc import Iterator
+    from typing import Any
 
     from rdflib import Graph
 
@@ -42,11 +43,12 @@ def prepare(text: str, allow_network: bool = False, prefixes: dict[str, str] | N
         except ParseException:
             unclosed = _unclosed_string(text)
             if unclosed:
-                raise QueryError("SPARQL syntax error: this string is not closed on its line",
-                                 *unclosed) from None
+                raise QueryError("SPARQL syntax error: this string is not closed on its line", *unclosed) from None
             raise QueryError(f"SPARQL syntax error: {_clean(exc)}", exc.lineno, exc.col) from None
-        raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
-                         "`kgraph query` only reads the graph; edit the YAML files instead") from None
+        raise QueryError(
+            "update operations (INSERT, DELETE, LOAD, CLEAR...) are refused: "
+            "`kgraph query` only reads the graph; edit the YAML files instead"
+        ) from None
     try:
         prepared = translateQuery(tree, initNs=prefixes or PREFIXES)
     except Exception as exc:  # rdflib raises bare Exception for unknown prefixes
@@ -69,7 +71,8 @@ def _order_star_variables(text: str, prepared: Any) -> None:
     """
     blanked = _blank(text)
     if prepared.algebra.name != "SelectQuery" or not re.search(
-            r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", blanked, re.IGNORECASE):
+        r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", blanked, re.IGNORECASE
+    ):
         return
     first: dict[str, int] = {}
     for found in re.finditer(r"[?$]([\w\u00b7\u0300-\u036f\u203f-\u2040]+)", blanked):
@@ -117,22 +120,30 @@ def _refuse_remote(prepared: Any) -> None:
         node = stack.pop()
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
-                raise QueryError(f"SERVICE <{node.get('term')}> would query a remote endpoint; "
-                                 "pass --allow-network to permit it")
+                raise QueryError(
+                    f"SERVICE <{node.get('term')}> would query a remote endpoint; pass --allow-network to permit it"
+                )
             if node.name == "DatasetClause":
                 # dict.get: CompValue.get returns the key itself when it is missing.
                 named = dict.get(node, "named")
                 iri, keyword = (named, "FROM NAMED") if named is not None else (dict.get(node, "default"), "FROM")
-                raise QueryError(f"{keyword} <{iri}> would load a graph from outside the local data; "
-                                 "pass --allow-network to permit it")
+                raise QueryError(
+                    f"{keyword} <{iri}> would load a graph from outside the local data; "
+                    "pass --allow-network to permit it"
+                )
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
 
 
-def run(graph: Graph, text: str, allow_network: bool = False,
-        prefixes: dict[str, str] | None = None, timeout: float | None = None,
-        bindings: dict[str, Term] | None = None) -> QueryResult:
+def run(
+    graph: Graph,
+    text: str,
+    allow_network: bool = False,
+    prefixes: dict[str, str] | None = None,
+    timeout: float | None = None,
+    bindings: dict[str, Term] | None = None,
+) -> QueryResult:
     """Run a read-only SPARQL query on ``graph``; never touches the network unless allowed.
 
     SELECT rows are produced lazily, one at a time, as the consumer reads them. With
@@ -152,9 +163,12 @@ def _rdflib_terms(bindings: dict[str, Term]) -> dict[str, Any]:
     """kgraph's plain terms as rdflib terms."""
     from rdflib import Literal, URIRef
 
-    return {name: URIRef(term.value) if term.kind == "uri" else
-            Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
-            for name, term in bindings.items()}
+    return {
+        name: URIRef(term.value)
+        if term.kind == "uri"
+        else Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+        for name, term in bindings.items()
+    }
 
 
 def _evaluate(graph: Graph, prepared: Any, allow_network: bool, bindings: dict[str, Any]) -> QueryResult:
@@ -177,8 +191,11 @@ def _evaluate(graph: Graph, prepared: Any, allow_network: bool, bindings: dict[s
 @contextlib.contextmanager
 def _engine_errors(allow_network: bool) -> Iterator[None]:
     """Engine work: no network unless allowed, and engine failures become QueryError."""
-    guard = contextlib.nullcontext() if allow_network else no_network(
-        "local queries never reach the network (use --allow-network)")
+    guard = (
+        contextlib.nullcontext()
+        if allow_network
+        else no_network("local queries never reach the network (use --allow-network)")
+    )
     try:
         with guard:
             yield
@@ -211,8 +228,7 @@ def to_term(value: Any) -> Term:
     from rdflib import BNode, Literal
 
     if isinstance(value, Literal):
-        return Term("literal", str(value), str(value.datatype) if value.datatype else None,
-                    value.language or None)
+        return Term("literal", str(value), str(value.datatype) if value.datatype else None, value.language or None)
     if isinstance(value, BNode):
         return Term("bnode", str(value))
     return Term("uri", str(value))

@@ -25,8 +25,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Union
+from typing import IO, TYPE_CHECKING, Any
 
 from kgraph.errors import KgraphError, RemoteError
 from kgraph.formats import GRAPH, RESULTS, accept, by_media_type, get
@@ -46,8 +47,6 @@ ACCEPT_GRAPH = accept(("nt", "turtle", "xml"), (GRAPH,))
 _PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([\w.-]*):", re.IGNORECASE | re.MULTILINE)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _SNIPPET = 300
-
-
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,18 @@ def _usable(value: str, where: str) -> str:
     """``value`` if it can go in an HTTP header; else an error that names ``where``, not the value."""
     if not _HEADER_SAFE.fullmatch(value):
         bad = next(c for c in value if not _HEADER_SAFE.fullmatch(c))
-        what = "a line break" if bad in "\r\n" else "a control character" if ord(bad) < 0x20 or bad == "\x7f" \
+        what = (
+            "a line break"
+            if bad in "\r\n"
+            else "a control character"
+            if ord(bad) < 0x20 or bad == "\x7f"
             else "a character outside Latin-1"
-        raise RemoteError(f"{where} holds {what} (U+{ord(bad):04X}), which cannot be sent in an HTTP header"
-                          + (" (a trailing newline from a file?)" if bad in "\r\n" else "")
-                          + "; the value is not shown")
+        )
+        raise RemoteError(
+            f"{where} holds {what} (U+{ord(bad):04X}), which cannot be sent in an HTTP header"
+            + (" (a trailing newline from a file?)" if bad in "\r\n" else "")
+            + "; the value is not shown"
+        )
     return value
 
 
@@ -103,8 +109,10 @@ def credentials_for(url: str) -> Credentials | None:
         entry = netrc.netrc(path).authenticators(urllib.parse.urlsplit(url).hostname or "")
     except netrc.NetrcParseError as exc:
         # The parser's message quotes the token it stopped at, which may be a password.
-        raise RemoteError(f"cannot read credentials from {path}: line {exc.lineno} is not valid netrc "
-                          "syntax (the line is not shown: it may hold a password)") from None
+        raise RemoteError(
+            f"cannot read credentials from {path}: line {exc.lineno} is not valid netrc "
+            "syntax (the line is not shown: it may hold a password)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not valid text"
         raise RemoteError(f"cannot read credentials from {path}: {reason}") from None
@@ -123,16 +131,18 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     to wherever a server points is not kgraph's call; the message names the new location.
     """
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
         old = req.full_url.split("?", 1)[0]
         if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise RemoteError(f"{old} redirected to {newurl.split('?', 1)[0]}: only http:// and https:// "
-                              "are followed")
+            raise RemoteError(f"{old} redirected to {newurl.split('?', 1)[0]}: only http:// and https:// are followed")
         if req.get_method() not in ("GET", "HEAD"):
-            raise RemoteError(f"{old} answered the {req.get_method()} with HTTP {code} {msg}, a redirect to "
-                              f"{newurl.split('?', 1)[0]}: nothing was sent there; if that is the store, "
-                              "give its URL")
+            raise RemoteError(
+                f"{old} answered the {req.get_method()} with HTTP {code} {msg}, a redirect to "
+                f"{newurl.split('?', 1)[0]}: nothing was sent there; if that is the store, "
+                "give its URL"
+            )
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         auth = req.unredirected_hdrs.get("Authorization")
         if new is not None and auth and _origin(newurl) == _origin(req.full_url):
@@ -161,17 +171,22 @@ def check_url(url: str, what: str = "endpoint") -> None:
 def check_iri(iri: str) -> None:
     """A graph name must be an absolute IRI."""
     if not _IRI.match(iri):
-        raise RemoteError(f"graph name must be an absolute IRI such as https://example.org/graph, "
-                          f"not '{iri}'")
+        raise RemoteError(f"graph name must be an absolute IRI such as https://example.org/graph, not '{iri}'")
 
 
 #: A request body: bytes, or an open binary file sent as it is read (a graph larger than memory).
-Body = Union[bytes, IO[bytes]]
+Body = bytes | IO[bytes]
 
 
-def request(url: str, *, method: str = "GET", data: Body | None = None,
-            headers: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT,
-            sink: Sink | None = None) -> tuple[str, bytes]:
+def request(
+    url: str,
+    *,
+    method: str = "GET",
+    data: Body | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    sink: Sink | None = None,
+) -> tuple[str, bytes]:
     """One HTTP exchange: (media type, body) on success; RemoteError with the server's words otherwise.
 
     A file ``data`` is streamed, and ``timeout`` then counts from the last block sent, so a large
@@ -208,8 +223,9 @@ def request(url: str, *, method: str = "GET", data: Body | None = None,
                 text = _snippet(exc.read(1 << 16) if exc.fp else b"")
                 if deadline.expired:
                     text += f" (cut off at the --timeout of {timeout:g} s)"
-                raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}"
-                                  + (f": {text}" if text else "")) from None
+                raise RemoteError(
+                    f"{url} answered HTTP {exc.code} {exc.reason}" + (f": {text}" if text else "")
+                ) from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if deadline.expired:
             raise RemoteError(f"{url} gave no answer within {timeout:g} s (--timeout)") from None
@@ -285,8 +301,7 @@ class _HearTheChallenge(urllib.request.BaseHandler):
 
     handler_order = 480  # before the Digest handler (490), which needs the challenge
 
-    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                       headers: Any) -> Any:
+    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any) -> Any:
         sent = req.unredirected_hdrs.get("Authorization", "")
         if headers.get("WWW-Authenticate") or not sent.startswith("Basic "):
             return None
@@ -434,10 +449,11 @@ def _snippet(body: bytes) -> str:
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
     text = re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
-    return text if len(text) <= _SNIPPET else text[:_SNIPPET - 1] + "\u2026"
+    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "\u2026"
 
 
 # --- SPARQL 1.1 Protocol -------------------------------------------------------------------------
+
 
 def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     """Declare the project's prefixes the query uses but does not declare itself.
@@ -467,8 +483,7 @@ def query(endpoint: str, text: str, timeout: float = DEFAULT_TIMEOUT, graph: boo
         media, body = request(endpoint + separator + encoded, headers=headers, timeout=timeout)
     else:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        media, body = request(endpoint, method="POST", data=encoded.encode("ascii"), headers=headers,
-                              timeout=timeout)
+        media, body = request(endpoint, method="POST", data=encoded.encode("ascii"), headers=headers, timeout=timeout)
     return parse_answer(endpoint, media, body)
 
 
@@ -489,18 +504,22 @@ def parse_answer(endpoint: str, media: str, body: bytes) -> QueryResult:
 
             # A JSON-LD answer may name a remote @context: the answer is read as sent, never
             # by fetching what a server points at.
-            with no_network(f"kgraph does not fetch what an answer from {endpoint} points at "
-                            "(such as a JSON-LD @context URL)"):
+            with no_network(
+                f"kgraph does not fetch what an answer from {endpoint} points at (such as a JSON-LD @context URL)"
+            ):
                 return QueryResult("CONSTRUCT", graph=Graph().parse(data=body, format=rdf.rdflib))
     except KgraphError:
         raise
     except Exception as exc:  # noqa: BLE001 - a hostile answer can raise anything (a RecursionError, an
         # AttributeError from a list where an object belongs...), and rdflib's parsers have types of their own
-        raise RemoteError(f"{endpoint} sent a malformed {media} answer: "
-                          f"{_snippet(str(exc).encode()) or type(exc).__name__}") from None
+        raise RemoteError(
+            f"{endpoint} sent a malformed {media} answer: {_snippet(str(exc).encode()) or type(exc).__name__}"
+        ) from None
     text = _snippet(body)
-    raise RemoteError(f"{endpoint} answered with {media or 'no media type'}, not SPARQL results "
-                      f"(is this the query endpoint?)" + (f": {text}" if text else ""))
+    raise RemoteError(
+        f"{endpoint} answered with {media or 'no media type'}, not SPARQL results "
+        f"(is this the query endpoint?)" + (f": {text}" if text else "")
+    )
 
 
 def _from_json(doc: dict[str, Any]) -> QueryResult:
@@ -543,8 +562,10 @@ def _from_xml(body: bytes) -> QueryResult:
 
 # --- Uploads -------------------------------------------------------------------------------------
 
-def push_graph_store(store_url: str, ntriples: Body, graph: str | None = None, replace: bool = False,
-                     timeout: float = DEFAULT_TIMEOUT) -> int | None:
+
+def push_graph_store(
+    store_url: str, ntriples: Body, graph: str | None = None, replace: bool = False, timeout: float = DEFAULT_TIMEOUT
+) -> int | None:
     """Send N-Triples to a Graph Store Protocol URL: PUT replaces the graph, POST adds to it.
 
     ``ntriples`` may be an open file: it is streamed in one request (the store applies it whole
@@ -560,8 +581,13 @@ def push_graph_store(store_url: str, ntriples: Body, graph: str | None = None, r
     separator = "&" if urllib.parse.urlsplit(store_url).query else "?"
     url = store_url + separator + target
     try:
-        request(url, method="PUT" if replace else "POST", data=ntriples,
-                headers={"Content-Type": get("nt", (GRAPH,)).media_type}, timeout=timeout)
+        request(
+            url,
+            method="PUT" if replace else "POST",
+            data=ntriples,
+            headers={"Content-Type": get("nt", (GRAPH,)).media_type},
+            timeout=timeout,
+        )
     except RemoteError as exc:
         raise RemoteError(f"{exc}{_hint(str(exc), graph)}") from None
     if not replace:
@@ -572,8 +598,9 @@ def push_graph_store(store_url: str, ntriples: Body, graph: str | None = None, r
     held = counter.total if counter.accepts(media) else _count_graph(store_url, media, body)
     if held != expected:
         where = f"graph <{graph}>" if graph else "the default graph"
-        raise RemoteError(f"{store_url} acknowledged the upload, but {where} holds {held:,} triple(s), "
-                          f"not the {expected:,} sent")
+        raise RemoteError(
+            f"{store_url} acknowledged the upload, but {where} holds {held:,} triple(s), not the {expected:,} sent"
+        )
     return held
 
 
@@ -592,8 +619,10 @@ def count_triples(ntriples: Body) -> int:
 
 def _count_graph(endpoint: str, media: str, body: bytes) -> int:
     if by_media_type(media, (GRAPH,)) is None:
-        raise RemoteError(f"{endpoint} took the upload, but did not send the graph back as RDF "
-                          f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed")
+        raise RemoteError(
+            f"{endpoint} took the upload, but did not send the graph back as RDF "
+            f"(it answered GET with {media or 'no media type'}), so the push cannot be confirmed"
+        )
     graph = parse_answer(endpoint, media, body).graph
     return len(graph) if graph is not None else 0  # type: ignore[arg-type]  # an rdflib Graph
 
@@ -603,8 +632,9 @@ def _count_graph(endpoint: str, media: str, body: bytes) -> int:
 STAGING = "urn:kgraph:staging:"
 
 
-def update_requests(ntriples: Body, graph: str | None, replace: bool, staging: str,
-                    batch: int = DEFAULT_BATCH) -> Iterator[str]:
+def update_requests(
+    ntriples: Body, graph: str | None, replace: bool, staging: str, batch: int = DEFAULT_BATCH
+) -> Iterator[str]:
     """The SPARQL Update requests that load ``ntriples``: INSERT DATA batches into ``staging``,
     then one MOVE (replace) or ADD that puts them in place. A file is read a line at a time, so
     one batch at most is ever in memory.
@@ -645,8 +675,14 @@ def _insert(triples: list[str], graph: str) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 
-def push_update(update_url: str, ntriples: Body, graph: str | None = None, replace: bool = False,
-                batch: int = DEFAULT_BATCH, timeout: float = DEFAULT_TIMEOUT) -> int:
+def push_update(
+    update_url: str,
+    ntriples: Body,
+    graph: str | None = None,
+    replace: bool = False,
+    batch: int = DEFAULT_BATCH,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> int:
     """Send the triples as SPARQL Update requests (see update_requests); return how many requests.
 
     If any request fails, the staging graph is dropped and the target graph is as it was before.
@@ -665,8 +701,9 @@ def push_update(update_url: str, ntriples: Body, graph: str | None = None, repla
             with contextlib.suppress(RemoteError):
                 _update(update_url, f"DROP SILENT GRAPH <{staging}>", timeout)
         where = f"graph <{graph}>" if graph else "the default graph"
-        raise RemoteError(f"{exc}; {where} was left as it was (the data went to a staging graph "
-                          "first)" + _hint(str(exc), graph)) from None
+        raise RemoteError(
+            f"{exc}; {where} was left as it was (the data went to a staging graph first)" + _hint(str(exc), graph)
+        ) from None
     return sent
 
 
@@ -680,5 +717,10 @@ def _hint(message: str, graph: str | None) -> str:
 
 def _update(update_url: str, update: str, timeout: float) -> None:
     data = urllib.parse.urlencode({"update": update}).encode("ascii")
-    request(update_url, method="POST", data=data, timeout=timeout,
-            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    request(
+        update_url,
+        method="POST",
+        data=data,
+        timeout=timeout,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )

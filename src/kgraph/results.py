@@ -13,7 +13,8 @@ from kgraph.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import IO, Iterable
+    from collections.abc import Iterable
+    from typing import IO
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Datatypes a TSV term may give bare (Turtle's shorthand), and the canonical lexical form each
@@ -47,8 +48,13 @@ class Term(Record):
         canonical = _CANONICAL.get(self.datatype or "")
         if canonical is not None and canonical.fullmatch(self.value):
             return self.value
-        text = (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r").replace("\t", "\\t"))
+        text = (
+            self.value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
         if self.lang:
             return f'"{text}"@{self.lang}'
         if self.datatype and self.datatype != XSD + "string":
@@ -66,8 +72,14 @@ class QueryResult:
     CONSTRUCT/DESCRIBE.
     """
 
-    def __init__(self, kind: str, variables: list[str] | None = None, rows: Iterable[Row] = (),
-                 boolean: bool | None = None, graph: object = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        variables: list[str] | None = None,
+        rows: Iterable[Row] = (),
+        boolean: bool | None = None,
+        graph: object = None,
+    ) -> None:
         self.kind = kind
         self.variables = [] if variables is None else variables
         self.rows, self.boolean, self.graph = rows, boolean, graph
@@ -116,9 +128,15 @@ def write_xml(result: QueryResult, out: IO[str]) -> None:
             elif term.kind == "bnode":
                 inner = f"<bnode>{escape(term.value)}</bnode>"
             else:
-                attrs = f" xml:lang={quoteattr(term.lang)}" if term.lang else (
-                    f" datatype={quoteattr(term.datatype)}"
-                    if term.datatype and term.datatype != XSD + "string" else "")
+                attrs = (
+                    f" xml:lang={quoteattr(term.lang)}"
+                    if term.lang
+                    else (
+                        f" datatype={quoteattr(term.datatype)}"
+                        if term.datatype and term.datatype != XSD + "string"
+                        else ""
+                    )
+                )
                 inner = f"<literal{attrs}>{escape(term.value)}</literal>"
             out.write(f"      <binding name={quoteattr(var)}>{inner}</binding>\n")
         out.write("    </result>\n")
@@ -178,5 +196,10 @@ def write_tsv(result: QueryResult, out: IO[str]) -> None:
     out.write("\t".join("?" + var for var in result.variables) + "\n")
     labels = BlankLabels()
     for row in result.rows:
-        out.write("\t".join(labels.valid(row[var]).n3() if var in row else ""  # type: ignore[union-attr]
-                            for var in result.variables) + "\n")
+        out.write(
+            "\t".join(
+                labels.valid(row[var]).n3() if var in row else ""  # type: ignore[union-attr]
+                for var in result.variables
+            )
+            + "\n"
+        )

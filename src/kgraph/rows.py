@@ -53,8 +53,7 @@ class Rows:
     empty: str | None = None
 
 
-def columns(*names: str, data_only: Sequence[str] = (), headings: dict[str, str] | None = None
-            ) -> tuple[Column, ...]:
+def columns(*names: str, data_only: Sequence[str] = (), headings: dict[str, str] | None = None) -> tuple[Column, ...]:
     """Columns shown in the table and written for programs: ``columns("n", "label", data_only=["id"])``.
 
     >>> [c.header for c in columns("n", "label", headings={"n": "#"})]

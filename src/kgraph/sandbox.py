@@ -29,8 +29,6 @@ _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
 
-
-
 def _decode(match: re.Match[str]) -> str:
     code = int(match.group(1) or match.group(2), 16)
     return chr(code) if code <= 0x10FFFF else match.group()
@@ -56,8 +54,7 @@ def isolate() -> None:
     uid, gid = os.getuid(), os.getgid()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
-        raise SandboxUnavailable(f"unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: "
-                                 f"{os.strerror(ctypes.get_errno())}")
+        raise SandboxUnavailable(f"unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}")
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         try:
             with open(f"/proc/self/{name}", "w") as handle:
@@ -70,12 +67,15 @@ def refused(reason: str) -> SandboxUnavailable:
     """The message for a query that mentions SERVICE on a system without namespaces."""
     return SandboxUnavailable(
         "the query mentions SERVICE, and kgraph cannot evaluate it cut off from the network here "
-        f"({reason}); local queries never reach the network: remove it, or pass --allow-network")
+        f"({reason}); local queries never reach the network: remove it, or pass --allow-network"
+    )
 
 
 def network_error(exc: Exception) -> QueryError:
     """An engine failure inside the sandbox: most likely the SERVICE call it could not make."""
     if not isinstance(exc, OSError):
         return QueryError(f"query failed: {exc}")
-    return QueryError(f"query failed: {exc}; local queries run cut off from the network, so a SERVICE "
-                      "cannot be reached: pass --allow-network to permit it")
+    return QueryError(
+        f"query failed: {exc}; local queries run cut off from the network, so a SERVICE "
+        "cannot be reached: pass --allow-network to permit it"
+    )

@@ -17,8 +17,8 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from kgraph.deadline import die_with_parent
 from kgraph.errors import ServerError
@@ -26,8 +26,6 @@ from kgraph.errors import ServerError
 INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
 READY_WAIT = 30.0
 FOLDER_PREFIX = "kgraph-serve-"
-
-
 
 
 def oxigraph_binary() -> str:
@@ -50,11 +48,11 @@ def load_store(binary: str, location: str, ntriples: bytes) -> None:
     from kgraph.formats import GRAPH, get
 
     nt = get("nt", (GRAPH,)).media_type  # Oxigraph's loader takes the registry's media type
-    done = subprocess.run([binary, "load", "--location", location, "--format", nt], input=ntriples,
-                          capture_output=True, timeout=600)
+    done = subprocess.run(
+        [binary, "load", "--location", location, "--format", nt], input=ntriples, capture_output=True, timeout=600
+    )
     if done.returncode != 0:
-        raise ServerError("oxigraph could not load the graph: "
-                          + done.stderr.decode("utf-8", "replace").strip()[-500:])
+        raise ServerError("oxigraph could not load the graph: " + done.stderr.decode("utf-8", "replace").strip()[-500:])
 
 
 @dataclass
@@ -74,20 +72,27 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
-                              "(choose another --port)") from None
+            raise ServerError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port)"
+            ) from None
 
 
-def wait_until_listening(host: str, port: int, process: subprocess.Popen,  # type: ignore[type-arg]
-                         log: str, limit: float = READY_WAIT) -> None:
+def wait_until_listening(
+    host: str,
+    port: int,
+    process: subprocess.Popen,  # type: ignore[type-arg]
+    log: str,
+    limit: float = READY_WAIT,
+) -> None:
     """Poll the port until it accepts a connection, the process dies, or ``limit`` seconds pass."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
             with open(log, encoding="utf-8", errors="replace") as handle:
                 err = handle.read().strip()
-            raise ServerError(f"oxigraph stopped at start (exit {process.returncode})"
-                              + (f": {err[-500:]}" if err else ""))
+            raise ServerError(
+                f"oxigraph stopped at start (exit {process.returncode})" + (f": {err[-500:]}" if err else "")
+            )
         with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
             return
         time.sleep(0.1)
@@ -97,6 +102,7 @@ def wait_until_listening(host: str, port: int, process: subprocess.Popen,  # typ
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C so that the server and its folder are always cleaned up."""
+
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
@@ -111,8 +117,14 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool = False,
-          timeout: float | None = None, on_ready: Callable[[Running], None] | None = None) -> int:
+def serve(
+    ntriples: bytes,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    cors: bool = False,
+    timeout: float | None = None,
+    on_ready: Callable[[Running], None] | None = None,
+) -> int:
     """Serve ``ntriples`` read-only until Ctrl-C or SIGTERM; return the server's exit code.
 
     ``on_ready`` is called once the port accepts connections.
@@ -131,8 +143,16 @@ def serve(ntriples: bytes, host: str = "127.0.0.1", port: int = 7878, cors: bool
             unlock(owner)
 
 
-def _serve_from(folder: str, binary: str, ntriples: bytes, host: str, port: int, cors: bool,
-                timeout: float | None, on_ready: Callable[[Running], None] | None) -> int:
+def _serve_from(
+    folder: str,
+    binary: str,
+    ntriples: bytes,
+    host: str,
+    port: int,
+    cors: bool,
+    timeout: float | None,
+    on_ready: Callable[[Running], None] | None,
+) -> int:
     location = os.path.join(folder, "store")
     load_store(binary, location, ntriples)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -144,8 +164,13 @@ def _serve_from(folder: str, binary: str, ntriples: bytes, host: str, port: int,
     check_port_free(host, port)
     log = os.path.join(folder, "server.log")
     with open(log, "wb") as log_file:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
-                                   stderr=log_file, preexec_fn=die_with_parent(signal.SIGTERM))
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=log_file,
+            preexec_fn=die_with_parent(signal.SIGTERM),
+        )
     try:
         wait_until_listening(host, port, process, log)
         url_host = f"[{host}]" if ":" in host else host

@@ -56,9 +56,19 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
             options.append(option)
         return listed(options)
 
-    def prop(shape: URIRef, path: URIRef, *, min_count: int = 0, max_count: int | None = None,
-             datatype: URIRef | None = None, cls: URIRef | None = None, dates: bool = False,
-             values: list[Any] | None = None, iri: bool = False, message: str | None = None) -> None:
+    def prop(
+        shape: URIRef,
+        path: URIRef,
+        *,
+        min_count: int = 0,
+        max_count: int | None = None,
+        datatype: URIRef | None = None,
+        cls: URIRef | None = None,
+        dates: bool = False,
+        values: list[Any] | None = None,
+        iri: bool = False,
+        message: str | None = None,
+    ) -> None:
         local = str(path).replace("#", "/").rsplit("/", 1)[-1]
         node = URIRef(f"{shape}-{local}")  # named, so that reports say which rule failed
         graph.add((shape, sh.property, node))
@@ -76,8 +86,9 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
         if iri:
             graph.add((node, sh.nodeKind, sh.IRI))
         if dates:
-            graph.add((node, sh["or"], alternatives(sh.datatype, [*(XSD[t] for t in DATE_TYPES),
-                                                                  URIRef(EDTF_DATATYPE)])))
+            graph.add(
+                (node, sh["or"], alternatives(sh.datatype, [*(XSD[t] for t in DATE_TYPES), URIRef(EDTF_DATATYPE)]))
+            )
         if values is not None:
             graph.add((node, sh["in"], listed(values)))
 
@@ -89,50 +100,89 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
 
     entity = node_shape("Entity", "every entity")
     graph.add((entity, sh.targetClass, URIRef(class_iri("Entity"))))
-    prop(entity, RDFS.label, min_count=1, max_count=1, datatype=XSD.string,
-         message="an entity has exactly one label, a plain string")
+    prop(
+        entity,
+        RDFS.label,
+        min_count=1,
+        max_count=1,
+        datatype=XSD.string,
+        message="an entity has exactly one label, a plain string",
+    )
     prop(entity, term("skos:altLabel"), datatype=XSD.string)
     prop(entity, term("dcterms:description"), max_count=1, datatype=XSD.string)
 
     statement = node_shape("Statement", "every relation (a reified statement)")
     graph.add((statement, sh.targetClass, RDF.Statement))
     for path in (RDF.subject, RDF.object):
-        prop(statement, path, min_count=1, max_count=1, cls=URIRef(class_iri("Entity")),
-             message=f"a relation has exactly one {local_name(path)}, an entity")
+        prop(
+            statement,
+            path,
+            min_count=1,
+            max_count=1,
+            cls=URIRef(class_iri("Entity")),
+            message=f"a relation has exactly one {local_name(path)}, an entity",
+        )
     prop(statement, RDF.predicate, min_count=1, max_count=1, iri=True)
-    prop(statement, term("kg:quote"), min_count=1, max_count=1, datatype=XSD.string,
-         message="a relation has exactly one quote")
+    prop(
+        statement,
+        term("kg:quote"),
+        min_count=1,
+        max_count=1,
+        datatype=XSD.string,
+        message="a relation has exactly one quote",
+    )
     publication = vocabulary.publication
-    prop(statement, term("prov:wasDerivedFrom"), min_count=1, max_count=1,
-         cls=URIRef(publication.iri), message=f"a relation has exactly one source, a {publication.name}")
-    prop(statement, term("kg:kind"), min_count=1, max_count=1, values=[Literal("fact"), Literal("assessment")],
-         message="a relation's kind is 'fact' or 'assessment'")
+    prop(
+        statement,
+        term("prov:wasDerivedFrom"),
+        min_count=1,
+        max_count=1,
+        cls=URIRef(publication.iri),
+        message=f"a relation has exactly one source, a {publication.name}",
+    )
+    prop(
+        statement,
+        term("kg:kind"),
+        min_count=1,
+        max_count=1,
+        values=[Literal("fact"), Literal("assessment")],
+        message="a relation's kind is 'fact' or 'assessment'",
+    )
     prop(statement, term("kg:cites"), cls=URIRef(publication.iri))
-    prop(statement, term("kg:status"), max_count=1,
-         values=[URIRef(status_iri(s)) for s in STATUSES if s != "actual"],
-         message="a relation has at most one status, a kg:ClaimStatus other than kg:Actual (the default, not written)")
+    prop(
+        statement,
+        term("kg:status"),
+        max_count=1,
+        values=[URIRef(status_iri(s)) for s in STATUSES if s != "actual"],
+        message="a relation has at most one status, a kg:ClaimStatus other than kg:Actual (the default, not written)",
+    )
 
     for shape in (entity, statement):
         for name in ("date", "start", "end"):
-            prop(shape, term(f"kg:{name}"), max_count=1, dates=True,
-                 message=f"at most one {name}, an xsd:date, xsd:gYearMonth or xsd:gYear, or an EDTF date")
+            prop(
+                shape,
+                term(f"kg:{name}"),
+                max_count=1,
+                dates=True,
+                message=f"at most one {name}, an xsd:date, xsd:gYearMonth or xsd:gYear, or an EDTF date",
+            )
         for name in ("earliest", "latest"):
             prop(shape, term(f"kg:{name}"), max_count=1, datatype=XSD.date)
 
     everything = set(vocabulary.types)
     for pred in vocabulary.predicates.values():
-        for suffix, target, types, side in ((_SUBJECT, sh.targetSubjectsOf, pred.subject_types, "subject"),
-                                            (_OBJECT, sh.targetObjectsOf, pred.object_types, "object")):
+        for suffix, target, types, side in (
+            (_SUBJECT, sh.targetSubjectsOf, pred.subject_types, "subject"),
+            (_OBJECT, sh.targetObjectsOf, pred.object_types, "object"),
+        ):
             if set(vocabulary.expand(types)) == everything:
                 continue
             if side == "subject" and pred.id in META_PROPERTIES:
                 continue  # kg:cites: statements cite works too, so its subjects are not all works
             shape = node_shape(pred.id + suffix, f"the {side} of '{pred.label}'")
             graph.add((shape, target, URIRef(pred.iri)))
-            graph.add((shape, sh["or"], alternatives(sh["class"],
-                                                     [URIRef(vocabulary.types[t].iri) for t in types])))
-            graph.add((shape, sh.message, Literal(
-                f"the {side} of '{pred.id}' must be a {' or '.join(types)}")))
+            graph.add((shape, sh["or"], alternatives(sh["class"], [URIRef(vocabulary.types[t].iri) for t in types])))
+            graph.add((shape, sh.message, Literal(f"the {side} of '{pred.id}' must be a {' or '.join(types)}")))
     return graph
 
 
@@ -165,8 +215,9 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
     logging.getLogger("pyshacl-validate").disabled = True
     try:
         with no_network(guard):
-            _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                        allow_warnings=True, abort_on_first=False)
+            _conforms, report, _text = pyshacl.validate(
+                data, shacl_graph=shapes, inference="none", allow_warnings=True, abort_on_first=False
+            )
     except KgraphError:
         raise  # the network guard's refusal, already in kgraph's words
     except Exception as exc:  # pySHACL raises ShapeLoadError, ConstraintLoadError, re.error...
@@ -174,8 +225,7 @@ def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
             raise  # kgraph's own shapes: a bug, not the user's
         # Only the user's shapes can be ill-formed: name them, with pySHACL's reason (first line).
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise KgraphError(f"the SHACL shapes in {', '.join(extra)} are not well-formed: "
-                          f"{reason}") from None
+        raise KgraphError(f"the SHACL shapes in {', '.join(extra)} are not well-formed: {reason}") from None
     return _problems(project, report)  # warnings too, which do not stop conformance
 
 
@@ -198,7 +248,7 @@ def _problems(project: Project, report: Graph) -> list[Problem]:
         if value is not None and value != focus:
             detail += f" (value {_short(project, value)})"
         if shape.startswith(SHAPES):
-            detail += f" [shape {shape[len(SHAPES):]}]"
+            detail += f" [shape {shape[len(SHAPES) :]}]"
         level = "error" if severity == "violation" else "warning"
         for file, line, column in _records(where, str(focus), shape) or [("<graph>", 0, 0)]:
             problems.append(Problem(file, line, column, detail, level))
@@ -210,7 +260,7 @@ def _short(project: Project, term: Any) -> str:
     text = str(term)
     for prefix, ns in sorted(project.prefixes.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+            return f"{prefix}:{text[len(ns) :]}"
     return f"<{text}>" if "://" in text else repr(text)
 
 
@@ -236,7 +286,7 @@ def _locations(project: Project) -> dict[str, list[tuple[str, int, int]]]:
 
 def _records(where: dict[str, list[tuple[str, int, int]]], focus: str, shape: str) -> list[tuple[str, int, int]]:
     """A predicate's shape points at the relations using it; any other at the focus node's record."""
-    local = shape[len(SHAPES):] if shape.startswith(SHAPES) else ""
+    local = shape[len(SHAPES) :] if shape.startswith(SHAPES) else ""
     if local.endswith((_SUBJECT, _OBJECT)):
         found = where.get(f"{focus} {local}")
         if found:

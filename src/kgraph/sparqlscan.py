@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\r\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -23,7 +24,9 @@ _TOKEN = re.compile(r"""
   | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%.-]|\\.)*)
   | (?P<word>[^\W\d]\w*)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 QUERY_KEYWORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
@@ -52,11 +55,10 @@ def remote_clause(text: str) -> str | None:
 
 def remote_iri(text: str, keyword: str) -> str:
     """The IRI (or prefixed name) after the first ``keyword``, for the error message."""
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)
-              if m.lastgroup not in ("space", "comment")]
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("space", "comment")]
     for index, (kind, value) in enumerate(tokens):
         if kind == "word" and value.upper() == keyword:
-            for _kind, after in tokens[index + 1:index + 4]:
+            for _kind, after in tokens[index + 1 : index + 4]:
                 if _kind in ("iri", "pname", "var"):
                     return after.strip("<>")
     return "?"
@@ -65,7 +67,7 @@ def remote_iri(text: str, keyword: str) -> str:
 def named_after_from(text: str) -> bool:
     """Whether the first FROM is a FROM NAMED."""
     words = keywords(text)
-    return "FROM" in words and words[words.index("FROM") + 1:words.index("FROM") + 2] == ["NAMED"]
+    return "FROM" in words and words[words.index("FROM") + 1 : words.index("FROM") + 2] == ["NAMED"]
 
 
 def where_group_start(text: str) -> int | None:
@@ -86,8 +88,7 @@ def where_group_start(text: str) -> int | None:
                 where_seen = True
         elif kind == "other" and value in "()":
             depth += 1 if value == "(" else -1
-        elif (kind == "other" and value == "{" and operation_seen and depth == 0
-              and (where_seen or not construct)):
+        elif kind == "other" and value == "{" and operation_seen and depth == 0 and (where_seen or not construct):
             return match.end()
     return None
 
@@ -118,7 +119,7 @@ def terms_in(text: str, namespace: str, prefixes: dict[str, str]) -> list[tuple[
         if full.startswith(namespace) and len(full) > len(namespace):
             start = match.start()
             line = text.count("\n", 0, start) + 1
-            found.append((full[len(namespace):], line, start - (text.rfind("\n", 0, start) + 1) + 1))
+            found.append((full[len(namespace) :], line, start - (text.rfind("\n", 0, start) + 1) + 1))
     return found
 
 
@@ -132,8 +133,9 @@ def blank(text: str) -> str:
     'SELECT ?x { ?x ex:says                   }     '
     """
     kept = {"string", "iri", "comment"}
-    return "".join(re.sub(r"[^\r\n]", " ", m.group()) if m.lastgroup in kept else m.group()
-                   for m in _TOKEN.finditer(text))
+    return "".join(
+        re.sub(r"[^\r\n]", " ", m.group()) if m.lastgroup in kept else m.group() for m in _TOKEN.finditer(text)
+    )
 
 
 def comment_header(text: str) -> list[str]:

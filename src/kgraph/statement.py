@@ -85,8 +85,9 @@ def relation_iri(base: str, rel: Relation, folded: str | None = None) -> str:
     from kgraph.vocab import statement_iri
 
     dates = "/".join(str(d) if d else "" for d in (rel.date, rel.start, rel.end))
-    return statement_iri(base, rel.subject, rel.predicate, rel.object, dates,
-                         normalize(rel.quote) if folded is None else folded)
+    return statement_iri(
+        base, rel.subject, rel.predicate, rel.object, dates, normalize(rel.quote) if folded is None else folded
+    )
 
 
 def derive(rel: Relation, base: str, labels: dict[str, str]) -> Statement:
@@ -97,14 +98,26 @@ def derive(rel: Relation, base: str, labels: dict[str, str]) -> Statement:
     earliest, latest = bounds(rel.date, rel.start, rel.end)
     return Statement(
         iri=relation_iri(base, rel, folded),
-        subject=rel.subject, predicate=rel.predicate, object=rel.object,
+        subject=rel.subject,
+        predicate=rel.predicate,
+        object=rel.object,
         predicate_label=labels.get(rel.predicate, rel.predicate),
-        quote=rel.passage if rel.passage is not None else rel.quote, folded_quote=folded,
-        date=rel.date, start=rel.start, end=rel.end, earliest=earliest, latest=latest,
-        kind=rel.kind or "fact", status=rel.status, source=rel.source,
-        cites=tuple(sorted(set(rel.cites))), footnotes=tuple(sorted(set(rel.footnotes))),
-        note=rel.note, quantities=tuple(rel.quantities),
-        anchors=tuple((start, end) for start, end in rel.anchors))
+        quote=rel.passage if rel.passage is not None else rel.quote,
+        folded_quote=folded,
+        date=rel.date,
+        start=rel.start,
+        end=rel.end,
+        earliest=earliest,
+        latest=latest,
+        kind=rel.kind or "fact",
+        status=rel.status,
+        source=rel.source,
+        cites=tuple(sorted(set(rel.cites))),
+        footnotes=tuple(sorted(set(rel.footnotes))),
+        note=rel.note,
+        quantities=tuple(rel.quantities),
+        anchors=tuple((start, end) for start, end in rel.anchors),
+    )
 
 
 def statements(dataset: Dataset, base: str) -> list[Statement]:

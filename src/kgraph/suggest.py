@@ -1,4 +1,4 @@
-""""Did you mean ...?": the one place a misspelt name is matched to the names that exist.
+""" "Did you mean ...?": the one place a misspelt name is matched to the names that exist.
 
 Entities, types, predicates, fields, named queries and source texts all use it, so a suggestion
 is found the same way everywhere (case, initials, then spelling). Imports only the standard library.
@@ -31,8 +31,9 @@ def closest(name: str, names: Mapping[str, str] | Iterable[str], n: int = 1, cut
     wanted = name.casefold().strip()
     found = [folded[wanted]] if wanted in folded else []
     if len(wanted) > 1:
-        found += [answer for key, answer in table.items()
-                  if wanted in (initials.casefold() for initials in _initials(key))]
+        found += [
+            answer for key, answer in table.items() if wanted in (initials.casefold() for initials in _initials(key))
+        ]
     found += [folded[key] for key in difflib.get_close_matches(wanted, list(folded), n=n + 2, cutoff=cutoff)]
     return list(dict.fromkeys(found))[:n]
 

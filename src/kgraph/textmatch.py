@@ -20,22 +20,45 @@ if TYPE_CHECKING:
     import difflib
     from collections.abc import Callable
 
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ",
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-    "\ufb06": "st",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
 # The spots where folding changes the length of the text: a soft hyphen (with the line break
 # after it), a run of two or more whitespace characters, whitespace at either end, a ligature.
 # Everywhere else one character folds to one character, which keeps the offset map sparse.
 # A hyphen at a line end between two letters (``Denuclear-\nization``) is the typesetter's, not
 # the word's: it goes with the line break, as a soft hyphen does.
 _HYPHEN_BREAK = r"(?<=[^\W\d_])[-\u2010\u2011][^\S\n]*\n[^\S\n]*(?=[^\W\d_])"
-_SPOTS = re.compile(rf"(?P<gone>{_HYPHEN_BREAK}|\A[\s\u00ad]+|[\s\u00ad]+\Z|\u00ad\s*)|(?P<space>\s{{2,}})"
-                    r"|[\ufb00-\ufb06]")
+_SPOTS = re.compile(
+    rf"(?P<gone>{_HYPHEN_BREAK}|\A[\s\u00ad]+|[\s\u00ad]+\Z|\u00ad\s*)|(?P<space>\s{{2,}})"
+    r"|[\ufb00-\ufb06]"
+)
 _SPACE = re.compile(r"\s")
 _BREAKS = "\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
 _LINE_BREAK = re.compile(rf"(\u00ad)?[^\S{_BREAKS}]*[{_BREAKS}]\s*")
@@ -105,15 +128,24 @@ def _fold(text: str) -> tuple[str, list[Segment]]:
     for spot in _SPOTS.finditer(text):
         _between(text, at, spot.start(), nfc, plain, changed)
         kind = spot.lastgroup
-        changed(spot.start(), spot.end(),
-                "" if kind == "gone" else " " if kind == "space" else spot.group().translate(_TRANSLATE))
+        changed(
+            spot.start(),
+            spot.end(),
+            "" if kind == "gone" else " " if kind == "space" else spot.group().translate(_TRANSLATE),
+        )
         at = spot.end()
     _between(text, at, len(text), nfc, plain, changed)
     return "".join(pieces), segments
 
 
-def _between(text: str, start: int, end: int, nfc: bool, plain: Callable[[int, int], None],
-             changed: Callable[[int, int, str], None]) -> None:
+def _between(
+    text: str,
+    start: int,
+    end: int,
+    nfc: bool,
+    plain: Callable[[int, int], None],
+    changed: Callable[[int, int, str], None],
+) -> None:
     """Fold ``text[start:end]``, which holds no spot; outside NFC, cluster by cluster."""
     if nfc:
         plain(start, end)
@@ -123,8 +155,11 @@ def _between(text: str, start: int, end: int, nfc: bool, plain: Callable[[int, i
     at = start
     while at < end:
         stop = at + 1
-        while stop < end and (unicodedata.combining(text[stop]) or len(unicodedata.normalize(
-                "NFC", text[at:stop + 1])) < len(unicodedata.normalize("NFC", text[at:stop])) + 1):
+        while stop < end and (
+            unicodedata.combining(text[stop])
+            or len(unicodedata.normalize("NFC", text[at : stop + 1]))
+            < len(unicodedata.normalize("NFC", text[at:stop])) + 1
+        ):
             stop += 1
         cluster = text[at:stop]
         composed = unicodedata.normalize("NFC", cluster)
@@ -339,9 +374,12 @@ class SourceText:
             anchor = max(j - i, 0)
         # Some slack either side, for what the quote left out or added before the anchor.
         slack = max(after, len(wanted) // 4)
-        anchor, window = max(anchor - slack, 0), hay[max(anchor - slack, 0):anchor + len(wanted) + slack]
-        diffs = [op for op in difflib.SequenceMatcher(None, wanted, window, autojunk=False).get_opcodes()
-                 if op[0] != "equal" and not (op[0] == "insert" and op[1] in (0, len(wanted)))]
+        anchor, window = max(anchor - slack, 0), hay[max(anchor - slack, 0) : anchor + len(wanted) + slack]
+        diffs = [
+            op
+            for op in difflib.SequenceMatcher(None, wanted, window, autojunk=False).get_opcodes()
+            if op[0] != "equal" and not (op[0] == "insert" and op[1] in (0, len(wanted)))
+        ]
         if not diffs:
             return None
         _tag, i1, i2, j1, j2 = diffs[0]
@@ -353,7 +391,7 @@ class SourceText:
         more = sum(1 for op in diffs[1:] if op[1] >= i2)
         j1, j2 = anchor + j1, anchor + j2
         lead = "..." if i1 > before else ""
-        quoted = f"{lead}{wanted[max(i1 - before, 0):i1]}[{wanted[i1:i2]}]{wanted[i2:i2 + after]}"
+        quoted = f"{lead}{wanted[max(i1 - before, 0) : i1]}[{wanted[i1:i2]}]{wanted[i2 : i2 + after]}"
         lead = "..." if j1 - before > 0 else ""
         text = f"{lead}{self._chars(j1 - before, j1)}[{self._chars(j1, j2)}]{self._chars(j2, j2 + after)}"
         line, column = self.position(self._point(j1))

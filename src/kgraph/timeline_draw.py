@@ -56,10 +56,14 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
             lane, other = (e.object, e.subject) if e.subject == focus else (e.subject, e.object)
             first = e.earliest or e.latest or m.earliest  # only an end: a mark there
             last = e.latest
-            label = (f"{e.predicate_label} {eg.entities[e.object].label}" if lane == e.subject
-                     else f"{eg.entities[e.subject].label} {e.predicate_label}")
-            tip = (f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label}"
-                   f" ({m.when})" + (f"\n\u201c{e.quote}\u201d" if e.quote else ""))
+            label = (
+                f"{e.predicate_label} {eg.entities[e.object].label}"
+                if lane == e.subject
+                else f"{eg.entities[e.subject].label} {e.predicate_label}"
+            )
+            tip = f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label} ({m.when})" + (
+                f"\n\u201c{e.quote}\u201d" if e.quote else ""
+            )
             fill = colour(eg.entities[other].type)
         elif m.entity is not None:
             info = m.entity
@@ -80,8 +84,7 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
     return out
 
 
-def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None = None,
-           year_px: float = 11.0) -> str:
+def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None = None, year_px: float = 11.0) -> str:
     """The timeline as a standalone SVG document."""
     found = items(eg, moments, focus)
     if not found:
@@ -114,52 +117,63 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
             placed.append((row, item))
         height = max(1, len(rows)) * ROW + 6
         if rows_total % 2 == 0:
-            body.append(f'<rect class="lane" x="0" y="{y}" width="{width:.0f}" height="{height}" '
-                        'fill="#f4f6f8"/>')
+            body.append(f'<rect class="lane" x="0" y="{y}" width="{width:.0f}" height="{height}" fill="#f4f6f8"/>')
         name = eg.entities[lane].label
-        body.append(f'<text class="actor" x="{LANE_LABEL - 8}" y="{y + 14}" text-anchor="end">'
-                    f"<title>{escape(name)}</title>{escape(_cut(name, 38))}</text>")
+        body.append(
+            f'<text class="actor" x="{LANE_LABEL - 8}" y="{y + 14}" text-anchor="end">'
+            f"<title>{escape(name)}</title>{escape(_cut(name, 38))}</text>"
+        )
         for row, item in placed:
             top = y + 3 + row * ROW
             left = x(item.start)
             tip = f"<title>{escape(item.tip)}</title>"
             if item.point:
                 cx, cy = left, top + 7
-                shape = (f'<path class="mark" d="M{cx},{cy - 6}L{cx + 6},{cy}L{cx},{cy + 6}'
-                         f'L{cx - 6},{cy}Z" fill="{item.colour}" stroke="#444"/>')
+                shape = (
+                    f'<path class="mark" d="M{cx},{cy - 6}L{cx + 6},{cy}L{cx},{cy + 6}'
+                    f'L{cx - 6},{cy}Z" fill="{item.colour}" stroke="#444"/>'
+                )
                 text_x = cx + 9
             else:
                 right = max(x(item.end), left + 3)
                 dash = ' stroke-dasharray="3,2"' if item.end == float("inf") else ""
-                shape = (f'<rect class="bar" x="{left}" y="{top + 1}" width="{right - left:.1f}" '
-                         f'height="12" rx="3" fill="{item.colour}" stroke="#444"{dash}/>')
+                shape = (
+                    f'<rect class="bar" x="{left}" y="{top + 1}" width="{right - left:.1f}" '
+                    f'height="12" rx="3" fill="{item.colour}" stroke="#444"{dash}/>'
+                )
                 text_x = right + 4
-            body.append(f'<g class="item">{tip}{shape}<text x="{text_x:.1f}" y="{top + 11}">'
-                        f"{escape(item.label)}</text></g>")
+            body.append(
+                f'<g class="item">{tip}{shape}<text x="{text_x:.1f}" y="{top + 11}">{escape(item.label)}</text></g>'
+            )
         y += height
     axis = []
     for year in range(low, high + 1, step):
-        axis.append(f'<line x1="{x(year)}" y1="40" x2="{x(year)}" y2="{y}" stroke="#ccc"/>'
-                    f'<text class="year" x="{x(year)}" y="36" text-anchor="middle">{year}</text>')
+        axis.append(
+            f'<line x1="{x(year)}" y1="40" x2="{x(year)}" y2="{y}" stroke="#ccc"/>'
+            f'<text class="year" x="{x(year)}" y="36" text-anchor="middle">{year}</text>'
+        )
     return _svg(title, width, y + 20, axis + body)
 
 
 def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[:most - 1] + "\u2026"
+    return text if len(text) <= most else text[: most - 1] + "\u2026"
 
 
 def _svg(title: str, width: float, height: float, parts: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica,Arial,sans-serif" '
-            'font-size="10">\n<rect width="100%" height="100%" fill="#ffffff"/>\n'
-            '<style>.actor{font-size:11px;font-weight:bold}.year{font-size:10px;fill:#555}'
-            '.item:hover text{font-weight:bold}</style>\n'
-            f'<text x="10" y="20" font-size="15">{escape(title)}</text>\n' + "\n".join(parts)
-            + "\n</svg>\n")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica,Arial,sans-serif" '
+        'font-size="10">\n<rect width="100%" height="100%" fill="#ffffff"/>\n'
+        "<style>.actor{font-size:11px;font-weight:bold}.year{font-size:10px;fill:#555}"
+        ".item:hover text{font-weight:bold}</style>\n"
+        f'<text x="10" y="20" font-size="15">{escape(title)}</text>\n' + "\n".join(parts) + "\n</svg>\n"
+    )
 
 
 def to_html(svg: str, title: str) -> str:
     """The timeline SVG in a page of its own; hovering an item shows its quote (SVG titles)."""
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title>\n<style>body{{margin:0;background:#fff}}"
-            ".item{cursor:help}</style></head>\n<body>\n" + svg + "</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>\n<style>body{{margin:0;background:#fff}}"
+        ".item{cursor:help}</style></head>\n<body>\n" + svg + "</body></html>\n"
+    )

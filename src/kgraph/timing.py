@@ -10,7 +10,7 @@ import time
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3 ms per command)
 if TYPE_CHECKING:
-    from typing import Callable, Iterator
+    from collections.abc import Callable, Iterator
 
 #: (phase name, seconds) in the order the phases finished, for this process.
 PHASES: list[tuple[str, float]] = []

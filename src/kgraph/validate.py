@@ -18,8 +18,7 @@ def _at(loc: Location | None, message: str, severity: str = "error") -> Problem:
     return Problem(loc.path, loc.line, loc.column, message, severity)
 
 
-def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem],
-             references: bool = True) -> None:
+def validate(dataset: Dataset, entities: list[Entity], problems: list[Problem], references: bool = True) -> None:
     """Append every cross-record problem of ``dataset`` to ``problems``.
 
     ``references=False`` skips the checks that need the entities (used when entities.yaml
@@ -46,16 +45,25 @@ def _check_entities(entities: list[Entity], problems: list[Problem], vocabulary:
     for entity in entities:
         where = entity.field_locations
         if not is_valid_id(entity.id):
-            problems.append(_at(where.get("id", entity.location),
-                                f"invalid id '{entity.id}': use letters, digits, '-', '_' "
-                                "or '.', without spaces (e.g. 'south-korea')"))
+            problems.append(
+                _at(
+                    where.get("id", entity.location),
+                    f"invalid id '{entity.id}': use letters, digits, '-', '_' "
+                    "or '.', without spaces (e.g. 'south-korea')",
+                )
+            )
         if entity.type and entity.type not in vocabulary.types:
-            problems.append(_at(where.get("type", entity.location), f"unknown type '{entity.type}'"
-                                + vocabulary.suggest_type(entity.type)))
+            problems.append(
+                _at(
+                    where.get("type", entity.location),
+                    f"unknown type '{entity.type}'" + vocabulary.suggest_type(entity.type),
+                )
+            )
         if entity.id in seen:
             first = _first(seen[entity.id].location, entity.location)
-            problems.append(_at(where.get("id", entity.location), f"duplicate id '{entity.id}' "
-                                                 f"(first defined {first})"))
+            problems.append(
+                _at(where.get("id", entity.location), f"duplicate id '{entity.id}' (first defined {first})")
+            )
         else:
             seen[entity.id] = entity
     _check_names_in_time(entities, problems)
@@ -76,10 +84,15 @@ def _check_names_in_time(entities: list[Entity], problems: list[Problem]) -> Non
                 if other.id == entity.id or not (days[0] <= other_days[3] and other_days[0] <= days[3]):
                     continue
                 low, high = max(days[0], other_days[0]), min(days[3], other_days[3])
-                problems.append(_at(alias.location or entity.location,
-                                    f"name '{alias.name}' ({alias.period}) may overlap the same name of "
-                                    f"'{other.id}' ({other_alias.period}) from {low} to {high}: looked up at "
-                                    "a date then, it names both", "warning"))
+                problems.append(
+                    _at(
+                        alias.location or entity.location,
+                        f"name '{alias.name}' ({alias.period}) may overlap the same name of "
+                        f"'{other.id}' ({other_alias.period}) from {low} to {high}: looked up at "
+                        "a date then, it names both",
+                        "warning",
+                    )
+                )
             held[alias.name.casefold()].append((entity, alias, days))
 
 
@@ -94,8 +107,9 @@ def entity_names(dataset: Dataset) -> dict[str, str]:
     return names
 
 
-def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary,
-                     duplicates: bool = True, misses: int = 0) -> int:
+def _check_relations(
+    dataset: Dataset, problems: list[Problem], vocabulary: Vocabulary, duplicates: bool = True, misses: int = 0
+) -> int:
     """The per-relation checks; returns how many quotes were not found so far (``misses``: the
     count before these relations, as the incremental build checks one file at a time).
     ``duplicates=False`` leaves the duplicate claims to ``check_duplicates`` over every file."""
@@ -111,17 +125,31 @@ def _check_relations(dataset: Dataset, problems: list[Problem], vocabulary: Voca
                 problems.append(_at(loc[role], f"unknown entity '{eid}'{did_you_mean(eid, names)}"))
         pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:
-            problems.append(_at(loc["predicate"], f"unknown predicate '{rel.predicate}'"
-                                + vocabulary.suggest_predicate(rel.predicate)))
+            problems.append(
+                _at(
+                    loc["predicate"],
+                    f"unknown predicate '{rel.predicate}'" + vocabulary.suggest_predicate(rel.predicate),
+                )
+            )
         else:
             for role, allowed in (("subject", pred.subject_types), ("object", pred.object_types)):
                 entity = dataset.entities.get(getattr(rel, role))
                 if entity and entity.type in vocabulary.types and not vocabulary.accepts(allowed, entity.type):
-                    problems.append(_at(loc[role], f"'{rel.predicate}' does not take a {entity.type} as "
-                                                   f"{role} ('{entity.id}'); it takes {', '.join(allowed)}"))
+                    problems.append(
+                        _at(
+                            loc[role],
+                            f"'{rel.predicate}' does not take a {entity.type} as "
+                            f"{role} ('{entity.id}'); it takes {', '.join(allowed)}",
+                        )
+                    )
             if rel.subject == rel.object and not pred.reflexive:
-                problems.append(_at(loc["object"], f"'{rel.subject}' {rel.predicate} itself: "
-                                                   f"'{rel.predicate}' does not relate an entity to itself"))
+                problems.append(
+                    _at(
+                        loc["object"],
+                        f"'{rel.subject}' {rel.predicate} itself: "
+                        f"'{rel.predicate}' does not relate an entity to itself",
+                    )
+                )
         _check_sources(dataset, rel, problems, vocabulary)
         if not rel.source:
             problems.append(_at(rel.location, _missing_source(rel, texts, source_paths)))
@@ -161,8 +189,12 @@ def check_duplicates(claims: Iterable[Claim], problems: list[Problem]) -> None:
             by_claim[key] = (key, dates, location)
             continue
         what = "duplicate relation" if first[1] == dates else "conflicting dates for the same relation"
-        problems.append(_at(location, f"{what} '{key[0]} {key[1]} {key[2]}' "
-                                      f"with the same quote (first {_first(first[2], location)})"))
+        problems.append(
+            _at(
+                location,
+                f"{what} '{key[0]} {key[1]} {key[2]}' with the same quote (first {_first(first[2], location)})",
+            )
+        )
 
 
 #: A quote with fewer words than this, and shorter than SHORT_CHARS, proves little on its own.
@@ -177,40 +209,59 @@ def _source_paths(dataset: Dataset) -> dict[str, str]:
 
     from kgraph.files import display_path
 
-    return {pid: display_path(os.path.join(dataset.root, str(dataset.entities[pid].extra.get("text"))))
-            for pid in dataset.texts if pid in dataset.entities}
+    return {
+        pid: display_path(os.path.join(dataset.root, str(dataset.entities[pid].extra.get("text"))))
+        for pid in dataset.texts
+        if pid in dataset.entities
+    }
 
 
-def _check_evidence(rel: Relation, source: SourceText, found: list[int], path: str,
-                    problems: list[Problem]) -> None:
+def _check_evidence(rel: Relation, source: SourceText, found: list[int], path: str, problems: list[Problem]) -> None:
     """Warn about quotes too short to prove anything, or found at more than one place."""
     where = rel.field_locations.get("quote", rel.location)
     folded = normalize(rel.quote)
     if "short" not in rel.quote_ok and len(folded.split()) < SHORT_WORDS and len(folded) < SHORT_CHARS:
-        problems.append(_at(where, f"quote \"{folded}\" is short ({len(folded.split())} word(s)): it may "
-                                   "not show the claim; quote more of the passage, or accept it with "
-                                   "'quote_ok: short'", "warning"))
+        problems.append(
+            _at(
+                where,
+                f'quote "{folded}" is short ({len(folded.split())} word(s)): it may '
+                "not show the claim; quote more of the passage, or accept it with "
+                "'quote_ok: short'",
+                "warning",
+            )
+        )
     if len(found) > 1 and "repeated" not in rel.quote_ok:
         lines = [source.position(source.original(at, at + 1)[0])[0] for at in found[:9]]
         others = ", ".join(str(line) for line in lines[1:]) + (", ..." if len(found) > 9 else "")
-        problems.append(_at(where, f"quote occurs {len(found)} times in {path} (line {lines[0]}, and also "
-                                   f"line(s) {others}): quote more of the passage so it points at one "
-                                   "place, or accept it with 'quote_ok: repeated'", "warning"))
+        problems.append(
+            _at(
+                where,
+                f"quote occurs {len(found)} times in {path} (line {lines[0]}, and also "
+                f"line(s) {others}): quote more of the passage so it points at one "
+                "place, or accept it with 'quote_ok: repeated'",
+                "warning",
+            )
+        )
 
 
 def _missing_source(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str]) -> str:
     """No ``source:`` and no default: name the text (and its file) that holds the quote, the fix to make."""
     if not texts:
-        return ("missing 'source:': no publication has a 'text' to check the quote against; give the "
-                "publication a 'text' (a file under sources/) and name it in source:")
+        return (
+            "missing 'source:': no publication has a 'text' to check the quote against; give the "
+            "publication a 'text' (a file under sources/) and name it in source:"
+        )
     holders = [pid for pid, text in texts.items() if text.contains(rel.quote)]
     found = ", ".join(f"'{pid}' ({paths[pid]})" if pid in paths else f"'{pid}'" for pid in holders)
     if len(holders) == 1:
         return f"missing 'source:': the quote is found in {found}; add source: {holders[0]}"
     if holders:
         return f"missing 'source:': the quote is found in {found}; add source: with the one meant"
-    return (f"missing 'source:': the quote is in none of the source texts "
-            f"({', '.join(map(repr, texts))}); add source: with the publication that holds it")
+    return (
+        f"missing 'source:': the quote is in none of the source texts "
+        f"({', '.join(map(repr, texts))}); add source: with the publication that holds it"
+    )
+
 
 def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, str], explain: bool) -> str:
     elsewhere = [pid for pid, text in texts.items() if pid != rel.source and text.contains(rel.quote)]
@@ -223,20 +274,24 @@ def _quote_miss(rel: Relation, texts: dict[str, SourceText], paths: dict[str, st
     if len(parts) > 1:  # left-out words: say which part is missing, or that they are too far apart
         missing = next((i for i, part in enumerate(parts) if not source.contains(part)), None)
         if missing is None:
-            return (f"{head}: its {len(parts)} parts (between the marks of left-out words) are each in "
-                    f"the text, but not in this order within one paragraph and {FRAGMENT_SPAN} "
-                    f"characters: \"{short}\"")
+            return (
+                f"{head}: its {len(parts)} parts (between the marks of left-out words) are each in "
+                f"the text, but not in this order within one paragraph and {FRAGMENT_SPAN} "
+                f'characters: "{short}"'
+            )
         head = f"{head}: part {missing + 1} of {len(parts)} is not in the text"
         short, rel_quote = parts[missing], parts[missing]
     else:
         rel_quote = rel.quote
     miss = source.nearest(rel_quote) if explain else None
     if miss is None:
-        return f"{head}: \"{short}\""
+        return f'{head}: "{short}"'
     line, column = miss.line, miss.column
     more = f" ({miss.more} more difference(s) after it)" if miss.more else ""
-    return (f"{head}: it departs from the nearest passage at {paths.get(rel.source, rel.source)}:{line}:"
-            f"{column} (differences in brackets): quote \"{miss.quote}\", text \"{miss.text}\"{more}")
+    return (
+        f"{head}: it departs from the nearest passage at {paths.get(rel.source, rel.source)}:{line}:"
+        f'{column} (differences in brackets): quote "{miss.quote}", text "{miss.text}"{more}'
+    )
 
 
 def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], vocabulary: Vocabulary) -> None:
@@ -249,8 +304,9 @@ def _check_sources(dataset: Dataset, rel: Relation, problems: list[Problem], voc
         if publication is None:
             problems.append(_at(where, f"unknown source '{pid}'" + did_you_mean(pid, list(dataset.entities))))
         elif not vocabulary.is_publication(publication.type):
-            problems.append(_at(where, f"'{field_name}' must name a {vocabulary.publication.name}; "
-                                       f"'{pid}' is a {publication.type}"))
+            problems.append(
+                _at(where, f"'{field_name}' must name a {vocabulary.publication.name}; '{pid}' is a {publication.type}")
+            )
         elif field_name == "source" and pid not in dataset.texts and not publication.extra.get("text"):
             problems.append(_at(where, f"source '{pid}' has no 'text' to check the quote against"))
 

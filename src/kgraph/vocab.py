@@ -54,8 +54,10 @@ def base_problem(base: str) -> str | None:
     (True, "the base IRI must end with '/', '#' or ':' (so ids do not run into it)")
     """
     if not _BASE.match(base):
-        return ("the base IRI must be absolute (https://example.org/kg/) and hold no spaces, "
-                "control characters or any of <>\"{}|^`\\")
+        return (
+            "the base IRI must be absolute (https://example.org/kg/) and hold no spaces, "
+            'control characters or any of <>"{}|^`\\'
+        )
     if base[-1] not in "/#:":
         return "the base IRI must end with '/', '#' or ':' (so ids do not run into it)"
     return None
@@ -110,35 +112,59 @@ def statement_iri(base: str, subject: str, predicate: str, object: str, dates: s
 
 #: Properties that describe entities and statements, declared in the ontology with a label and comment.
 META_PROPERTIES: dict[str, tuple[str, str]] = {
-    "date": ("date", "When it happened, at the precision the source gives (xsd:date, gYearMonth or gYear), "
-                     "or as an EDTF date or interval when the source gives it so (1896~, 196X, 2000/..)."),
+    "date": (
+        "date",
+        "When it happened, at the precision the source gives (xsd:date, gYearMonth or gYear), "
+        "or as an EDTF date or interval when the source gives it so (1896~, 196X, 2000/..).",
+    ),
     "start": ("start", "When it began, at the precision the source gives."),
     "end": ("end", "When it ended, at the precision the source gives."),
-    "earliest": ("earliest day", "The first day the date or interval can mean (for sorting and filtering); "
-                                 "absent when its start is open or unknown."),
-    "latest": ("latest day", "The last day the date or interval can mean (for sorting and filtering); "
-                             "absent when its end is open (still in force) or unknown."),
-    "alias": ("alias in time", "A name the entity bore for a period only: a node with the name as its "
-                               "rdfs:label and the period as kg:date, kg:earliest and kg:latest."),
-    "quote": ("quote", "The verbatim words of the source that support the statement: the text's own "
-                       "characters, a line break of the text written as a space."),
+    "earliest": (
+        "earliest day",
+        "The first day the date or interval can mean (for sorting and filtering); "
+        "absent when its start is open or unknown.",
+    ),
+    "latest": (
+        "latest day",
+        "The last day the date or interval can mean (for sorting and filtering); "
+        "absent when its end is open (still in force) or unknown.",
+    ),
+    "alias": (
+        "alias in time",
+        "A name the entity bore for a period only: a node with the name as its "
+        "rdfs:label and the period as kg:date, kg:earliest and kg:latest.",
+    ),
+    "quote": (
+        "quote",
+        "The verbatim words of the source that support the statement: the text's own "
+        "characters, a line break of the text written as a space.",
+    ),
     "note": ("note", "A curator's note on the statement."),
     "kind": ("kind", "'fact' for a reported event or state, 'assessment' for the author's own judgement."),
-    "status": ("status", "Whether the claim happened, when the text says it did not (a kg:ClaimStatus: "
-                         "kg:Planned, kg:Denied...); a statement without one is actual. A claim that is not "
-                         "actual is recorded, not asserted: its subject, predicate and object are on the "
-                         "statement only, with no direct triple."),
+    "status": (
+        "status",
+        "Whether the claim happened, when the text says it did not (a kg:ClaimStatus: "
+        "kg:Planned, kg:Denied...); a statement without one is actual. A claim that is not "
+        "actual is recorded, not asserted: its subject, predicate and object are on the "
+        "statement only, with no direct triple.",
+    ),
     "cites": ("cites", "A work the source attributes the claim to (a footnoted reference)."),
     "footnote": ("footnote", "The number of the source's footnote that gives the reference."),
     "quantity": ("quantity", "An amount, share or distance the quote states."),
     "measure": ("measure", "What a quantity measures (debt, loans, distance...)."),
-    "approximate": ("approximate", "true when the quantity's value or bounds are the text's round figure "
-                                   "(\"about $1 billion\"); a bound (\"less than\") is schema:maxValue or "
-                                   "schema:minValue, never schema:value."),
+    "approximate": (
+        "approximate",
+        "true when the quantity's value or bounds are the text's round figure "
+        '("about $1 billion"); a bound ("less than") is schema:maxValue or '
+        "schema:minValue, never schema:value.",
+    ),
     "inverseLabel": ("inverse label", "How the relation reads from object to subject."),
-    "converse": ("converse", "The property of the triple derived from this statement, from its object to "
-                             "its subject: the predicate itself when symmetric, else its inverse "
-                             "(owl:inverseOf). That triple is derived, not annotated."),
+    "converse": (
+        "converse",
+        "The property of the triple derived from this statement, from its object to "
+        "its subject: the predicate itself when symmetric, else its inverse "
+        "(owl:inverseOf). That triple is derived, not annotated.",
+    ),
     "subjectType": ("subject type", "A class the relation accepts as subject."),
     "objectType": ("object type", "A class the relation accepts as object."),
     "sourceText": ("source text", "The file holding the text of a publication, relative to the data folder."),

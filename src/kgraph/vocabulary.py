@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from kgraph.errors import DataError, Problem
 from kgraph.record import Record
@@ -42,14 +43,29 @@ ROOT, PUBLICATION = "Thing", "Publication"
 
 #: A field's range and the XSD datatype its literal gets (None: a plain string).
 RANGES: dict[str, str | None] = {
-    "string": None, "integer": "integer", "decimal": "decimal", "boolean": "boolean",
-    "date": "date", "gYear": "gYear", "gYearMonth": "gYearMonth", "anyURI": "anyURI",
+    "string": None,
+    "integer": "integer",
+    "decimal": "decimal",
+    "boolean": "boolean",
+    "date": "date",
+    "gYear": "gYear",
+    "gYearMonth": "gYearMonth",
+    "anyURI": "anyURI",
 }
 TOP_KEYS = ("extends", "prefix", "types", "predicates")
 TYPE_KEYS = ("label", "description", "parent", "matches", "fields")
 FIELD_KEYS = ("range", "property", "list")
-PREDICATE_KEYS = ("label", "inverse", "description", "subject", "object", "symmetric", "reflexive",
-                  "acyclic", "matches")
+PREDICATE_KEYS = (
+    "label",
+    "inverse",
+    "description",
+    "subject",
+    "object",
+    "symmetric",
+    "reflexive",
+    "acyclic",
+    "matches",
+)
 _FLAGS = ("symmetric", "reflexive", "acyclic")
 #: Names kgraph's own ontology uses: a type or predicate may not take them.
 RESERVED_TYPES = ("Entity", "Assessment", STATUS_CLASS, *(status.capitalize() for status in STATUSES))
@@ -74,9 +90,16 @@ class EntityType(Record):
 
     __slots__ = ("name", "label", "comment", "parent", "matches", "fields", "iri")
 
-    def __init__(self, name: str, label: str, comment: str, parent: str | None = None,
-                 matches: tuple[str, ...] = (), fields: dict[str, Field] | None = None,
-                 iri: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        comment: str,
+        parent: str | None = None,
+        matches: tuple[str, ...] = (),
+        fields: dict[str, Field] | None = None,
+        iri: str = "",
+    ) -> None:
         self.name, self.label, self.comment, self.parent = name, label, comment, parent
         self.matches, self.fields, self.iri = matches, fields or {}, iri or ONTOLOGY + name
 
@@ -88,13 +111,34 @@ class Predicate(Record):
     ``acyclic``: chains of this predicate must not loop back (succession, parts).
     """
 
-    __slots__ = ("id", "label", "inverse_label", "description", "subject_types", "object_types",
-                 "symmetric", "reflexive", "acyclic", "matches", "iri")
+    __slots__ = (
+        "id",
+        "label",
+        "inverse_label",
+        "description",
+        "subject_types",
+        "object_types",
+        "symmetric",
+        "reflexive",
+        "acyclic",
+        "matches",
+        "iri",
+    )
 
-    def __init__(self, id: str, label: str, inverse_label: str, description: str,  # noqa: A002
-                 subject_types: tuple[str, ...] = (ROOT,), object_types: tuple[str, ...] = (ROOT,),
-                 symmetric: bool = False, reflexive: bool = False, acyclic: bool = False,
-                 matches: tuple[str, ...] = (), iri: str = "") -> None:
+    def __init__(
+        self,
+        id: str,
+        label: str,
+        inverse_label: str,
+        description: str,  # noqa: A002
+        subject_types: tuple[str, ...] = (ROOT,),
+        object_types: tuple[str, ...] = (ROOT,),
+        symmetric: bool = False,
+        reflexive: bool = False,
+        acyclic: bool = False,
+        matches: tuple[str, ...] = (),
+        iri: str = "",
+    ) -> None:
         self.id, self.label, self.inverse_label, self.description = id, label, inverse_label, description
         self.subject_types, self.object_types = subject_types, object_types
         self.symmetric, self.reflexive, self.acyclic, self.matches = symmetric, reflexive, acyclic, matches
@@ -108,29 +152,61 @@ class Vocabulary:
     was composed from, packaged ones first; ``chain``: the vocabularies it extends, core first.
     """
 
-    def __init__(self, types: dict[str, EntityType], predicates: dict[str, Predicate],
-                 namespace: str = ONTOLOGY, files: tuple[str, ...] = (), chain: tuple[str, ...] = (),
-                 source: str | None = None) -> None:
+    def __init__(
+        self,
+        types: dict[str, EntityType],
+        predicates: dict[str, Predicate],
+        namespace: str = ONTOLOGY,
+        files: tuple[str, ...] = (),
+        chain: tuple[str, ...] = (),
+        source: str | None = None,
+    ) -> None:
         self.types, self.predicates, self.namespace = types, predicates, namespace
         self.files, self.chain, self.source = files, chain, source
         self._ancestors: dict[str, tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
-        return (f"Vocabulary({len(self.types)} types, {len(self.predicates)} predicates, "
-                f"chain={self.chain!r}, source={self.source!r})")
+        return (
+            f"Vocabulary({len(self.types)} types, {len(self.predicates)} predicates, "
+            f"chain={self.chain!r}, source={self.source!r})"
+        )
 
     # --- a plain form, kept in the compiled-graph cache so warm commands read no YAML ---
 
     def to_plain(self) -> dict[str, object]:
         """Lists, strings and booleans only (JSON and marshal can hold it)."""
         return {
-            "types": [[t.name, t.label, t.comment, t.parent, list(t.matches),
-                       [[f.name, f.range, f.property, f.many] for f in t.fields.values()], t.iri]
-                      for t in self.types.values()],
-            "predicates": [[p.id, p.label, p.inverse_label, p.description, list(p.subject_types),
-                            list(p.object_types), p.symmetric, p.reflexive, p.acyclic, list(p.matches), p.iri]
-                           for p in self.predicates.values()],
-            "namespace": self.namespace, "files": list(self.files), "chain": list(self.chain),
+            "types": [
+                [
+                    t.name,
+                    t.label,
+                    t.comment,
+                    t.parent,
+                    list(t.matches),
+                    [[f.name, f.range, f.property, f.many] for f in t.fields.values()],
+                    t.iri,
+                ]
+                for t in self.types.values()
+            ],
+            "predicates": [
+                [
+                    p.id,
+                    p.label,
+                    p.inverse_label,
+                    p.description,
+                    list(p.subject_types),
+                    list(p.object_types),
+                    p.symmetric,
+                    p.reflexive,
+                    p.acyclic,
+                    list(p.matches),
+                    p.iri,
+                ]
+                for p in self.predicates.values()
+            ],
+            "namespace": self.namespace,
+            "files": list(self.files),
+            "chain": list(self.chain),
             "source": self.source,
         }
 
@@ -139,15 +215,27 @@ class Vocabulary:
         """The inverse of :meth:`to_plain`."""
         types = {}
         for name, label, comment, parent, matches, fields, iri in plain["types"]:
-            types[name] = EntityType(name, label, comment, parent, tuple(matches),
-                                     {f[0]: Field(f[0], f[1], f[2], f[3]) for f in fields}, iri)
+            types[name] = EntityType(
+                name, label, comment, parent, tuple(matches), {f[0]: Field(f[0], f[1], f[2], f[3]) for f in fields}, iri
+            )
         predicates = {}
-        for pid, label, inverse, description, subject, obj, symmetric, reflexive, acyclic, matches, iri \
-                in plain["predicates"]:
-            predicates[pid] = Predicate(pid, label, inverse, description, tuple(subject), tuple(obj),
-                                        symmetric, reflexive, acyclic, tuple(matches), iri)
-        return cls(types, predicates, plain["namespace"], tuple(plain["files"]), tuple(plain["chain"]),
-                   plain["source"])
+        for pid, label, inverse, description, subject, obj, symmetric, reflexive, acyclic, matches, iri in plain[
+            "predicates"
+        ]:
+            predicates[pid] = Predicate(
+                pid,
+                label,
+                inverse,
+                description,
+                tuple(subject),
+                tuple(obj),
+                symmetric,
+                reflexive,
+                acyclic,
+                tuple(matches),
+                iri,
+            )
+        return cls(types, predicates, plain["namespace"], tuple(plain["files"]), tuple(plain["chain"]), plain["source"])
 
     # --- subtypes ---
 
@@ -226,8 +314,9 @@ class Vocabulary:
 
     def suggest_predicate(self, name: str) -> str:
         """A hint for an unknown predicate (see :func:`hint`)."""
-        return hint(name, "predicate", {p.id: (p.label, p.inverse_label, p.description)
-                                        for p in self.predicates.values()}, self)
+        return hint(
+            name, "predicate", {p.id: (p.label, p.inverse_label, p.description) for p in self.predicates.values()}, self
+        )
 
     def suggest_type(self, name: str) -> str:
         """A hint for an unknown type."""
@@ -252,8 +341,10 @@ def words_of(name: str) -> list[str]:
     return [w.casefold() for w in re.split(r"[^\w]+", spaced) if w]
 
 
-_STOP = frozenset("a an the of in on to by with from for and or its it is was were be as at "
-                  "that this who whom which subject object one two".split())
+_STOP = frozenset(
+    "a an the of in on to by with from for and or its it is was were be as at "
+    "that this who whom which subject object one two".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -280,8 +371,7 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
         if wanted == " ".join(words_of(label)) and wanted:
             return f" (did you mean '{key}'? '{label}' is its label)"
         if inverse and wanted == " ".join(words_of(inverse)):
-            return (f" (did you mean '{key}' with subject and object swapped? "
-                    f"'{inverse}' is its inverse label)")
+            return f" (did you mean '{key}' with subject and object swapped? '{inverse}' is its inverse label)"
     close = did_you_mean(name, list(entries), cutoff=0.85)
     if close:
         return close
@@ -291,14 +381,20 @@ def hint(name: str, what: str, entries: dict[str, tuple[str, str, str]], vocabul
     words = _content(name)
     scored = []
     for key, (label, inverse, description) in entries.items():
-        score = 3 * len(words & _content(key)) + 3 * len(words & _content(label)) + \
-            2 * len(words & _content(inverse)) + len(words & _content(description))
+        score = (
+            3 * len(words & _content(key))
+            + 3 * len(words & _content(label))
+            + 2 * len(words & _content(inverse))
+            + len(words & _content(description))
+        )
         if score:
             scored.append((-score, key))
     where = vocabulary.source or f"{VOCABULARY_FILE} in the data folder"
-    declare = (f"declare it under 'predicates:' in {where} (label, inverse, description, subject, object)"
-               if what == "predicate" else
-               f"declare it under 'types:' in {where} (label, description, parent)")
+    declare = (
+        f"declare it under 'predicates:' in {where} (label, inverse, description, subject, object)"
+        if what == "predicate"
+        else f"declare it under 'types:' in {where} (label, description, parent)"
+    )
     if scored:
         listed = ", ".join(f"'{key}' ({entries[key][0]})" for _score, key in sorted(scored)[:3])
         return f": there is no such {what}; closest by meaning: {listed}; or {declare}; see kgraph vocab"
@@ -313,8 +409,10 @@ def shipped_elsewhere(name: str, vocabulary: Vocabulary) -> str:
             continue
         found = packaged(other)
         if name in found.types or name in found.predicates:
-            return (f"; '{name}' is in kgraph's '{other}' vocabulary: add 'extends: {other}' to "
-                    f"{vocabulary.source or VOCABULARY_FILE + ' in the data folder'}")
+            return (
+                f"; '{name}' is in kgraph's '{other}' vocabulary: add 'extends: {other}' to "
+                f"{vocabulary.source or VOCABULARY_FILE + ' in the data folder'}"
+            )
     return ""
 
 
@@ -324,6 +422,7 @@ def namespace_of(iri: str) -> str:
 
 
 # --- loading ---
+
 
 def packaged_names() -> list[str]:
     """The vocabularies kgraph ships."""
@@ -365,9 +464,14 @@ def load_file(path: str, packaged_name: str | None = None) -> Vocabulary:
     base: Vocabulary | None = None
     if root is not None and root.kind != "map":
         if root.kind != "invalid":
-            problems.append(Problem(shown, root.line, root.column,
-                                    "a vocabulary file is a mapping (extends:, prefix:, types:, "
-                                    "predicates:)"))
+            problems.append(
+                Problem(
+                    shown,
+                    root.line,
+                    root.column,
+                    "a vocabulary file is a mapping (extends:, prefix:, types:, predicates:)",
+                )
+            )
         root = None
     fields = root.value if root is not None else {}
     if root is not None:
@@ -441,8 +545,7 @@ class _Builder:
         known = packaged_names()
         if packaged_name is not None and name == packaged_name or name not in known:
             tip = did_you_mean(name, known)
-            self.problem(node, f"unknown vocabulary '{name}' in 'extends'{tip}; kgraph ships: "
-                               f"{', '.join(known)}")
+            self.problem(node, f"unknown vocabulary '{name}' in 'extends'{tip}; kgraph ships: {', '.join(known)}")
             return BASE if packaged_name != BASE else None
         return name
 
@@ -451,10 +554,16 @@ class _Builder:
         value = self.text(node, "'prefix'")
         if value is None or node is None:  # text() gives None for a missing node
             return inherited
-        if (not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+", value) or _IRI_BAD.search(value)
-                or not value.endswith(("#", "/"))):
-            self.problem(node, f"'prefix' must be an absolute IRI ending in '#' or '/' "
-                               f"(e.g. https://example.org/my-ontology#), not '{value}'")
+        if (
+            not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+", value)
+            or _IRI_BAD.search(value)
+            or not value.endswith(("#", "/"))
+        ):
+            self.problem(
+                node,
+                f"'prefix' must be an absolute IRI ending in '#' or '/' "
+                f"(e.g. https://example.org/my-ontology#), not '{value}'",
+            )
             return inherited
         return value
 
@@ -466,16 +575,20 @@ class _Builder:
         if sep and prefix in PREFIXES and local and not _IRI_BAD.search(local):
             return PREFIXES[prefix] + local
         if sep and prefix not in PREFIXES:
-            self.problem(node, f"{what}: unknown prefix '{prefix}' in '{value}'; use one of "
-                               f"{', '.join(sorted(PREFIXES))} or a full IRI")
+            self.problem(
+                node,
+                f"{what}: unknown prefix '{prefix}' in '{value}'; use one of "
+                f"{', '.join(sorted(PREFIXES))} or a full IRI",
+            )
         else:
             self.problem(node, f"{what}: '{value}' is not a prefixed name (schema:Person) or an IRI")
         return None
 
     def name_ok(self, key: str, mark: tuple[int, int], what: str, reserved: tuple[str, ...]) -> bool:
         if not _NAME.match(key):
-            self.problem(mark, f"{what} '{key}' cannot become an IRI: use a letter, then letters, "
-                               "digits, '_' or '-' (no spaces)")
+            self.problem(
+                mark, f"{what} '{key}' cannot become an IRI: use a letter, then letters, digits, '_' or '-' (no spaces)"
+            )
             return False
         if key in reserved:
             self.problem(mark, f"{what} '{key}' is reserved: kgraph's own ontology uses it")
@@ -500,23 +613,27 @@ class _Builder:
             out.append((key, mark, value))
         return out
 
-    def compose(self, base: Vocabulary | None, types_node: Node | None, predicates_node: Node | None,
-                namespace: str) -> Vocabulary:
+    def compose(
+        self, base: Vocabulary | None, types_node: Node | None, predicates_node: Node | None, namespace: str
+    ) -> Vocabulary:
         types = dict(base.types) if base else {}
         predicates = dict(base.predicates) if base else {}
         own_iri: dict[str, tuple[int, int]] = {}
         refs: list[tuple[str, Node, str]] = []  # (type name, node naming it, what)
         parents: dict[str, Node] = {}
-        sections = (("type", types_node, TYPE_KEYS, RESERVED_TYPES, types, predicates),
-                    ("predicate", predicates_node, PREDICATE_KEYS, RESERVED_PREDICATES, predicates, types))
+        sections = (
+            ("type", types_node, TYPE_KEYS, RESERVED_TYPES, types, predicates),
+            ("predicate", predicates_node, PREDICATE_KEYS, RESERVED_PREDICATES, predicates, types),
+        )
         for kind, section, keys, reserved, _target, other in sections:
             for name, mark, node in self.section(section, kind + "s"):
                 if not self.name_ok(name, mark, kind, reserved):
                     continue
                 self.check_keys(node, keys, f"{kind} '{name}'")
                 if name in other:
-                    self.problem(mark, f"duplicate name '{name}': it is already a "
-                                       f"{'predicate' if kind == 'type' else 'type'}")
+                    self.problem(
+                        mark, f"duplicate name '{name}': it is already a {'predicate' if kind == 'type' else 'type'}"
+                    )
                     continue
                 if kind == "type":
                     types[name] = self._type(name, node, types.get(name), namespace, refs, parents)
@@ -532,8 +649,15 @@ class _Builder:
         self._check_inverses(vocabulary, own_iri)
         return vocabulary
 
-    def _type(self, name: str, node: Node, inherited: EntityType | None, namespace: str,
-              refs: list[tuple[str, Node, str]], parents: dict[str, Node]) -> EntityType:
+    def _type(
+        self,
+        name: str,
+        node: Node,
+        inherited: EntityType | None,
+        namespace: str,
+        refs: list[tuple[str, Node, str]],
+        parents: dict[str, Node],
+    ) -> EntityType:
         f = node.value
         label = self.text(f.get("label"), f"type '{name}': 'label'")
         comment = self.text(f.get("description"), f"type '{name}': 'description'")
@@ -545,14 +669,20 @@ class _Builder:
         matches = self._matches(f.get("matches"), f"type '{name}': 'matches'")
         fields = self._fields(name, f.get("fields"), namespace)
         if inherited is not None:
-            return EntityType(name, label or inherited.label, comment or inherited.comment,
-                              parent if parent_node is not None else inherited.parent,
-                              matches if matches is not None else inherited.matches,
-                              {**inherited.fields, **fields}, inherited.iri)
+            return EntityType(
+                name,
+                label or inherited.label,
+                comment or inherited.comment,
+                parent if parent_node is not None else inherited.parent,
+                matches if matches is not None else inherited.matches,
+                {**inherited.fields, **fields},
+                inherited.iri,
+            )
         if parent is None and name != ROOT:
             parent = ROOT
-        return EntityType(name, label or " ".join(words_of(name)), comment or "", parent,
-                          matches or (), fields, namespace + name)
+        return EntityType(
+            name, label or " ".join(words_of(name)), comment or "", parent, matches or (), fields, namespace + name
+        )
 
     def _matches(self, node: Node | None, what: str) -> tuple[str, ...] | None:
         names = self.names(node, what)
@@ -568,8 +698,7 @@ class _Builder:
                 self.problem(mark, f"{what} is one every record has already")
                 continue
             if not _NAME.match(name):
-                self.problem(mark, f"{what} cannot become an IRI: use a letter, then letters, digits, "
-                                   "'_' or '-'")
+                self.problem(mark, f"{what} cannot become an IRI: use a letter, then letters, digits, '_' or '-'")
                 continue
             self.check_keys(spec, FIELD_KEYS, what)
             f = spec.value
@@ -577,8 +706,7 @@ class _Builder:
             field_range = self.text(range_node, f"{what}: 'range'") or "string"
             if field_range not in RANGES and range_node is not None:
                 tip = did_you_mean(field_range, list(RANGES))
-                self.problem(range_node, f"{what}: unknown range '{field_range}'{tip}; "
-                                         f"use one of {', '.join(RANGES)}")
+                self.problem(range_node, f"{what}: unknown range '{field_range}'{tip}; use one of {', '.join(RANGES)}")
                 field_range = "string"
             prop_node = f.get("property")
             prop = self.text(prop_node, f"{what}: 'property'")
@@ -587,8 +715,9 @@ class _Builder:
             out[name] = Field(name, field_range, iri or namespace + name, many)
         return out
 
-    def _predicate(self, pid: str, node: Node, inherited: Predicate | None, namespace: str,
-                   refs: list[tuple[str, Node, str]]) -> Predicate:
+    def _predicate(
+        self, pid: str, node: Node, inherited: Predicate | None, namespace: str, refs: list[tuple[str, Node, str]]
+    ) -> Predicate:
         f = node.value
         label = self.text(f.get("label"), f"predicate '{pid}': 'label'")
         inverse = self.text(f.get("inverse"), f"predicate '{pid}': 'inverse'")
@@ -602,24 +731,40 @@ class _Builder:
         flags = {name: self.flag(f.get(name), f"predicate '{pid}': '{name}'") for name in _FLAGS}
         matches = self._matches(f.get("matches"), f"predicate '{pid}': 'matches'")
         if inherited is not None:
+
             def flag(name: str) -> bool:
                 given = flags[name]
                 return bool(getattr(inherited, name)) if given is None else bool(given)
 
-            return Predicate(pid, label or inherited.label, inverse or inherited.inverse_label,
-                             description or inherited.description,
-                             sides["subject"] or inherited.subject_types,
-                             sides["object"] or inherited.object_types,
-                             symmetric=flag("symmetric"), reflexive=flag("reflexive"), acyclic=flag("acyclic"),
-                             matches=matches if matches is not None else inherited.matches,
-                             iri=inherited.iri)
+            return Predicate(
+                pid,
+                label or inherited.label,
+                inverse or inherited.inverse_label,
+                description or inherited.description,
+                sides["subject"] or inherited.subject_types,
+                sides["object"] or inherited.object_types,
+                symmetric=flag("symmetric"),
+                reflexive=flag("reflexive"),
+                acyclic=flag("acyclic"),
+                matches=matches if matches is not None else inherited.matches,
+                iri=inherited.iri,
+            )
         label = label or " ".join(words_of(pid))
         if flags["symmetric"] and inverse is None:
             inverse = label
-        return Predicate(pid, label, inverse or "", description or "",
-                         sides["subject"] or (ROOT,), sides["object"] or (ROOT,),
-                         symmetric=bool(flags["symmetric"]), reflexive=bool(flags["reflexive"]),
-                         acyclic=bool(flags["acyclic"]), matches=matches or (), iri=namespace + pid)
+        return Predicate(
+            pid,
+            label,
+            inverse or "",
+            description or "",
+            sides["subject"] or (ROOT,),
+            sides["object"] or (ROOT,),
+            symmetric=bool(flags["symmetric"]),
+            reflexive=bool(flags["reflexive"]),
+            acyclic=bool(flags["acyclic"]),
+            matches=matches or (),
+            iri=namespace + pid,
+        )
 
     def _check_cycles(self, vocabulary: Vocabulary, parents: dict[str, Node]) -> None:
         reported: set[str] = set()
@@ -631,9 +776,11 @@ class _Builder:
 
     def _check_inverses(self, vocabulary: Vocabulary, own: dict[str, tuple[int, int]]) -> None:
         """A declared inverse becomes a property of its own: its id must be free and valid."""
-        taken: dict[str, str] = {**{t: f"type '{t}'" for t in vocabulary.types},
-                                 **{p: f"predicate '{p}'" for p in vocabulary.predicates},
-                                 **dict.fromkeys(META_PROPERTIES, "a property of kgraph's ontology")}
+        taken: dict[str, str] = {
+            **{t: f"type '{t}'" for t in vocabulary.types},
+            **{p: f"predicate '{p}'" for p in vocabulary.predicates},
+            **dict.fromkeys(META_PROPERTIES, "a property of kgraph's ontology"),
+        }
         for pred in vocabulary.predicates.values():
             name = vocabulary.inverse_id(pred)
             if name is None:
@@ -642,31 +789,44 @@ class _Builder:
             clash = taken.get(name)
             if mark is not None and (clash or not _NAME.match(name)):
                 why = f"is already {clash}" if clash else "cannot become an IRI"
-                self.problem(mark, f"predicate '{pred.id}': its inverse label '{pred.inverse_label}' "
-                                   f"would be the property '{name}', which {why}; reword the "
-                                   "inverse label")
+                self.problem(
+                    mark,
+                    f"predicate '{pred.id}': its inverse label '{pred.inverse_label}' "
+                    f"would be the property '{name}', which {why}; reword the "
+                    "inverse label",
+                )
             taken.setdefault(name, f"the inverse of '{pred.id}'")
 
 
 # --- listing (``kgraph vocab``) ---
 
-def fitting(vocabulary: Vocabulary, subject: str | None = None, object: str | None = None  # noqa: A002
-            ) -> list[Predicate]:
+
+def fitting(
+    vocabulary: Vocabulary,
+    subject: str | None = None,
+    object: str | None = None,  # noqa: A002
+) -> list[Predicate]:
     """The predicates that can link a ``subject`` type to an ``object`` type (either may be None).
 
     A type fits where its parent does: ``--subject Person`` finds a predicate taking Thing.
     """
-    return [p for p in vocabulary.predicates.values()
-            if (subject is None or vocabulary.accepts(p.subject_types, subject))
-            and (object is None or vocabulary.accepts(p.object_types, object))]
+    return [
+        p
+        for p in vocabulary.predicates.values()
+        if (subject is None or vocabulary.accepts(p.subject_types, subject))
+        and (object is None or vocabulary.accepts(p.object_types, object))
+    ]
 
 
 def _flags(pred: Predicate) -> list[str]:
     return [name for name in _FLAGS if getattr(pred, name)]
 
 
-def listing_rows(vocabulary: Vocabulary, subject: str | None = None, object: str | None = None  # noqa: A002
-                 ) -> list[Rows]:
+def listing_rows(
+    vocabulary: Vocabulary,
+    subject: str | None = None,
+    object: str | None = None,  # noqa: A002
+) -> list[Rows]:
     """``kgraph vocab``: the types (unless a side is given) and the predicates that fit the sides.
 
     A table shows what a person reads; a program also gets IRIs, matches, the fields' ranges and the
@@ -675,20 +835,54 @@ def listing_rows(vocabulary: Vocabulary, subject: str | None = None, object: str
 
     parts = []
     if subject is None and object is None:
-        parts.append(Rows(columns("name", "label", "parent", "fields", "description", headings={"name": "type"})
-                          + data_only("iri", "matches"),
-                          ([t.name, t.label, t.parent, {f.name: {"range": f.range, "property": f.property,
-                                                                 "list": f.many}
-                                                        for f in vocabulary.fields(t.name).values()},
-                            t.comment, t.iri, list(t.matches)] for t in vocabulary.types.values()),
-                          title=f"types ({len(vocabulary.types)})", kind="type"))
+        parts.append(
+            Rows(
+                columns("name", "label", "parent", "fields", "description", headings={"name": "type"})
+                + data_only("iri", "matches"),
+                (
+                    [
+                        t.name,
+                        t.label,
+                        t.parent,
+                        {
+                            f.name: {"range": f.range, "property": f.property, "list": f.many}
+                            for f in vocabulary.fields(t.name).values()
+                        },
+                        t.comment,
+                        t.iri,
+                        list(t.matches),
+                    ]
+                    for t in vocabulary.types.values()
+                ),
+                title=f"types ({len(vocabulary.types)})",
+                kind="type",
+            )
+        )
     predicates = fitting(vocabulary, subject, object)
     title = "predicates" if parts else f"predicates from {subject or 'any type'} to {object or 'any type'}"
-    parts.append(Rows(columns("name", "label", "inverse", "subject", "object", "flags", "description",
-                              headings={"name": "predicate"})
-                      + data_only("iri", "inverse_property", *_FLAGS),
-                      ([p.id, p.label, p.inverse_label, list(p.subject_types), list(p.object_types), _flags(p),
-                        p.description, p.iri, vocabulary.inverse_iri(p), *(getattr(p, f) for f in _FLAGS)]
-                       for p in predicates),
-                      title=f"{title} ({len(predicates)})", kind="predicate"))
+    parts.append(
+        Rows(
+            columns(
+                "name", "label", "inverse", "subject", "object", "flags", "description", headings={"name": "predicate"}
+            )
+            + data_only("iri", "inverse_property", *_FLAGS),
+            (
+                [
+                    p.id,
+                    p.label,
+                    p.inverse_label,
+                    list(p.subject_types),
+                    list(p.object_types),
+                    _flags(p),
+                    p.description,
+                    p.iri,
+                    vocabulary.inverse_iri(p),
+                    *(getattr(p, f) for f in _FLAGS),
+                ]
+                for p in predicates
+            ),
+            title=f"{title} ({len(predicates)})",
+            kind="predicate",
+        )
+    )
     return parts

@@ -82,10 +82,16 @@ def read_yaml(path: str, text: str, problems: list[Problem], uncut: frozenset[st
     except yaml.reader.ReaderError as exc:
         # Control characters: PyYAML gives an offset into the text; turn it into line and column.
         start = text.rfind("\n", 0, exc.position) + 1
-        problems.append(Problem(path, text.count("\n", 0, exc.position) + 1, exc.position - start + 1,
-                                f"character U+{exc.character:04X} is not allowed in YAML "
-                                "(a control character; remove it)" if isinstance(exc.character, int)
-                                else f"YAML error: {exc.reason}"))
+        problems.append(
+            Problem(
+                path,
+                text.count("\n", 0, exc.position) + 1,
+                exc.position - start + 1,
+                f"character U+{exc.character:04X} is not allowed in YAML (a control character; remove it)"
+                if isinstance(exc.character, int)
+                else f"YAML error: {exc.reason}",
+            )
+        )
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 1, 1, f"YAML error: {exc}"))
@@ -113,8 +119,9 @@ def _report_aliases(path: str, text: str, loader_cls: Any, problems: list[Proble
         if isinstance(event, yaml.AliasEvent):
             m = event.start_mark
             line, column = (m.line + 1, m.column + 1) if m is not None else (0, 0)
-            problems.append(Problem(path, line, column,
-                                    f"YAML alias '*{event.anchor}' is not supported; write the value out"))
+            problems.append(
+                Problem(path, line, column, f"YAML alias '*{event.anchor}' is not supported; write the value out")
+            )
 
 
 def _syntax_message(exc: Any) -> str:
@@ -147,21 +154,32 @@ def _hint(text: str, exc: Any, line: int) -> tuple[int, int, str] | None:
         opened = _unclosed(lines[number])
         if opened is not None and number + 1 < line:
             quote = lines[number][opened]
-            return (number + 1, opened + 1, f"this {quote} opens a quoted text that is not closed on its "
-                    f"line, so YAML read on to line {line} ({problem}): close it with {quote}")
+            return (
+                number + 1,
+                opened + 1,
+                f"this {quote} opens a quoted text that is not closed on its "
+                f"line, so YAML read on to line {line} ({problem}): close it with {quote}",
+            )
     if problem.startswith("mapping values are not allowed") and 0 < line <= len(lines):
         found = _VALUE_LINE.match(lines[line - 1])
         if found and found.group(2)[0] not in "\"'[{|>":
-            return (line, exc.problem_mark.column + 1,
-                    "': ' inside unquoted text starts a new field: put the text in quotes "
-                    "(quote: \"...\"), or write the colon without a space after it")
+            return (
+                line,
+                exc.problem_mark.column + 1,
+                "': ' inside unquoted text starts a new field: put the text in quotes "
+                '(quote: "..."), or write the colon without a space after it',
+            )
     if line >= 2 and problem.startswith(("did not find expected key", "could not find expected ':'")):
         before = lines[line - 2]
         found = _VALUE_LINE.match(before)
         hash_at = before.find(" #", found.end(1)) if found else -1
         if found and found.group(2)[0] not in "\"'[{|>" and hash_at >= 0:
-            return (line - 1, hash_at + 2, "' #' inside unquoted text starts a comment, which cut the text "
-                    f"short and left line {line} over: put the text in quotes (quote: \"...\")")
+            return (
+                line - 1,
+                hash_at + 2,
+                "' #' inside unquoted text starts a comment, which cut the text "
+                f'short and left line {line} over: put the text in quotes (quote: "...")',
+            )
     return None
 
 
@@ -210,8 +228,7 @@ def _loader() -> Any:
 
 
 class _Converter:
-    def __init__(self, path: str, problems: list[Problem], text: str = "",
-                 uncut: frozenset[str] = frozenset()) -> None:
+    def __init__(self, path: str, problems: list[Problem], text: str = "", uncut: frozenset[str] = frozenset()) -> None:
         import yaml
 
         self.path, self.text, self.uncut = path, text, uncut
@@ -233,14 +250,19 @@ class _Converter:
         if kind in ("int", "float") and (":" in text or (kind == "int" and not _PLAIN_INT.match(text))):
             kind = "str"
         if kind == "int" and len(text) > MAX_INT_DIGITS:
-            self._problem(node, f"{where}a number of {len(text)} digits is too long "
-                                f"(at most {MAX_INT_DIGITS}); quote it if it is text")
+            self._problem(
+                node,
+                f"{where}a number of {len(text)} digits is too long (at most {MAX_INT_DIGITS}); quote it if it is text",
+            )
             return Node(None, "invalid", line, col)
         if kind == "str":
             bad = _FORBIDDEN.search(text)
             if bad is not None:
-                self._problem(node, f"{where}control character U+{ord(bad.group()):04X} at character "
-                                    f"{bad.start() + 1} of the value is not allowed in data; remove it")
+                self._problem(
+                    node,
+                    f"{where}control character U+{ord(bad.group()):04X} at character "
+                    f"{bad.start() + 1} of the value is not allowed in data; remove it",
+                )
                 return Node(None, "invalid", line, col)
         return Node(_scalar(text, kind), kind, line, col)
 
@@ -250,13 +272,13 @@ class _Converter:
         mark, text = node.end_mark, self.text
         end = text.find("\n", mark.index)
         end = len(text) if end < 0 else end
-        rest = text[mark.index:end].lstrip(" \t")
+        rest = text[mark.index : end].lstrip(" \t")
         if rest.startswith("#"):
             return mark.line + 1, end - len(rest) - (mark.index - mark.column) + 1
         if rest or end == len(text):
             return None
         after = text.find("\n", end + 1)
-        following = text[end + 1:after if after >= 0 else len(text)]
+        following = text[end + 1 : after if after >= 0 else len(text)]
         stripped = following.lstrip(" \t")
         depth = len(following) - len(stripped)
         if stripped.startswith("#") and depth > indent:
@@ -280,8 +302,7 @@ class _Converter:
                 self._problem(node, f"YAML tag {node.tag!r} is not allowed (kgraph loads plain data only)")
                 return Node(None, "invalid", line, col)
             found = self._scalar(node, kind, key, line, col)
-            if found.kind != "invalid" and key in self.uncut and found.kind in ("str", "null") \
-                    and not node.style:
+            if found.kind != "invalid" and key in self.uncut and found.kind in ("str", "null") and not node.style:
                 found.cut = self._cut(node, indent)
             return found
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):

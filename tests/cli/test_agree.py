@@ -27,8 +27,21 @@ def test_scores_computed_by_hand() -> None:
     1884 treaty in A, is *party to* it in B; B alone has Russia signing the Friendship Treaty)."""
     found = agree()
     # the shape the README documents
-    assert set(found) == {"a", "b", "match_date", "relations", "precision", "recall", "f1", "kappa",
-                          "kappa_items", "quote_overlap", "only_a", "only_b", "pairs"}
+    assert set(found) == {
+        "a",
+        "b",
+        "match_date",
+        "relations",
+        "precision",
+        "recall",
+        "f1",
+        "kappa",
+        "kappa_items",
+        "quote_overlap",
+        "only_a",
+        "only_b",
+        "pairs",
+    }
     assert all(set(c) == {"id", "label", "where", "quote", "date"} for c in found["only_a"] + found["only_b"])
     assert found["relations"] == {"a": 4, "b": 5, "matched": 3}
     assert found["precision"] == pytest.approx(3 / 5)
@@ -44,9 +57,14 @@ def test_scores_computed_by_hand() -> None:
     assert found["kappa"] == pytest.approx((observed - chance) / (1 - chance))
     assert round(found["kappa"], 4) == 0.4737
     assert found["pairs"] == [
-        {"id": "korea treaty-1884", "label": "Korea \u2192 Russian-Korean Treaty of 1884",
-         "a": "signed", "b": "partyTo"},
-        {"id": "russia friendship-treaty", "label": "Russia \u2192 Friendship Treaty", "a": "none", "b": "signed"}]
+        {
+            "id": "korea treaty-1884",
+            "label": "Korea \u2192 Russian-Korean Treaty of 1884",
+            "a": "signed",
+            "b": "partyTo",
+        },
+        {"id": "russia friendship-treaty", "label": "Russia \u2192 Friendship Treaty", "a": "none", "b": "signed"},
+    ]
 
 
 def test_quote_overlap_by_hand() -> None:
@@ -76,8 +94,10 @@ def test_match_date() -> None:
     assert found["kappa_items"] == 6
     assert found["kappa"] == pytest.approx((observed - chance) / (1 - chance))
     assert found["kappa"] == pytest.approx(1 / 7)
-    assert [c["id"] for c in found["only_a"]] == ["china lostControlOf korea 1895-04",
-                                                  "korea signed treaty-1884 1884-07-07"]
+    assert [c["id"] for c in found["only_a"]] == [
+        "china lostControlOf korea 1895-04",
+        "korea signed treaty-1884 1884-07-07",
+    ]
 
 
 def test_cohen_kappa_formula() -> None:
@@ -96,10 +116,21 @@ def test_table_lists_disagreements(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(AGREE)
     run = run_cli("agree", "a", "b", data=None)
     assert run.code == 0, run
-    for expected in ("precision", "0.600", "0.750", "0.667", "Cohen's kappa (5 pairs)", "0.474",
-                     "0.594 (95 of 160 characters)", "only in A", "only in B",
-                     "Korea signed Russian-Korean Treaty of 1884", "a/relations.yaml:7",
-                     "Russia signed Friendship Treaty", "b/relations.yaml:22"):
+    for expected in (
+        "precision",
+        "0.600",
+        "0.750",
+        "0.667",
+        "Cohen's kappa (5 pairs)",
+        "0.474",
+        "0.594 (95 of 160 characters)",
+        "only in A",
+        "only in B",
+        "Korea signed Russian-Korean Treaty of 1884",
+        "a/relations.yaml:7",
+        "Russia signed Friendship Treaty",
+        "b/relations.yaml:22",
+    ):
         assert expected in run.out, (expected, run.out)
 
 

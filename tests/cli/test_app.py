@@ -42,10 +42,12 @@ def test_usage_error_exits_2(cli) -> None:
 
 
 def test_help_imports_nothing_heavy() -> None:
-    code = ("import sys; from kgraph.cli.app import main; sys.argv=['kgraph','--help']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('rdflib','networkx','yaml','rich','pyoxigraph'))), file=sys.stderr)")
+    code = (
+        "import sys; from kgraph.cli.app import main; sys.argv=['kgraph','--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('rdflib','networkx','yaml','rich','pyoxigraph'))), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
 
@@ -70,7 +72,7 @@ def _readme_section(heading: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index(f"\n{heading}\n")
     end = text.find("\n## ", start + 1)
-    return text[start:end if end > 0 else len(text)]
+    return text[start : end if end > 0 else len(text)]
 
 
 def test_every_registered_command_is_documented_in_the_readme() -> None:
@@ -102,10 +104,19 @@ def test_exit_codes_are_named_in_one_module_that_imports_nothing() -> None:
     bare = []
     for path in sorted((SRC / "cli").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) in ("typer.Exit", "sys.exit", "Exit") \
-                    and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value:
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func) in ("typer.Exit", "sys.exit", "Exit")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value
+            ):
                 bare.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
-            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) \
-                    and type(node.value.value) is int and path.name in ("app.py", "fastquery.py"):
+            if (
+                isinstance(node, ast.Return)
+                and isinstance(node.value, ast.Constant)
+                and type(node.value.value) is int
+                and path.name in ("app.py", "fastquery.py")
+            ):
                 bare.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
     assert bare == []

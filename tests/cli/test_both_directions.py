@@ -36,10 +36,13 @@ def ask(engine: str, query: str) -> str:
 @needs_bundled_data
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_symmetric_predicate_answers_both_ways(engine: str) -> None:
-    partners = {str(c["object"] if c["subject"] == "russia" else c["subject"]) for c in claims()
-                if c["predicate"] == "cooperatedWith" and "russia" in (c["subject"], c["object"])}
+    partners = {
+        str(c["object"] if c["subject"] == "russia" else c["subject"])
+        for c in claims()
+        if c["predicate"] == "cooperatedWith" and "russia" in (c["subject"], c["object"])
+    }
     found = select(engine, "SELECT ?x WHERE { ?x kg:cooperatedWith kgr:russia }")
-    assert {row["x"][len(KGR):] for row in found} == partners and len(partners) >= 2
+    assert {row["x"][len(KGR) :] for row in found} == partners and len(partners) >= 2
     assert ask(engine, "ASK { ?x kg:borders kgr:russia }") == "yes"
     assert ask(engine, "ASK { ?x kg:met kgr:vladimir-putin }") == "yes"
     assert ask(engine, "ASK { ?x kg:rivalOf kgr:russia }") == "yes"
@@ -58,20 +61,24 @@ def test_a_declared_inverse_gives_the_inverse_triple(engine: str) -> None:
 @needs_bundled_data
 def test_statements_stay_one_per_claim_in_the_annotators_direction_and_derived_triples_are_marked() -> None:
     relations = claims()
-    statements = select("oxigraph", "SELECT ?s ?p ?o WHERE { ?st a rdf:Statement ; rdf:subject ?s ; "
-                                     "rdf:predicate ?p ; rdf:object ?o }")
+    statements = select(
+        "oxigraph", "SELECT ?s ?p ?o WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"
+    )
     assert len(statements) == len(relations)
     annotated = sorted((str(c["subject"]), str(c["predicate"]), str(c["object"])) for c in relations)
     kg = "https://w3id.org/kgraph/ontology#"
-    assert sorted((r["s"][len(KGR):], r["p"][len(kg):], r["o"][len(KGR):]) for r in statements) == annotated
+    assert sorted((r["s"][len(KGR) :], r["p"][len(kg) :], r["o"][len(KGR) :]) for r in statements) == annotated
     # A direct triple between entities is annotated (a statement names it) or derived (a statement's
     # kg:converse names it), and nothing else.
-    unaccounted = select("oxigraph", """
+    unaccounted = select(
+        "oxigraph",
+        """
         SELECT ?s ?p ?o WHERE {
           ?s ?p ?o . ?s a kg:Entity . ?o a kg:Entity .
           FILTER NOT EXISTS { ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
           FILTER NOT EXISTS { ?d kg:converse ?p ; rdf:subject ?o ; rdf:object ?s }
-        }""")
+        }""",
+    )
     assert unaccounted == []
     derived = select("oxigraph", "SELECT ?s ?p ?o WHERE { ?st kg:converse ?p ; rdf:subject ?o ; rdf:object ?s }")
     assert {"s": KGR + "north-korea", "p": kg + "ledBy", "o": KGR + "kim-il-sung"} in derived

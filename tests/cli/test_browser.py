@@ -6,8 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -38,15 +38,20 @@ def explorer_without_graphviz(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The page as made where Graphviz is missing: Cytoscape's own cose layout."""
     folder = tmp_path_factory.mktemp("cose")
     out = folder / "net.html"
-    done = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(NET), "draw", "-o", str(out)],
-                          env={**os.environ, "PATH": str(folder)}, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(NET), "draw", "-o", str(out)],
+        env={**os.environ, "PATH": str(folder)},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 @pytest.mark.parametrize("layout", ["neato", "cose"])
 def test_explorer_draws_every_entity_and_bundle_without_errors(
-        browser: Browser, explorer: Path, explorer_without_graphviz: Path, layout: str) -> None:
+    browser: Browser, explorer: Path, explorer_without_graphviz: Path, layout: str
+) -> None:
     if layout == "neato" and shutil.which("dot") is None:
         pytest.skip("Graphviz is not installed (.ci/run installs it)")
     browser.errors.clear()
@@ -56,25 +61,30 @@ def test_explorer_draws_every_entity_and_bundle_without_errors(
     nodes, edges, relations = browser.js(
         "[kgraph.cy.nodes(':visible').length, kgraph.cy.edges(':visible').length,"
         " kgraph.cy.edges().map(e => kgraph.data.bundles[kgraph.cy.edges().indexOf(e)].rel.length)"
-        "   .reduce((a, b) => a + b, 0)]")
+        "   .reduce((a, b) => a + b, 0)]"
+    )
     assert (nodes, relations) == (9, 13)  # tests/data/net: 9 entities, 13 relations
     assert edges == 13 == browser.js("kgraph.data.bundles.length")  # no two relations share a pair
     assert browser.js("document.getElementById('status').textContent") == "9 entities, 13 relations shown"
-    symmetric = browser.js("kgraph.cy.edges().filter(e => e.style('target-arrow-shape') === 'none')"
-                           ".map(e => [e.source().id(), e.target().id()].sort().join(' '))")
+    symmetric = browser.js(
+        "kgraph.cy.edges().filter(e => e.style('target-arrow-shape') === 'none')"
+        ".map(e => [e.source().id(), e.target().id()].sort().join(' '))"
+    )
     assert sorted(symmetric) == ["china russia", "china south-korea", "china usa", "kim-jong-il putin"]
     # Nodes do not overlap after the layout.
     boxes = browser.js("kgraph.cy.nodes().map(n => { const b = n.boundingBox(); return [b.x1, b.y1, b.x2, b.y2]; })")
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
 
 
 def test_clicking_a_node_lists_its_relations_with_quotes(browser: Browser, explorer: Path) -> None:
     browser.open(explorer)
-    x, y = browser.js("(() => { const p = kgraph.cy.$id('putin').renderedPosition();"
-                      " const r = kgraph.cy.container().getBoundingClientRect();"
-                      " return [r.left + p.x, r.top + p.y]; })()")
+    x, y = browser.js(
+        "(() => { const p = kgraph.cy.$id('putin').renderedPosition();"
+        " const r = kgraph.cy.container().getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; })()"
+    )
     browser.click(x, y)
     text = browser.js("document.getElementById('details').textContent")
     assert "Vladimir Putin (Person)" in text
@@ -135,8 +145,9 @@ def test_timeline_page_in_chromium(browser: Browser, tmp_path: Path) -> None:
     assert browser.js("document.querySelectorAll('g.item').length") == count
     assert browser.js("document.querySelectorAll('g.item rect.bar').length") > 10
     assert browser.js("document.querySelectorAll('g.item path.mark').length") > 10
-    tip = browser.js("[...document.querySelectorAll('g.item > title')].map(t => t.textContent)"
-                     ".find(t => t.includes('\u201c'))")
+    tip = browser.js(
+        "[...document.querySelectorAll('g.item > title')].map(t => t.textContent).find(t => t.includes('\u201c'))"
+    )
     assert tip and "\u201d" in tip  # a quote to read on hover
     shades, variance = distinct_shades(browser.screenshot())
     assert shades > 20 and variance > 100, (shades, variance)

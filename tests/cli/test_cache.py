@@ -55,8 +55,11 @@ def test_a_changed_data_file_is_never_served_stale(cli, make_data, cache: Path) 
     folder = make_data()
     assert signed(cli, folder) == "3"
     text = (folder / "relations.yaml").read_text()
-    (folder / "relations.yaml").write_text(text.replace("predicate: signed\n  object: friendship-treaty",
-                                                        "predicate: partyTo\n  object: friendship-treaty"))
+    (folder / "relations.yaml").write_text(
+        text.replace(
+            "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"
+        )
+    )
     assert signed(cli, folder) == "2"
     assert len(entries(cache)) == 1  # the old entry is dropped
 
@@ -73,8 +76,9 @@ def test_a_changed_source_text_invalidates_the_cache(cli, make_data, cache: Path
 def test_an_invalid_change_is_reported_not_hidden_by_the_cache(cli, make_data, cache: Path) -> None:
     folder = make_data()
     assert signed(cli, folder) == "3"
-    (folder / "relations.yaml").write_text((folder / "relations.yaml").read_text()
-                                           .replace("object: treaty-1884", "object: treaty-1885", 1))
+    (folder / "relations.yaml").write_text(
+        (folder / "relations.yaml").read_text().replace("object: treaty-1884", "object: treaty-1885", 1)
+    )
     run = cli("path", "putin", "russia", data=folder)
     assert run.code == 1 and "unknown entity 'treaty-1885'" in run.err
 
@@ -89,8 +93,7 @@ def test_a_damaged_cache_is_rebuilt(cli, make_data, cache: Path, damage: str) ->
     elif damage == "marshal":
         (entry / "entities.marshal").write_bytes(b"garbage")
     elif damage == "store-file":
-        victim = max((p for p in (entry / "oxigraph").iterdir() if p.suffix == ".sst"),
-                     key=lambda p: p.stat().st_size)
+        victim = max((p for p in (entry / "oxigraph").iterdir() if p.suffix == ".sst"), key=lambda p: p.stat().st_size)
         victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
     else:
         (entry.parent / "current.json").unlink()
@@ -116,12 +119,15 @@ def test_query_on_a_cached_graph_imports_only_what_it_needs(make_data, cache: Pa
     env = {**os.environ, "KGRAPH_CACHE": str(cache)}
     kgraph = [sys.executable, "-m", "kgraph", "--data", str(folder)]
     subprocess.run([*kgraph, "build"], check=True, env=env, capture_output=True)
-    code = ("import sys, runpy; sys.argv = ['kgraph', '--data', sys.argv[1], 'query', sys.argv[2], '-f', 'csv']\n"
-            "try:\n    runpy.run_module('kgraph', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'rdflib', 'networkx', 'yaml', 'rich', 'pyoxigraph'}), file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code, str(folder), COUNT_SIGNED], env=env,
-                          capture_output=True, text=True, check=True)
+    code = (
+        "import sys, runpy; sys.argv = ['kgraph', '--data', sys.argv[1], 'query', sys.argv[2], '-f', 'csv']\n"
+        "try:\n    runpy.run_module('kgraph', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'rdflib', 'networkx', 'yaml', 'rich', 'pyoxigraph'}), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder), COUNT_SIGNED], env=env, capture_output=True, text=True, check=True
+    )
     assert done.stdout.splitlines()[1] == "3"
     assert done.stderr.strip().splitlines()[-1] == "['pyoxigraph']"
 
@@ -154,8 +160,7 @@ def test_settled_files_are_not_read_again(cli, make_data, cache: Path, monkeypat
     assert read == []
 
 
-def test_a_same_size_edit_with_its_old_mtime_restored_is_still_seen(cli, make_data, cache: Path,
-                                                                     monkeypatch) -> None:
+def test_a_same_size_edit_with_its_old_mtime_restored_is_still_seen(cli, make_data, cache: Path, monkeypatch) -> None:
     import kgraph.cache
 
     monkeypatch.setattr(kgraph.cache.Hashes, "SETTLED_NS", 0)  # the memo at its most trusting
@@ -164,8 +169,9 @@ def test_a_same_size_edit_with_its_old_mtime_restored_is_still_seen(cli, make_da
     assert signers(cli, folder) == ["korea", "russia"]
     assert signers(cli, folder) == ["korea", "russia"]
     before = relations.stat()
-    relations.write_text(relations.read_text().replace("- subject: korea\n  predicate: signed",
-                                                       "- subject: china\n  predicate: signed"))
+    relations.write_text(
+        relations.read_text().replace("- subject: korea\n  predicate: signed", "- subject: china\n  predicate: signed")
+    )
     os.utime(relations, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = relations.stat()
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
@@ -189,11 +195,17 @@ def test_a_file_changed_just_before_hashing_is_hashed_again(make_data, cache: Pa
 
 # --- a cache that heals (#17 item 5) ---
 
+
 def kgraph(folder: Path, cache: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """kgraph in its own process (a damaged store can make a query spin: the timeout ends it)."""
     env = {**os.environ, "KGRAPH_CACHE": str(cache)}
-    return subprocess.run([sys.executable, "-m", "kgraph", "--data", str(folder), *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(folder), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def flip_store_bytes(entry: Path) -> None:
@@ -220,8 +232,9 @@ def test_store_damage_that_keeps_the_size_is_detected_and_rebuilt(make_data, cac
     assert entry not in entries(cache)  # the damaged entry is gone once nobody reads it
 
 
-def test_build_reads_every_byte_and_never_reports_a_damaged_entry_as_built(cli, make_data, cache: Path,
-                                                                          monkeypatch) -> None:
+def test_build_reads_every_byte_and_never_reports_a_damaged_entry_as_built(
+    cli, make_data, cache: Path, monkeypatch
+) -> None:
     """Damage the remembered hashes cannot see (the file's identity claims it unchanged)."""
     import kgraph.cache
 
@@ -245,6 +258,7 @@ def test_build_reads_every_byte_and_never_reports_a_damaged_entry_as_built(cli, 
 
 
 # --- every source text is part of the key (#17 item 10) ---
+
 
 def move_text(folder: Path, where: str) -> Path:
     """Put the source text in ``where`` (relative to the data folder) and point entities.yaml at it."""
@@ -290,6 +304,7 @@ def test_a_text_behind_a_symlinked_folder_is_part_of_the_key(cli, make_data, cac
 
 # --- the key is the hash of the bytes read (#11 item 10) ---
 
+
 def test_an_edit_between_loading_and_building_is_never_served(cli, make_data, cache: Path, monkeypatch) -> None:
     import kgraph.load
 
@@ -299,8 +314,11 @@ def test_an_edit_between_loading_and_building_is_never_served(cli, make_data, ca
 
     def load_then_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
         dataset = real_load(*args, **kwargs)
-        relations.write_text(relations.read_text().replace(
-            "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"))
+        relations.write_text(
+            relations.read_text().replace(
+                "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"
+            )
+        )
         return dataset
 
     monkeypatch.setattr(kgraph.load, "load", load_then_edit)
@@ -330,8 +348,9 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_dat
     import signal
 
     folder = make_data()
-    stuck = subprocess.Popen([sys.executable, "-c", _STUCK_BUILD, str(folder), str(cache)],
-                             stdout=subprocess.PIPE, text=True)
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", _STUCK_BUILD, str(folder), str(cache)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert stuck.stdout is not None and stuck.stdout.readline() == "writing\n"
         [leftover] = cache.glob("*/.tmp-*")
@@ -350,8 +369,9 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next_build(cli, make_dat
 
 
 @pytest.mark.parametrize("module", ["model.py", "record.py", "cli/render.py"])
-def test_every_module_of_the_package_is_in_the_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          module: str) -> None:
+def test_every_module_of_the_package_is_in_the_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
     """Editing any .py file of kgraph gives a new key: model.py and record.py decide what a build
     holds too, and the hand-kept list of modules the key used to hash had left them out."""
     import shutil
@@ -360,8 +380,9 @@ def test_every_module_of_the_package_is_in_the_cache_key(tmp_path: Path, monkeyp
     from kgraph import cache
 
     package = tmp_path / "kgraph"
-    shutil.copytree(os.path.dirname(kgraph.__file__), package,
-                    ignore=shutil.ignore_patterns("__pycache__", "vendor", "*.yaml"))
+    shutil.copytree(
+        os.path.dirname(kgraph.__file__), package, ignore=shutil.ignore_patterns("__pycache__", "vendor", "*.yaml")
+    )
     monkeypatch.setattr(cache, "PACKAGE_DIR", str(package))
     before = cache.source_key(str(MINI), "http://example.org/")
     assert cache.source_key(str(MINI), "http://example.org/") == before
@@ -371,8 +392,9 @@ def test_every_module_of_the_package_is_in_the_cache_key(tmp_path: Path, monkeyp
 
 
 @pytest.mark.parametrize("change", ["schema", "fields"])
-def test_records_of_another_schema_are_rebuilt_not_misread(cli, make_data, cache: Path, monkeypatch,
-                                                           change: str) -> None:
+def test_records_of_another_schema_are_rebuilt_not_misread(
+    cli, make_data, cache: Path, monkeypatch, change: str
+) -> None:
     """The entity file keeps the compiled statements by field name under statement.SCHEMA: an entry
     written under another schema (an older kgraph, or a record whose fields changed) is rebuilt,
     never read into the wrong fields."""

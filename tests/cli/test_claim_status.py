@@ -30,8 +30,10 @@ def planned(make_data) -> Path:
 
 def hops(run) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
     assert run.code == 0, run
-    return [(h["subject"]["id"], h["predicate"]["id"], h["object"]["id"], h["status"])
-            for h in json.loads(run.out)["paths"][0]["hops"]]
+    return [
+        (h["subject"]["id"], h["predicate"]["id"], h["object"]["id"], h["status"])
+        for h in json.loads(run.out)["paths"][0]["hops"]
+    ]
 
 
 def test_path_uses_actual_claims_unless_asked(cli, planned: Path) -> None:
@@ -40,9 +42,11 @@ def test_path_uses_actual_claims_unless_asked(cli, planned: Path) -> None:
     assert {h[3] for h in actual} == {"actual"}
     for status in ("any", "planned,actual", "actual,planned"):
         assert hops(cli("path", "china", "russia", "-f", "json", "--status", status, data=planned)) == [
-            ("china", "invaded", "russia", "planned")]
-    assert [h[1] for h in hops(cli("path", "china", "russia", "-f", "json", "--status", "actual,denied",
-                                   data=planned))] == ["lostControlOf", "signed", "signed"]
+            ("china", "invaded", "russia", "planned")
+        ]
+    assert [
+        h[1] for h in hops(cli("path", "china", "russia", "-f", "json", "--status", "actual,denied", data=planned))
+    ] == ["lostControlOf", "signed", "signed"]
 
 
 def test_path_and_show_print_the_status_of_a_claim_that_did_not_happen(cli, planned: Path) -> None:
@@ -90,17 +94,26 @@ def test_rank_neighbors_and_timeline_count_actual_claims_unless_asked(cli, plann
 def test_the_graph_records_the_claim_without_asserting_it(cli, planned: Path) -> None:
     asserted = cli("query", "SELECT ?o WHERE { kgr:china kg:invaded ?o }", "-f", "csv", data=planned)
     assert asserted.code == 0 and asserted.out.splitlines() == ["o"]
-    recorded = cli("query", "SELECT ?o ?status WHERE { ?st rdf:subject kgr:china ; rdf:predicate kg:invaded ; "
-                   "rdf:object ?o ; kg:status ?status }", "-f", "csv", data=planned)
+    recorded = cli(
+        "query",
+        "SELECT ?o ?status WHERE { ?st rdf:subject kgr:china ; rdf:predicate kg:invaded ; "
+        "rdf:object ?o ; kg:status ?status }",
+        "-f",
+        "csv",
+        data=planned,
+    )
     assert recorded.out.splitlines()[1:] == [
-        "https://w3id.org/kgraph/resource/russia,https://w3id.org/kgraph/ontology#Planned"]
+        "https://w3id.org/kgraph/resource/russia,https://w3id.org/kgraph/ontology#Planned"
+    ]
     label = cli("query", "SELECT ?l WHERE { kg:Planned a kg:ClaimStatus ; rdfs:label ?l }", "-f", "csv", data=planned)
     assert label.out.splitlines()[1:] == ["planned"]
 
 
 def test_an_unknown_status_is_a_located_error_with_a_hint(cli, make_data) -> None:
-    folder = make_data(relations=(MINI / "relations.yaml").read_text(encoding="utf-8")
-                       + PLANNED.replace("status: planned", "status: plannd"))
+    folder = make_data(
+        relations=(MINI / "relations.yaml").read_text(encoding="utf-8")
+        + PLANNED.replace("status: planned", "status: plannd")
+    )
     run = cli("validate", data=folder)
     assert run.code == 1
     line = (folder / "relations.yaml").read_text().splitlines().index("  status: plannd") + 1

@@ -35,5 +35,6 @@ def test_entities_in_an_entities_folder_complete(tmp_path: Path) -> None:
     (tmp_path / "entities.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     (tmp_path / "entities" / "people").mkdir(parents=True)
     (tmp_path / "entities" / "people" / "a.yaml").write_text(
-        "- id: ada-lovelace\n  type: Person\n  label: Ada Lovelace\n", encoding="utf-8")
+        "- id: ada-lovelace\n  type: Person\n  label: Ada Lovelace\n", encoding="utf-8"
+    )
     assert complete("show ad", data=tmp_path) == ["ada-lovelace"]

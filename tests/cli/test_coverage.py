@@ -35,22 +35,34 @@ def test_fixture_coverage_by_hand() -> None:
     assert (cov["sentences"], cov["quoted"]) == (6, 3)
     assert cov["share"] == pytest.approx(3 / 6)
     sections = {s["title"]: (s["sentences"], s["quoted"], s["share"]) for s in cov["sections"]}
-    assert sections == {"1. Origins": (3, 2, pytest.approx(2 / 3, abs=1e-4)),
-                        "2. Trade": (3, 1, pytest.approx(1 / 3, abs=1e-4))}
+    assert sections == {
+        "1. Origins": (3, 2, pytest.approx(2 / 3, abs=1e-4)),
+        "2. Trade": (3, 1, pytest.approx(1 / 3, abs=1e-4)),
+    }
     assert [(s["line"], s["text"]) for s in cov["unquoted"]] == [
-        (3, "The talks went badly."), (9, "Later Blorp Industries sold grain to Russia."), (10, "China wept.")]
+        (3, "The talks went badly."),
+        (9, "Later Blorp Industries sold grain to Russia."),
+        (10, "China wept."),
+    ]
     # Russia and China in the last two sentences: no relation quotes there. Moscow (an alias)
     # and China in "Moscow signed a deal with China" are covered by the relation quoting it.
     assert [(m["entity"], m["line"]) for m in cov["uncovered_mentions"]] == [("russia", 10), ("china", 10)]
     # "Later" and "Dr" start sentences and are never capitalised inside one: not names.
     assert {(c["name"], c["count"]) for c in cov["candidates"]} == {
-        ("Vienna", 1), ("Smith", 1), ("Acme Bank", 1), ("Blorp Industries", 1)}
+        ("Vienna", 1),
+        ("Smith", 1),
+        ("Acme Bank", 1),
+        ("Blorp Industries", 1),
+    }
     assert cov["footnotes"] == 2
     assert [(n["number"], n["line"]) for n in cov["uncited_footnotes"]] == [(2, 12)]
     text = (FIXTURE / "sources" / "text.txt").read_text(encoding="utf-8")
     assert [p["text"] for p in cov["passages"]] == [
-        "Russia and China met in Vienna", "said so, and Russia\nagreed", "signed a deal with China"]
-    assert all(text[p["start"]:p["end"]] == p["text"] for p in cov["passages"])
+        "Russia and China met in Vienna",
+        "said so, and Russia\nagreed",
+        "signed a deal with China",
+    ]
+    assert all(text[p["start"] : p["end"]] == p["text"] for p in cov["passages"])
 
 
 def test_a_quote_with_left_out_words_quotes_the_sentence_of_each_part(tmp_path: Path) -> None:
@@ -59,8 +71,10 @@ def test_a_quote_with_left_out_words_quotes_the_sentence_of_each_part(tmp_path: 
     data = tmp_path / "data"
     shutil.copytree(FIXTURE, data)
     with open(data / "relations.yaml", "a", encoding="utf-8") as handle:
-        handle.write('- subject: russia\n  predicate: memberOf\n  object: china\n'
-                     '  quote: "Later Blorp Industries [...] China wept."\n  source: text\n')
+        handle.write(
+            "- subject: russia\n  predicate: memberOf\n  object: china\n"
+            '  quote: "Later Blorp Industries [...] China wept."\n  source: text\n'
+        )
     [cov] = _json(data=data)
     assert [s["line"] for s in cov["unquoted"]] == [3]
     assert (cov["sentences"], cov["quoted"]) == (6, 5)
@@ -103,9 +117,13 @@ def test_bundled_article_figures() -> None:
     [cov] = _json("article", data=DATA)
     assert (cov["sentences"], cov["quoted"]) == (104, 98)
     assert [(s["title"], s["sentences"], s["quoted"]) for s in cov["sections"]] == [
-        ("", 3, 2), ("Abstract", 6, 5), ("Introduction", 8, 5),
+        ("", 3, 2),
+        ("Abstract", 6, 5),
+        ("Introduction", 8, 5),
         ("Brief Historical overview of Russian-Korean relations", 44, 44),
-        ("Russia and South Korea", 36, 35), ("CONCLUSION", 7, 7)]
+        ("Russia and South Korea", 36, 35),
+        ("CONCLUSION", 7, 7),
+    ]
     assert [s["line"] for s in cov["unquoted"]] == [1, 8, 19, 22, 24, 207]
     assert cov["footnotes"] == 12 and cov["uncited_footnotes"] == []
     assert len(cov["uncovered_mentions"]) == 37
@@ -124,16 +142,24 @@ def test_headings_of_both_bundled_texts() -> None:
 
     article = (DATA / "sources" / "russia-and-the-korean-crisis.txt").read_text(encoding="utf-8")
     titles = [title for _a, _b, title, _line in read_text(article)[0]]
-    assert titles == ["Abstract", "Introduction", "Brief Historical overview of Russian-Korean relations",
-                      "Nuclear Crisis", "Russia and South Korea", "CONCLUSION"]
+    assert titles == [
+        "Abstract",
+        "Introduction",
+        "Brief Historical overview of Russian-Korean relations",
+        "Nuclear Crisis",
+        "Russia and South Korea",
+        "CONCLUSION",
+    ]
     [cov] = _json(data=DEBIAN)
     sections = [s["title"].replace("\xa0", " ") for s in cov["sections"]]
     assert "Chapter 2. Leadership" in sections and "4.13.17. December 2015: Ian Murdock died" in sections
     assert "A.3. How will Debian attempt to put an end to these problems?" in sections
     # No sentence of the body became a heading: every section title is numbered or a known one.
     import re
-    assert all(re.match(r"(Chapter|Appendix)?\s*[0-9A-Z](\.[0-9]+)*\.", t) or t in ("", "Abstract")
-               for t in sections), sections
+
+    assert all(
+        re.match(r"(Chapter|Appendix)?\s*[0-9A-Z](\.[0-9]+)*\.", t) or t in ("", "Abstract") for t in sections
+    ), sections
     assert cov["sentences"] > 500
 
 
@@ -164,9 +190,22 @@ def _dom(page: Path) -> str:
     home = page.parent / "home"
     home.mkdir(exist_ok=True)
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={home}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(home)})
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            f"--user-data-dir={home}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(home)},
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -184,7 +223,7 @@ def test_html_in_a_real_browser(tmp_path: Path, data: Path) -> None:
     # One highlight per quoted passage, holding exactly the source's characters.
     assert [text for text, _title in marks.marks] == [p["text"] for p in cov["passages"]]
     source = (data / cov["path"]).read_text(encoding="utf-8")
-    assert all(source[p["start"]:p["end"]] == p["text"] for p in cov["passages"])
+    assert all(source[p["start"] : p["end"]] == p["text"] for p in cov["passages"])
     if data == FIXTURE:
         assert marks.marks[1][1] == "Russia created China"
 
@@ -198,11 +237,14 @@ def test_html_escapes_the_data(tmp_path: Path) -> None:
     text = folder / "sources" / "text.txt"
     text.write_text(text.read_text(encoding="utf-8").replace("Vienna", "<b>Vienna</b> & co"), encoding="utf-8")
     relations = folder / "relations.yaml"
-    relations.write_text(relations.read_text(encoding="utf-8").replace(
-        "met in Vienna", "met in <b>Vienna</b> & co"), encoding="utf-8")
+    relations.write_text(
+        relations.read_text(encoding="utf-8").replace("met in Vienna", "met in <b>Vienna</b> & co"), encoding="utf-8"
+    )
     entities = folder / "entities.yaml"
-    entities.write_text(entities.read_text(encoding="utf-8").replace(
-        "label: China", "label: '<script>alert(1)</script>\"'"), encoding="utf-8")
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace("label: China", "label: '<script>alert(1)</script>\"'"),
+        encoding="utf-8",
+    )
     page = tmp_path / "coverage.html"
     run = run_cli("coverage", "-o", str(page), data=folder)
     assert run.code == 0, run
@@ -243,10 +285,18 @@ def test_heading_and_sentence_rules(tmp_path: Path) -> None:
     (folder / "relations.yaml").write_text("[]\n", encoding="utf-8")
     [cov] = _json(data=folder)
     assert [(s["title"], s["sentences"]) for s in cov["sections"]] == [
-        ("INTRODUCTION", 2), ("Chapter 2", 5), ("Short Title", 1)]
+        ("INTRODUCTION", 2),
+        ("Chapter 2", 5),
+        ("Short Title", 1),
+    ]
     assert [s["text"] for s in cov["unquoted"]] == [
-        "The U.S. and the U.K. met, e.g. in Paris.", "Debian 2.2 was out.",
-        "H. Rose wrote on p. 5 that it worked.", "Then \u201cit ended\u201d.2", "Next came the rest?", "Yes!",
+        "The U.S. and the U.K. met, e.g. in Paris.",
+        "Debian 2.2 was out.",
+        "H. Rose wrote on p. 5 that it worked.",
+        "Then \u201cit ended\u201d.2",
+        "Next came the rest?",
+        "Yes!",
         "The main characteristic of international relations in these years was decline.",
-        "Body text here."]
+        "Body text here.",
+    ]
     assert cov["share"] == 0.0

@@ -58,12 +58,16 @@ def test_records_split_over_files_and_folders_are_all_read(cli, make_data) -> No
 
 def test_errors_point_at_the_file_that_holds_them(cli, make_data) -> None:
     folder = split_project(make_data)
-    write(folder, "relations/2000/putin.yaml", """\
+    write(
+        folder,
+        "relations/2000/putin.yaml",
+        """\
         - subject: putin
           predicate: met
           object: kim-jong-ill
           quote: Vladimir Putin met Kim Jong-il in July 2000.
-        """)
+        """,
+    )
     write(folder, "entities/more.yaml", "- id: russia\n  type: State\n  label: Russia again\n")
     run = cli("validate", data=folder)
     assert run.code == 1
@@ -76,11 +80,15 @@ def test_errors_point_at_the_file_that_holds_them(cli, make_data) -> None:
 
 def test_a_duplicate_id_in_the_same_file_still_names_the_line(cli, make_data) -> None:
     folder = split_project(make_data)
-    write(folder, "entities/people/leaders.yaml",
-          "- id: putin\n  type: Person\n  label: Putin\n- id: putin\n  type: Person\n  label: V. Putin\n")
+    write(
+        folder,
+        "entities/people/leaders.yaml",
+        "- id: putin\n  type: Person\n  label: Putin\n- id: putin\n  type: Person\n  label: V. Putin\n",
+    )
     run = cli("validate", data=folder)
-    assert "data/entities/people/leaders.yaml:4:7: error: duplicate id 'putin' (first defined on line 1)" \
-        in lines(run, folder)
+    assert "data/entities/people/leaders.yaml:4:7: error: duplicate id 'putin' (first defined on line 1)" in lines(
+        run, folder
+    )
 
 
 def test_every_yaml_file_not_read_is_named(cli, make_data) -> None:
@@ -110,12 +118,16 @@ def test_a_new_relation_file_changes_the_cached_graph(cli, make_data) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s rdf:subject ?x }"
     assert cli("build", data=folder).code == 0
     assert cli("query", count, "--format", "csv", data=folder).out.split() == ["n", "6"]
-    write(folder, "relations/late/more.yaml", """\
+    write(
+        folder,
+        "relations/late/more.yaml",
+        """\
         - subject: russia
           predicate: cooperatedWith
           object: korea
           quote: Russia used this opportunity.
-        """)
+        """,
+    )
     assert cli("query", count, "--format", "csv", data=folder).out.split() == ["n", "7"]
 
 
@@ -136,31 +148,49 @@ def two_texts(make_data) -> Path:  # type: ignore[no-untyped-def]
 
 def test_a_file_sets_the_source_of_its_records(cli, make_data) -> None:
     folder = two_texts(make_data)
-    write(folder, "relations/memoir.yaml", "source: memoir\nrelations:\n" + MET_1999 + textwrap.indent(textwrap.dedent("""\
+    write(
+        folder,
+        "relations/memoir.yaml",
+        "source: memoir\nrelations:\n"
+        + MET_1999
+        + textwrap.indent(
+            textwrap.dedent("""\
         - subject: russia
           predicate: cooperatedWith
           object: korea
           source: article
           quote: Russia used this opportunity.
-        """), "  "))
+        """),
+            "  ",
+        ),
+    )
     # The plain list form stays valid beside it (these name their source one by one).
     write(folder, "relations.yaml", RELATIONS.replace("  quote:", "  source: article\n  quote:"))
     run = cli("validate", data=folder)
     assert run.code == 0, run
     assert run.out.startswith("ok: 9 entities, 8 relations")
-    rows = cli("query", "SELECT ?q ?src WHERE { ?s kg:quote ?q ; prov:wasDerivedFrom ?p . ?p rdfs:label ?src } "
-               "ORDER BY ?q", "--format", "csv", data=folder).out
+    rows = cli(
+        "query",
+        "SELECT ?q ?src WHERE { ?s kg:quote ?q ; prov:wasDerivedFrom ?p . ?p rdfs:label ?src } ORDER BY ?q",
+        "--format",
+        "csv",
+        data=folder,
+    ).out
     assert "Russia and Korea met again in 1999.,A memoir" in rows
     assert "Russia used this opportunity.,Test article" in rows
 
 
 def test_a_bad_file_source_is_reported_where_it_is_set(cli, make_data) -> None:
     folder = two_texts(make_data)
-    write(folder, "relations.yaml", """\
+    write(
+        folder,
+        "relations.yaml",
+        """\
         source: memoire
         relation:
           - subject: russia
-        """)
+        """,
+    )
     write(folder, "relations/b.yaml", "source: memoire\nrelations:\n" + MET_1999)
     run = cli("validate", data=folder)
     assert run.code == 1
@@ -175,7 +205,10 @@ def test_a_bad_file_source_is_reported_where_it_is_set(cli, make_data) -> None:
 
 def test_a_missing_source_names_the_text_that_holds_the_quote(cli, make_data) -> None:
     folder = two_texts(make_data)
-    write(folder, "relations.yaml", """\
+    write(
+        folder,
+        "relations.yaml",
+        """\
         - subject: russia
           predicate: met
           object: korea
@@ -184,7 +217,8 @@ def test_a_missing_source_names_the_text_that_holds_the_quote(cli, make_data) ->
           predicate: met
           object: china
           quote: Russia met China at last.
-        """)
+        """,
+    )
     run = cli("validate", data=folder)
     assert run.code == 1
     assert lines(run, folder) == [

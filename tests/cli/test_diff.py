@@ -57,15 +57,23 @@ def make_pair(root: Path) -> tuple[Path, Path]:
         handle.write("- id: nkvd\n  type: Agency\n  label: NKVD\n")
     shutil.copytree(old, new)
     (new / "vocabulary.yaml").write_text(NEW_VOCABULARY, encoding="utf-8")
-    _edit(new / "entities.yaml", "- id: nkvd\n  type: Agency\n  label: NKVD\n",
-          "- id: mofa\n  type: Ministry\n  label: Ministry of Foreign Affairs\n")
+    _edit(
+        new / "entities.yaml",
+        "- id: nkvd\n  type: Agency\n  label: NKVD\n",
+        "- id: mofa\n  type: Ministry\n  label: Ministry of Foreign Affairs\n",
+    )
     _edit(new / "entities.yaml", "label: Kim Jong-il", "label: Kim Jong Il")
     _edit(new / "relations.yaml", "  date: 2000-07\n", "  date: 2000-06\n")
-    _edit(new / "relations.yaml", "- subject: china\n  predicate: lostControlOf\n  object: korea\n"
-          "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n", "")
+    _edit(
+        new / "relations.yaml",
+        "- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+        "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n",
+        "",
+    )
     with (new / "relations.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("- subject: russia\n  predicate: cooperatedWith\n  object: korea\n"
-                     "  quote: Russia used this opportunity\n")
+        handle.write(
+            "- subject: russia\n  predicate: cooperatedWith\n  object: korea\n  quote: Russia used this opportunity\n"
+        )
     return old, new
 
 
@@ -155,13 +163,27 @@ def test_json_items(pair: tuple[str, str]) -> None:
     assert data["counts"]["type"] == {"added": 1, "removed": 1, "changed": 0}
     assert data["counts"]["predicate"] == {"added": 1, "removed": 1, "changed": 1}
     changed = [i for i in data["items"] if i["section"] == "relation" and i["change"] == "changed"]
-    assert changed == [{"section": "relation", "change": "changed", "id": "putin met kim-jong-il (article)",
-                        "label": "Vladimir Putin met Kim Jong Il", "where": "new/relations.yaml:11",
-                        "fields": [{"field": "date", "old": "2000-07", "new": "2000-06"}]}]
+    assert changed == [
+        {
+            "section": "relation",
+            "change": "changed",
+            "id": "putin met kim-jong-il (article)",
+            "label": "Vladimir Putin met Kim Jong Il",
+            "where": "new/relations.yaml:11",
+            "fields": [{"field": "date", "old": "2000-07", "new": "2000-06"}],
+        }
+    ]
     removed = [i for i in data["items"] if i["section"] == "entity" and i["change"] == "removed"]
-    assert removed == [{"section": "entity", "change": "removed", "id": "nkvd", "label": "NKVD",
-                        "where": "old/entities.yaml:32",
-                        "fields": [{"field": "type", "old": "Agency", "new": None}]}]
+    assert removed == [
+        {
+            "section": "entity",
+            "change": "removed",
+            "id": "nkvd",
+            "label": "NKVD",
+            "where": "old/entities.yaml:32",
+            "fields": [{"field": "type", "old": "Agency", "new": None}],
+        }
+    ]
     assert len(data["items"]) == 11
 
 
@@ -193,8 +215,11 @@ def test_rewrapped_quote_is_no_change(tmp_path: Path) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(MINI, old)
     shutil.copytree(MINI, new)
-    _edit(new / "relations.yaml", "quote: Vladimir Putin met Kim Jong-il in July 2000.",
-          "quote: \"Vladimir Putin met\\n   Kim Jong-il in July 2000.\"")
+    _edit(
+        new / "relations.yaml",
+        "quote: Vladimir Putin met Kim Jong-il in July 2000.",
+        'quote: "Vladimir Putin met\\n   Kim Jong-il in July 2000."',
+    )
     run = run_cli("diff", str(old), str(new), data=None)
     assert run.code == 0, run
 
@@ -204,10 +229,14 @@ def test_shared_identity_pairs_by_quote(tmp_path: Path) -> None:
     that one, even when the file order changes, not a removal and an addition."""
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(MINI, old)
-    first = ("- subject: putin\n  predicate: met\n  object: kim-jong-il\n  date: 2000-07\n"
-             "  quote: Vladimir Putin met Kim Jong-il in July 2000.\n")
-    second = ("- subject: putin\n  predicate: met\n  object: kim-jong-il\n  date: 2000\n"
-              "  quote: Vladimir Putin met Kim Jong-il\n")
+    first = (
+        "- subject: putin\n  predicate: met\n  object: kim-jong-il\n  date: 2000-07\n"
+        "  quote: Vladimir Putin met Kim Jong-il in July 2000.\n"
+    )
+    second = (
+        "- subject: putin\n  predicate: met\n  object: kim-jong-il\n  date: 2000\n"
+        "  quote: Vladimir Putin met Kim Jong-il\n"
+    )
     _edit(old / "relations.yaml", first, first + second)
     shutil.copytree(old, new)
     _edit(new / "relations.yaml", first + second, second.replace("date: 2000\n", "date: 2000-07\n") + first)
@@ -215,11 +244,16 @@ def test_shared_identity_pairs_by_quote(tmp_path: Path) -> None:
     assert run.code == 1, run
     items = json.loads(run.out)["items"]
     assert [(i["change"], i["fields"]) for i in items] == [
-        ("changed", [{"field": "date", "old": "2000", "new": "2000-07"}])]
+        ("changed", [{"field": "date", "old": "2000", "new": "2000-07"}])
+    ]
 
 
 def test_errors_name_the_side(pair: tuple[str, str], tmp_path: Path) -> None:
-    _edit(tmp_path / "new" / "relations.yaml", "object: korea\n  quote: Russia used", "object: koreaa\n  quote: Russia used")
+    _edit(
+        tmp_path / "new" / "relations.yaml",
+        "object: korea\n  quote: Russia used",
+        "object: koreaa\n  quote: Russia used",
+    )
     run = run_cli("diff", *pair, data=None)
     assert run.code == 1, run
     assert run.out == ""
@@ -236,11 +270,16 @@ def test_usage_errors(pair: tuple[str, str]) -> None:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin", "HOME": str(cwd),
-           "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cwd),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -261,16 +300,22 @@ def test_rev_compares_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # the working tree against HEAD: the same changes, the old side shown at its revision
     run = run_cli("diff", "--rev", "HEAD", "-f", "markdown", data="data")
     assert run.code == 1, run
-    expected = (EXPECTED_MARKDOWN.replace("old \u2192 new", "HEAD \u2192 working tree")
-                .replace("`new/", "`data/").replace("`old/", "`HEAD:corpus/data/"))
+    expected = (
+        EXPECTED_MARKDOWN.replace("old \u2192 new", "HEAD \u2192 working tree")
+        .replace("`new/", "`data/")
+        .replace("`old/", "`HEAD:corpus/data/")
+    )
     assert run.out == expected
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "new")
     two = run_cli("diff", "--rev", "HEAD~1..HEAD", "-f", "markdown", data="data")
     assert two.code == 1, two
     # both sides at a revision: the new side's places at HEAD, the removals' at HEAD~1
-    assert two.out == (EXPECTED_MARKDOWN.replace("old \u2192 new", "HEAD~1 \u2192 HEAD")
-                       .replace("`new/", "`HEAD:corpus/data/").replace("`old/", "`HEAD~1:corpus/data/"))
+    assert two.out == (
+        EXPECTED_MARKDOWN.replace("old \u2192 new", "HEAD~1 \u2192 HEAD")
+        .replace("`new/", "`HEAD:corpus/data/")
+        .replace("`old/", "`HEAD~1:corpus/data/")
+    )
     same = run_cli("diff", "--rev", "HEAD", data="data")
     assert same.code == 0 and "no differences" in same.out, same
     unknown = run_cli("diff", "--rev", "nosuchrev", data="data")
@@ -308,14 +353,19 @@ def test_rev_when_the_data_folder_is_the_repository(tmp_path: Path, monkeypatch:
     _git(data, "init", "-q")
     _git(data, "add", ".")
     _git(data, "commit", "-q", "-m", "first")
-    _edit(data / "relations.yaml", "- subject: china\n  predicate: lostControlOf\n  object: korea\n"
-          "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n", "")
+    _edit(
+        data / "relations.yaml",
+        "- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+        "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n",
+        "",
+    )
     monkeypatch.chdir(tmp_path)
     run = run_cli("diff", "--rev", "HEAD", "-f", "json", data="data")
     assert run.code == 1, run
     items = json.loads(run.out)["items"]
     assert [(i["change"], i["label"], i["where"]) for i in items] == [
-        ("removed", "China lost control of Korea", "HEAD:relations.yaml:11")]
+        ("removed", "China lost control of Korea", "HEAD:relations.yaml:11")
+    ]
 
 
 def test_corrected_source_text_is_a_change_of_its_publication(tmp_path: Path) -> None:

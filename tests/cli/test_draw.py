@@ -14,8 +14,7 @@ import pytest
 
 from conftest import NET, integration
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed "
-                               "(.ci/run installs it)")
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
 
 
 @needs_dot
@@ -25,8 +24,14 @@ def test_svg_of_a_path_has_the_labels(cli, tmp_path: Path) -> None:
     assert run.code == 0, run
     svg = out.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    for label in ("Vladimir Putin", "Russia", "Soviet Union", "South Korea",
-                  "succeeded (1991&#45;12)", "lent to (1991)"):
+    for label in (
+        "Vladimir Putin",
+        "Russia",
+        "Soviet Union",
+        "South Korea",
+        "succeeded (1991&#45;12)",
+        "lent to (1991)",
+    ):
         assert f">{label}<" in svg, label
     assert "China" not in svg  # only the shortest path is drawn
     assert "In 1991 South Korea lent the Soviet Union three billion dollars." in svg  # tooltip
@@ -57,8 +62,9 @@ def test_k_paths_and_time_filter(cli, tmp_path: Path) -> None:
 
 
 def _page_data(page: str) -> dict:
-    return json.loads(re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>',
-                                page, re.S).group(1))
+    return json.loads(
+        re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
 
 
 def test_html_is_self_contained_and_carries_quotes(cli, tmp_path: Path) -> None:
@@ -79,8 +85,11 @@ def test_html_is_self_contained_and_carries_quotes(cli, tmp_path: Path) -> None:
     assert data["layout"] == ("neato" if shutil.which("dot") else "cose")
     if shutil.which("dot"):  # Graphviz's boxes, apart from one another
         boxes = [n["box"] for n in data["nodes"]]
-        assert all(abs(a[0] - b[0]) * 2 >= a[2] + b[2] - 1 or abs(a[1] - b[1]) * 2 >= a[3] + b[3] - 1
-                   for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        assert all(
+            abs(a[0] - b[0]) * 2 >= a[2] + b[2] - 1 or abs(a[1] - b[1]) * 2 >= a[3] + b[3] - 1
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+        )
     met = next(b for b in data["bundles"] if {b["s"], b["o"]} == {"putin", "kim-jong-il"})
     assert met["directed"] is False  # 'met' is symmetric: no arrowhead
 
@@ -93,8 +102,11 @@ def test_html_keeps_labels_out_of_markup(cli, make_data, tmp_path: Path) -> None
     out = tmp_path / "x.html"
     assert cli("draw", "-o", str(out), data=make_data(entities=entities)).code == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("</script>") == 3 and "<!--" not in page and "alert(1)" not in page.split(
-        'type="application/json">')[0]
+    assert (
+        page.count("</script>") == 3
+        and "<!--" not in page
+        and "alert(1)" not in page.split('type="application/json">')[0]
+    )
     assert "China\\u003c/script\\u003e\\u003c!--" in page
     assert label in [n["label"] for n in _page_data(page)["nodes"]]  # the same text once parsed
 
@@ -104,8 +116,7 @@ def test_parallel_relations_make_one_labelled_edge_per_pair_and_direction(cli) -
 
     run = cli("draw", "North Korea", "--format", "dot", data=DATA)
     assert run.code == 0, run.err
-    edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" \[label="([^"]*)", penwidth=([0-9.]+)(.*)\];$',
-                       run.out, re.M)
+    edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" \[label="([^"]*)", penwidth=([0-9.]+)(.*)\];$', run.out, re.M)
     directed = [(a, b) for a, b, *_, rest in edges if "dir=none" not in rest]
     undirected = [frozenset((a, b)) for a, b, *_, rest in edges if "dir=none" in rest]
     assert len(directed) == len(set(directed))  # one edge per pair and direction

@@ -53,8 +53,8 @@ def selectors(graph: Graph) -> list[dict]:
 
 def check_selector(text: str, exact: str, prefix: str, suffix: str, start: int, end: int) -> None:
     assert text[start:end] == exact
-    assert text[max(start - len(prefix), 0):start] == prefix and len(prefix) == min(start, 32)
-    assert text[end:end + len(suffix)] == suffix and len(suffix) == min(len(text) - end, 32)
+    assert text[max(start - len(prefix), 0) : start] == prefix and len(prefix) == min(start, 32)
+    assert text[end : end + len(suffix)] == suffix and len(suffix) == min(len(text) - end, 32)
 
 
 def test_annotations_export_reads_back_and_every_selector_points_at_its_quote(cli, tmp_path: Path) -> None:
@@ -74,8 +74,11 @@ def test_annotations_export_reads_back_and_every_selector_points_at_its_quote(cl
     assert {row["doc"] for row in rows} == {doc}
     sha = hashlib.sha256(text_path.read_bytes()).hexdigest()
     assert str(graph.value(doc, URIRef("https://w3id.org/kgraph/ontology#sha256"))) == sha
-    assert (doc, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-            URIRef("http://purl.org/dc/dcmitype/Text")) in graph
+    assert (
+        doc,
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        URIRef("http://purl.org/dc/dcmitype/Text"),
+    ) in graph
     # The body is the claim: the statement with its subject, predicate and object by IRI and label.
     first = page["items"][0]["body"]
     assert {"rdf:subject", "rdf:predicate", "rdf:object", "kg:quote", "label"} <= set(first)
@@ -139,8 +142,10 @@ A new paragraph: the sanctions again.
 
 
 def fixture(make_data, text: str, quotes: list[str]) -> Path:
-    relations = "".join(f"- subject: russia\n  predicate: met\n  object: korea\n  quote: {json.dumps(q)}\n"
-                        f"  date: {2000 + i}\n" for i, q in enumerate(quotes))
+    relations = "".join(
+        f"- subject: russia\n  predicate: met\n  object: korea\n  quote: {json.dumps(q)}\n  date: {2000 + i}\n"
+        for i, q in enumerate(quotes)
+    )
     folder = make_data(relations=relations)
     (folder / "sources" / "text.txt").write_text(text, encoding="utf-8")
     return folder
@@ -160,7 +165,7 @@ def test_a_word_hyphenated_at_a_line_end_matches_the_whole_word(cli, make_data) 
     assert note["body"]["kg:quote"] == "aimed at the Denuclearization of the Korean Peninsula"
     quote, position = note["target"]["selector"]
     assert quote["exact"] == "aimed at the Denuclear-\nization of the Korean Peninsula"  # the text's own
-    assert HYPHEN_TEXT[position["start"]:position["end"]] == quote["exact"]
+    assert HYPHEN_TEXT[position["start"] : position["end"]] == quote["exact"]
 
 
 @pytest.mark.parametrize("mark", ["\u2026", "[...]", "...", "[\u2026]"])
@@ -171,18 +176,26 @@ def test_a_quote_with_left_out_words_is_anchored_fragment_by_fragment(cli, make_
     note = annotation_of(cli, folder, "Russia")
     assert note["body"]["kg:quote"] == "Russia supported the first round, \u2026 in June 2009, the UN sanctions"
     targets = note["target"]
-    assert [t["selector"][0]["exact"] for t in targets] == ["Russia supported the\nfirst round,",
-                                                           "in June 2009,\nthe UN sanctions"]
+    assert [t["selector"][0]["exact"] for t in targets] == [
+        "Russia supported the\nfirst round,",
+        "in June 2009,\nthe UN sanctions",
+    ]
     for target in targets:
         exact, position = target["selector"]
-        assert HYPHEN_TEXT[position["start"]:position["end"]] == exact["exact"]
+        assert HYPHEN_TEXT[position["start"] : position["end"]] == exact["exact"]
     assert targets[0]["selector"][1]["end"] < targets[1]["selector"][1]["start"]
 
 
 def test_left_out_words_must_stay_in_order_within_one_paragraph(cli, make_data) -> None:
-    folder = fixture(make_data, HYPHEN_TEXT, ["Russia supported the first round ... A new paragraph",
-                                              "the UN sanctions ... Russia supported",
-                                              "Russia supported the first round ... the sanctions of Mars"])
+    folder = fixture(
+        make_data,
+        HYPHEN_TEXT,
+        [
+            "Russia supported the first round ... A new paragraph",
+            "the UN sanctions ... Russia supported",
+            "Russia supported the first round ... the sanctions of Mars",
+        ],
+    )
     run = cli("validate", data=folder)
     assert run.code == 1
     lines = [line for line in run.err.splitlines() if ": error: " in line]
@@ -201,22 +214,33 @@ China lost control over Korea in 1895.
 
 
 def test_validate_reports_quotes_a_changed_source_moved_duplicated_or_lost(cli, make_data) -> None:
-    folder = fixture(make_data, ORIGINAL, ["Russia met Korea in 1884 at the first treaty.",
-                                           "The envoys met again in Seoul in 1885.",
-                                           "China lost control over Korea in 1895."])
+    folder = fixture(
+        make_data,
+        ORIGINAL,
+        [
+            "Russia met Korea in 1884 at the first treaty.",
+            "The envoys met again in Seoul in 1885.",
+            "China lost control over Korea in 1895.",
+        ],
+    )
     assert cli("build", data=folder).code == 0
     assert cli("validate", data=folder).err == ""  # nothing changed: nothing to say
     text = folder / "sources" / "text.txt"
     # A paragraph inserted before the quotes, a quoted sentence deleted, another one repeated.
-    text.write_text("A new first paragraph.\n\n" + ORIGINAL.replace("The envoys met again in Seoul in 1885.\n", "")
-                    + "Again: China lost control over Korea in 1895.\n", encoding="utf-8")
+    text.write_text(
+        "A new first paragraph.\n\n"
+        + ORIGINAL.replace("The envoys met again in Seoul in 1885.\n", "")
+        + "Again: China lost control over Korea in 1895.\n",
+        encoding="utf-8",
+    )
     run = cli("validate", data=folder)
     assert run.code == 1
     path = folder / "sources" / "text.txt"
     lines = [line for line in run.err.splitlines() if "since the last build" in line]
     assert len(lines) == 3, run.err
-    assert lines[0].endswith(f"relations.yaml:4:10: warning: quote moved since the last build "
-                             f"({path} changed): {path}:1:1 -> 3:1"), lines
+    assert lines[0].endswith(
+        f"relations.yaml:4:10: warning: quote moved since the last build ({path} changed): {path}:1:1 -> 3:1"
+    ), lines
     assert "relations.yaml:9:10: error: quote no longer matches since the last build" in lines[1]
     assert f"{path}:2:1 -> no match" in lines[1]
     assert "relations.yaml:14:10: warning: quote now matches 2 places since the last build" in lines[2]
@@ -240,7 +264,7 @@ def test_build_says_what_moved_then_records_the_new_places(cli, make_data) -> No
 
 def test_positions_count_code_points_of_the_text_as_read(cli, make_data) -> None:
     """A BOM is not counted; CR LF counts as one character; characters beyond the BMP count as one."""
-    raw = "\ufeffFirst line \U0001F600 here.\r\nRussia met Korea in 1884 at the first treaty.\r\n"
+    raw = "\ufeffFirst line \U0001f600 here.\r\nRussia met Korea in 1884 at the first treaty.\r\n"
     folder = fixture(make_data, "", ["Russia met Korea in 1884 at the first treaty."])
     (folder / "sources" / "text.txt").write_bytes(raw.encode("utf-8"))
     note = annotation_of(cli, folder, "Russia")

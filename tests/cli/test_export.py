@@ -17,9 +17,15 @@ RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(RAPPER is None, reason="rapper (Debian raptor2-utils) is not installed")
 
 
-@pytest.mark.parametrize("fmt,rdflib_name,suffix", [
-    ("turtle", "turtle", ".ttl"), ("nt", "nt", ".nt"), ("jsonld", "json-ld", ".jsonld"), ("xml", "xml", ".rdf"),
-])
+@pytest.mark.parametrize(
+    "fmt,rdflib_name,suffix",
+    [
+        ("turtle", "turtle", ".ttl"),
+        ("nt", "nt", ".nt"),
+        ("jsonld", "json-ld", ".jsonld"),
+        ("xml", "xml", ".rdf"),
+    ],
+)
 def test_rdf_exports_parse_back_isomorphic(cli, tmp_path: Path, fmt: str, rdflib_name: str, suffix: str) -> None:
     target = tmp_path / f"kg{suffix}"
     run = cli("export", "-o", str(target))  # format guessed from the suffix
@@ -56,8 +62,12 @@ def test_graphml_reads_back_in_networkx(cli, tmp_path: Path) -> None:
     graph = nx.read_graphml(target, force_multigraph=True)
     assert graph.number_of_nodes() == 8 and graph.number_of_edges() == 6
     assert all(data.get("label") for _, data in graph.nodes(data=True))
-    assert graph.nodes["russia"] == {"label": "Russia", "type": "State", "aliases": "Moscow; Russian Federation",
-                                     "description": ""}
+    assert graph.nodes["russia"] == {
+        "label": "Russia",
+        "type": "State",
+        "aliases": "Moscow; Russian Federation",
+        "description": "",
+    }
     edge = next(d for u, v, d in graph.edges(data=True) if u == "china")
     assert edge["predicate"] == "lostControlOf" and edge["label"] == "lost control of"
     assert edge["date"] == "1895-04" and edge["quote"] == "In April 1895, when China lost control over Korea"
@@ -92,7 +102,8 @@ def test_invalid_data_leaves_the_previous_file_intact(cli, make_data, tmp_path: 
     assert run.code == 1
     assert target.read_text() == "previous"
     assert os.listdir(tmp_path) == sorted(os.listdir(tmp_path)) and not [
-        f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+        f for f in os.listdir(tmp_path) if f.endswith(".tmp")
+    ]
 
 
 def test_failure_during_write_leaves_no_partial_file(tmp_path: Path) -> None:

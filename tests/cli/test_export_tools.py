@@ -29,10 +29,17 @@ def export(tmp_path: Path, *args: str, data: Path = MINI, name: str = "out") -> 
 
 @integration
 @pytest.mark.parametrize("data", DATA_SETS, ids=lambda p: p.name)
-@pytest.mark.parametrize("fmt,oxigraph_format", [
-    ("turtle", "TURTLE"), ("nt", "N_TRIPLES"), ("xml", "RDF_XML"), ("jsonld", "JSON_LD"),
-    ("nq", "N_QUADS"), ("trig", "TRIG"),
-])
+@pytest.mark.parametrize(
+    "fmt,oxigraph_format",
+    [
+        ("turtle", "TURTLE"),
+        ("nt", "N_TRIPLES"),
+        ("xml", "RDF_XML"),
+        ("jsonld", "JSON_LD"),
+        ("nq", "N_QUADS"),
+        ("trig", "TRIG"),
+    ],
+)
 def test_oxigraph_parses_every_rdf_export(tmp_path: Path, data: Path, fmt: str, oxigraph_format: str) -> None:
     import pyoxigraph
 
@@ -132,12 +139,26 @@ def test_csv_writes_nodes_and_edges(tmp_path: Path) -> None:
     nodes_path, edges_path = tmp_path / "kg.nodes.csv", tmp_path / "kg.edges.csv"
     assert run.err == f"wrote {nodes_path}, {edges_path} (two CSV files, BASE.nodes.csv and BASE.edges.csv)\n"
     nodes, edges = read_csv(nodes_path), read_csv(edges_path)
-    assert len(nodes) == 8 and {"id": "russia", "label": "Russia", "type": "State",
-                                "aliases": "Moscow; Russian Federation", "description": ""} in nodes
+    assert (
+        len(nodes) == 8
+        and {
+            "id": "russia",
+            "label": "Russia",
+            "type": "State",
+            "aliases": "Moscow; Russian Federation",
+            "description": "",
+        }
+        in nodes
+    )
     assert len(edges) == 6 and all(e["source"] in {n["id"] for n in nodes} for e in edges)
     china = next(e for e in edges if e["source"] == "china")
     assert (china["target"], china["predicate"], china["date"], china["earliest"], china["latest"]) == (
-        "korea", "lostControlOf", "1895-04", "1895-04-01", "1895-04-30")
+        "korea",
+        "lostControlOf",
+        "1895-04",
+        "1895-04-01",
+        "1895-04-30",
+    )
     assert edges_path.read_bytes().count(b"\r\n") == 7
     # -o kg.csv names the same two files
     assert run_cli("export", "-o", str(tmp_path / "again.csv")).code == 0
@@ -206,9 +227,15 @@ def test_events_one_row_per_dated_relation_in_date_order(cli, tmp_path: Path) ->
     assert list(rows[0])[:6] == ["date", "source_actor", "action", "target_actor", "quote", "source"]
     assert len(rows) == 5  # the undated 'putin leaderOf russia' is left out
     assert [r["earliest"] for r in rows] == sorted(r["earliest"] for r in rows)
-    assert rows[-1] | {} == {**rows[-1], "date": "2000-07", "source_actor": "Vladimir Putin", "action": "met",
-                             "target_actor": "Kim Jong-il", "source": "Test article",
-                             "quote": "Vladimir Putin met Kim Jong-il in July 2000."}
+    assert rows[-1] | {} == {
+        **rows[-1],
+        "date": "2000-07",
+        "source_actor": "Vladimir Putin",
+        "action": "met",
+        "target_actor": "Kim Jong-il",
+        "source": "Test article",
+        "quote": "Vladimir Putin met Kim Jong-il in July 2000.",
+    }
     assert cli("export", "-f", "events").out_bytes == target.read_bytes()
 
 
@@ -231,8 +258,9 @@ def test_events_hold_every_dated_relation_of_the_bundled_article(tmp_path: Path)
         return str(r["date"]) if "date" in r else f"{r.get('start', '..')}/{r.get('end', '..')}"
 
     claims = yaml.safe_load((DATA / "relations.yaml").read_text(encoding="utf-8"))
-    dated = sorted((r["subject"], r["predicate"], r["object"], when(r))
-                   for r in claims if {"date", "start", "end"} & set(r))
+    dated = sorted(
+        (r["subject"], r["predicate"], r["object"], when(r)) for r in claims if {"date", "start", "end"} & set(r)
+    )
     rows = read_csv(export(tmp_path, "-f", "events", data=DATA))
     assert len(rows) == len(dated) and len(dated) > 100
     assert sorted((r["source_actor_id"], r["predicate"], r["target_actor_id"], r["date"]) for r in rows) == dated
@@ -243,7 +271,8 @@ def test_published_ontology_and_shapes_are_current(cli) -> None:
     for flag, name in (("--ontology", "kgraph.ttl"), ("--shapes", "shapes.ttl")):
         published = ROOT / "ontology" / name
         assert cli("export", flag, "-f", "turtle", data=None).out_bytes == published.read_bytes(), (
-            f"regenerate with: kgraph export {flag} -o ontology/{name}")
+            f"regenerate with: kgraph export {flag} -o ontology/{name}"
+        )
 
 
 @needs_rapper

@@ -19,9 +19,11 @@ from conftest import ROOT, integration
 # Every test runs kgraph in real processes, both paths, and compares them byte for byte.
 pytestmark = integration
 
-LAUNCH = ("import os, sys\nsys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main\ntry:\n    main()\n"
-          "finally:\n    probe = os.environ.get('PROBE')\n    if probe:\n"
-          "        open(probe, 'w').write(str('typer' in sys.modules))\n")
+LAUNCH = (
+    "import os, sys\nsys.argv[0] = 'kgraph'\nfrom kgraph.cli.app import main\ntry:\n    main()\n"
+    "finally:\n    probe = os.environ.get('PROBE')\n    if probe:\n"
+    "        open(probe, 'w').write(str('typer' in sys.modules))\n"
+)
 COUNT = "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY ?type"
 LABELS = "SELECT ?e ?label WHERE { ?e rdfs:label ?label } ORDER BY ?e LIMIT 7"
 ASK = "ASK { ?s kg:signed ?o }"
@@ -40,16 +42,18 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def kgraph(home: Path, argv: list[str], *, fast: bool = True, stdin: bytes = b"",
-           env: dict[str, str] | None = None) -> tuple[int, bytes, bytes, str]:
+def kgraph(
+    home: Path, argv: list[str], *, fast: bool = True, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> tuple[int, bytes, bytes, str]:
     """Exit code, stdout, stderr and whether Typer was imported."""
     probe = home / "probe"
     full = {k: v for k, v in os.environ.items() if not k.startswith("KGRAPH_")}
     full.update({"KGRAPH_CACHE": str(home / "cache"), "PROBE": str(probe), **(env or {})})
     if not fast:
         full["KGRAPH_NO_FASTPATH"] = "1"
-    done = subprocess.run([sys.executable, "-c", LAUNCH, *argv], input=stdin, capture_output=True,
-                          cwd=home, env=full, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *argv], input=stdin, capture_output=True, cwd=home, env=full, timeout=120
+    )
     return done.returncode, done.stdout, done.stderr, probe.read_text()
 
 
@@ -69,10 +73,25 @@ FAST_CASES = [
     (["query", "treaties", "-f", "csv"], b"", {"KGRAPH_DATA": "data", "KGRAPH_ENGINE": "oxigraph"}),
     (["--data", "data", "query", "labels", "-f", "csv"], b"", {"KGRAPH_QUERIES": "extra"}),
     (["--data", "data", "--queries", "extra", "query", "labels", "-f", "csv"], b"", {}),
-    (["--data", "data", "query", "SELECT ?e WHERE { ?e a kg:Person } ORDER BY ?e LIMIT 3", "-f", "csv"],
-     b"", {"KGRAPH_BASE": "http://example.org/k/"}),
-    (["--data", "data", "--base", "http://example.org/k/", "query", "SELECT ?x WHERE { BIND(kgr:a AS ?x) }",
-      "-f", "json"], b"", {}),
+    (
+        ["--data", "data", "query", "SELECT ?e WHERE { ?e a kg:Person } ORDER BY ?e LIMIT 3", "-f", "csv"],
+        b"",
+        {"KGRAPH_BASE": "http://example.org/k/"},
+    ),
+    (
+        [
+            "--data",
+            "data",
+            "--base",
+            "http://example.org/k/",
+            "query",
+            "SELECT ?x WHERE { BIND(kgr:a AS ?x) }",
+            "-f",
+            "json",
+        ],
+        b"",
+        {},
+    ),
     # Parameters (issue 12: the fast path refused --param, so each such call paid for Typer).
     (["--data", "data", "query", "relations-of", "--param", "actor=Pyongyang", "-f", "csv"], b"", {}),
     (["--data", "data", "query", "-p", "actor=soviet-union", "relations-of", "-f", "tsv"], b"", {}),
@@ -87,12 +106,24 @@ FALLBACK_CASES = [
     (["--data", "data", "query", "SELECT ?x WHERE { ?x ?y }", "-f", "csv"], b"", {}),
     (["--data", "data", "query", "SELECT ?x WHERE { ?x nope:y ?z }", "-f", "csv"], b"", {}),
     (["--data", "data", "query", "INSERT DATA { <a:b> <a:c> <a:d> }", "-f", "csv"], b"", {}),
-    (["--data", "data", "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }",
-      "-f", "csv"], b"", {}),
-    (["--data", "data", "query", "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "-f", "csv"],
-     b"", {}),
-    (["--data", "data", "query", "SELECT ?e WHERE { ?e a kg:Person } ORDER BY ?e # no service\rLIMIT 2",
-      "-f", "csv"], b"", {}),  # spells "service": evaluated in a network namespace
+    (
+        ["--data", "data", "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }", "-f", "csv"],
+        b"",
+        {},
+    ),
+    (["--data", "data", "query", "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "-f", "csv"], b"", {}),
+    (
+        [
+            "--data",
+            "data",
+            "query",
+            "SELECT ?e WHERE { ?e a kg:Person } ORDER BY ?e # no service\rLIMIT 2",
+            "-f",
+            "csv",
+        ],
+        b"",
+        {},
+    ),  # spells "service": evaluated in a network namespace
     (["--data", "data", "query", "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 2", "-f", "csv"], b"", {}),
     # A kg: term the ontology does not declare: the Typer path prints the warning (issue 11).
     (["--data", "data", "query", "SELECT ?x WHERE { ?x kg:particpatedIn ?y }", "-f", "csv"], b"", {}),
@@ -120,8 +151,9 @@ CASES = [(*case, True) for case in FAST_CASES] + [(*case, False) for case in FAL
 
 
 @pytest.mark.parametrize("argv, stdin, env, taken", CASES, ids=[" ".join(c[0])[:60] for c in CASES])
-def test_fast_and_typer_paths_agree(project: Path, argv: list[str], stdin: bytes,
-                                    env: dict[str, str], taken: bool) -> None:
+def test_fast_and_typer_paths_agree(
+    project: Path, argv: list[str], stdin: bytes, env: dict[str, str], taken: bool
+) -> None:
     slow = kgraph(project, argv, stdin=stdin, env=env, fast=False)  # warms the cache (--base...)
     fast = kgraph(project, argv, stdin=stdin, env=env)
     slow = kgraph(project, argv, stdin=stdin, env=env, fast=False)
@@ -132,34 +164,41 @@ def test_fast_and_typer_paths_agree(project: Path, argv: list[str], stdin: bytes
 
 def test_output_files_are_the_same(project: Path) -> None:
     for name, fast in (("fast.json", True), ("slow.json", False)):
-        code, out, err, _ = kgraph(project, ["--data", "data", "query", "treaties", "-f", "json", "-o", name],
-                                   fast=fast)
+        code, out, err, _ = kgraph(
+            project, ["--data", "data", "query", "treaties", "-f", "json", "-o", name], fast=fast
+        )
         assert (code, out, err) == (0, b"", b"")
     data = (project / "fast.json").read_bytes()
     assert data == (project / "slow.json").read_bytes() and b"Treaty" in data
 
 
-@pytest.mark.parametrize("argv, env", [
-    (["--data", "data", "query", "treaties", "-f", "csv"], {}),
-    (["--data", "data", "query", "-", "-f", "json"], {}),
-    (["query", ASK, "-f", "xml", "-o", "ask.xml"], {"KGRAPH_DATA": "data"}),
-])
+@pytest.mark.parametrize(
+    "argv, env",
+    [
+        (["--data", "data", "query", "treaties", "-f", "csv"], {}),
+        (["--data", "data", "query", "-", "-f", "json"], {}),
+        (["query", ASK, "-f", "xml", "-o", "ask.xml"], {"KGRAPH_DATA": "data"}),
+    ],
+)
 def test_the_fast_path_skips_typer(project: Path, argv: list[str], env: dict[str, str]) -> None:
     code, _out, err, typer_loaded = kgraph(project, argv, stdin=LABELS.encode(), env=env)
     assert (code, err, typer_loaded) == (0, b"", "False")
 
 
-@pytest.mark.parametrize("argv, env", [
-    (["--data", "data", "query", "treaties"], {}),  # table
-    (["--data", "data", "query", "treaties", "-f", "csv"], {"KGRAPH_NO_FASTPATH": "1"}),
-    (["--data", "data", "query", "no-such-query", "-f", "csv"], {}),
-    (["--data", "data", "query", "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "-f", "csv"], {}),
-    (["--data", "data", "query", "SELECT ?s WHERE { ?s ?p 'service' }", "-f", "csv"], {}),
-    (["--data", "data", "query", ASK, "-f", "csv", "--allow-network"], {}),
-    (["--data", "data", "--debug", "query", ASK, "-f", "csv"], {}),
-    (["--data", "data", "query", "treaties", "-f", "csv", "--time"], {}),  # phase times on stderr
-    (["--data", "data", "query", ASK, "-f", "csv"], {"KGRAPH_ENGINE": "rdflib"}),
-])
+@pytest.mark.parametrize(
+    "argv, env",
+    [
+        (["--data", "data", "query", "treaties"], {}),  # table
+        (["--data", "data", "query", "treaties", "-f", "csv"], {"KGRAPH_NO_FASTPATH": "1"}),
+        (["--data", "data", "query", "no-such-query", "-f", "csv"], {}),
+        (["--data", "data", "query", "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "-f", "csv"], {}),
+        (["--data", "data", "query", "SELECT ?s WHERE { ?s ?p 'service' }", "-f", "csv"], {}),
+        (["--data", "data", "query", ASK, "-f", "csv", "--allow-network"], {}),
+        (["--data", "data", "--debug", "query", ASK, "-f", "csv"], {}),
+        (["--data", "data", "query", "treaties", "-f", "csv", "--time"], {}),  # phase times on stderr
+        (["--data", "data", "query", ASK, "-f", "csv"], {"KGRAPH_ENGINE": "rdflib"}),
+    ],
+)
 def test_the_fast_path_is_not_taken_otherwise(project: Path, argv: list[str], env: dict[str, str]) -> None:
     assert kgraph(project, argv, env=env)[3] == "True"
 

@@ -12,18 +12,25 @@ import pytest
 from conftest import run_cli
 
 FILES = [
-    "data/entities.yaml", "data/relations.yaml", "data/sources/README.md", "data/vocabulary.yaml",
-    "queries/about.rq", "queries/checks/entity-without-relation.rq", "queries/checks/event-without-date.rq",
-    "queries/checks/relation-without-quote.rq", "queries/checks/source-never-cited.rq",
+    "data/entities.yaml",
+    "data/relations.yaml",
+    "data/sources/README.md",
+    "data/vocabulary.yaml",
+    "queries/about.rq",
+    "queries/checks/entity-without-relation.rq",
+    "queries/checks/event-without-date.rq",
+    "queries/checks/relation-without-quote.rq",
+    "queries/checks/source-never-cited.rq",
 ]
 
 
 def uncomment_examples(path: Path) -> None:
     """Turn a file's commented example into records, as a newcomer would."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines)
-                 if line.startswith(("# Replace the [] ", "# (README, \"The vocabulary file\")")))
-    body = [line[2:] if line.startswith("# ") else "" if line == "#" else line for line in lines[start + 1:]]
+    start = next(
+        i for i, line in enumerate(lines) if line.startswith(("# Replace the [] ", '# (README, "The vocabulary file")'))
+    )
+    body = [line[2:] if line.startswith("# ") else "" if line == "#" else line for line in lines[start + 1 :]]
     path.write_text("\n".join(line for line in body if line != "[]") + "\n", encoding="utf-8")
 
 
@@ -54,8 +61,10 @@ def test_the_commented_examples_are_valid_records(tmp_path: Path) -> None:
     run = run_cli("validate", data=data)
     assert (run.code, run.out) == (0, "ok: 2 entities, 1 relations, 1 quotes found in their sources\n"), run
     about = run_cli("query", "about", "--param", "entity=Ada Lovelace", "-f", "csv", data=data)
-    assert about.out.splitlines() == ["date,subject,relation,object,quote",
-                                      "1843,Ada Lovelace,author of,My text,the exact words of the text"]
+    assert about.out.splitlines() == [
+        "date,subject,relation,object,quote",
+        "1843,Ada Lovelace,author of,My text,the exact words of the text",
+    ]
     assert run_cli("check", data=data).code == 0
 
 
@@ -65,8 +74,10 @@ def test_a_second_init_refuses_and_changes_nothing(tmp_path: Path) -> None:
     (project / "data" / "entities.yaml").write_text("[]\n# mine\n", encoding="utf-8")
     again = run_cli("init", str(project), data=None)
     assert again.code == 1
-    assert again.err == (f"error: '{project}' is not empty (it holds data, queries); kgraph init never "
-                         "overwrites a project: choose a new or empty folder\n")
+    assert again.err == (
+        f"error: '{project}' is not empty (it holds data, queries); kgraph init never "
+        "overwrites a project: choose a new or empty folder\n"
+    )
     assert (project / "data" / "entities.yaml").read_text() == "[]\n# mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p"]  # no staging folder left behind
 
@@ -88,10 +99,12 @@ def test_the_commented_vocabulary_example_declares_a_type_and_a_predicate(tmp_pa
     uncomment_examples(data / "vocabulary.yaml")
     assert (data / "vocabulary.yaml").read_text(encoding="utf-8").endswith("\nextends: core\n")
     (data / "entities.yaml").write_text(
-        "- id: ada\n  type: Person\n  label: Ada\n- id: medal\n  type: Award\n  label: A medal\n", encoding="utf-8")
+        "- id: ada\n  type: Person\n  label: Ada\n- id: medal\n  type: Award\n  label: A medal\n", encoding="utf-8"
+    )
     (data / "relations.yaml").write_text(
-        "- subject: ada\n  predicate: receivedAward\n  object: medal\n  quote: Ada received a medal\n"
-        "  source: note\n", encoding="utf-8")
+        "- subject: ada\n  predicate: receivedAward\n  object: medal\n  quote: Ada received a medal\n  source: note\n",
+        encoding="utf-8",
+    )
     with open(data / "entities.yaml", "a", encoding="utf-8") as handle:
         handle.write("- id: note\n  type: Publication\n  label: A note\n  text: sources/note.txt\n")
     (data / "sources" / "note.txt").write_text("Ada received a medal.\n", encoding="utf-8")
@@ -99,8 +112,11 @@ def test_the_commented_vocabulary_example_declares_a_type_and_a_predicate(tmp_pa
     assert (run.code, run.out) == (0, "ok: 3 entities, 1 relations, 1 quotes found in their sources\n"), run
     listed = list(csv.DictReader(io.StringIO(run_cli("vocab", "--format", "csv", data=data).out)))
     assert any({"section": "type", "name": "Award", "label": "award"}.items() <= row.items() for row in listed)
-    assert any({"section": "predicate", "name": "receivedAward", "label": "received",
-                "inverse": "awarded to"}.items() <= row.items() for row in listed)
+    assert any(
+        {"section": "predicate", "name": "receivedAward", "label": "received", "inverse": "awarded to"}.items()
+        <= row.items()
+        for row in listed
+    )
 
 
 def test_init_starts_from_a_vocabulary_file(tmp_path: Path) -> None:

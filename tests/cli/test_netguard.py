@@ -44,12 +44,14 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("payload", ["cr-comment", "escaped-iri"])
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_hidden_service_inline_named_and_check_never_connects(cli, recorder, project: Path,
-                                                             payload: str, engine: str) -> None:
+def test_hidden_service_inline_named_and_check_never_connects(
+    cli, recorder, project: Path, payload: str, engine: str
+) -> None:
     text = _payloads(recorder.port)[payload]
     (project / "queries" / "hidden.rq").write_bytes(text.encode())
     (project / "queries" / "checks" / "hidden.rq").write_bytes(
-        ("# a check that looks harmless\n# severity: error\n" + text).encode())
+        ("# a check that looks harmless\n# severity: error\n" + text).encode()
+    )
     data = project / "data"
     for args in (["query", text], ["query", "hidden"], ["query", "hidden", "--timeout", "20"], ["check"]):
         run = cli("--engine", engine, *args, data=data)
@@ -59,8 +61,7 @@ def test_hidden_service_inline_named_and_check_never_connects(cli, recorder, pro
 
 @integration
 @pytest.mark.parametrize("payload", ["cr-comment", "escaped-iri"])
-def test_the_sandbox_holds_when_the_pre_check_misses(cli, recorder, project: Path, monkeypatch,
-                                                     payload: str) -> None:
+def test_the_sandbox_holds_when_the_pre_check_misses(cli, recorder, project: Path, monkeypatch, payload: str) -> None:
     """Take the pre-check away: the engine still cannot connect, and the message says why."""
     import kgraph.engine
 
@@ -83,7 +84,7 @@ def test_without_namespaces_a_query_naming_service_is_refused(cli, recorder, mon
         raise kgraph.sandbox.SandboxUnavailable("user namespaces are switched off")
 
     monkeypatch.setattr(kgraph.sandbox, "isolate", unavailable)
-    text = f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(?o != \"service\") }} # SERVICE <http://127.0.0.1:{recorder.port}/>"
+    text = f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(?o != "service") }} # SERVICE <http://127.0.0.1:{recorder.port}/>'
     run = cli("query", text, "-f", "csv")
     assert run.code == 1 and "cannot evaluate it cut off from the network" in run.err, run
     assert "user namespaces are switched off" in run.err and "--allow-network" in run.err
@@ -100,7 +101,9 @@ def test_allow_network_still_reaches_the_service(cli, recorder) -> None:
 
 def test_words_that_spell_service_elsewhere_still_answer(cli) -> None:
     """The sandbox is not a refusal: such queries answer as before, only cut off from the network."""
-    text = 'PREFIX service: <http://example.org/service#>\nSELECT ?s WHERE { ?s ?p ?o FILTER(?o != "SERVICE") } # service'
+    text = (
+        'PREFIX service: <http://example.org/service#>\nSELECT ?s WHERE { ?s ?p ?o FILTER(?o != "SERVICE") } # service'
+    )
     sandboxed = cli("query", text, "-f", "csv")
     plain = cli("query", text.replace("service", "x").replace("SERVICE", "x"), "-f", "csv")
     assert sandboxed.code == plain.code == 0, sandboxed
@@ -111,11 +114,33 @@ def test_words_that_spell_service_elsewhere_still_answer(cli) -> None:
 
 #: Pieces that keep a group pattern well formed (so the engine gets to evaluate), and raw characters
 #: that may not: the pre-check must see a SERVICE wherever the engine does, whatever surrounds it.
-_UNITS = [" ", "\n", "\r", "\r\n", "\t", "\x0c", "# c\r", "# c\n", "#\r", "# c", "#", "?s ?p ?o .",
-          "VALUES ?x { <urn:\\u0078#> }", "VALUES ?x { <urn:\\u003E#> }", "VALUES ?x { <urn:x#> }",
-          'VALUES ?x { "a#b" }', "VALUES ?x { 'a\\'#' }", "VALUES ?x { '''a\rb#''' }",
-          'VALUES ?x { """a""\"#""" }', "FILTER(?a<?b)", "OPTIONAL { ?s ?p ?o }", "ex:a ex:b ex:c .",
-          "ex:a\\#b ex:b ex:c .", "{ } UNION { }", "BIND(1 AS ?one)"]
+_UNITS = [
+    " ",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x0c",
+    "# c\r",
+    "# c\n",
+    "#\r",
+    "# c",
+    "#",
+    "?s ?p ?o .",
+    "VALUES ?x { <urn:\\u0078#> }",
+    "VALUES ?x { <urn:\\u003E#> }",
+    "VALUES ?x { <urn:x#> }",
+    'VALUES ?x { "a#b" }',
+    "VALUES ?x { 'a\\'#' }",
+    "VALUES ?x { '''a\rb#''' }",
+    'VALUES ?x { """a"""#""" }',
+    "FILTER(?a<?b)",
+    "OPTIONAL { ?s ?p ?o }",
+    "ex:a ex:b ex:c .",
+    "ex:a\\#b ex:b ex:c .",
+    "{ } UNION { }",
+    "BIND(1 AS ?one)",
+]
 _RAW = ["{", "}", "<", ">", '"', "'", "\\", "\u2028", "\x85", "SERVICE", "SILENT", "."]
 
 

@@ -28,22 +28,32 @@ def ego(run) -> dict[str, list[dict]]:  # type: ignore[type-arg]
     rows = json.loads(run.out)
     sections = [r["section"] for r in rows]
     assert sections == sorted(sections, key=["entity", "relation"].index)
-    return {"entities": [r for r in rows if r["section"] == "entity"],
-            "relations": [r for r in rows if r["section"] == "relation"]}
+    return {
+        "entities": [r for r in rows if r["section"] == "entity"],
+        "relations": [r for r in rows if r["section"] == "relation"],
+    }
 
 
 def test_neighbors_depth_one_and_two(cli) -> None:
     one = ego(net(cli, "neighbors", "Vladimir Putin", "-f", "json"))
-    assert {(e["id"], e["distance"]) for e in one["entities"]} == {
-        ("putin", 0), ("russia", 1), ("kim-jong-il", 1)}
+    assert {(e["id"], e["distance"]) for e in one["entities"]} == {("putin", 0), ("russia", 1), ("kim-jong-il", 1)}
     assert {(r["subject"], r["predicate"], r["object"]) for r in one["relations"]} == {
-        ("putin", "leaderOf", "russia"), ("putin", "met", "kim-jong-il")}
+        ("putin", "leaderOf", "russia"),
+        ("putin", "met", "kim-jong-il"),
+    }
     two = ego(net(cli, "neighbors", "putin", "--depth", "2", "-f", "json"))
     assert {e["id"]: e["distance"] for e in two["entities"]} == {
-        "putin": 0, "russia": 1, "kim-jong-il": 1, "soviet-union": 2, "treaty-2000": 2, "china": 2,
-        "north-korea": 2}
+        "putin": 0,
+        "russia": 1,
+        "kim-jong-il": 1,
+        "soviet-union": 2,
+        "treaty-2000": 2,
+        "china": 2,
+        "north-korea": 2,
+    }
     assert ("china", "supported", "north-korea") in {
-        (r["subject"], r["predicate"], r["object"]) for r in two["relations"]}
+        (r["subject"], r["predicate"], r["object"]) for r in two["relations"]
+    }
 
 
 def test_neighbors_at_a_date(cli) -> None:
@@ -61,16 +71,21 @@ def test_neighbors_table(cli) -> None:
 def test_timeline_of_one_actor_in_date_order(cli) -> None:
     doc = json.loads(net(cli, "timeline", "North Korea", "-f", "json").out)
     assert [(m["date"], m["subject"], m["predicate"]) for m in doc] == [
-        ("1961/1991", "soviet-union", "protected"), ("1994/2011", "kim-jong-il", "leaderOf"),
-        ("2000-02", "north-korea", "signed")]
+        ("1961/1991", "soviet-union", "protected"),
+        ("1994/2011", "kim-jong-il", "leaderOf"),
+        ("2000-02", "north-korea", "signed"),
+    ]
     assert doc[0]["quote"] == "From 1961 to 1991 the Soviet Union protected North Korea."
 
 
 def test_timeline_of_everyone_in_a_period(cli) -> None:
     doc = json.loads(net(cli, "timeline", "--from", "1991", "--to", "1991", "-f", "json").out)
     assert [(m["date"], m["predicate"]) for m in doc] == [
-        ("1953/..", "protected"), ("1961/1991", "protected"), ("1991", "lentTo"),
-        ("1991-12", "successorOf")]
+        ("1953/..", "protected"),
+        ("1961/1991", "protected"),
+        ("1991", "lentTo"),
+        ("1991-12", "successorOf"),
+    ]
 
 
 def test_timeline_lists_dated_entities(cli) -> None:
@@ -82,8 +97,14 @@ def test_timeline_lists_dated_entities(cli) -> None:
 
 def test_rank_degree_counts_distinct_neighbours(cli) -> None:
     rows = ranking(net(cli, "rank", "--type", "State", "-f", "json"))
-    assert rows == [("china", 4), ("north-korea", 4), ("russia", 4), ("south-korea", 3),
-                    ("soviet-union", 3), ("usa", 2)]  # ties by label
+    assert rows == [
+        ("china", 4),
+        ("north-korea", 4),
+        ("russia", 4),
+        ("south-korea", 3),
+        ("soviet-union", 3),
+        ("usa", 2),
+    ]  # ties by label
 
 
 def test_rank_betweenness_changes_over_time(cli) -> None:

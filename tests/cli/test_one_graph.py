@@ -21,8 +21,14 @@ from conftest import DATA, integration, needs_bundled_data, run_cli
 RAPPER = shutil.which("rapper")
 ENGINES = ["oxigraph", "rdflib"]
 #: kgraph's format name -> (pyoxigraph's, rapper's or None when rapper does not read it).
-EXPORTS = {"nt": ("N_TRIPLES", "ntriples"), "turtle": ("TURTLE", "turtle"), "nq": ("N_QUADS", "nquads"),
-           "trig": ("TRIG", "trig"), "jsonld": ("JSON_LD", None), "xml": ("RDF_XML", "rdfxml")}
+EXPORTS = {
+    "nt": ("N_TRIPLES", "ntriples"),
+    "turtle": ("TURTLE", "turtle"),
+    "nq": ("N_QUADS", "nquads"),
+    "trig": ("TRIG", "trig"),
+    "jsonld": ("JSON_LD", None),
+    "xml": ("RDF_XML", "rdfxml"),
+}
 ANSWERS = ["turtle", "nt", "jsonld", "xml"]
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -31,8 +37,12 @@ def triples(data: bytes, fmt: str) -> set[str]:
     """The triples of ``data`` as N-Triples lines, literals exactly as written (graph names dropped)."""
     oxigraph_format, rapper_format = EXPORTS[fmt]
     if rapper_format and RAPPER:  # an independent reader first: its N-Triples is read back below
-        done = subprocess.run([RAPPER, "-q", "-i", rapper_format, "-o", "ntriples", "-", "http://example.org/"],
-                              input=data, capture_output=True, check=True)
+        done = subprocess.run(
+            [RAPPER, "-q", "-i", rapper_format, "-o", "ntriples", "-", "http://example.org/"],
+            input=data,
+            capture_output=True,
+            check=True,
+        )
         data, oxigraph_format = done.stdout, "N_TRIPLES"
     parsed = pyoxigraph.parse(data, format=getattr(pyoxigraph.RdfFormat, oxigraph_format))
     return {f"{t.subject} {t.predicate} {t.object} ." for t in parsed}
@@ -88,7 +98,11 @@ def test_jsonld_is_byte_identical_from_run_to_run(tmp_path: Path, engine: str) -
     for seed in ("1", "2", "3"):
         target = tmp_path / f"kg{seed}.jsonld"
         env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin", "KGRAPH_CACHE": str(tmp_path / "cache")}
-        subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA),
-                        "--engine", engine, "export", "-o", str(target)], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "kgraph", "--data", str(DATA), "--engine", engine, "export", "-o", str(target)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]

@@ -81,9 +81,11 @@ RELATIONS = """\
       quote: In 1906 Marie Curie joined the faculty of the University of Paris.
     """
 
-TEXT = ("From 1895 Marie Curie worked with Pierre Curie. In December 1903 Pierre Curie, Marie Curie "
-        "and Henri Becquerel received the Nobel Prize in Physics. In 1906 Marie Curie joined the "
-        "faculty of the University of Paris.\n")
+TEXT = (
+    "From 1895 Marie Curie worked with Pierre Curie. In December 1903 Pierre Curie, Marie Curie "
+    "and Henri Becquerel received the Nobel Prize in Physics. In 1906 Marie Curie joined the "
+    "faculty of the University of Paris.\n"
+)
 
 CHECK = """\
     # An award that nobody received.
@@ -121,18 +123,27 @@ def test_validate_and_build(cli, project: Path) -> None:
 
 
 def test_query_sees_the_declared_ontology(cli, project: Path) -> None:
-    run = cli("query", "SELECT ?inverse ?label WHERE { ?inverse owl:inverseOf kg:receivedAward ; "
-                       "rdfs:label ?label }", "-f", "csv", data=project)
+    run = cli(
+        "query",
+        "SELECT ?inverse ?label WHERE { ?inverse owl:inverseOf kg:receivedAward ; rdfs:label ?label }",
+        "-f",
+        "csv",
+        data=project,
+    )
     assert run.out.splitlines() == ["inverse,label", f"{KG}awardedTo,awarded to"], run
     run = cli("query", "SELECT ?p WHERE { ?p a owl:SymmetricProperty } ORDER BY ?p", "-f", "csv", data=project)
     assert run.out.splitlines() == ["p", f"{KG}collaboratedWith"], run
-    run = cli("query", "SELECT ?label ?comment ?domain ?range WHERE { kg:receivedAward rdfs:label ?label ; "
-                       "rdfs:comment ?comment ; rdfs:domain ?domain ; rdfs:range ?range }", "-f", "csv",
-              data=project)
+    run = cli(
+        "query",
+        "SELECT ?label ?comment ?domain ?range WHERE { kg:receivedAward rdfs:label ?label ; "
+        "rdfs:comment ?comment ; rdfs:domain ?domain ; rdfs:range ?range }",
+        "-f",
+        "csv",
+        data=project,
+    )
     assert run.out.splitlines()[1] == f"received,The subject was given the award.,{KG}Thing,{KG}Award", run
     # The declared field reaches the graph through the property its declaration names.
-    run = cli("query", "SELECT ?y WHERE { kgr:nobel-physics-1903 schema:dateCreated ?y }", "-f", "csv",
-              data=project)
+    run = cli("query", "SELECT ?y WHERE { kgr:nobel-physics-1903 schema:dateCreated ?y }", "-f", "csv", data=project)
     assert run.out.splitlines() == ["y", "1903"], run
     # An award is a Thing: the subclass chain is in the graph.
     run = cli("query", "ASK { kg:Award rdfs:subClassOf kg:Thing }", "-f", "json", data=project)
@@ -143,13 +154,13 @@ def test_path_through_the_new_predicates(cli, project: Path) -> None:
     run = cli("path", "Becquerel", "Sorbonne", "-f", "json", data=project)
     assert run.code == 0, run
     hops = json.loads(run.out)["paths"][0]["hops"]
-    assert [h["predicate"]["id"] for h in hops] == ["receivedAward", "receivedAward",
-                                                         "collaboratedWith", "memberOf"]
+    assert [h["predicate"]["id"] for h in hops] == ["receivedAward", "receivedAward", "collaboratedWith", "memberOf"]
     # --through-types takes the project's types; --directed follows the symmetric one both ways.
-    run = cli("path", "Pierre Curie", "Sorbonne", "--through-types", "Person", "--directed", "-f", "json",
-              data=project)
-    assert [h["predicate"]["id"] for h in json.loads(run.out)["paths"][0]["hops"]] == \
-        ["collaboratedWith", "memberOf"], run
+    run = cli("path", "Pierre Curie", "Sorbonne", "--through-types", "Person", "--directed", "-f", "json", data=project)
+    assert [h["predicate"]["id"] for h in json.loads(run.out)["paths"][0]["hops"]] == [
+        "collaboratedWith",
+        "memberOf",
+    ], run
     run = cli("path", "Becquerel", "Sorbonne", "--through-types", "Person", data=project)
     assert run.code == 1 and "no path" in run.err.lower(), run  # the award is the only bridge
     run = cli("path", "Becquerel", "Sorbonne", "--via", "awarded", data=project)
@@ -172,7 +183,7 @@ def test_export_turtle_and_graphml(cli, project: Path, tmp_path: Path) -> None:
     graphml = tmp_path / "kg.graphml"
     assert cli("export", "-o", str(graphml), data=project).code == 0
     text = graphml.read_text(encoding="utf-8")
-    assert "<data key=\"d1\">Award</data>" in text or ">Award<" in text
+    assert '<data key="d1">Award</data>' in text or ">Award<" in text
     assert ">receivedAward<" in text and ">collaborated with<" in text
 
 
@@ -189,8 +200,9 @@ def test_check(cli, project: Path) -> None:
     run = cli("check", data=project)
     assert run.code == 0, run
     assert "award-without-recipient: ok" in run.out
-    (project / "entities.yaml").write_text(textwrap.dedent(ENTITIES) + "- {id: prize, type: Award, label: X}\n",
-                                            encoding="utf-8")
+    (project / "entities.yaml").write_text(
+        textwrap.dedent(ENTITIES) + "- {id: prize, type: Award, label: X}\n", encoding="utf-8"
+    )
     run = cli("check", data=project)
     assert run.code == 1 and "award-without-recipient: 1 row(s)" in run.out, run
 

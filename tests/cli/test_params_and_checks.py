@@ -19,23 +19,33 @@ def rows(run) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_relations_of_binds_the_actor_by_label_id_or_alias(cli, engine: str) -> None:
-    by_label = cli("--engine", engine, "query", "relations-of", "--param", "actor=Soviet Union", "-f", "csv",
-                   data=DATA)
+    by_label = cli("--engine", engine, "query", "relations-of", "--param", "actor=Soviet Union", "-f", "csv", data=DATA)
     found = rows(by_label)
     assert all("Soviet Union" in (r["subject"], r["object"]) for r in found)
-    assert {"date": "1961", "start": "", "end": "", "subject": "Soviet Union", "relation": "signed",
-            "object": "Soviet-North Korean Friendship Treaty (1961)", "kind": "fact", "status": "actual",
-            "quote": "In 1961 two states signed the Friendship Treaty"} in found
+    assert {
+        "date": "1961",
+        "start": "",
+        "end": "",
+        "subject": "Soviet Union",
+        "relation": "signed",
+        "object": "Soviet-North Korean Friendship Treaty (1961)",
+        "kind": "fact",
+        "status": "actual",
+        "quote": "In 1961 two states signed the Friendship Treaty",
+    } in found
     # In order of the first day each relation can mean; those with no first day (undated, or
     # known only to have ended) come last.
     first_days = [(r["date"] or r["start"])[:4] for r in found]
     dated = [day for day in first_days if day]
-    assert first_days[:len(dated)] == sorted(dated) and len(dated) > 10
+    assert first_days[: len(dated)] == sorted(dated) and len(dated) > 10
     by_id = cli("--engine", engine, "query", "relations-of", "-p", "actor=soviet-union", "-f", "csv", data=DATA)
     assert by_id.out == by_label.out
     moscow = rows(cli("--engine", engine, "query", "relations-of", "-p", "actor=Moscow", "-f", "csv", data=DATA))
-    assert {"subject": "Russia", "relation": "supported", "object": "UN Security Council Resolution 1695"}.items() \
-        <= next(r for r in moscow if r["relation"] == "supported" and "1695" in r["object"]).items()
+    assert {
+        "subject": "Russia",
+        "relation": "supported",
+        "object": "UN Security Council Resolution 1695",
+    }.items() <= next(r for r in moscow if r["relation"] == "supported" and "1695" in r["object"]).items()
 
 
 def test_parameters_are_listed_with_the_queries(cli) -> None:
@@ -56,24 +66,31 @@ def test_unknown_entity_unknown_parameter_and_bad_syntax(cli) -> None:
 def test_a_required_parameter_left_out_is_an_error_naming_what_the_query_takes(cli) -> None:
     run = cli("query", "relations-of", "-f", "csv", data=DATA)
     assert run.code == 1 and run.out == ""
-    assert ("the query needs actor (--param actor=...); it takes actor (entity): The actor: an id, label or alias"
-            in run.err)
+    assert (
+        "the query needs actor (--param actor=...); it takes actor (entity): The actor: an id, label or alias"
+        in run.err
+    )
     # The fast path (a subprocess with a warm cache) refuses it too, with the same message.
     import subprocess
     import sys
 
     subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "build"], check=True, capture_output=True)
-    fast = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "relations-of", "-f", "csv"],
-                          capture_output=True, text=True)
+    fast = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "relations-of", "-f", "csv"],
+        capture_output=True,
+        text=True,
+    )
     assert (fast.returncode, fast.stdout) == (1, "") and "the query needs actor" in fast.stderr
 
 
 def test_an_optional_parameter_may_be_left_out(cli, tmp_path: Path) -> None:
     query = tmp_path / "labels.rq"
-    query.write_text("# Labels, of one entity or all\n"
-                     "# @param x? entity  the entity\n"
-                     "# @param kind? text  unused\n"
-                     "SELECT ?l WHERE { ?x rdfs:label ?l } ORDER BY ?l\n")
+    query.write_text(
+        "# Labels, of one entity or all\n"
+        "# @param x? entity  the entity\n"
+        "# @param kind? text  unused\n"
+        "SELECT ?l WHERE { ?x rdfs:label ?l } ORDER BY ?l\n"
+    )
     everything = rows(cli("query", str(query), "-f", "csv", data=DATA))
     assert len(everything) > 100
     assert rows(cli("query", str(query), "-p", "x=Pyongyang", "-f", "csv", data=DATA)) == [{"l": "North Korea"}]
@@ -96,14 +113,15 @@ def test_ad_hoc_and_typed_parameters(cli) -> None:
     assert label == [{"l": "North Korea"}]
     missing = cli("query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "-p", "y=russia", data=DATA)
     assert missing.code == 1 and "no variable ?y" in missing.err
-    dated = ("# @param year date  a year\n"
-             "SELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }")
+    dated = "# @param year date  a year\nSELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }"
     assert rows(cli("query", dated, "-p", "year=1961", "-f", "csv", data=DATA)) == [
-        {"t": "Soviet-North Korean Friendship Treaty (1961)"}]
-    numbers = ("# @param least number\n"
-               "SELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v")
+        {"t": "Soviet-North Korean Friendship Treaty (1961)"}
+    ]
+    numbers = "# @param least number\nSELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v"
     assert [r["v"] for r in rows(cli("query", numbers, "-p", "least=1e10", "-f", "csv", data=DATA))] == [
-        "11000000000", "11000000000"]
+        "11000000000",
+        "11000000000",
+    ]
     bad = cli("query", numbers, "-p", "least=many", data=DATA)
     assert bad.code == 1 and "parameter 'least' takes a number, not 'many'" in bad.err
 
@@ -176,12 +194,14 @@ def test_an_error_on_a_parameterised_line_points_at_the_users_column(cli, tmp_pa
     column = BROKEN.splitlines()[1].index("FILTER") + 1
     run = cli("--engine", engine, "--queries", str(queries), "query", "broken", "-p", "actor=russia", data=DATA)
     assert run.code == 1 and run.out == "", run
-    assert run.err == (f"{queries}/broken.rq:2:{column}: error: SPARQL syntax error: "
-                       "Expected SelectQuery, found 'FILTER'\n")
+    assert run.err == (
+        f"{queries}/broken.rq:2:{column}: error: SPARQL syntax error: Expected SelectQuery, found 'FILTER'\n"
+    )
 
 
 def test_the_query_and_its_parameters_are_checked_before_the_graph_is_built(
-        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A syntax error in a parameterised query was found only after the graph was compiled (to
     look the entity up), and invalid data hid it behind the data's errors."""
     cache = tmp_path / "cache"

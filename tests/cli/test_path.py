@@ -13,8 +13,11 @@ def test_path_json_has_the_documented_shape(cli) -> None:
     assert doc["to"] == {"id": "china", "label": "China"}
     hops = doc["paths"][0]["hops"]
     assert [(h["subject"]["id"], h["predicate"]["id"], h["object"]["id"]) for h in hops] == [
-        ("putin", "leaderOf", "russia"), ("russia", "signed", "treaty-1884"),
-        ("korea", "signed", "treaty-1884"), ("china", "lostControlOf", "korea")]
+        ("putin", "leaderOf", "russia"),
+        ("russia", "signed", "treaty-1884"),
+        ("korea", "signed", "treaty-1884"),
+        ("china", "lostControlOf", "korea"),
+    ]
     assert hops[1] == {
         "subject": {"id": "russia", "label": "Russia"},
         "predicate": {"id": "signed", "label": "signed"},

@@ -36,16 +36,16 @@ def test_putin_met_kim_jong_il_in_july_2000(cli) -> None:
 
 
 def test_soviet_union_and_north_korea_signed_the_1961_treaty(cli) -> None:
-    found = hops(cli("path", "Soviet Union", "North Korea", "--via", "signed", "--all-shortest",
-                     "-f", "json", data=DATA))
+    found = hops(
+        cli("path", "Soviet Union", "North Korea", "--via", "signed", "--all-shortest", "-f", "json", data=DATA)
+    )
     treaties = {p[0]["object"]["label"] for p in found}
     assert any("1961" in label for label in treaties), treaties
     assert all(h["date"] == "1961" for p in found for h in p if "1961" in h["object"]["label"])
 
 
 def test_russia_and_north_korea_signed_in_2000(cli) -> None:
-    found = hops(cli("path", "Russia", "North Korea", "--via", "signed", "--all-shortest",
-                     "-f", "json", data=DATA))
+    found = hops(cli("path", "Russia", "North Korea", "--via", "signed", "--all-shortest", "-f", "json", data=DATA))
     assert any(h["date"].startswith("2000") for p in found for h in p)
     assert all(h["subject"]["id"] in ("russia", "north-korea") for p in found for h in p)
 
@@ -54,15 +54,15 @@ def test_at_1965_removes_post_1991_links(cli) -> None:
     run = cli("path", "Vladimir Putin", "South Korea", "--at", "1965", "--undated", "drop", data=DATA)
     assert run.code == 1 and "connected without --at 1965" in run.err
     assert "connected if undated relations are kept" in run.err
-    for path in hops(cli("path", "Soviet Union", "North Korea", "--at", "1965", "--k", "3",
-                         "-f", "json", data=DATA)):
+    for path in hops(cli("path", "Soviet Union", "North Korea", "--at", "1965", "--k", "3", "-f", "json", data=DATA)):
         assert all(covers(h["date"], 1965) for h in path), path
 
 
 def test_russia_only_ranks_once_it_exists(cli) -> None:
     def states(at: str) -> list[str]:
-        run = cli("rank", "-m", "betweenness", "--type", "State", "--at", at, "--undated", "drop",
-                  "-f", "json", data=DATA)
+        run = cli(
+            "rank", "-m", "betweenness", "--type", "State", "--at", at, "--undated", "drop", "-f", "json", data=DATA
+        )
         assert run.code == 0, run
         return [r["id"] for r in json.loads(run.out)]
 

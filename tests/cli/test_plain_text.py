@@ -17,20 +17,23 @@ import pytest
 from conftest import MINI, integration, run_cli
 from servers import scripted  # noqa: F401  (fixture)
 
-TEXT = ("\nRussia used this opportunity [sic] at once. "
-        "Vladimir Putin met Kim Jong-il in July 2000 [emphasis added].\n")
+TEXT = "\nRussia used this opportunity [sic] at once. Vladimir Putin met Kim Jong-il in July 2000 [emphasis added].\n"
 
 
 @pytest.fixture
 def marked(make_data) -> Path:
     """The mini data set with a label holding Rich markup and quotes holding editorial brackets."""
-    entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-        "label: Russia\n", "label: 'Rus[/]sia [bold]x[/bold] :smile:'\n")
+    entities = (
+        (MINI / "entities.yaml")
+        .read_text(encoding="utf-8")
+        .replace("label: Russia\n", "label: 'Rus[/]sia [bold]x[/bold] :smile:'\n")
+    )
     relations = (MINI / "relations.yaml").read_text(encoding="utf-8") + (
         "- subject: russia\n  predicate: cooperatedWith\n  object: korea\n  date: 1895-04\n  kind: assessment\n"
         "  quote: Russia used this opportunity [sic] at once\n"
         "- subject: putin\n  predicate: met\n  object: kim-jong-il\n  date: 2000-07\n"
-        "  quote: Vladimir Putin met Kim Jong-il in July 2000 [emphasis added]\n")
+        "  quote: Vladimir Putin met Kim Jong-il in July 2000 [emphasis added]\n"
+    )
     folder = make_data(entities=entities, relations=relations)
     with open(folder / "sources" / "text.txt", "a", encoding="utf-8") as text:
         text.write(TEXT)
@@ -45,15 +48,18 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[│┃║]", " ", text))
 
 
-@pytest.mark.parametrize("args", [
-    ("show", "russia"),
-    ("path", "Vladimir Putin", "Korea"),
-    ("neighbors", "russia"),
-    ("timeline",),
-    ("rank",),
-    ("query", "SELECT ?label WHERE { ?s rdfs:label ?label }"),
-    ("stats",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "russia"),
+        ("path", "Vladimir Putin", "Korea"),
+        ("neighbors", "russia"),
+        ("timeline",),
+        ("rank",),
+        ("query", "SELECT ?label WHERE { ?s rdfs:label ?label }"),
+        ("stats",),
+    ],
+)
 def test_labels_and_quotes_are_never_read_as_markup(cli, marked: Path, args: tuple[str, ...]) -> None:
     run = cli(*args, data=marked)
     assert run.code == 0, run
@@ -67,27 +73,36 @@ def test_labels_and_quotes_are_never_read_as_markup(cli, marked: Path, args: tup
 
 
 def test_control_characters_in_the_data_are_refused_with_their_place(cli, make_data) -> None:
-    entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-        "label: China\n", 'label: "China\\e]0;owned\\a"\n')
-    relations = (MINI / "relations.yaml").read_text(encoding="utf-8").replace(
-        "  note: Test only.\n", '  note: "one\\u0001two"\n')
+    entities = (
+        (MINI / "entities.yaml").read_text(encoding="utf-8").replace("label: China\n", 'label: "China\\e]0;owned\\a"\n')
+    )
+    relations = (
+        (MINI / "relations.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  note: Test only.\n", '  note: "one\\u0001two"\n')
+    )
     data = make_data(entities=entities, relations=relations)
     run = cli("validate", data=data)
     assert run.code == 1
     assert "\x1b" not in run.err and "\x07" not in run.err
     lines = run.err.splitlines()
-    assert f"{data}/entities.yaml:17:10: error: field 'label': control character U+001B at character 6 " \
-           "of the value is not allowed in data; remove it" in lines, run
-    assert f"{data}/relations.yaml:25:9: error: field 'note': control character U+0001 at character 4 " \
-           "of the value is not allowed in data; remove it" in lines, run
+    assert (
+        f"{data}/entities.yaml:17:10: error: field 'label': control character U+001B at character 6 "
+        "of the value is not allowed in data; remove it" in lines
+    ), run
+    assert (
+        f"{data}/relations.yaml:25:9: error: field 'note': control character U+0001 at character 4 "
+        "of the value is not allowed in data; remove it" in lines
+    ), run
     # Nothing is exported from such data.
     assert cli("export", "-f", "xml", data=data).code == 1
 
 
 def test_c1_controls_and_del_are_refused_too(cli, make_data) -> None:
     for char in ("\\x7f", "\\x9b", "\\x85"):
-        entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-            "label: China\n", f'label: "Chi{char}na"\n')
+        entities = (
+            (MINI / "entities.yaml").read_text(encoding="utf-8").replace("label: China\n", f'label: "Chi{char}na"\n')
+        )
         run = cli("validate", data=make_data(entities=entities))
         assert run.code == 1 and "field 'label': control character" in run.err, (char, run)
 
@@ -108,14 +123,17 @@ def _yaml(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028")
 
 
-ODD = "A & B <!-- ]]> \"q\" 'a'\t\u2028\u00a0\U0001F600 end"
+ODD = "A & B <!-- ]]> \"q\" 'a'\t\u2028\u00a0\U0001f600 end"
 
 
 @pytest.fixture
 def odd(make_data) -> Path:
     """Every label, description and note holding characters that XML writers must escape."""
-    entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-        "label: China\n", f"label: {_yaml(ODD)}\n  description: {_yaml(ODD + chr(10) + 'two')}\n")
+    entities = (
+        (MINI / "entities.yaml")
+        .read_text(encoding="utf-8")
+        .replace("label: China\n", f"label: {_yaml(ODD)}\n  description: {_yaml(ODD + chr(10) + 'two')}\n")
+    )
     return make_data(entities=entities)
 
 
@@ -139,8 +157,9 @@ def test_xml_outputs_stay_well_formed(cli, odd: Path, tmp_path: Path) -> None:
 
 
 def _label_with(make_data, label: str) -> Path:
-    entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-        "label: China\n", f"label: {_yaml(label)}\n")
+    entities = (
+        (MINI / "entities.yaml").read_text(encoding="utf-8").replace("label: China\n", f"label: {_yaml(label)}\n")
+    )
     return make_data(entities=entities)
 
 
@@ -182,11 +201,9 @@ def test_mermaid_labels_stay_inside_their_node(cli, make_data, focus: tuple[str,
     # <br> separates a bundle's lines; every other '<' is an entity code.
     edge = re.compile(r'  n\d+ (--|==) "((?:[^"<\n]|<br>)*)" (-->|---|==>|===) n\d+')
     classdef = re.compile(r"  classDef \w+ fill:#[0-9a-f]{6},stroke:#555")
-    assert all(node.fullmatch(line) or edge.fullmatch(line) or classdef.fullmatch(line)
-               for line in lines[4:]), run.out
+    assert all(node.fullmatch(line) or edge.fullmatch(line) or classdef.fullmatch(line) for line in lines[4:]), run.out
     assert any(edge.fullmatch(line) for line in lines[4:])
-    labels = [re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), m.group(1))
-              for m in map(node.fullmatch, lines) if m]
+    labels = [re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), m.group(1)) for m in map(node.fullmatch, lines) if m]
     assert EVIL + "\u2028" in labels
 
 
@@ -208,10 +225,10 @@ def test_dot_labels_stay_inside_their_node(cli, make_data) -> None:
 @integration
 def test_remote_values_and_errors_are_plain_text_too(scripted) -> None:  # noqa: F811
     value = "Rus[/]sia [sic] \x1b]0;pwned\x07"
-    rows = {"head": {"vars": ["x"]},
-            "results": {"bindings": [{"x": {"type": "literal", "value": value}}]}}
-    server = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+json"},
-                                    json.dumps(rows).encode()))
+    rows = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": value}}]}}
+    server = scripted(
+        lambda seen: (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(rows).encode())
+    )
     run = run_cli("query", "SELECT ?x WHERE { ?x ?y ?z }", "--endpoint", server.url + "/sparql")
     assert run.code == 0, run
     assert "Rus[/]sia [sic] \\x1b]0;pwned\\x07" in run.out and "\x1b" not in run.out, run
@@ -222,8 +239,9 @@ def test_remote_values_and_errors_are_plain_text_too(scripted) -> None:  # noqa:
 
 
 @pytest.mark.parametrize("command", ["diff", "agree"])
-def test_diff_and_agree_tables_print_labels_and_quotes_as_written(cli, marked: Path, tmp_path: Path,
-                                                                  command: str) -> None:
+def test_diff_and_agree_tables_print_labels_and_quotes_as_written(
+    cli, marked: Path, tmp_path: Path, command: str
+) -> None:
     """The review commands print through the same plain console as the others."""
     plain = Path(shutil.copytree(MINI, tmp_path / "plain"))
     run = cli(command, str(plain), str(marked))

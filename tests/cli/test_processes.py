@@ -20,7 +20,10 @@ import pytest
 from conftest import DATA, MINI, integration
 from servers import alive
 
-pytestmark = [integration, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")]
+pytestmark = [
+    integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux"),
+]
 
 #: A count over a three-way cross product of the bundled graph: about 5e10 solutions, hours of work.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -28,8 +31,14 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def kgraph(folder: Path, cache: Path, *args: str, **popen: object) -> subprocess.Popen[str]:
     env = {**os.environ, "KGRAPH_CACHE": str(cache)}
-    return subprocess.Popen([sys.executable, "-m", "kgraph", "--data", str(folder), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # type: ignore[call-overload]
+    return subprocess.Popen(
+        [sys.executable, "-m", "kgraph", "--data", str(folder), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )  # type: ignore[call-overload]
 
 
 def children(pid: int) -> list[int]:
@@ -78,8 +87,11 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 SANDBOXED = ENDLESS + "\n# no service here"
 
 
-@pytest.mark.parametrize(("fmt", "text"), [("csv", ENDLESS), ("table", ENDLESS), ("csv", SANDBOXED)],
-                         ids=["fast-path", "typer-path", "sandboxed"])
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [("csv", ENDLESS), ("table", ENDLESS), ("csv", SANDBOXED)],
+    ids=["fast-path", "typer-path", "sandboxed"],
+)
 def test_ctrl_c_stops_a_long_local_query_without_a_timeout(built: tuple[Path, Path], fmt: str, text: str) -> None:
     folder, cache = built
     query = kgraph(folder, cache, "query", text, "-f", fmt)
@@ -125,7 +137,9 @@ def test_builds_and_queries_sharing_a_cache_while_the_data_changes(tmp_path: Pat
     folder, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(MINI, folder)
     one = (folder / "relations.yaml").read_text()
-    two = one.replace("predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty")
+    two = one.replace(
+        "predicate: signed\n  object: friendship-treaty", "predicate: partyTo\n  object: friendship-treaty"
+    )
     versions = {"3", "2"}  # kg:signed in version one and in version two
     stop = time.monotonic() + 15
     failures: list[str] = []
@@ -151,10 +165,12 @@ def test_builds_and_queries_sharing_a_cache_while_the_data_changes(tmp_path: Pat
                 if answers[-1] not in versions:
                     failures.append(f"{args}: wrong answer {out!r}")
 
-    workers = [threading.Thread(target=swap),
-               threading.Thread(target=run, args=("build",)),
-               threading.Thread(target=run, args=("query", COUNT, "-f", "csv")),           # the fast path
-               threading.Thread(target=run, args=("query", COUNT, "-f", "csv", "--timeout", "60"))]
+    workers = [
+        threading.Thread(target=swap),
+        threading.Thread(target=run, args=("build",)),
+        threading.Thread(target=run, args=("query", COUNT, "-f", "csv")),  # the fast path
+        threading.Thread(target=run, args=("query", COUNT, "-f", "csv", "--timeout", "60")),
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -25,11 +25,24 @@ SIZES = (4000, 16000)  # relations: about 115,000 and 460,000 triples (22 and 87
 
 def _project(tmp_path: Path, relations: int) -> tuple[Path, dict[str, str]]:
     data = tmp_path / f"d{relations}"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--relations", str(relations),
-                    "--seed", "7", "--out", str(data)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate.py"),
+            "--relations",
+            str(relations),
+            "--seed",
+            "7",
+            "--out",
+            str(data),
+        ],
+        check=True,
+        capture_output=True,
+    )
     env = {**os.environ, "KGRAPH_CACHE": str(tmp_path / "cache")}
-    build = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(data), "build"],
-                           capture_output=True, text=True, env=env)
+    build = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(data), "build"], capture_output=True, text=True, env=env
+    )
     assert build.returncode == 0, build.stderr
     return data, env
 
@@ -38,8 +51,12 @@ def _push(data: Path, env: dict[str, str], tmp_path: Path, *args: str) -> tuple[
     """Run ``kgraph push`` in a subprocess: its output and its peak resident memory in MB."""
     out = tmp_path / "push.out"
     with open(out, "wb") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "kgraph", "--data", str(data), "push", *args],
-                                   stdout=handle, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgraph", "--data", str(data), "push", *args],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     text = out.read_text()
@@ -56,8 +73,13 @@ def _held(store: Store, graph: str) -> list[str]:
 
 
 def _local(data: Path, env: dict[str, str]) -> list[str]:
-    export = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(data), "export", "--format", "nt"],
-                            capture_output=True, text=True, env=env, check=True)
+    export = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(data), "export", "--format", "nt"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return export.stdout.splitlines()
 
 
@@ -69,9 +91,12 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict[
 
 @integration
 @pytest.mark.parametrize("target", ["--endpoint", "--update-endpoint"])
-def test_push_memory_does_not_grow_with_the_graph(oxigraph: Store, tmp_path: Path,  # noqa: F811
-                                                  projects: list[tuple[Path, dict[str, str]]],
-                                                  target: str) -> None:
+def test_push_memory_does_not_grow_with_the_graph(
+    oxigraph: Store,
+    tmp_path: Path,  # noqa: F811
+    projects: list[tuple[Path, dict[str, str]]],
+    target: str,
+) -> None:
     """The peak grows by less than twice the graph's N-Triples growth: the old push held them
     whole several times over (the dump, its lines, a sorted copy, the joined buffer), so its peak
     grew by four times that or more. What growth remains is not kgraph's Python: the streamed PUT
@@ -81,8 +106,7 @@ def test_push_memory_does_not_grow_with_the_graph(oxigraph: Store, tmp_path: Pat
     peaks, sizes = [], []
     for data, env in projects:
         graph = f"https://example.org/push{target}{data.name}"
-        text, peak = _push(data, env, tmp_path, target, url, "--graph", graph, "--replace",
-                           "--timeout", "600")
+        text, peak = _push(data, env, tmp_path, target, url, "--graph", graph, "--replace", "--timeout", "600")
         local = _local(data, env)
         assert f"pushed {len(local)} triples" in text, text
         # The store holds exactly the local graph (kgraph mints no blank nodes: lines compare).

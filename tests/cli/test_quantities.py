@@ -51,8 +51,12 @@ def test_a_bound_is_never_summed_as_a_value(cli, make_data) -> None:
 
 
 def test_a_planned_loan_is_not_summed(cli, make_data) -> None:
-    folder = with_relations(make_data, LOANS.replace("    - {value: 100, unit: USD, of: loans}",
-                                                     "    - {value: 100, unit: USD, of: loans}\n  status: planned"))
+    folder = with_relations(
+        make_data,
+        LOANS.replace(
+            "    - {value: 100, unit: USD, of: loans}", "    - {value: 100, unit: USD, of: loans}\n  status: planned"
+        ),
+    )
     run = cli("--queries", str(ROOT / "queries"), "query", "loans-total-by-lender", "-f", "csv", data=folder)
     assert run.code == 0, run
     assert [line.split(",")[0] for line in run.out.splitlines()[1:]] == ["Korea"]
@@ -63,30 +67,52 @@ def test_the_graph_keeps_bounds_and_approximation(cli, make_data) -> None:
     run = cli("--queries", str(ROOT / "queries"), "query", "quantities", "-f", "csv", data=folder)
     assert run.code == 0, run
     header, *rows = [line.split(",") for line in run.out.splitlines()]
-    listed = sorted(tuple(dict(zip(header, r))[k] for k in ("value", "min", "max", "approximate", "unit")) for r in rows)
-    assert listed == sorted([("100", "", "", "", "USD"), ("", "", "1000000", "", "USD"),
-                             ("2000", "", "", "true", "USD"), ("", "10", "20", "", "percent")])
-    values = cli("query", "SELECT ?v WHERE { ?q schema:maxValue ?m FILTER(?m = 1000000) OPTIONAL { ?q schema:value ?v } }",
-                 "-f", "csv", data=folder)
-    assert values.out.splitlines() == ["v", "\"\""]  # the bound, with no value beside it (an empty row)
+    listed = sorted(
+        tuple(dict(zip(header, r))[k] for k in ("value", "min", "max", "approximate", "unit")) for r in rows
+    )
+    assert listed == sorted(
+        [
+            ("100", "", "", "", "USD"),
+            ("", "", "1000000", "", "USD"),
+            ("2000", "", "", "true", "USD"),
+            ("", "10", "20", "", "percent"),
+        ]
+    )
+    values = cli(
+        "query",
+        "SELECT ?v WHERE { ?q schema:maxValue ?m FILTER(?m = 1000000) OPTIONAL { ?q schema:value ?v } }",
+        "-f",
+        "csv",
+        data=folder,
+    )
+    assert values.out.splitlines() == ["v", '""']  # the bound, with no value beside it (an empty row)
 
 
-@pytest.mark.parametrize(("quantity", "message"), [
-    ("{value: 5, max: 10, unit: USD}", "give either 'value' or 'min'/'max', not both"),
-    ("{min: 20, max: 10, unit: USD}", "max 10 is below min 20"),
-    ("{unit: USD, of: loans}", "a quantity needs a 'value', or the bounds the text gives ('min', 'max')"),
-    ("{max: lots, unit: USD}", "field 'max' must be a number, such as 1.2e9 or 90"),
-    ("{value: 5, approximate: yes please, unit: USD}", "field 'approximate' must be true or false, not 'yes please'"),
-    ("{value: 5, aprox: true, unit: USD}", "unknown field 'aprox' in a quantity (did you mean 'approximate'?)"),
-])
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("{value: 5, max: 10, unit: USD}", "give either 'value' or 'min'/'max', not both"),
+        ("{min: 20, max: 10, unit: USD}", "max 10 is below min 20"),
+        ("{unit: USD, of: loans}", "a quantity needs a 'value', or the bounds the text gives ('min', 'max')"),
+        ("{max: lots, unit: USD}", "field 'max' must be a number, such as 1.2e9 or 90"),
+        (
+            "{value: 5, approximate: yes please, unit: USD}",
+            "field 'approximate' must be true or false, not 'yes please'",
+        ),
+        ("{value: 5, aprox: true, unit: USD}", "unknown field 'aprox' in a quantity (did you mean 'approximate'?)"),
+    ],
+)
 def test_a_wrong_quantity_is_a_located_error(cli, make_data, quantity: str, message: str) -> None:
-    folder = with_relations(make_data, f"""
+    folder = with_relations(
+        make_data,
+        f"""
 - subject: russia
   predicate: lentTo
   object: korea
   quote: Russia used this opportunity.
   quantities: [{quantity}]
-""")
+""",
+    )
     run = cli("validate", data=folder)
     assert run.code == 1, run
     lines = (folder / "relations.yaml").read_text().splitlines()

@@ -21,11 +21,14 @@ def test_inline_select_as_json_follows_the_w3c_format(cli) -> None:
     doc = json.loads(run.out)
     assert doc["head"] == {"vars": ["t", "date"]}
     assert doc["results"]["bindings"] == [
-        {"t": {"type": "uri", "value": KGR + "treaty-1884"},
-         "date": {"type": "literal", "value": "1884-07-07",
-                  "datatype": "http://www.w3.org/2001/XMLSchema#date"}},
-        {"t": {"type": "uri", "value": KGR + "friendship-treaty"},
-         "date": {"type": "literal", "value": "1961", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}},
+        {
+            "t": {"type": "uri", "value": KGR + "treaty-1884"},
+            "date": {"type": "literal", "value": "1884-07-07", "datatype": "http://www.w3.org/2001/XMLSchema#date"},
+        },
+        {
+            "t": {"type": "uri", "value": KGR + "friendship-treaty"},
+            "date": {"type": "literal", "value": "1961", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"},
+        },
     ]
 
 
@@ -61,13 +64,17 @@ def test_table_shows_compact_names_and_counts_rows_on_stderr(cli) -> None:
 def test_ask_and_construct(cli) -> None:
     assert cli("query", "ASK { kgr:russia kg:signed kgr:treaty-1884 }").out.strip() == "yes"
     assert json.loads(cli("query", "ASK { kgr:korea kg:signed kgr:friendship-treaty }", "-f", "json").out) == {
-        "head": {}, "boolean": False}
+        "head": {},
+        "boolean": False,
+    }
     run = cli("query", "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }", "--format", "nt")
-    assert sorted(run.out.splitlines()) == sorted([
-        f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
-        f"<{KGR}korea> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
-        f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}friendship-treaty> .",
-    ])
+    assert sorted(run.out.splitlines()) == sorted(
+        [
+            f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
+            f"<{KGR}korea> <https://w3id.org/kgraph/ontology#signed> <{KGR}treaty-1884> .",
+            f"<{KGR}russia> <https://w3id.org/kgraph/ontology#signed> <{KGR}friendship-treaty> .",
+        ]
+    )
 
 
 def test_query_from_file_stdin_and_name(cli, tmp_path: Path, make_data) -> None:
@@ -111,12 +118,15 @@ def test_unknown_prefix(cli) -> None:
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { kgr:a kg:met kgr:b }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "LOAD <http://example.org/data.ttl>",
-    "PREFIX ex: <http://example.org/>\n# a comment: SELECT\nWITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { kgr:a kg:met kgr:b }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "PREFIX ex: <http://example.org/>\n# a comment: SELECT\nWITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_updates_are_refused(cli, update: str, engine: str) -> None:
     run = cli("--engine", engine, "query", update)
     assert run.code == 1
@@ -127,8 +137,12 @@ def test_updates_are_refused(cli, update: str, engine: str) -> None:
 def test_service_and_from_are_refused_without_a_connection(cli, recorder, engine: str) -> None:
     url = f"http://127.0.0.1:{recorder.port}/sparql"
     service = cli("--engine", engine, "query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
-    hidden = cli("--engine", engine, "query",
-                 f"PREFIX r: <{url}#>\nSELECT * WHERE {{ ?s ?p ?o .SERVICE r:x {{ ?s ?p ?o }} }} # SERVICE?")
+    hidden = cli(
+        "--engine",
+        engine,
+        "query",
+        f"PREFIX r: <{url}#>\nSELECT * WHERE {{ ?s ?p ?o .SERVICE r:x {{ ?s ?p ?o }} }} # SERVICE?",
+    )
     from_graph = cli("--engine", engine, "query", f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}")
     named = cli("--engine", engine, "query", f"SELECT * FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}")
     for run in (service, hidden):
@@ -140,8 +154,10 @@ def test_service_and_from_are_refused_without_a_connection(cli, recorder, engine
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_keywords_inside_names_strings_and_comments_are_not_refused(cli, engine: str) -> None:
-    query = ('PREFIX service: <http://example.org/service#>\n'
-             'SELECT ?from WHERE { ?from kg:quote ?q FILTER(?q != "SERVICE <x>") } # FROM <y>')
+    query = (
+        "PREFIX service: <http://example.org/service#>\n"
+        'SELECT ?from WHERE { ?from kg:quote ?q FILTER(?q != "SERVICE <x>") } # FROM <y>'
+    )
     run = cli("--engine", engine, "query", query, "-f", "csv")
     assert run.code == 0, run
     assert len(run.out.splitlines()) == 7
@@ -151,7 +167,7 @@ def test_sparql_scanner_sees_only_real_keywords() -> None:
     from kgraph.sparqlscan import operation, remote_clause
 
     assert remote_clause("SELECT * { ?s ex:a.SERVICE ?o }") is None  # one prefixed name
-    assert remote_clause("SELECT * { ?s ?p \'\'\'it's\nSERVICE\'\'\' }") is None
+    assert remote_clause("SELECT * { ?s ?p '''it's\nSERVICE''' }") is None
     assert remote_clause("SELECT * { ?s <http://x/FROM> ?o }") is None
     assert remote_clause("SELECT * { ?s ?p ?o .service <x> {} }") == "SERVICE"
     assert remote_clause("SELECT * { FILTER(?a<?b) SERVICE SILENT <x> {} }") == "SERVICE"
@@ -199,15 +215,20 @@ def test_the_format_follows_the_output_suffix_and_a_table_is_never_written_to_a_
     graph = tmp_path / "treaties.ttl"
     run = run_cli("query", "CONSTRUCT { ?s a kg:Treaty } WHERE { ?s a kg:Treaty }", "-o", str(graph), data=DATA)
     assert run.code == 0 and "kg:Treaty" in graph.read_text(encoding="utf-8"), run
-    for args, message in ((["-o", str(tmp_path / "x.foo")], "cannot tell the format"),
-                          (["-f", "table", "-o", str(tmp_path / "x.csv")], "a table is for the terminal")):
+    for args, message in (
+        (["-o", str(tmp_path / "x.foo")], "cannot tell the format"),
+        (["-f", "table", "-o", str(tmp_path / "x.csv")], "a table is for the terminal"),
+    ):
         run = run_cli("query", "treaties", *args, data=DATA)
         assert run.code == 2 and message in run.err, run
     assert not (tmp_path / "x.foo").exists() and not (tmp_path / "x.csv").exists()
     # The same through the real entry point (and its fast path, which answers warm scripted queries).
     again = tmp_path / "again.csv"
-    done = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "treaties", "-o", str(again)],
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(DATA), "query", "treaties", "-o", str(again)],
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and done.stdout == b"", done
     assert again.read_bytes() == target.read_bytes()
 
@@ -217,13 +238,16 @@ def test_query_errors_name_the_file_like_data_errors(cli, tmp_path: Path, make_d
     folder = make_data()
     queries = folder.parent / "queries"
     queries.mkdir()
-    (queries / "treaties.rq").write_text("# Which treaties?\nSELECT ?t\nWHERE {\n  ?t a kg:Treaty ;\n     dct:date ?d }\n")
+    (queries / "treaties.rq").write_text(
+        "# Which treaties?\nSELECT ?t\nWHERE {\n  ?t a kg:Treaty ;\n     dct:date ?d }\n"
+    )
     (queries / "change.rq").write_text("# Not a query\nINSERT DATA { kgr:a kg:met kgr:b }\n")
     monkeypatch.chdir(folder.parent)
     run = cli("query", "treaties", data="data")
     assert run.code == 1 and run.out == ""
-    assert run.err == ("queries/treaties.rq:5:6: error: Unknown namespace prefix: dct "
-                       "(declare it with PREFIX dct: <...>)\n")
+    assert run.err == (
+        "queries/treaties.rq:5:6: error: Unknown namespace prefix: dct (declare it with PREFIX dct: <...>)\n"
+    )
     run = cli("--engine", "rdflib", "query", "queries/treaties.rq", data="data")
     assert run.err.startswith("queries/treaties.rq:5:6: error: Unknown namespace prefix: dct"), run
     run = cli("query", "change", data="data")

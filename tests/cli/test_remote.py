@@ -7,8 +7,8 @@ import base64
 import json
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -34,8 +34,9 @@ def test_short_queries_use_get_with_prefixes_declared_and_long_ones_post(scripte
     short, posted = server.seen
     assert short.method == "GET" and short.path.startswith("/sparql?query=")
     sent = urllib.parse.parse_qs(urllib.parse.urlsplit(short.path).query)["query"][0]
-    assert sent.startswith("PREFIX kg: <https://w3id.org/kgraph/ontology#> "
-                           "PREFIX kgr: <https://w3id.org/kgraph/resource/> ASK")
+    assert sent.startswith(
+        "PREFIX kg: <https://w3id.org/kgraph/ontology#> PREFIX kgr: <https://w3id.org/kgraph/resource/> ASK"
+    )
     assert "\n" not in sent.split("ASK")[0]  # declarations on the first line: the server's lines stay right
     assert short.headers["Accept"].startswith("application/sparql-results+json")
     assert posted.method == "POST" and posted.path == "/sparql"
@@ -54,16 +55,21 @@ def test_prefixes_are_declared_for_names_used_not_for_words_in_strings_or_commen
 
 
 def test_xml_results_are_read_too(scripted) -> None:  # noqa: F811
-    xml = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-           b'<head><variable name="t"/><variable name="d"/></head><results><result>'
-           b'<binding name="t"><uri>https://w3id.org/kgraph/resource/treaty-1884</uri></binding>'
-           b'<binding name="d"><literal datatype="http://www.w3.org/2001/XMLSchema#gYear">1884</literal>'
-           b'</binding></result></results></sparql>')
+    xml = (
+        b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        b'<head><variable name="t"/><variable name="d"/></head><results><result>'
+        b'<binding name="t"><uri>https://w3id.org/kgraph/resource/treaty-1884</uri></binding>'
+        b'<binding name="d"><literal datatype="http://www.w3.org/2001/XMLSchema#gYear">1884</literal>'
+        b"</binding></result></results></sparql>"
+    )
     server = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+xml; charset=utf-8"}, xml))
     run = run_cli("query", SELECT, "--endpoint", server.url, "-f", "json")
-    assert json.loads(run.out)["results"]["bindings"] == [{
-        "t": {"type": "uri", "value": "https://w3id.org/kgraph/resource/treaty-1884"},
-        "d": {"type": "literal", "value": "1884", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}}]
+    assert json.loads(run.out)["results"]["bindings"] == [
+        {
+            "t": {"type": "uri", "value": "https://w3id.org/kgraph/resource/treaty-1884"},
+            "d": {"type": "literal", "value": "1884", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"},
+        }
+    ]
 
 
 def test_credentials_from_the_environment(scripted, monkeypatch) -> None:  # noqa: F811
@@ -117,8 +123,9 @@ def test_errors_carry_the_status_and_the_servers_trimmed_words(scripted) -> None
     run = run_cli("query", "ASK {}", "--endpoint", server.url + "/sparql")
     assert run.code == 1
     line = run.err.strip()
-    assert line.startswith(f"error: {server.url}/sparql answered HTTP 500 Internal Server Error: "
-                           "Internal error stack frame stack frame")
+    assert line.startswith(
+        f"error: {server.url}/sparql answered HTTP 500 Internal Server Error: Internal error stack frame stack frame"
+    )
     assert "<" not in line and len(line) < 420 and line.endswith("\u2026") and "\n" not in line
 
 
@@ -126,8 +133,10 @@ def test_an_answer_that_is_not_sparql(scripted) -> None:  # noqa: F811
     server = scripted(lambda seen: (200, {"Content-Type": "text/plain"}, b"hello from a web server"))
     run = run_cli("query", SELECT, "--endpoint", server.url)
     assert run.code == 1
-    assert run.err == (f"error: {server.url} answered with text/plain, not SPARQL results "
-                       "(is this the query endpoint?): hello from a web server\n")
+    assert run.err == (
+        f"error: {server.url} answered with text/plain, not SPARQL results "
+        "(is this the query endpoint?): hello from a web server\n"
+    )
     broken = scripted(lambda seen: (200, {"Content-Type": "application/sparql-results+json"}, b"{not json"))
     run = run_cli("query", SELECT, "--endpoint", broken.url)
     assert run.code == 1 and "sent a malformed application/sparql-results+json answer" in run.err
@@ -141,10 +150,13 @@ def test_a_server_that_never_answers_times_out(silent) -> None:  # noqa: F811
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.parametrize("url,message", [
-    ("ftp://127.0.0.1/sparql", "endpoint must be an http:// or https:// URL, not 'ftp://127.0.0.1/sparql'"),
-    ("127.0.0.1:7878/query", "endpoint must be an http:// or https:// URL"),
-])
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("ftp://127.0.0.1/sparql", "endpoint must be an http:// or https:// URL, not 'ftp://127.0.0.1/sparql'"),
+        ("127.0.0.1:7878/query", "endpoint must be an http:// or https:// URL"),
+    ],
+)
 def test_only_http_urls(url: str, message: str) -> None:
     run = run_cli("query", "ASK {}", "--endpoint", url)
     assert run.code == 1 and message in run.err
@@ -166,8 +178,7 @@ def _graph_store() -> tuple[dict[str, bytes], Callable[[Seen], tuple[int, dict[s
 def test_push_sends_ntriples_with_the_right_method_and_graph(scripted) -> None:  # noqa: F811
     server = scripted(_graph_store()[1])
     assert run_cli("push", "--endpoint", server.url + "/store").code == 0
-    replace = run_cli("push", "--endpoint", server.url + "/store", "--graph", "https://example.org/g?x=1",
-                      "--replace")
+    replace = run_cli("push", "--endpoint", server.url + "/store", "--graph", "https://example.org/g?x=1", "--replace")
     assert replace.code == 0 and "read back: it holds" in replace.err, replace
     added, replaced, read_back = server.seen
     assert (read_back.method, read_back.path) == ("GET", replaced.path)
@@ -228,9 +239,17 @@ def test_parameters_reach_an_endpoint_as_a_values_block(scripted) -> None:  # no
     run = run_cli("query", text, "-p", "x=Pyongyang", "--endpoint", server.url + "/sparql", data=DATA)
     assert run.out == "yes\n", run
     sent = urllib.parse.parse_qs(urllib.parse.urlsplit(server.seen[0].path).query)["query"][0]
-    assert sent.endswith("ASK { VALUES (?x) { (<https://w3id.org/kgraph/resource/north-korea>) } \n"
-                         "  ?x kg:signed ?t }"), sent
-    bad = run_cli("query", "ASK {\n  ?x kg:signed ?t . FILTER( }", "-p", "x=Pyongyang", "--endpoint",
-                  server.url + "/sparql", data=DATA)
+    assert sent.endswith(
+        "ASK { VALUES (?x) { (<https://w3id.org/kgraph/resource/north-korea>) } \n  ?x kg:signed ?t }"
+    ), sent
+    bad = run_cli(
+        "query",
+        "ASK {\n  ?x kg:signed ?t . FILTER( }",
+        "-p",
+        "x=Pyongyang",
+        "--endpoint",
+        server.url + "/sparql",
+        data=DATA,
+    )
     assert bad.code == 1 and bad.err.startswith("<query>:2:21: error: SPARQL syntax error"), bad
     assert len(server.seen) == 1  # checked here, never sent

@@ -49,8 +49,7 @@ def test_a_big_source_text_costs_about_its_size(cli, make_data) -> None:
     assert peak < 5 * size, (peak, size)  # before: about 18 times its size
 
 
-def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data, monkeypatch: pytest.MonkeyPatch) -> None:
     import kgraph.files
 
     monkeypatch.setattr(kgraph.files, "MAX_FILE_BYTES", 2**20)
@@ -58,8 +57,10 @@ def test_a_source_text_over_the_limit_is_refused_naming_it(cli, make_data,
     (data / "sources" / "text.txt").write_bytes(b"x " * 2**20)
     run = cli("validate", data=data)
     assert run.code == 1
-    assert f"{data}/entities.yaml:1:3: error: source text 'sources/text.txt' of 'article': file is 2 MiB; " \
-           "kgraph reads files up to 1 MiB (split the text)" in run.err.splitlines(), run
+    assert (
+        f"{data}/entities.yaml:1:3: error: source text 'sources/text.txt' of 'article': file is 2 MiB; "
+        "kgraph reads files up to 1 MiB (split the text)" in run.err.splitlines()
+    ), run
 
 
 @integration
@@ -74,7 +75,8 @@ def test_a_table_of_many_rows_shows_the_first_rows_and_says_so(cli) -> None:
     assert run.code == 0, run
     assert run.out.count("\n") == MAX_TABLE_ROWS + 4  # the rows, the header and three rules
     assert run.err.splitlines() == [
-        f"the table shows the first {MAX_TABLE_ROWS:,} of 40,000 rows; --format csv, tsv or json "
-        "writes them all", "40000 row(s)"]
+        f"the table shows the first {MAX_TABLE_ROWS:,} of 40,000 rows; --format csv, tsv or json writes them all",
+        "40000 row(s)",
+    ]
     assert peak < 30 * 2**20, peak  # before: about 5 KB a row (200,000 rows: 1 GB)
     assert cli("query", query, "-f", "csv").out.count("\n") == 40_001

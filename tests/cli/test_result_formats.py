@@ -20,23 +20,25 @@ from servers import Seen, scripted  # noqa: F401  (fixture)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PLAIN = (None, XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 Term = tuple[str, str, "str | None", "str | None"]
-SPECIAL = ('SELECT ?nan ?inf ?minf ?dec ?whole ?int ?double ?float ?yes ?one ?text WHERE { '
-           'BIND(xsd:double("NaN") AS ?nan) BIND("INF"^^xsd:double AS ?inf) BIND(xsd:float("-INF") AS ?minf) '
-           'BIND("1500000000"^^xsd:decimal AS ?dec) BIND("2.50"^^xsd:decimal AS ?whole) '
-           'BIND("007"^^xsd:integer AS ?int) BIND("15"^^xsd:double AS ?double) BIND("1.5"^^xsd:float AS ?float) '
-           'BIND(true AS ?yes) BIND("1"^^xsd:boolean AS ?one) BIND("a\\tb \\"c\\"" AS ?text) }')
+SPECIAL = (
+    "SELECT ?nan ?inf ?minf ?dec ?whole ?int ?double ?float ?yes ?one ?text WHERE { "
+    'BIND(xsd:double("NaN") AS ?nan) BIND("INF"^^xsd:double AS ?inf) BIND(xsd:float("-INF") AS ?minf) '
+    'BIND("1500000000"^^xsd:decimal AS ?dec) BIND("2.50"^^xsd:decimal AS ?whole) '
+    'BIND("007"^^xsd:integer AS ?int) BIND("15"^^xsd:double AS ?double) BIND("1.5"^^xsd:float AS ?float) '
+    'BIND(true AS ?yes) BIND("1"^^xsd:boolean AS ?one) BIND("a\\tb \\"c\\"" AS ?text) }'
+)
 
 
 def from_json(text: str) -> list[dict[str, Term]]:
     rows = []
     for binding in json.loads(text)["results"]["bindings"]:
-        rows.append({var: (t["type"], t["value"], t.get("datatype"), t.get("xml:lang"))
-                     for var, t in binding.items()})
+        rows.append({var: (t["type"], t["value"], t.get("datatype"), t.get("xml:lang")) for var, t in binding.items()})
     return rows
 
 
 def from_rdflib(text: str) -> list[dict[str, Term]]:
     """rdflib's TSV result parser, the terms as JSON would give them."""
+
     def term(value: object) -> Term:
         if isinstance(value, URIRef):
             return ("uri", str(value), None, None)
@@ -45,12 +47,14 @@ def from_rdflib(text: str) -> list[dict[str, Term]]:
         assert isinstance(value, Literal)
         datatype = str(value.datatype) if value.datatype else None
         return ("literal", str(value), None if datatype in PLAIN else datatype, value.language)
+
     parsed = Result.parse(io.StringIO(text), format="tsv")
     return [{str(var): term(value) for var, value in row.asdict().items()} for row in parsed]
 
 
 def from_oxigraph(text: str) -> list[dict[str, Term]]:
     """Oxigraph's TSV result parser, which keeps lexical forms as written."""
+
     def term(value: object) -> Term:
         if isinstance(value, pyoxigraph.NamedNode):
             return ("uri", value.value, None, None)
@@ -59,6 +63,7 @@ def from_oxigraph(text: str) -> list[dict[str, Term]]:
         assert isinstance(value, pyoxigraph.Literal)
         datatype = value.datatype.value
         return ("literal", value.value, None if datatype in PLAIN else datatype, value.language)
+
     solutions = pyoxigraph.parse_query_results(text.encode(), format=pyoxigraph.QueryResultsFormat.TSV)
     names = [v.value for v in solutions.variables]
     return [{name: term(s[name]) for name in names if s[name] is not None} for s in solutions]
@@ -95,11 +100,16 @@ def test_special_numbers_and_booleans_read_back() -> None:
 
 
 #: A Virtuoso answer: its blank nodes are named nodeID://..., which no Turtle or TSV reader accepts.
-VIRTUOSO_ROWS = {"head": {"vars": ["a", "b"]}, "results": {"bindings": [
-    {"a": {"type": "bnode", "value": "nodeID://b10000"}, "b": {"type": "bnode", "value": "nodeID://b10001"}},
-    {"a": {"type": "bnode", "value": "nodeID://b10001"}, "b": {"type": "uri", "value": "http://example.org/x"}},
-    {"a": {"type": "bnode", "value": "nodeID___b10000"}, "b": {"type": "bnode", "value": "nodeID://b10000"}},
-]}}
+VIRTUOSO_ROWS = {
+    "head": {"vars": ["a", "b"]},
+    "results": {
+        "bindings": [
+            {"a": {"type": "bnode", "value": "nodeID://b10000"}, "b": {"type": "bnode", "value": "nodeID://b10001"}},
+            {"a": {"type": "bnode", "value": "nodeID://b10001"}, "b": {"type": "uri", "value": "http://example.org/x"}},
+            {"a": {"type": "bnode", "value": "nodeID___b10000"}, "b": {"type": "bnode", "value": "nodeID://b10000"}},
+        ]
+    },
+}
 
 
 @integration

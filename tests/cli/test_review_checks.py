@@ -47,8 +47,9 @@ def old_project(tmp_path: Path) -> Path:
     shutil.copytree(DATA, data)
     shutil.copytree(ROOT / "queries", tmp_path / "queries")
     relations = data / "relations.yaml"
-    relations.write_text(relations.read_text(encoding="utf-8") + "\n" + OLD_CLAIMS.read_text(encoding="utf-8"),
-                         encoding="utf-8")
+    relations.write_text(
+        relations.read_text(encoding="utf-8") + "\n" + OLD_CLAIMS.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return data
 
 
@@ -65,13 +66,15 @@ def test_each_review_check_catches_the_error_it_was_written_for(cli, old_project
 
 
 def test_an_effort_recorded_with_its_status_is_not_an_outcome(cli, tmp_path: Path) -> None:
-    """"plans to develop" recorded as a planned claim says what the text says: the check that catches
+    """ "plans to develop" recorded as a planned claim says what the text says: the check that catches
     an effort recorded as an outcome leaves it alone, and still catches the same claim without status."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     shutil.copytree(ROOT / "queries", tmp_path / "queries")
-    claim = ('- subject: russia\n  predicate: cooperatedWith\n  object: south-korea\n'
-             '  quote: "it still plans to develop a number of prospective projects"\n')
+    claim = (
+        "- subject: russia\n  predicate: cooperatedWith\n  object: south-korea\n"
+        '  quote: "it still plans to develop a number of prospective projects"\n'
+    )
     relations = data / "relations.yaml"
     base = relations.read_text(encoding="utf-8")
     relations.write_text(base + "\n" + claim + "  status: planned\n", encoding="utf-8")

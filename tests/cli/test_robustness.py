@@ -34,11 +34,12 @@ def korean(tmp_path: Path) -> Path:
 
 
 def test_ids_in_other_scripts_make_valid_iris_everywhere(cli, korean: Path, tmp_path: Path) -> None:
-    run = cli("query", "SELECT ?s WHERE { ?s kg:signed kgr:treaty-1884 } ORDER BY ?s", "-f", "json",
-              data=korean)
+    run = cli("query", "SELECT ?s WHERE { ?s kg:signed kgr:treaty-1884 } ORDER BY ?s", "-f", "json", data=korean)
     assert run.code == 0, run
     assert [b["s"]["value"] for b in json.loads(run.out)["results"]["bindings"]] == [
-        KGR + "россия", KGR + "대한민국"]  # code point order: Cyrillic before Hangul
+        KGR + "россия",
+        KGR + "대한민국",
+    ]  # code point order: Cyrillic before Hangul
     for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".rdf", "xml"), (".jsonld", "json-ld")):
         target = tmp_path / f"kg{suffix}"
         assert cli("export", "-o", str(target), data=korean).code == 0
@@ -53,8 +54,11 @@ def test_ids_in_other_scripts_make_valid_iris_everywhere(cli, korean: Path, tmp_
 def test_empty_data_folder_names_both_missing_files(cli, tmp_path: Path) -> None:
     run = cli("validate", data=tmp_path)
     assert run.code == 1
-    assert run.err.splitlines() == [f"{tmp_path}/entities.yaml: error: file not found",
-                                    f"{tmp_path}/relations.yaml: error: file not found", "2 error(s) found"]
+    assert run.err.splitlines() == [
+        f"{tmp_path}/entities.yaml: error: file not found",
+        f"{tmp_path}/relations.yaml: error: file not found",
+        "2 error(s) found",
+    ]
 
 
 def test_data_path_that_is_a_file(cli) -> None:
@@ -77,9 +81,14 @@ def test_show_ambiguous_name(cli, make_data) -> None:
     assert run.code == 1 and "'korea' is ambiguous: it names china (China, State), korea (Korea, State)" in run.err
 
 
-@pytest.mark.parametrize("command,name", [
-    (["export", "-f", "nt"], "out.nt"), (["build"], "out.nt"),
-    (["query", "SELECT * WHERE { ?s ?p ?o }", "-f", "csv"], "out.csv")])  # a suffix that agrees with -f
+@pytest.mark.parametrize(
+    "command,name",
+    [
+        (["export", "-f", "nt"], "out.nt"),
+        (["build"], "out.nt"),
+        (["query", "SELECT * WHERE { ?s ?p ?o }", "-f", "csv"], "out.csv"),
+    ],
+)  # a suffix that agrees with -f
 def test_output_in_a_missing_folder(cli, tmp_path: Path, command: list[str], name: str) -> None:
     target = tmp_path / "missing" / name
     run = cli(*command, "-o", str(target))
@@ -134,8 +143,10 @@ def _big_data(folder: Path, relations: int) -> Path:
     for i in range(relations):
         quote = f"State {i} met State {(i * 7 + 1) % relations} in {1900 + i % 100}."
         lines.append(quote)
-        rels.append(f"- subject: s{i}\n  predicate: met\n  object: s{(i * 7 + 1) % relations}\n"
-                    f"  date: {1900 + i % 100}\n  quote: {quote}\n")
+        rels.append(
+            f"- subject: s{i}\n  predicate: met\n  object: s{(i * 7 + 1) % relations}\n"
+            f"  date: {1900 + i % 100}\n  quote: {quote}\n"
+        )
     (folder / "entities.yaml").write_text("".join(entities), encoding="utf-8")
     (folder / "relations.yaml").write_text("".join(rels), encoding="utf-8")
     (folder / "sources" / "text.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -149,8 +160,12 @@ def test_ctrl_c_during_export_keeps_the_previous_file(tmp_path: Path) -> None:
     out.mkdir()
     target = out / "kg.ttl"
     target.write_text("previous export\n")
-    proc = subprocess.Popen([sys.executable, "-m", "kgraph", "--data", str(data), "export", "-o", str(target)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kgraph", "--data", str(data), "export", "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not [f for f in os.listdir(out) if f.endswith(".tmp")]:  # writing has begun
         assert proc.poll() is None, proc.communicate()
@@ -169,26 +184,35 @@ def test_timeout_stops_a_query_that_never_ends(cli) -> None:
     run = cli("query", NEVER_ENDS, "--timeout", "1")
     elapsed = time.monotonic() - started
     assert run.code == 1
-    assert run.err.strip() == ("error: the query did not finish within 1 second(s) (--timeout); "
-                               "narrow it (more specific patterns, LIMIT) or allow more time")
+    assert run.err.strip() == (
+        "error: the query did not finish within 1 second(s) (--timeout); "
+        "narrow it (more specific patterns, LIMIT) or allow more time"
+    )
     assert elapsed < 10
 
 
 @integration
 def test_timeout_in_a_real_process_leaves_no_child_behind(tmp_path: Path) -> None:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "kgraph", "--data", str(MINI), "query", NEVER_ENDS,
-                           "--timeout", "0.5"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--data", str(MINI), "query", NEVER_ENDS, "--timeout", "0.5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and "did not finish within 0.5 second(s)" in done.stderr
     assert "Traceback" not in done.stderr
     assert time.monotonic() - started < 15
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { ?s a kg:Treaty ; ?p ?o } ORDER BY ?s ?p ?o",
-    "ASK { kgr:russia kg:signed kgr:treaty-1884 }",
-    "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s a kg:Treaty ; ?p ?o } ORDER BY ?s ?p ?o",
+        "ASK { kgr:russia kg:signed kgr:treaty-1884 }",
+        "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }",
+    ],
+)
 def test_a_query_within_its_timeout_answers_as_without(cli, query: str) -> None:
     fmt = "nt" if query.startswith("CONSTRUCT") else "json"
     plain = cli("query", query, "-f", fmt)
@@ -200,8 +224,9 @@ def test_a_query_within_its_timeout_answers_as_without(cli, query: str) -> None:
 def test_errors_found_while_evaluating_under_a_timeout(cli, recorder) -> None:
     run = cli("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--timeout", "0")
     assert run.code == 2 and "--timeout" in run.err
-    service = cli("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{recorder.port}/> {{ ?s ?p ?o }} }}",
-                  "--timeout", "5")
+    service = cli(
+        "query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{recorder.port}/> {{ ?s ?p ?o }} }}", "--timeout", "5"
+    )
     assert service.code == 1 and "--allow-network" in service.err and recorder.connections == 0
 
 

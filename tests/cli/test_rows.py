@@ -81,10 +81,16 @@ def run_all(cli: Callable[..., Run], args: tuple[str, ...], data: Path = DATA) -
 
 # --- each command, each format ---
 
+
 def test_rank(cli) -> None:
     for fmt, rows in run_all(cli, ("rank", "--metric", "betweenness", "--type", "State", "--top", "5")).items():
-        assert [r["id"] for r in rows] == ["russia", "north-korea", "soviet-union", "russian-empire",
-                                           "united-states"], fmt
+        assert [r["id"] for r in rows] == [
+            "russia",
+            "north-korea",
+            "soviet-union",
+            "russian-empire",
+            "united-states",
+        ], fmt
         first = rows[0]
         assert (first["rank"], first["label"], first["type"]) == (same(1, fmt), "Russia", "State")
         assert float(first["betweenness"]) == pytest.approx(0.4161, abs=5e-5)  # README: 0.4161
@@ -95,9 +101,16 @@ def test_rank(cli) -> None:
 def test_timeline(cli) -> None:
     for fmt, rows in run_all(cli, ("timeline", "Kim Jong-il")).items():
         led = next(r for r in rows if r.get("predicate") == "leaderOf")
-        assert {"date": "2000", "what": "Kim Jong-il led North Korea", "subject": "kim-jong-il",
-                "subject_label": "Kim Jong-il", "object": "north-korea", "kind": "fact",
-                "quote": "Kim Jong-il as leader of the DPRK", "source": "article"}.items() <= led.items(), fmt
+        assert {
+            "date": "2000",
+            "what": "Kim Jong-il led North Korea",
+            "subject": "kim-jong-il",
+            "subject_label": "Kim Jong-il",
+            "object": "north-korea",
+            "kind": "fact",
+            "quote": "Kim Jong-il as leader of the DPRK",
+            "source": "article",
+        }.items() <= led.items(), fmt
         assert str(led["statement"]).startswith("https://w3id.org/kgraph/resource/statement/kim-jong-il.leaderOf.")
         dates = [str(r["date"]) for r in rows]
         assert dates == sorted(dates) and len(rows) >= 3, fmt
@@ -122,13 +135,24 @@ def test_neighbors(cli) -> None:
         entities = [r for r in rows if r["section"] == "entity"]
         relations = [r for r in rows if r["section"] == "relation"]
         assert rows == entities + relations, fmt
-        assert entities[0] == {"section": "entity", "distance": same(0, fmt), "label": "Moon Jae-in",
-                               "type": "Person", "id": "moon-jae-in"}
+        assert entities[0] == {
+            "section": "entity",
+            "distance": same(0, fmt),
+            "label": "Moon Jae-in",
+            "type": "Person",
+            "id": "moon-jae-in",
+        }
         assert {"id": "south-korea", "distance": same(1, fmt)}.items() <= next(
-            e for e in entities if e["label"] == "South Korea").items()
+            e for e in entities if e["label"] == "South Korea"
+        ).items()
         led = next(r for r in relations if r["predicate"] == "leaderOf")
-        assert {"subject": "moon-jae-in", "object": "south-korea", "object_label": "South Korea",
-                "date": "2017", "quote": "President Moon Jae in"}.items() <= led.items(), fmt
+        assert {
+            "subject": "moon-jae-in",
+            "object": "south-korea",
+            "object_label": "South Korea",
+            "date": "2017",
+            "quote": "President Moon Jae in",
+        }.items() <= led.items(), fmt
 
 
 def test_stats(cli) -> None:
@@ -145,8 +169,11 @@ def test_stats(cli) -> None:
 def test_check_rows_and_exit_codes(cli, tmp_path: Path) -> None:
     for fmt, rows in run_all(cli, ("check",)).items():
         stalin = next(r for r in rows if r.get("person") == "Joseph Stalin")
-        assert {"check": "leader-without-date", "severity": "warn", "state": "Soviet Union"}.items() \
-            <= stalin.items(), fmt
+        assert {
+            "check": "leader-without-date",
+            "severity": "warn",
+            "state": "Soviet Union",
+        }.items() <= stalin.items(), fmt
         assert {r["check"] for r in rows} >= {"leader-without-date", "event-without-date"}
     # Failing checks exit 1 whatever the format, and the report is still written.
     for fmt in ("table", *FORMATS):
@@ -182,8 +209,12 @@ def test_vocab(cli) -> None:
         predicates = {r["name"]: r for r in rows if r["section"] == "predicate"}
         assert len(types) == 9 and len(predicates) == 67, fmt
         assert types["Person"]["parent"] == "Thing"
-        assert {"label": "led", "inverse": "led by", "subject": same(["Person"], fmt),
-                "object": same(["State", "Organization"], fmt)}.items() <= predicates["leaderOf"].items()
+        assert {
+            "label": "led",
+            "inverse": "led by",
+            "subject": same(["Person"], fmt),
+            "object": same(["State", "Organization"], fmt),
+        }.items() <= predicates["leaderOf"].items()
 
 
 def test_coverage_findings_as_csv_and_tsv(cli) -> None:
@@ -197,8 +228,10 @@ def test_coverage_findings_as_csv_and_tsv(cli) -> None:
 
 # --- the bundle: -o, the suffix, the table, atomic writes ---
 
-@pytest.mark.parametrize("args", [("rank",), ("timeline",), ("neighbors", "Russia"), ("check",), ("stats",),
-                                  ("queries",), ("vocab",)])
+
+@pytest.mark.parametrize(
+    "args", [("rank",), ("timeline",), ("neighbors", "Russia"), ("check",), ("stats",), ("queries",), ("vocab",)]
+)
 def test_every_row_command_writes_the_format_its_file_names(cli, tmp_path: Path, args: tuple[str, ...]) -> None:
     for fmt in FORMATS:
         target = tmp_path / f"rows.{fmt}"
@@ -209,8 +242,7 @@ def test_every_row_command_writes_the_format_its_file_names(cli, tmp_path: Path,
         assert len(parse(written, fmt)) > 0
         assert f"wrote {target}" in run.err
     # A table is for the terminal: never written to a file, whatever the file is called.
-    for bad in (("-o", str(tmp_path / "rows.txt")), ("-f", "table", "-o", str(tmp_path / "rows.csv")),
-                ("-f", "yaml")):
+    for bad in (("-o", str(tmp_path / "rows.txt")), ("-f", "table", "-o", str(tmp_path / "rows.csv")), ("-f", "yaml")):
         run = cli(*args, *bad, data=DATA)
         assert run.code == 2 and "--format" in run.err, (bad, run)
     assert not (tmp_path / "rows.txt").exists()
@@ -232,31 +264,43 @@ WEIRD = 'Rus,sia "the"\tbear\nnext [bold]x[/bold] [/]'
 @pytest.fixture
 def weird(make_data) -> Path:
     """The mini data set with Russia's label holding a comma, quotes, a tab, a newline and markup."""
-    entities = (MINI / "entities.yaml").read_text(encoding="utf-8").replace(
-        "label: Russia\n", "label: " + json.dumps(WEIRD) + "\n")
+    entities = (
+        (MINI / "entities.yaml")
+        .read_text(encoding="utf-8")
+        .replace("label: Russia\n", "label: " + json.dumps(WEIRD) + "\n")
+    )
     return make_data(entities=entities)
 
 
 @pytest.mark.parametrize("args", [("rank",), ("neighbors", "russia"), ("timeline", "russia")])
-def test_a_label_with_separators_quotes_and_markup_comes_back_as_written(cli, weird: Path,
-                                                                         args: tuple[str, ...]) -> None:
+def test_a_label_with_separators_quotes_and_markup_comes_back_as_written(
+    cli, weird: Path, args: tuple[str, ...]
+) -> None:
     for fmt, rows in run_all(cli, args, data=weird).items():
         labels = {r.get(key) for r in rows for key in ("label", "subject_label", "object_label")}
         assert WEIRD in labels, (fmt, rows)
     table = cli(*args, data=weird)
-    assert table.code == 0 and "[bold]x[/bold] [/]" in table.out and "Rus,sia \"the\"" in table.out
+    assert table.code == 0 and "[bold]x[/bold] [/]" in table.out and 'Rus,sia "the"' in table.out
 
 
 def test_a_check_value_with_separators_is_kept_whole(cli, make_data, tmp_path: Path) -> None:
     checks = tmp_path / "queries" / "checks"
     checks.mkdir(parents=True)
     literal = json.dumps(WEIRD)  # a SPARQL string literal with the same escapes
-    (checks / "odd.rq").write_text(f"# An odd value.\n# severity: error\nSELECT ?value ?n ?check "
-                                   f"WHERE {{ BIND({literal} AS ?value) BIND(3 AS ?n) BIND(true AS ?check) }}\n")
+    (checks / "odd.rq").write_text(
+        f"# An odd value.\n# severity: error\nSELECT ?value ?n ?check "
+        f"WHERE {{ BIND({literal} AS ?value) BIND(3 AS ?n) BIND(true AS ?check) }}\n"
+    )
     for fmt in FORMATS:
         run = cli("--queries", str(checks.parent), "check", "-f", fmt, data=make_data())
         assert run.code == 1, run
         (row,) = parse(out(run), fmt)
         # A variable named like a fixed column keeps its value under '?check'.
-        assert row == {"check": "odd", "severity": "error", "description": "An odd value.", "value": WEIRD,
-                       "n": same(3, fmt), "?check": True if fmt == "json" else "true"}, fmt
+        assert row == {
+            "check": "odd",
+            "severity": "error",
+            "description": "An odd value.",
+            "value": WEIRD,
+            "n": same(3, fmt),
+            "?check": True if fmt == "json" else "true",
+        }, fmt

@@ -48,30 +48,43 @@ def test_the_schema_names_the_project_s_terms(validator: jsonschema.Draft7Valida
     assert relation["source"]["enum"][0] == "article"
 
 
-RUSSIA_SIGNED = {"subject": "russia", "predicate": "signed", "object": "russia-north-korea-friendship-treaty-2000",
-                 "quote": "It was signed in February 2000", "date": "2000-02"}
+RUSSIA_SIGNED = {
+    "subject": "russia",
+    "predicate": "signed",
+    "object": "russia-north-korea-friendship-treaty-2000",
+    "quote": "It was signed in February 2000",
+    "date": "2000-02",
+}
 
 
-@pytest.mark.parametrize("broken", [
-    {**RUSSIA_SIGNED, "predicate": "signd"},          # unknown predicate
-    {**RUSSIA_SIGNED, "subject": "rusia"},            # unknown entity
-    {**RUSSIA_SIGNED, "date": "2000-13"},             # no such month
-    {**RUSSIA_SIGNED, "date": "February 2000"},       # not an ISO date
-    {**RUSSIA_SIGNED, "source": "russia"},            # not a publication
-    {**RUSSIA_SIGNED, "qoute": "typo"},               # unknown field
-    {k: v for k, v in RUSSIA_SIGNED.items() if k != "quote"},  # no quote
-], ids=["predicate", "entity", "month", "date-words", "source", "field", "no-quote"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {**RUSSIA_SIGNED, "predicate": "signd"},  # unknown predicate
+        {**RUSSIA_SIGNED, "subject": "rusia"},  # unknown entity
+        {**RUSSIA_SIGNED, "date": "2000-13"},  # no such month
+        {**RUSSIA_SIGNED, "date": "February 2000"},  # not an ISO date
+        {**RUSSIA_SIGNED, "source": "russia"},  # not a publication
+        {**RUSSIA_SIGNED, "qoute": "typo"},  # unknown field
+        {k: v for k, v in RUSSIA_SIGNED.items() if k != "quote"},  # no quote
+    ],
+    ids=["predicate", "entity", "month", "date-words", "source", "field", "no-quote"],
+)
 def test_a_broken_relation_fails(validator: jsonschema.Draft7Validator, broken: dict[str, Any]) -> None:
     assert validator.is_valid([RUSSIA_SIGNED])
     assert not validator.is_valid([broken])
 
 
-@pytest.mark.parametrize("broken", [
-    {"id": "x", "type": "Stat", "label": "X"},                    # unknown type
-    {"id": "x", "type": "State", "label": "X", "authors": ["A"]},  # a field of another type
-    {"id": "x y", "type": "State", "label": "X"},                 # not a slug
-    {"id": "x", "type": "State"},                                 # no label
-], ids=["type", "field", "id", "no-label"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"id": "x", "type": "Stat", "label": "X"},  # unknown type
+        {"id": "x", "type": "State", "label": "X", "authors": ["A"]},  # a field of another type
+        {"id": "x y", "type": "State", "label": "X"},  # not a slug
+        {"id": "x", "type": "State"},  # no label
+    ],
+    ids=["type", "field", "id", "no-label"],
+)
 def test_a_broken_entity_fails(validator: jsonschema.Draft7Validator, broken: dict[str, Any]) -> None:
     assert validator.is_valid([{"id": "x", "type": "Publication", "label": "X", "authors": ["A"], "year": 1999}])
     assert not validator.is_valid([broken])

@@ -9,8 +9,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -22,9 +22,13 @@ KGRAPH = [sys.executable, "-m", "kgraph"]
 
 
 def start_serving(port: int, tmp: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    process = subprocess.Popen([*KGRAPH, "--data", str(MINI), "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "TMPDIR": str(tmp)})
+    process = subprocess.Popen(
+        [*KGRAPH, "--data", str(MINI), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
     assert process.stderr is not None
     line = process.stderr.readline()  # blocks until ready or failed; the server's own limit is 30 s
     assert line.startswith("serving "), line + process.stderr.read()
@@ -71,8 +75,12 @@ def test_serve_is_read_only_and_on_loopback(served) -> None:  # type: ignore[no-
     url, _process = served
     assert url.startswith("http://127.0.0.1:")
     store = url.replace("/query", "/store?default")
-    request = urllib.request.Request(store, data=b"<http://a> <http://b> <http://c> .", method="POST",
-                                     headers={"Content-Type": "application/n-triples"})
+    request = urllib.request.Request(
+        store,
+        data=b"<http://a> <http://b> <http://c> .",
+        method="POST",
+        headers={"Content-Type": "application/n-triples"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code in (403, 405)
@@ -95,8 +103,9 @@ def test_the_server_goes_when_kgraph_is_killed(served) -> None:  # type: ignore[
 def test_a_busy_port_is_a_clear_error(served) -> None:  # type: ignore[no-untyped-def]
     url, _process = served
     port = url.split(":")[2].split("/")[0]
-    done = subprocess.run([*KGRAPH, "--data", str(MINI), "serve", "--port", port], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [*KGRAPH, "--data", str(MINI), "serve", "--port", port], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1
     assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port)\n"
 
@@ -109,8 +118,10 @@ def test_missing_server_says_how_to_install(monkeypatch, tmp_path: Path) -> None
     monkeypatch.setenv("PATH", str(tmp_path))
     run = run_cli("serve", "--port", str(free_port()))
     assert run.code == 1
-    assert run.err == ("error: the oxigraph server is not installed; install it with: "
-                       "pip install 'kgraph[server]' (the oxigraph package ships the server)\n")
+    assert run.err == (
+        "error: the oxigraph server is not installed; install it with: "
+        "pip install 'kgraph[server]' (the oxigraph package ships the server)\n"
+    )
 
 
 def test_a_killed_servers_folder_is_removed_by_the_next_server(tmp_path: Path) -> None:

@@ -38,20 +38,24 @@ def shapes_file(tmp_path: Path, body: str) -> Path:
 def test_the_mini_and_bundled_graphs_conform(cli) -> None:
     run = cli("validate", "--shacl")
     assert run.code == 0, run
-    assert run.out == ("ok: 8 entities, 6 relations, 6 quotes found in their sources; "
-                       "the graph conforms to the SHACL shapes\n")
+    assert run.out == (
+        "ok: 8 entities, 6 relations, 6 quotes found in their sources; the graph conforms to the SHACL shapes\n"
+    )
     if (DATA / "relations.yaml").exists():
         bundled = cli("validate", "--shacl", data=DATA)
         assert bundled.code == 0 and "conforms to the SHACL shapes" in bundled.out, bundled
 
 
 def test_project_shapes_report_at_the_entity_records(cli, tmp_path: Path) -> None:
-    extra = shapes_file(tmp_path, """
+    extra = shapes_file(
+        tmp_path,
+        """
         ex:PersonDescribed a sh:NodeShape ;
             sh:targetClass kg:Person ;
             sh:property [ sh:path dcterms:description ; sh:minCount 1 ;
                           sh:message "describe every person" ] .
-    """)
+    """,
+    )
     run = cli("validate", "--shapes", str(extra))
     assert run.code == 1
     assert run.out == ""
@@ -63,13 +67,16 @@ def test_project_shapes_report_at_the_entity_records(cli, tmp_path: Path) -> Non
 
 
 def test_relation_violations_point_at_relations_yaml_and_warnings_pass(cli, tmp_path: Path) -> None:
-    extra = shapes_file(tmp_path, """
+    extra = shapes_file(
+        tmp_path,
+        """
         ex:Dated a sh:NodeShape ;
             sh:targetClass rdf:Statement ;
             sh:severity sh:Warning ;
             sh:property [ sh:path kg:date ; sh:minCount 1 ; sh:message "date every relation" ;
                           sh:severity sh:Warning ] .
-    """)
+    """,
+    )
     run = cli("validate", "--shacl", "--shapes", str(extra))
     assert run.code == 0, run
     assert local(run.err)[0].startswith("relations.yaml:21:3: warning: shacl: kgr:statement/putin.leaderOf.russia.")
@@ -94,7 +101,7 @@ def test_the_bundled_shapes_catch_a_broken_graph() -> None:
         "Organization [shape signed-subject]",
         "entities.yaml:22:3: error: shacl: kgr:putin kg:date: at most one date, an xsd:date, xsd:gYearMonth or "
         "xsd:gYear, or an EDTF date (value '2000') [shape Entity-date]",
-        f"relations.yaml:1:3: error: shacl: kgr:{str(statement)[len(KGR):]} kg:quote: a relation has exactly one "
+        f"relations.yaml:1:3: error: shacl: kgr:{str(statement)[len(KGR) :]} kg:quote: a relation has exactly one "
         "quote [shape Statement-quote]",
     ]
 

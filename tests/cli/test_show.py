@@ -21,7 +21,7 @@ def test_a_publication_shows_its_citation_and_the_relations_it_supports(cli) -> 
         "url: https://archive.nytimes.com/www.nytimes.com/books/first/e/eberstadtkorea.html",
     ]
     assert "Relations that cite it: 5" in lines
-    cited = run.out[run.out.index("Relations that cite it"):]
+    cited = run.out[run.out.index("Relations that cite it") :]
     assert re.search(r"│ 1969\s+│ Soviet Union\s+│ assured\s+│ Nixon administration", cited)
     assert "Relations quoted from it" not in run.out  # it holds no text: nothing is quoted from it
 

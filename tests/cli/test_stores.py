@@ -33,8 +33,7 @@ def push(store_url: str, *args: str, data: Path = MINI):  # type: ignore[no-unty
 
 def remote_graph(store: Store, graph: str | None = None) -> Graph:
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    run = run_cli("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "--endpoint", store.query,
-                  "-f", "nt")
+    run = run_cli("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "--endpoint", store.query, "-f", "nt")
     assert run.code == 0, run
     return Graph().parse(data=run.out, format="nt")
 
@@ -58,8 +57,10 @@ def test_push_sends_every_triple_and_the_store_holds_the_same_graph(oxigraph: St
 
 def test_replace_puts_and_plain_push_adds(oxigraph: Store, make_data) -> None:
     graph = "https://example.org/test/replace"
-    smaller = make_data(relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
-                                  "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n")
+    smaller = make_data(
+        relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+        "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n"
+    )
     push(oxigraph.graph_store, "--graph", graph, "--replace")
     push(oxigraph.graph_store, "--graph", graph, "--replace", data=smaller)
     assert_isomorphic(built_graph(smaller), remote_graph(oxigraph, graph))
@@ -69,8 +70,7 @@ def test_replace_puts_and_plain_push_adds(oxigraph: Store, make_data) -> None:
 
 def test_update_endpoint_sends_insert_data_in_batches(oxigraph: Store) -> None:
     graph = "https://example.org/test/update"
-    run = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace",
-                  "--batch-size", "100")
+    run = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace", "--batch-size", "100")
     assert run.code == 0, run
     triples = len(built_graph())
     assert run.out == f"pushed {triples} triples\n"
@@ -79,15 +79,26 @@ def test_update_endpoint_sends_insert_data_in_batches(oxigraph: Store) -> None:
 
 
 def _staging_graphs(store: Store) -> int:
-    run = run_cli("query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                  "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }", "-f", "csv", "--endpoint", store.query)
+    run = run_cli(
+        "query",
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }",
+        "-f",
+        "csv",
+        "--endpoint",
+        store.query,
+    )
     assert run.code == 0, run
     return int(run.out.splitlines()[1])
 
 
 @pytest.mark.parametrize("replace", [True, False], ids=["replace", "add"])
-def test_a_failed_batch_leaves_the_graph_as_it_was(oxigraph: Store, scripted, make_data,  # noqa: F811
-                                                   replace: bool) -> None:
+def test_a_failed_batch_leaves_the_graph_as_it_was(
+    oxigraph: Store,
+    scripted,
+    make_data,  # noqa: F811
+    replace: bool,
+) -> None:
     """Issue #17 item 3: CLEAR, two batches, then a failure used to leave a graph half loaded."""
     import urllib.error
     import urllib.request
@@ -99,8 +110,9 @@ def test_a_failed_batch_leaves_the_graph_as_it_was(oxigraph: Store, scripted, ma
     def forward_but_fail_the_third(seen: Seen) -> tuple[int, dict[str, str], bytes]:
         if len(proxy.seen) == 3:
             return 500, {"Content-Type": "text/plain"}, b"disk full"
-        req = urllib.request.Request(oxigraph.update, data=seen.body, method="POST",
-                                     headers={"Content-Type": seen.headers["Content-Type"]})
+        req = urllib.request.Request(
+            oxigraph.update, data=seen.body, method="POST", headers={"Content-Type": seen.headers["Content-Type"]}
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as answer:
                 return answer.status, {}, answer.read()
@@ -108,10 +120,21 @@ def test_a_failed_batch_leaves_the_graph_as_it_was(oxigraph: Store, scripted, ma
             return exc.code, {}, exc.read()
 
     proxy = scripted(forward_but_fail_the_third)
-    other = make_data(relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
-                                "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n")
-    run = run_cli("push", "--update-endpoint", proxy.url, "--graph", graph, "--batch-size", "5",
-                  *(["--replace"] if replace else []), data=other)
+    other = make_data(
+        relations="- subject: china\n  predicate: lostControlOf\n  object: korea\n"
+        "  date: 1895-04\n  quote: In April 1895, when China lost control over Korea\n"
+    )
+    run = run_cli(
+        "push",
+        "--update-endpoint",
+        proxy.url,
+        "--graph",
+        graph,
+        "--batch-size",
+        "5",
+        *(["--replace"] if replace else []),
+        data=other,
+    )
     assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
     assert _staging_graphs(oxigraph) == 0
     assert run.code == 1 and "disk full" in run.err and f"graph <{graph}> was left as it was" in run.err, run
@@ -119,13 +142,18 @@ def test_a_failed_batch_leaves_the_graph_as_it_was(oxigraph: Store, scripted, ma
 
 def test_literals_with_unicode_line_breaks_survive_batches(oxigraph: Store, make_data) -> None:
     """N-Triples lines end at LF only: U+2028 and U+2029 inside a literal are not line ends."""
-    entities = (MINI / "entities.yaml").read_text().replace(
-        "description: The Korean kingdom before 1910.",
-        "description: \"The Korean\\u2028kingdom\\u2029before 1910.\"")
+    entities = (
+        (MINI / "entities.yaml")
+        .read_text()
+        .replace(
+            "description: The Korean kingdom before 1910.", 'description: "The Korean\\u2028kingdom\\u2029before 1910."'
+        )
+    )
     data = make_data(entities=entities)
     graph = "https://example.org/test/line-breaks"
-    run = run_cli("push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace",
-                  "--batch-size", "7", data=data)
+    run = run_cli(
+        "push", "--update-endpoint", oxigraph.update, "--graph", graph, "--replace", "--batch-size", "7", data=data
+    )
     assert run.code == 0, run
     assert_isomorphic(built_graph(data), remote_graph(oxigraph, graph))
 
@@ -133,19 +161,26 @@ def test_literals_with_unicode_line_breaks_survive_batches(oxigraph: Store, make
 def test_update_requests_split_only_at_line_feeds() -> None:
     from kgraph.remote import update_requests
 
-    lines = ['<urn:a> <urn:p> "one\u2028two\u0085three\u001cfour\u001dfive\u001esix\u2029" .',
-             '<urn:a> <urn:p> "seven" .']
+    lines = [
+        '<urn:a> <urn:p> "one\u2028two\u0085three\u001cfour\u001dfive\u001esix\u2029" .',
+        '<urn:a> <urn:p> "seven" .',
+    ]
     ntriples = ("\n".join(lines) + "\n").encode()
     requests = list(update_requests(ntriples, "https://example.org/g", True, "urn:kgraph:staging:x", batch=1))
     assert requests == [f"INSERT DATA {{ GRAPH <urn:kgraph:staging:x> {{\n{line}\n}} }}" for line in lines] + [
-        "MOVE GRAPH <urn:kgraph:staging:x> TO GRAPH <https://example.org/g>"]
+        "MOVE GRAPH <urn:kgraph:staging:x> TO GRAPH <https://example.org/g>"
+    ]
 
 
-@pytest.mark.parametrize("query", ORDERED + [
-    "ASK { kgr:russia kg:signed kgr:friendship-treaty }",
-    "ASK { kgr:korea kg:signed kgr:friendship-treaty }",
-    "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'Korea')) }",
-])
+@pytest.mark.parametrize(
+    "query",
+    ORDERED
+    + [
+        "ASK { kgr:russia kg:signed kgr:friendship-treaty }",
+        "ASK { kgr:korea kg:signed kgr:friendship-treaty }",
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'Korea')) }",
+    ],
+)
 def test_same_answers_locally_and_on_the_endpoint(mini_store: Store, query: str) -> None:
     assert_same_answers(query, mini_store.query, MINI)
 
@@ -162,8 +197,9 @@ def test_table_and_construct_from_the_endpoint(mini_store: Store) -> None:
     table = run_cli("query", ORDERED[0], "--endpoint", mini_store.query)
     assert "kgr:friendship-treaty" in table.out and table.err == "2 row(s)\n"
     construct = "CONSTRUCT { ?s kg:signed ?o } WHERE { ?s kg:signed ?o }"
-    local, remote = (run_cli("query", construct, "-f", "nt", *extra)
-                     for extra in ((), ("--endpoint", mini_store.query)))
+    local, remote = (
+        run_cli("query", construct, "-f", "nt", *extra) for extra in ((), ("--endpoint", mini_store.query))
+    )
     assert sorted(local.out.splitlines()) == sorted(remote.out.splitlines()) and len(remote.out) > 100
 
 
@@ -178,7 +214,7 @@ def test_named_queries_give_the_same_answers_on_the_endpoint(tmp_path_factory) -
         # Facts the article states, answered by the store.
         treaties = run_cli("query", "treaties", "-f", "csv", "--endpoint", store.query, data=DATA).out
         assert "Soviet-North Korean Friendship Treaty (1961),1961,Soviet Union,signed" in treaties
-        assert "(2000)\",2000-02,Russia,signed" in treaties
+        assert '(2000)",2000-02,Russia,signed' in treaties
         leaders = run_cli("query", "leaders", "-f", "csv", "--endpoint", store.query, data=DATA).out
         assert "Vladimir Putin,President of Russia,Russia" in leaders and "Kim Jong-il" in leaders
     finally:
@@ -192,6 +228,7 @@ def test_long_queries_go_by_post(mini_store: Store) -> None:
 
 # --- failure paths against the real server -------------------------------------------------------
 
+
 def test_a_graph_name_that_is_not_an_iri_is_refused(oxigraph: Store) -> None:
     run = run_cli("push", "--endpoint", oxigraph.graph_store, "--graph", "korea")
     assert run.code == 1
@@ -199,8 +236,14 @@ def test_a_graph_name_that_is_not_an_iri_is_refused(oxigraph: Store) -> None:
 
 
 def test_an_empty_graph_answers_no_rows(oxigraph: Store) -> None:
-    run = run_cli("query", "SELECT ?s ?p ?o WHERE { GRAPH <https://example.org/test/never-pushed> { ?s ?p ?o } }",
-                  "--endpoint", oxigraph.query, "-f", "csv")
+    run = run_cli(
+        "query",
+        "SELECT ?s ?p ?o WHERE { GRAPH <https://example.org/test/never-pushed> { ?s ?p ?o } }",
+        "--endpoint",
+        oxigraph.query,
+        "-f",
+        "csv",
+    )
     assert run.code == 0 and run.out_bytes == b"s,p,o\r\n"
 
 
@@ -236,10 +279,10 @@ def test_a_stopped_server_is_reported(tmp_path: Path) -> None:
 
 # --- Virtuoso, where installed -------------------------------------------------------------------
 
+
 def test_virtuoso_takes_the_graph_both_ways_and_answers_the_same(virtuoso: Store) -> None:  # noqa: F811
     graph = "https://example.org/test/virtuoso"
-    update = run_cli("push", "--update-endpoint", virtuoso.update, "--graph", graph, "--replace",
-                     "--batch-size", "250")
+    update = run_cli("push", "--update-endpoint", virtuoso.update, "--graph", graph, "--replace", "--batch-size", "250")
     assert update.code == 0, update
     assert update.out == f"pushed {len(built_graph())} triples\n"
     assert_isomorphic(built_graph(), remote_graph(virtuoso, graph))
@@ -262,18 +305,27 @@ def test_virtuoso_blank_nodes_come_out_as_valid_labels(virtuoso: Store) -> None:
 
     graph = "https://example.org/test/blank-nodes"
     # (INSERT ... WHERE {}: Virtuoso refuses blank nodes in INSERT DATA)
-    update = f"INSERT {{ GRAPH <{graph}> {{ _:a <http://example.org/p> _:b . _:b <http://example.org/p> _:a }} }} WHERE {{}}"
-    request = urllib.request.Request(virtuoso.update, data=urllib.parse.urlencode({"update": update}).encode(),
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    update = (
+        f"INSERT {{ GRAPH <{graph}> {{ _:a <http://example.org/p> _:b . _:b <http://example.org/p> _:a }} }} WHERE {{}}"
+    )
+    request = urllib.request.Request(
+        virtuoso.update,
+        data=urllib.parse.urlencode({"update": update}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     urllib.request.urlopen(request, timeout=30).read()
-    query = (f"SELECT ?x ?y ?again WHERE {{ GRAPH <{graph}> {{ ?x <http://example.org/p> ?y }} BIND(?x AS ?again) }}")
+    query = f"SELECT ?x ?y ?again WHERE {{ GRAPH <{graph}> {{ ?x <http://example.org/p> ?y }} BIND(?x AS ?again) }}"
     raw = run_cli("query", query, "-f", "json", "--endpoint", virtuoso.query)
     assert raw.code == 0 and "nodeID://" in raw.out, raw  # what Virtuoso gives
     tsv = run_cli("query", query, "-f", "tsv", "--endpoint", virtuoso.query)
     assert tsv.code == 0 and "nodeID://" not in tsv.out, tsv
-    for rows in ([{str(k): str(v) for k, v in row.asdict().items()} for row in Result.parse(io.StringIO(tsv.out), format="tsv")],
-                 [{"x": s["x"].value, "y": s["y"].value, "again": s["again"].value} for s in pyoxigraph.parse_query_results(
-                     tsv.out.encode(), format=pyoxigraph.QueryResultsFormat.TSV)]):
+    for rows in (
+        [{str(k): str(v) for k, v in row.asdict().items()} for row in Result.parse(io.StringIO(tsv.out), format="tsv")],
+        [
+            {"x": s["x"].value, "y": s["y"].value, "again": s["again"].value}
+            for s in pyoxigraph.parse_query_results(tsv.out.encode(), format=pyoxigraph.QueryResultsFormat.TSV)
+        ],
+    ):
         assert len(rows) == 2
         assert all(r["x"] == r["again"] != r["y"] for r in rows)
         assert {rows[0]["x"], rows[0]["y"]} == {rows[1]["x"], rows[1]["y"]}  # the same two nodes
@@ -286,8 +338,7 @@ def test_named_queries_run_unchanged_on_virtuoso(tmp_path: Path) -> None:
     """Virtuoso's default graph is the union of its graphs: push to a named graph, query without FROM."""
     store = start_virtuoso(tmp_path / "virtuoso")
     try:
-        run = run_cli("push", "--update-endpoint", store.update, "--graph", "https://example.org/korea",
-                      data=DATA)
+        run = run_cli("push", "--update-endpoint", store.update, "--graph", "https://example.org/korea", data=DATA)
         assert run.code == 0, run
         for query in BUNDLED_QUERIES:
             # Rows in the same order: the named queries order strings by STR(), since Virtuoso

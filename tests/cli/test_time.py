@@ -97,6 +97,7 @@ def squeezed(table: str) -> str:
 
 # --- EDTF dates ---
 
+
 def test_unknown_end_is_not_certainly_in_force_later(tmp_path: Path) -> None:
     """'did not last long' (2000/): not found at 2015 by default; found with --possibly, marked."""
     data = project(tmp_path)
@@ -107,8 +108,9 @@ def test_unknown_end_is_not_certainly_in_force_later(tmp_path: Path) -> None:
     possible = run_cli("path", "Russia", "North Korea", "--at", "2015", "--possibly", data=data)
     assert possible.code == 0, possible
     assert "2000/(possiblyinforce)" in squeezed(possible.out) and "didnotlast" in squeezed(possible.out)
-    hops = json.loads(run_cli("path", "Russia", "North Korea", "--at", "2015", "--possibly", "-f", "json",
-                              data=data).out)["paths"][0]["hops"]
+    hops = json.loads(
+        run_cli("path", "Russia", "North Korea", "--at", "2015", "--possibly", "-f", "json", data=data).out
+    )["paths"][0]["hops"]
     assert [(h["date"], h["in_force"]) for h in hops] == [("2000/", "possibly")]
     # In 2000 itself it certainly held.
     at_start = json.loads(run_cli("path", "Russia", "North Korea", "--at", "2000", "-f", "json", data=data).out)
@@ -125,10 +127,10 @@ def test_open_end_is_still_in_force(tmp_path: Path) -> None:
     assert run_cli("path", "Soviet Union", "United States", "--at", "1950", data=single).code == 1
 
 
-@pytest.mark.parametrize(("value", "span"), [("1896~", ("1895", "1897")), ("1896?", ("1895", "1897")),
-                                             ("1896%", ("1894", "1898"))])
-def test_qualified_date_is_certain_only_over_its_whole_span(tmp_path: Path, value: str,
-                                                            span: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("value", "span"), [("1896~", ("1895", "1897")), ("1896?", ("1895", "1897")), ("1896%", ("1894", "1898"))]
+)
+def test_qualified_date_is_certain_only_over_its_whole_span(tmp_path: Path, value: str, span: tuple[str, str]) -> None:
     """1896~ (about 1896) may be 1895 to 1897: certainly within 1895-1897, only possibly at 1896."""
     data = project(tmp_path, relations=RELATIONS.replace("date: 1896~", f'date: "{value}"'))
     assert run_cli("path", "Korea", "Russia", "--at", "1896", data=data).code == 1
@@ -143,8 +145,7 @@ def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path)
     certain = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "-f", "json", data=data)
     assert certain.code == 0, certain
     assert "did not last long" not in certain.out
-    possible = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "--possibly", "-f", "json",
-                       data=data)
+    possible = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "--possibly", "-f", "json", data=data)
     assert "did not last long" in possible.out
 
 
@@ -157,8 +158,10 @@ def test_literals_and_bounds_in_the_graph(tmp_path: Path) -> None:
     assert '<https://w3id.org/kgraph/ontology#date> "1961"^^<http://www.w3.org/2001/XMLSchema#gYear> .' in nt
     assert '"1896~"^^<http://id.loc.gov/datatypes/edtf/EDTF>' in nt
     assert '"2000/"^^<http://id.loc.gov/datatypes/edtf/EDTF>' in nt
-    sparql = ("SELECT ?d ?e ?l WHERE { ?s kg:date ?d FILTER(isLiteral(?d)) OPTIONAL { ?s kg:earliest ?e } "
-              "OPTIONAL { ?s kg:latest ?l } } ORDER BY STR(?d)")
+    sparql = (
+        "SELECT ?d ?e ?l WHERE { ?s kg:date ?d FILTER(isLiteral(?d)) OPTIONAL { ?s kg:earliest ?e } "
+        "OPTIONAL { ?s kg:latest ?l } } ORDER BY STR(?d)"
+    )
     rows = json.loads(run_cli("query", sparql, "-f", "json", data=data).out)["results"]["bindings"]
     got = {r["d"]["value"]: (r.get("e", {}).get("value"), r.get("l", {}).get("value")) for r in rows}
     assert got["1896~"] == ("1895-01-01", "1897-12-31")
@@ -167,13 +170,16 @@ def test_literals_and_bounds_in_the_graph(tmp_path: Path) -> None:
     assert got["1961"] == ("1961-01-01", "1961-12-31")
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("1945-13", "impossible date '1945-13': month 13 is not 1-12"),
-    ("19X5", "'19X5': unspecified digits (X) must be the last digits of the year"),
-    ("2000/1990", "'2000/1990': the interval ends (1990) before it starts (2000)"),
-    ("1961-21", "seasons (EDTF month codes 21-41) are not supported"),
-    ("196X~", "cannot also be approximate"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1945-13", "impossible date '1945-13': month 13 is not 1-12"),
+        ("19X5", "'19X5': unspecified digits (X) must be the last digits of the year"),
+        ("2000/1990", "'2000/1990': the interval ends (1990) before it starts (2000)"),
+        ("1961-21", "seasons (EDTF month codes 21-41) are not supported"),
+        ("196X~", "cannot also be approximate"),
+    ],
+)
 def test_bad_dates_are_located_with_the_reason(tmp_path: Path, value: str, reason: str) -> None:
     data = project(tmp_path, relations=RELATIONS.replace("date: 1969", f'date: "{value}"'))
     run = run_cli("validate", data=data)
@@ -200,6 +206,7 @@ def test_unspecified_digits_are_a_decade(tmp_path: Path) -> None:
 
 # --- names in time ---
 
+
 def test_show_picks_the_entity_a_name_meant_then(tmp_path: Path) -> None:
     data = project(tmp_path)
     soviet = run_cli("show", "Moscow", "--at", "1969", data=data)
@@ -213,8 +220,10 @@ def test_ambiguous_name_without_a_date_lists_both_with_periods(tmp_path: Path) -
     data = project(tmp_path)
     run = run_cli("show", "Moscow", data=data)
     assert run.code == 1, run
-    assert ("'Moscow' is ambiguous: it names russia (Russia, State; 'Moscow' 1991-12/..), soviet-union "
-            "(Soviet Union, State; 'Moscow' 1922/1991); give the id, or a date (--at) that picks one") in run.err
+    assert (
+        "'Moscow' is ambiguous: it names russia (Russia, State; 'Moscow' 1991-12/..), soviet-union "
+        "(Soviet Union, State; 'Moscow' 1922/1991); give the id, or a date (--at) that picks one"
+    ) in run.err
     before = run_cli("show", "Moscow", "--at", "1900", data=data)
     assert before.code == 1
     assert "'Moscow' names no entity at 1900-01-01/1900-12-31" in before.err
@@ -239,11 +248,14 @@ def test_neighbors_and_timeline_read_names_at_their_time(tmp_path: Path) -> None
 
 def test_a_name_in_time_is_its_own_node_not_an_alt_label(tmp_path: Path) -> None:
     data = project(tmp_path)
-    sparql = ("SELECT ?name ?date ?first WHERE { kgr:russia kg:alias ?a . ?a rdfs:label ?name ; kg:date ?date ; "
-              "kg:earliest ?first FILTER NOT EXISTS { kgr:russia skos:altLabel ?name } }")
+    sparql = (
+        "SELECT ?name ?date ?first WHERE { kgr:russia kg:alias ?a . ?a rdfs:label ?name ; kg:date ?date ; "
+        "kg:earliest ?first FILTER NOT EXISTS { kgr:russia skos:altLabel ?name } }"
+    )
     rows = json.loads(run_cli("query", sparql, "-f", "json", data=data).out)["results"]["bindings"]
     assert [(r["name"]["value"], r["date"]["value"], r["first"]["value"]) for r in rows] == [
-        ("Moscow", "1991-12/..", "1991-12-01")]
+        ("Moscow", "1991-12/..", "1991-12-01")
+    ]
 
 
 def test_completion_offers_no_alias(tmp_path: Path) -> None:
@@ -276,18 +288,23 @@ def test_overlapping_periods_warn(tmp_path: Path) -> None:
     data = project(tmp_path)
     run = run_cli("validate", data=data)
     assert run.code == 0, run
-    assert ("entities.yaml:15:7: warning: name 'Moscow' (1991-12/..) may overlap the same name of "
-            "'soviet-union' (1922/1991) from 1991-12-01 to 1991-12-31") in run.err
+    assert (
+        "entities.yaml:15:7: warning: name 'Moscow' (1991-12/..) may overlap the same name of "
+        "'soviet-union' (1922/1991) from 1991-12-01 to 1991-12-31"
+    ) in run.err
     apart = project(tmp_path / "b", entities=ENTITIES.replace('"1922/1991"', '"1922/1991-11"'))
     assert "may overlap" not in run_cli("validate", data=apart).err
 
 
-@pytest.mark.parametrize(("alias", "message"), [
-    ("{name: Moscow}", "an alias given as a mapping needs its period"),
-    ("{name: Moscow, when: 1922}", "unknown field 'when' in an alias"),
-    ("{name: Moscow, date: 1922, start: 1922}", "give either 'date' or 'start'/'end', not both"),
-    ("{date: 1922}", "missing required field 'name'"),
-])
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        ("{name: Moscow}", "an alias given as a mapping needs its period"),
+        ("{name: Moscow, when: 1922}", "unknown field 'when' in an alias"),
+        ("{name: Moscow, date: 1922, start: 1922}", "give either 'date' or 'start'/'end', not both"),
+        ("{date: 1922}", "missing required field 'name'"),
+    ],
+)
 def test_bad_aliases_are_located(tmp_path: Path, alias: str, message: str) -> None:
     data = project(tmp_path, entities=ENTITIES.replace("{name: Moscow, start: 1991-12}", alias))
     run = run_cli("validate", data=data)
@@ -311,8 +328,7 @@ def test_schema_guides_edtf_dates_and_names_in_time(tmp_path: Path) -> None:
     for name in ("entities.yaml", "relations.yaml"):
         jsonschema.validate(yaml.safe_load((data / name).read_text()), schema)
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate([{"id": "x", "type": "State", "label": "X", "aliases": [{"name": "Y", "when": 1}]}],
-                            schema)
+        jsonschema.validate([{"id": "x", "type": "State", "label": "X", "aliases": [{"name": "Y", "when": 1}]}], schema)
 
 
 def test_coverage_and_diff_know_names_in_time(tmp_path: Path) -> None:
@@ -323,8 +339,9 @@ def test_coverage_and_diff_know_names_in_time(tmp_path: Path) -> None:
     assert "Moscow" not in names and "Pyongyang" not in names
     other = project(tmp_path / "b", entities=ENTITIES.replace('"1922/1991"', '"1922/1991-11"'))
     diff = json.loads(run_cli("diff", str(data), str(other), "-f", "json", data=None).out)
-    assert diff["items"][0]["fields"] == [{"field": "aliases", "old": "USSR, Moscow (1922/1991)",
-                                           "new": "USSR, Moscow (1922/1991-11)"}]
+    assert diff["items"][0]["fields"] == [
+        {"field": "aliases", "old": "USSR, Moscow (1922/1991)", "new": "USSR, Moscow (1922/1991-11)"}
+    ]
 
 
 def test_explorer_slider_keeps_the_at_rule(tmp_path: Path) -> None:
@@ -335,8 +352,9 @@ def test_explorer_slider_keeps_the_at_rule(tmp_path: Path) -> None:
     out = tmp_path / "x.html"
     assert run_cli("draw", "-o", str(out), data=data).code == 0
     page = out.read_text(encoding="utf-8")
-    found = json.loads(re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>', page,
-                                 re.S).group(1))
+    found = json.loads(
+        re.search(r'<script id="kgraph-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     spans = {r["when"]: r["span"] for r in found["relations"]}
     assert spans["2000/"] == ["2000-01-01", "2000-12-31"]
     assert spans["1945/.."] == ["1945-01-01", "9999-12-31"]

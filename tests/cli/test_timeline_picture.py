@@ -22,8 +22,10 @@ def test_timeline_svg_has_lanes_bars_marks_and_quotes(cli, tmp_path: Path) -> No
     count = int(re.search(r"\((svg), (\d+) dated", run.err).group(2))
     assert len(items) == count
     tips = {g.find(SVG + "title").text: g for g in items}
-    protected = tips["Soviet Union protected North Korea (1961/1991)\n"
-                     "\u201cFrom 1961 to 1991 the Soviet Union protected North Korea.\u201d"]
+    protected = tips[
+        "Soviet Union protected North Korea (1961/1991)\n"
+        "\u201cFrom 1961 to 1991 the Soviet Union protected North Korea.\u201d"
+    ]
     bar = protected.find(SVG + "rect")
     assert bar is not None and float(bar.get("width")) > 100  # thirty years as a bar
     lent = next(g for t, g in tips.items() if t.startswith("South Korea lent to Soviet Union (1991)"))

@@ -22,7 +22,9 @@ def _own(make_data) -> Path:  # type: ignore[no-untyped-def]
         "    inverse: adviser of\n"
         "    description: The subject took advice from the object.\n"
         "    subject: [Ministry]\n"
-        "    object: [Person]\n", encoding="utf-8")
+        "    object: [Person]\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -30,8 +32,10 @@ def _parts(run) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def, type-a
     """``vocab -f json``: one list of objects, types then predicates, told apart by 'section'."""
     assert run.code == 0, run
     rows = json.loads(run.out)
-    return {"types": [r for r in rows if r["section"] == "type"],
-            "predicates": [r for r in rows if r["section"] == "predicate"]}
+    return {
+        "types": [r for r in rows if r["section"] == "type"],
+        "predicates": [r for r in rows if r["section"] == "predicate"],
+    }
 
 
 def test_lists_types_and_predicates_as_a_table(cli) -> None:
@@ -49,12 +53,21 @@ def test_json_carries_labels_descriptions_parents_and_sides(cli) -> None:
     assert person["matches"] == ["schema:Person", "foaf:Person", "prov:Person"]
     assert next(t for t in data["types"] if t["name"] == "Thing")["parent"] is None
     leader = next(p for p in data["predicates"] if p["name"] == "leaderOf")
-    assert leader == {"section": "predicate", "name": "leaderOf", "label": "led", "inverse": "led by",
-                      "inverse_property": "https://w3id.org/kgraph/ontology#ledBy",
-                      "description": "The subject led the object (a state, government or body).",
-                      "subject": ["Person"], "object": ["State", "Organization"], "flags": [],
-                      "symmetric": False, "reflexive": False, "acyclic": False,
-                      "iri": "https://w3id.org/kgraph/ontology#leaderOf"}
+    assert leader == {
+        "section": "predicate",
+        "name": "leaderOf",
+        "label": "led",
+        "inverse": "led by",
+        "inverse_property": "https://w3id.org/kgraph/ontology#ledBy",
+        "description": "The subject led the object (a state, government or body).",
+        "subject": ["Person"],
+        "object": ["State", "Organization"],
+        "flags": [],
+        "symmetric": False,
+        "reflexive": False,
+        "acyclic": False,
+        "iri": "https://w3id.org/kgraph/ontology#leaderOf",
+    }
 
 
 def test_which_predicate_fits_two_types(cli) -> None:
@@ -70,8 +83,9 @@ def test_a_subtype_fits_where_its_parent_does(cli, make_data) -> None:
     names = [p["name"] for p in fits]
     assert "advisedBy" in names and "memberOf" in names  # memberOf takes Organization
     assert "near" not in names  # takes a Place
-    back = _parts(cli("vocab", "--subject", "Organization", "--object", "Person", "-f", "json",
-                      data=folder))["predicates"]
+    back = _parts(cli("vocab", "--subject", "Organization", "--object", "Person", "-f", "json", data=folder))[
+        "predicates"
+    ]
     assert "advisedBy" not in [p["name"] for p in back]  # an Organization is not a Ministry
 
 

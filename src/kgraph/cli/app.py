@@ -47,8 +47,12 @@ def whole_writes_to_stdout() -> None:
 
     old = sys.stdout
     old.flush()
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(WholeWrites()), encoding=old.encoding,
-                                  errors=old.errors, line_buffering=bool(old.line_buffering))
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(WholeWrites()),
+        encoding=old.encoding,
+        errors=old.errors,
+        line_buffering=bool(old.line_buffering),
+    )
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 import typer
 
@@ -14,12 +13,15 @@ from kgraph.cli.options import FORMAT, OUTPUT, row_format
 
 def check(
     ctx: typer.Context,
-    fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY",
-                                help="Exit 1 when a check of this severity or above has rows: "
-                                     "error, warn or info."),
+    fail_on: str = typer.Option(
+        "error",
+        "--fail-on",
+        metavar="SEVERITY",
+        help="Exit 1 when a check of this severity or above has rows: error, warn or info.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the checks that have rows."),
-    fmt: Optional[str] = FORMAT,
-    out: Optional[str] = OUTPUT,
+    fmt: str | None = FORMAT,
+    out: str | None = OUTPUT,
 ) -> None:
     """Run the checks in queries/checks/: SELECT queries that must return no rows.
 
@@ -52,14 +54,15 @@ def check(
             if outcome.passed and quiet:
                 continue
             status = "ok" if outcome.passed else f"{len(outcome.rows)} row(s)"
-            typer.echo(f"{outcome.check.severity:<5}  {outcome.check.name}: {status}  "
-                       f"({outcome.check.description})")
+            typer.echo(f"{outcome.check.severity:<5}  {outcome.check.name}: {status}  ({outcome.check.description})")
             if not outcome.passed:
                 render.rows_table(outcome.variables, outcome.rows, proj.prefixes)
     failed = failing(outcomes, fail_on)
     counts = {s: sum(1 for o in outcomes if o.rows and o.check.severity == s) for s in SEVERITIES}
-    say(f"{len(outcomes)} check(s): {counts['error']} error, {counts['warn']} warn, {counts['info']} info "
-        f"with rows; failing at --fail-on {fail_on}: {len(failed)}")
+    say(
+        f"{len(outcomes)} check(s): {counts['error']} error, {counts['warn']} warn, {counts['info']} info "
+        f"with rows; failing at --fail-on {fail_on}: {len(failed)}"
+    )
     if failed:
         raise typer.Exit(EXIT_ERROR)
 

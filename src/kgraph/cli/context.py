@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import typer
 
@@ -36,13 +36,16 @@ def choose_format(fmt: str | None, out: str | None, formats: tuple[str, ...]) ->
         raise typer.BadParameter(f"choose one of {', '.join(formats)}", param_hint="--format")
     if chosen == "table" and out not in (None, "-"):
         others = [f for f in formats if f != "table"]
-        raise typer.BadParameter(f"a table is for the terminal: use --format {', '.join(others[:-1])} or "
-                                 f"{others[-1]} with -o", param_hint="--format")
+        raise typer.BadParameter(
+            f"a table is for the terminal: use --format {', '.join(others[:-1])} or {others[-1]} with -o",
+            param_hint="--format",
+        )
     return chosen
 
 
-def pick_format(fmt: str | None, out: str | None, kinds: tuple[str, ...], default: str | None = None,
-                terminal: tuple[str, ...] = ()) -> str:
+def pick_format(
+    fmt: str | None, out: str | None, kinds: tuple[str, ...], default: str | None = None, terminal: tuple[str, ...] = ()
+) -> str:
     """The registry's rule (kgraph.formats.choose) for --format and -o, its refusals as usage errors."""
     from kgraph.formats import FormatError, choose
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import typer
 
@@ -16,13 +15,20 @@ COVERAGE_FORMATS = (*ROW_FORMATS, "html")
 
 def coverage(
     ctx: typer.Context,
-    source: Optional[str] = typer.Argument(None, metavar="[SOURCE]",
-                                           help="A publication with a text (id or label) [default: every one]."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="table, json, csv, tsv or html [default: table, or from -o's suffix]."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write here (atomically) instead of stdout; coverage.html shows "
-                                           "the text with its quoted passages highlighted."),
+    source: str | None = typer.Argument(
+        None, metavar="[SOURCE]", help="A publication with a text (id or label) [default: every one]."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="table, json, csv, tsv or html [default: table, or from -o's suffix]."
+    ),
+    out: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write here (atomically) instead of stdout; coverage.html shows "
+        "the text with its quoted passages highlighted.",
+    ),
 ) -> None:
     """Which sentences, names and footnotes of each source text no relation quotes yet.
 

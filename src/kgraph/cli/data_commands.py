@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
 def validate(
     ctx: typer.Context,
-    shacl: bool = typer.Option(False, "--shacl",
-                               help="Also check the compiled graph against kgraph's SHACL shapes (pySHACL)."),
-    shapes: Optional[list[str]] = typer.Option(None, "--shapes", metavar="FILE",
-                                               help="More SHACL shapes to check (repeatable; implies --shacl)."),
+    shacl: bool = typer.Option(
+        False, "--shacl", help="Also check the compiled graph against kgraph's SHACL shapes (pySHACL)."
+    ),
+    shapes: list[str] | None = typer.Option(
+        None, "--shapes", metavar="FILE", help="More SHACL shapes to check (repeatable; implies --shacl)."
+    ),
 ) -> None:
     """Check the entity and relation files: fields, ids, references, types, dates and quotes.
 
@@ -35,8 +37,10 @@ def validate(
     for warning in dataset.warnings:
         say(str(warning))
     quotes = len(dataset.relations)
-    summary = (f"ok: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
-               f"{quotes} quotes found in their sources")
+    summary = (
+        f"ok: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
+        f"{quotes} quotes found in their sources"
+    )
     if shacl or shapes:
         from kgraph.errors import DataError
         from kgraph.shapes import check
@@ -52,8 +56,9 @@ def validate(
 
 def build(
     ctx: typer.Context,
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Also write the graph here (format from the suffix)."),
+    out: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Also write the graph here (format from the suffix)."
+    ),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
 ) -> None:
     """Validate the data and compile it into the RDF graph; report its size.
@@ -76,14 +81,16 @@ def build(
         for moved in dataset.moved:  # said once, then accepted: the record below takes the new places
             say(str(moved))
         proj.record_anchors()
-    typer.echo(f"built {triples} triples from {len(dataset.entities)} entities and "
-               f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else ""))
+    typer.echo(
+        f"built {triples} triples from {len(dataset.entities)} entities and "
+        f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else "")
+    )
 
 
 def stats(
     ctx: typer.Context,
-    fmt: Optional[str] = FORMAT,
-    out: Optional[str] = OUTPUT,
+    fmt: str | None = FORMAT,
+    out: str | None = OUTPUT,
 ) -> None:
     """Count entities by class and relations by predicate.
 
@@ -100,10 +107,14 @@ def stats(
 
 def export(
     ctx: typer.Context,
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help=f"{help_text(EXPORT)} [default: from -o's suffix]."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write here (atomically) instead of stdout; csv: BASE of two files."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=f"{help_text(EXPORT)} [default: from -o's suffix]."),
+    out: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write here (atomically) instead of stdout; csv: BASE of two files.",
+    ),
     ontology: bool = typer.Option(False, "--ontology", help="Export the ontology (classes, properties) only."),
     shapes: bool = typer.Option(False, "--shapes", help="Export the SHACL shapes of the data model only."),
 ) -> None:
@@ -135,15 +146,16 @@ def export(
         say(f"wrote {out} ({chosen.description})")
 
 
-def _export_model(proj: Project, fmt: Format, out: Optional[str], shapes: bool) -> None:
+def _export_model(proj: Project, fmt: Format, out: str | None, shapes: bool) -> None:
     """The ontology or the SHACL shapes of the project's vocabulary (core without a data folder)."""
     from rdflib import Graph
 
     from kgraph.compile import add_ontology
 
     if fmt.consumes != GRAPH:
-        raise typer.BadParameter(f"the {'shapes' if shapes else 'ontology'} is RDF: use "
-                                 f"{help_text((GRAPH,))}", param_hint="--format")
+        raise typer.BadParameter(
+            f"the {'shapes' if shapes else 'ontology'} is RDF: use {help_text((GRAPH,))}", param_hint="--format"
+        )
     if shapes:
         from kgraph.shapes import shapes_graph
 

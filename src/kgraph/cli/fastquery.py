@@ -44,7 +44,8 @@ class _Fallback(Exception):
 def run(argv: list[str]) -> int | None:
     """The exit code when the fast path answered, None when the Typer path must run."""
     if os.environ.get("KGRAPH_NO_FASTPATH") or any(
-            k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):  # shell completion
+        k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ
+    ):  # shell completion
         return None
     args = parse(argv)
     if args is None:
@@ -148,8 +149,12 @@ def _answer(args: dict[str, Any]) -> int:
 
     if base_problem(args.get("base", DEFAULT_BASE)) is not None:
         raise _Fallback  # the full CLI says what is wrong with it
-    proj = Project(data_dir=args.get("data", "data"), base=args.get("base", DEFAULT_BASE),
-                   queries_dir=args.get("queries"), engine=args.get("engine"))
+    proj = Project(
+        data_dir=args.get("data", "data"),
+        base=args.get("base", DEFAULT_BASE),
+        queries_dir=args.get("queries"),
+        engine=args.get("engine"),
+    )
     from kgraph.engine import choose
 
     if choose("query", proj.engine) != "oxigraph":

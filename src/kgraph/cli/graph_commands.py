@@ -3,8 +3,6 @@ the network commands: neighbors, timeline, rank, draw)."""
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, output, pick_format, project, say, timed
@@ -30,38 +28,55 @@ PATH_KINDS = (PATHS, PICTURE)
 
 def path(
     ctx: typer.Context,
-    source: str = typer.Argument(..., metavar="FROM", help="Entity id, label or alias.",
-                                 autocompletion=complete_entity),
-    target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias.",
-                                 autocompletion=complete_entity),
-    k: Optional[int] = typer.Option(None, "--k", min=1, max=MAX_PATHS,
-                                    help=f"The N shortest simple paths, shortest first (at most {MAX_PATHS})."),
+    source: str = typer.Argument(
+        ..., metavar="FROM", help="Entity id, label or alias.", autocompletion=complete_entity
+    ),
+    target: str = typer.Argument(..., metavar="TO", help="Entity id, label or alias.", autocompletion=complete_entity),
+    k: int | None = typer.Option(
+        None, "--k", min=1, max=MAX_PATHS, help=f"The N shortest simple paths, shortest first (at most {MAX_PATHS})."
+    ),
     all_shortest: bool = typer.Option(False, "--all-shortest", help="Every path of the minimum length."),
-    max_hops: Optional[int] = typer.Option(None, "--max-hops", min=1, help="Longest path to accept."),
-    via: Optional[List[str]] = typer.Option(None, "--via", metavar="PREDICATE",
-                                            help="Only relations of this type (repeatable).",
-                                            autocompletion=complete_predicate),
-    exclude: Optional[List[str]] = typer.Option(None, "--exclude-predicate", metavar="PREDICATE",
-                                                help="Never relations of this type (repeatable).",
-                                                autocompletion=complete_predicate),
-    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
-                                              help="Never pass through this entity (repeatable).",
-                                              autocompletion=complete_entity),
-    through_types: Optional[str] = typer.Option(None, "--through-types", metavar="TYPES",
-                                                help="Types allowed for intermediate entities, comma-separated "
-                                                     "(subtypes count; kgraph vocab lists them).",
-                                                autocompletion=complete_types),
+    max_hops: int | None = typer.Option(None, "--max-hops", min=1, help="Longest path to accept."),
+    via: list[str] | None = typer.Option(
+        None,
+        "--via",
+        metavar="PREDICATE",
+        help="Only relations of this type (repeatable).",
+        autocompletion=complete_predicate,
+    ),
+    exclude: list[str] | None = typer.Option(
+        None,
+        "--exclude-predicate",
+        metavar="PREDICATE",
+        help="Never relations of this type (repeatable).",
+        autocompletion=complete_predicate,
+    ),
+    avoid: list[str] | None = typer.Option(
+        None,
+        "--avoid",
+        metavar="ENTITY",
+        help="Never pass through this entity (repeatable).",
+        autocompletion=complete_entity,
+    ),
+    through_types: str | None = typer.Option(
+        None,
+        "--through-types",
+        metavar="TYPES",
+        help="Types allowed for intermediate entities, comma-separated (subtypes count; kgraph vocab lists them).",
+        autocompletion=complete_types,
+    ),
     directed: bool = typer.Option(False, "--directed", help="Follow relations only subject to object."),
-    at: Optional[str] = AT,
-    start: Optional[str] = FROM,
-    end: Optional[str] = TO,
+    at: str | None = AT,
+    start: str | None = FROM,
+    end: str | None = TO,
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
     fmt: str = typer.Option("table", "--format", "-f", help=f"table, {help_text(PATH_KINDS)}."),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
-                                            help="Give up (exit 1) if the search takes longer."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", metavar="SECONDS", help="Give up (exit 1) if the search takes longer."
+    ),
 ) -> None:
     """How are two entities connected? The shortest paths, every hop dated and quoted.
 
@@ -79,16 +94,30 @@ def path(
         raise typer.BadParameter("must be a number of seconds above 0", param_hint="--timeout")
 
     def too_slow() -> KgraphError:
-        return KgraphError(f"the search did not finish within {timeout:g} second(s) (--timeout); "
-                           "ask for fewer paths (--k), constrain them (--max-hops, --via, --at) "
-                           "or allow more time")
+        return KgraphError(
+            f"the search did not finish within {timeout:g} second(s) (--timeout); "
+            "ask for fewer paths (--k), constrain them (--max-hops, --via, --at) "
+            "or allow more time"
+        )
 
     with timed(time):
         eg = project(ctx).entity_graph()
         with phase("search"):
-            flt = build_filter(eg, at=at, start=start, end=end, undated=undated, via=via, exclude=exclude,
-                               avoid=avoid, through_types=through_types, directed=directed, max_hops=max_hops,
-                               possibly=possibly, status=status)
+            flt = build_filter(
+                eg,
+                at=at,
+                start=start,
+                end=end,
+                undated=undated,
+                via=via,
+                exclude=exclude,
+                avoid=avoid,
+                through_types=through_types,
+                directed=directed,
+                max_hops=max_hops,
+                possibly=possibly,
+                status=status,
+            )
             first, last = eg.resolve(source, flt.window), eg.resolve(target, flt.window)
             if flt.avoid & {first.id, last.id}:
                 raise typer.BadParameter("a path cannot avoid its own ends", param_hint="--avoid")
@@ -120,9 +149,13 @@ def path(
 def show(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
-    at: Optional[str] = typer.Option(None, "--at", metavar="DATE",
-                                     help="The entity the name meant at this date (a name held for a "
-                                          "period, such as Moscow for the Soviet Union 1922/1991)."),
+    at: str | None = typer.Option(
+        None,
+        "--at",
+        metavar="DATE",
+        help="The entity the name meant at this date (a name held for a "
+        "period, such as Moscow for the Soviet Union 1922/1991).",
+    ),
 ) -> None:
     """Everything known about one entity: names, type, description, and its relations both ways.
 

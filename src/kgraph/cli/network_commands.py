@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Optional, Tuple
 
 import typer
 
@@ -32,14 +31,14 @@ def neighbors(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Entity id, label or alias.", autocompletion=complete_entity),
     depth: int = DEPTH,
-    at: Optional[str] = AT,
-    start: Optional[str] = FROM,
-    end: Optional[str] = TO,
+    at: str | None = AT,
+    start: str | None = FROM,
+    end: str | None = TO,
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
-    fmt: Optional[str] = FORMAT,
-    out: Optional[str] = OUTPUT,
+    fmt: str | None = FORMAT,
+    out: str | None = OUTPUT,
 ) -> None:
     """The ego network: who is within --depth relations of an entity, and through what.
 
@@ -61,19 +60,29 @@ def neighbors(
 
 def timeline(
     ctx: typer.Context,
-    name: Optional[str] = typer.Argument(None, help="Entity id, label or alias [default: everyone].",
-                                         autocompletion=complete_entity),
-    start: Optional[str] = FROM,
-    end: Optional[str] = TO,
+    name: str | None = typer.Argument(
+        None, help="Entity id, label or alias [default: everyone].", autocompletion=complete_entity
+    ),
+    start: str | None = FROM,
+    end: str | None = TO,
     possibly: bool = POSSIBLY,
     status: str = STATUS,
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT",
-                                      help="table, json, csv or tsv; with -o, svg or html draw it "
-                                           "[default: table, or from -o's suffix]."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write the rows here (.json .csv .tsv), or draw the timeline "
-                                           "(.svg .html): one lane per actor, intervals as bars, points "
-                                           "as marks, quotes on hover."),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, csv or tsv; with -o, svg or html draw it [default: table, or from -o's suffix].",
+    ),
+    out: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the rows here (.json .csv .tsv), or draw the timeline "
+        "(.svg .html): one lane per actor, intervals as bars, points "
+        "as marks, quotes on hover.",
+    ),
 ) -> None:
     """Dated relations and events in date order, with their quotes; for one entity or for all.
 
@@ -95,8 +104,7 @@ def timeline(
         from kgraph import timeline_draw
 
         when = "".join(f", {part}" for part in flt.describe())
-        title = (f"{_project_name(project(ctx).data_dir)}: timeline of "
-                 f"{focus.label if focus else 'all actors'}{when}")
+        title = f"{_project_name(project(ctx).data_dir)}: timeline of {focus.label if focus else 'all actors'}{when}"
         svg = timeline_draw.to_svg(eg, moments, title, focus.id if focus else None)
         text = svg if fmt == "svg" else timeline_draw.to_html(svg, title)
         with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
@@ -111,21 +119,24 @@ def timeline(
 
 def rank(
     ctx: typer.Context,
-    metric: str = typer.Option("degree", "--metric", "-m",
-                               help="degree, betweenness, closeness or pagerank."),
-    types: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPES",
-                                        help="Only list entities of these types, comma-separated "
-                                             "(subtypes count; kgraph vocab lists them).",
-                                        autocompletion=complete_types),
-    at: Optional[str] = AT,
-    start: Optional[str] = FROM,
-    end: Optional[str] = TO,
+    metric: str = typer.Option("degree", "--metric", "-m", help="degree, betweenness, closeness or pagerank."),
+    types: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        metavar="TYPES",
+        help="Only list entities of these types, comma-separated (subtypes count; kgraph vocab lists them).",
+        autocompletion=complete_types,
+    ),
+    at: str | None = AT,
+    start: str | None = FROM,
+    end: str | None = TO,
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
-    top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
-    fmt: Optional[str] = FORMAT,
-    out: Optional[str] = OUTPUT,
+    top: int | None = typer.Option(None, "--top", "-n", min=1, help="Only the first N."),
+    fmt: str | None = FORMAT,
+    out: str | None = OUTPUT,
 ) -> None:
     """Rank entities by a network measure: does Russia sit between the others, and when?
 
@@ -142,48 +153,72 @@ def rank(
     fmt = row_format(fmt, out)
     proj = project(ctx)
     eg = proj.entity_graph()
-    flt = build_filter(eg, at=at, start=start, end=end, undated=undated, through_types=types,
-                       possibly=possibly, status=status)
+    flt = build_filter(
+        eg, at=at, start=start, end=end, undated=undated, through_types=types, possibly=possibly, status=status
+    )
     # --type picks whom to list; the measure itself is taken over every entity.
     ranking = rank_entities(eg, metric, flt.type_closure, replace(flt, through_types=frozenset()), top)
     if ranking.sampled:
-        say(f"note: {metric} estimated from {ranking.sampled} sampled sources "
-            f"({ranking.nodes} entities, {ranking.links} links)")
+        say(
+            f"note: {metric} estimated from {ranking.sampled} sampled sources "
+            f"({ranking.nodes} entities, {ranking.links} links)"
+        )
     render.emit(ranking_rows(ranking), fmt, out, keep_out=proj.data_dir)
 
 
 def draw(
     ctx: typer.Context,
-    name: Optional[str] = typer.Argument(None, help="Draw this entity's neighbourhood [default: the whole graph].",
-                                         autocompletion=complete_entity),
-    path_ends: Optional[Tuple[str, str]] = typer.Option(None, "--path", metavar="FROM TO",
-                                                        help="Draw the paths between two entities.",
-                                                        autocompletion=complete_entity),
-    k: int = typer.Option(1, "--k", min=1, max=MAX_PATHS,
-                          help=f"With --path: draw the N shortest paths (at most {MAX_PATHS})."),
+    name: str | None = typer.Argument(
+        None, help="Draw this entity's neighbourhood [default: the whole graph].", autocompletion=complete_entity
+    ),
+    path_ends: tuple[str, str] | None = typer.Option(
+        None, "--path", metavar="FROM TO", help="Draw the paths between two entities.", autocompletion=complete_entity
+    ),
+    k: int = typer.Option(
+        1, "--k", min=1, max=MAX_PATHS, help=f"With --path: draw the N shortest paths (at most {MAX_PATHS})."
+    ),
     depth: int = DEPTH,
-    at: Optional[str] = AT,
-    start: Optional[str] = FROM,
-    end: Optional[str] = TO,
+    at: str | None = AT,
+    start: str | None = FROM,
+    end: str | None = TO,
     possibly: bool = POSSIBLY,
     undated: str = UNDATED,
     status: str = STATUS,
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help=f"File to write; its suffix picks the format ({suffixes((PICTURE,))})."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help=f"{help_text((PICTURE,))} (svg and png need Graphviz)."),
-    top_n: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N",
-                                        help="Only the N entities ranked highest by --metric "
-                                             "within the selection: an overview that stays readable."),
-    metric: str = typer.Option("degree", "--metric", "-m",
-                               help="With --top: degree, betweenness, closeness or pagerank."),
-    engine: str = typer.Option("auto", "--engine",
-                               help="Graphviz layout: auto (dot up to 40 entities, neato up to 150, "
-                                    "then sfdp), dot, neato, sfdp, fdp, circo or twopi."),
-    group: Optional[str] = typer.Option(None, "--group", "-g",
-                                        help="Box the entities by 'type' or by 'community' (Louvain "
-                                             "modularity): an overview of a large selection. "
-                                             "SVG, PNG and DOT; drawn with dot or fdp."),
+    out: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help=f"File to write; its suffix picks the format ({suffixes((PICTURE,))}).",
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"{help_text((PICTURE,))} (svg and png need Graphviz)."
+    ),
+    top_n: int | None = typer.Option(
+        None,
+        "--top",
+        "-n",
+        min=1,
+        metavar="N",
+        help="Only the N entities ranked highest by --metric within the selection: an overview that stays readable.",
+    ),
+    metric: str = typer.Option(
+        "degree", "--metric", "-m", help="With --top: degree, betweenness, closeness or pagerank."
+    ),
+    engine: str = typer.Option(
+        "auto",
+        "--engine",
+        help="Graphviz layout: auto (dot up to 40 entities, neato up to 150, "
+        "then sfdp), dot, neato, sfdp, fdp, circo or twopi.",
+    ),
+    group: str | None = typer.Option(
+        None,
+        "--group",
+        "-g",
+        help="Box the entities by 'type' or by 'community' (Louvain "
+        "modularity): an overview of a large selection. "
+        "SVG, PNG and DOT; drawn with dot or fdp.",
+    ),
 ) -> None:
     """A picture of the network: SVG or PNG through Graphviz, or an interactive HTML explorer.
 
@@ -218,13 +253,17 @@ def draw(
     keep: frozenset[str] = frozenset()
     if path_ends:
         first, last = eg.resolve(path_ends[0], flt.window), eg.resolve(path_ends[1], flt.window)
-        pic = pictures.of_paths(eg, find_paths(eg, first, last, flt, k=k),
-                                f"{folder}: {first.label} \u2192 {last.label}{when}")
+        pic = pictures.of_paths(
+            eg, find_paths(eg, first, last, flt, k=k), f"{folder}: {first.label} \u2192 {last.label}{when}"
+        )
         keep = frozenset((first.id, last.id))
     elif name:
         center = eg.resolve(name, flt.window)
-        pic = pictures.of_ego(eg, ego_network(eg, center, depth, flt),
-                              f"{folder}: {center.label} and its neighbours (depth {depth}){when}")
+        pic = pictures.of_ego(
+            eg,
+            ego_network(eg, center, depth, flt),
+            f"{folder}: {center.label} and its neighbours (depth {depth}){when}",
+        )
         keep = frozenset((center.id,))
     else:
         pic = pictures.of_graph(eg, flt, f"{folder}: all relations{when}")
@@ -237,8 +276,10 @@ def draw(
     with output(out, binary=True, keep_out=project(ctx).data_dir) as handle:
         handle.write(data.getvalue())
     if out and out != "-":
-        say(f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations "
-            f"in {len(pictures.bundles(pic))} edges)")
+        say(
+            f"wrote {out} ({fmt}, {len(pic.entities)} entities, {len(pic.edges)} relations "
+            f"in {len(pictures.bundles(pic))} edges)"
+        )
 
 
 def _project_name(data_dir: str) -> str:

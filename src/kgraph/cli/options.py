@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 # --- tab completion: fast, never raising (a broken data folder just completes nothing) ---
+
 
 def _data_dir(ctx: Any) -> str:
     root = ctx.find_root() if ctx is not None else None
@@ -83,19 +84,29 @@ def complete_types(ctx: typer.Context, incomplete: str) -> list[str]:
 
 # --- shared options ---
 
-AT = typer.Option(None, "--at", metavar="DATE",
-                  help="Only relations certainly in force at this date (YYYY, YYYY-MM or YYYY-MM-DD); "
-                       "names held for a period mean what they meant then.")
+AT = typer.Option(
+    None,
+    "--at",
+    metavar="DATE",
+    help="Only relations certainly in force at this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+    "names held for a period mean what they meant then.",
+)
 FROM = typer.Option(None, "--from", metavar="DATE", help="Only relations overlapping the period from DATE.")
 TO = typer.Option(None, "--to", metavar="DATE", help="Only relations overlapping the period up to DATE.")
-POSSIBLY = typer.Option(False, "--possibly",
-                        help="With --at/--from/--to: also relations only possibly in force then (uncertain "
-                             "dates such as 1945?, ends unknown such as 2000/), marked 'possibly'.")
-UNDATED = typer.Option("keep", "--undated", metavar="keep|drop",
-                       help="Keep or drop relations without a date.")
-STATUS = typer.Option("actual", "--status", metavar="LIST",
-                      help="Use claims of these statuses, comma-separated (actual, intended, planned, "
-                           "proposed, failed, hypothetical, denied), or 'any'.")
+POSSIBLY = typer.Option(
+    False,
+    "--possibly",
+    help="With --at/--from/--to: also relations only possibly in force then (uncertain "
+    "dates such as 1945?, ends unknown such as 2000/), marked 'possibly'.",
+)
+UNDATED = typer.Option("keep", "--undated", metavar="keep|drop", help="Keep or drop relations without a date.")
+STATUS = typer.Option(
+    "actual",
+    "--status",
+    metavar="LIST",
+    help="Use claims of these statuses, comma-separated (actual, intended, planned, "
+    "proposed, failed, hypothetical, denied), or 'any'.",
+)
 DEPTH = typer.Option(1, "--depth", min=1, help="How many relations away from the entity.")
 #: kgraph.paths.MAX_PATHS, repeated here so that ``--help`` need not import the path code.
 MAX_PATHS = 100
@@ -106,13 +117,19 @@ MAX_PATHS = 100
 #: The formats of every command that prints rows; without --format, -o's suffix (.json .csv
 #: .tsv) names one, and a table is only for the terminal (``-o rows.txt`` is a usage error).
 ROW_FORMATS = ("table", "json", "csv", "tsv")
-FORMAT = typer.Option(None, "--format", "-f", metavar="FORMAT",
-                      help="table, json, csv or tsv [default: table, or from -o's suffix].")
-OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE",
-                      help="Write the rows here (atomically) instead of stdout: .json, .csv or .tsv.")
+FORMAT = typer.Option(
+    None, "--format", "-f", metavar="FORMAT", help="table, json, csv or tsv [default: table, or from -o's suffix]."
+)
+OUTPUT = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Write the rows here (atomically) instead of stdout: .json, .csv or .tsv.",
+)
 
 
-def row_format(fmt: Optional[str], out: Optional[str], more: tuple[str, ...] = ()) -> str:
+def row_format(fmt: str | None, out: str | None, more: tuple[str, ...] = ()) -> str:
     """The format of a command that prints rows: --format, else -o's suffix, else a table.
 
     ``more`` are the command's own formats besides (timeline's svg and html)."""
@@ -121,7 +138,7 @@ def row_format(fmt: Optional[str], out: Optional[str], more: tuple[str, ...] = (
     return choose_format(fmt, out, ROW_FORMATS + more)
 
 
-def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
+def parse_date(text: str | None, option: str) -> PartialDate | None:
     from kgraph.dates import PartialDate
 
     if text is None:
@@ -132,13 +149,13 @@ def parse_date(text: Optional[str], option: str) -> Optional[PartialDate]:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
-def date_window(text: Optional[str], option: str) -> Optional[tuple[str, str]]:
+def date_window(text: str | None, option: str) -> tuple[str, str] | None:
     """The days a user's date covers (``1969``: 1969-01-01 to 1969-12-31), for looking names up then."""
     when = parse_date(text, option)
     return (when.earliest.isoformat(), when.latest.isoformat()) if when else None
 
 
-def _split(values: Optional[List[str]]) -> list[str]:
+def _split(values: list[str] | None) -> list[str]:
     """Repeatable options also accept comma-separated lists."""
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
@@ -148,17 +165,26 @@ def _known(values: list[str], vocabulary: Vocabulary, option: str) -> frozenset[
     for value in values:
         if value not in (vocabulary.types if types else vocabulary.predicates):
             hint = vocabulary.suggest_type(value) if types else vocabulary.suggest_predicate(value)
-            raise typer.BadParameter(f"unknown {'type' if types else 'predicate'} '{value}'{hint}",
-                                     param_hint=option)
+            raise typer.BadParameter(f"unknown {'type' if types else 'predicate'} '{value}'{hint}", param_hint=option)
     return frozenset(values)
 
 
-def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[str] = None,
-                 end: Optional[str] = None, undated: str = "keep", via: Optional[List[str]] = None,
-                 exclude: Optional[List[str]] = None, avoid: Optional[List[str]] = None,
-                 through_types: Optional[str] = None, directed: bool = False,
-                 max_hops: Optional[int] = None, possibly: bool = False,
-                 status: str = "actual") -> Filter:
+def build_filter(
+    eg: EntityGraph,
+    *,
+    at: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    undated: str = "keep",
+    via: list[str] | None = None,
+    exclude: list[str] | None = None,
+    avoid: list[str] | None = None,
+    through_types: str | None = None,
+    directed: bool = False,
+    max_hops: int | None = None,
+    possibly: bool = False,
+    status: str = "actual",
+) -> Filter:
     """Turn command-line options into a library Filter; usage errors exit 2."""
     from dataclasses import replace
 
@@ -180,9 +206,17 @@ def build_filter(eg: EntityGraph, *, at: Optional[str] = None, start: Optional[s
     flt = Filter(
         via=_known(_split(via), vocabulary, "--via"),
         exclude=_known(_split(exclude), vocabulary, "--exclude-predicate"),
-        through_types=types, type_closure=frozenset(vocabulary.expand(types)),
-        directed=directed, at=parse_date(at, "--at"), start=low, end=high, undated=undated,
-        max_hops=max_hops, possibly=possibly, statuses=statuses)
+        through_types=types,
+        type_closure=frozenset(vocabulary.expand(types)),
+        directed=directed,
+        at=parse_date(at, "--at"),
+        start=low,
+        end=high,
+        undated=undated,
+        max_hops=max_hops,
+        possibly=possibly,
+        statuses=statuses,
+    )
     # Names are looked up at the filter's time (a name held for a period means what it meant then).
     return replace(flt, avoid=frozenset(eg.resolve(name, flt.window).id for name in _split(avoid)))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from kgraph.cli.context import output, project, say
@@ -11,8 +9,12 @@ from kgraph.cli.context import output, project, say
 
 def init(
     folder: str = typer.Argument(..., metavar="DIR", help="The new project's folder (new or empty)."),
-    vocabulary: str = typer.Option("core", "--vocabulary", metavar="core|politics|FILE",
-                                   help="The vocabulary to extend (one kgraph ships) or a file to start from."),
+    vocabulary: str = typer.Option(
+        "core",
+        "--vocabulary",
+        metavar="core|politics|FILE",
+        help="The vocabulary to extend (one kgraph ships) or a file to start from.",
+    ),
 ) -> None:
     """Start a new project in DIR: data/ (vocabulary, entities, relations, sources/) and queries/.
 
@@ -25,14 +27,17 @@ def init(
     written = create(folder, vocabulary)
     for name in written:
         typer.echo(printable(f"{folder.rstrip('/')}/{name}"))
-    say(f"created a project in {folder}: put your text in {folder.rstrip('/')}/data/sources/, "
-        f"then cd {folder} && kgraph validate")
+    say(
+        f"created a project in {folder}: put your text in {folder.rstrip('/')}/data/sources/, "
+        f"then cd {folder} && kgraph validate"
+    )
 
 
 def schema(
     ctx: typer.Context,
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write the schema here (default: stdout)."),
+    out: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the schema here (default: stdout)."
+    ),
 ) -> None:
     """JSON Schema of this project's entity and relation files, for editors that check YAML as you type.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from kgraph.cli.context import TIME_OPTION_HELP, check_timeout, output, pick_format, project, say, timed
@@ -17,27 +15,41 @@ TABLE = ("table",)
 
 def query(
     ctx: typer.Context,
-    sparql: str = typer.Argument(..., metavar="QUERY",
-                                 help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."),
-    fmt: Optional[str] = typer.Option(None, *QUERY_OPTIONS["fmt"],
-                                      help=f"SELECT/ASK: table, {help_text((RESULTS,))} (W3C formats). "
-                                           f"CONSTRUCT/DESCRIBE: {help_text((GRAPH,))}. "
-                                           "Default: from -o's suffix, else a table."),
-    out: Optional[str] = typer.Option(None, *QUERY_OPTIONS["out"], metavar="FILE", help="Write results here."),
-    allow_network: bool = typer.Option(False, "--allow-network",
-                                       help="Let SERVICE and FROM <url> reach the network."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
-                                            help="Give up (exit 1) if the answer is not delivered "
-                                                 "within this many seconds [with --endpoint: 60]."),
-    endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
-                                           help="Run the query on this SPARQL endpoint instead of the local graph."),
+    sparql: str = typer.Argument(
+        ..., metavar="QUERY", help="SPARQL text, a .rq file, a named query from queries/, or - for stdin."
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        *QUERY_OPTIONS["fmt"],
+        help=f"SELECT/ASK: table, {help_text((RESULTS,))} (W3C formats). "
+        f"CONSTRUCT/DESCRIBE: {help_text((GRAPH,))}. "
+        "Default: from -o's suffix, else a table.",
+    ),
+    out: str | None = typer.Option(None, *QUERY_OPTIONS["out"], metavar="FILE", help="Write results here."),
+    allow_network: bool = typer.Option(False, "--allow-network", help="Let SERVICE and FROM <url> reach the network."),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        metavar="SECONDS",
+        help="Give up (exit 1) if the answer is not delivered within this many seconds [with --endpoint: 60].",
+    ),
+    endpoint: str | None = typer.Option(
+        None, "--endpoint", metavar="URL", help="Run the query on this SPARQL endpoint instead of the local graph."
+    ),
     time: bool = typer.Option(False, "--time", help=TIME_OPTION_HELP),
-    param: Optional[List[str]] = typer.Option(None, *QUERY_OPTIONS["params"], metavar="NAME=VALUE",
-                                              help="Bind ?NAME (repeatable). Entities by id, label or "
-                                                   "alias; `kgraph queries` lists each query's parameters."),
-    at: Optional[str] = typer.Option(None, "--at", metavar="DATE",
-                                     help="Read the names given to --param as at this date (a name held "
-                                          "for a period, such as Moscow 1922/1991, means what it meant then)."),
+    param: list[str] | None = typer.Option(
+        None,
+        *QUERY_OPTIONS["params"],
+        metavar="NAME=VALUE",
+        help="Bind ?NAME (repeatable). Entities by id, label or alias; `kgraph queries` lists each query's parameters.",
+    ),
+    at: str | None = typer.Option(
+        None,
+        "--at",
+        metavar="DATE",
+        help="Read the names given to --param as at this date (a name held "
+        "for a period, such as Moscow 1922/1991, means what it meant then).",
+    ),
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph.
 
@@ -59,9 +71,17 @@ def query(
         _query(ctx, sparql, fmt, out, allow_network, timeout, endpoint, param or [], at)
 
 
-def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[str], allow_network: bool,
-           timeout: Optional[float], endpoint: Optional[str], params: List[str],
-           at: Optional[str] = None) -> None:
+def _query(
+    ctx: typer.Context,
+    sparql: str,
+    fmt: str | None,
+    out: str | None,
+    allow_network: bool,
+    timeout: float | None,
+    endpoint: str | None,
+    params: list[str],
+    at: str | None = None,
+) -> None:
     from kgraph.cli.options import date_window
     from kgraph.errors import KgraphError
     from kgraph.params import parse_assignments
@@ -74,19 +94,30 @@ def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[st
     except KgraphError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
     prepared = PreparedQuery.from_argument(sparql, proj.query_folder, values, date_window(at, "--at"))
-    result = proj.run(prepared, timeout=timeout, allow_network=allow_network, endpoint=endpoint,
-                      warn=lambda warning: say(f"warning: {warning}"))
+    result = proj.run(
+        prepared,
+        timeout=timeout,
+        allow_network=allow_network,
+        endpoint=endpoint,
+        warn=lambda warning: say(f"warning: {warning}"),
+    )
     prefixes = proj.prefixes
     from kgraph.formats import FormatError, choose, get
 
     graph = result.kind in ("CONSTRUCT", "DESCRIBE")
     kinds = (GRAPH,) if graph else (RESULTS,)
     try:  # the answer's kind decides between the two readings of a name or suffix (xml, .json)
-        fmt = choose(None if graph and fmt == "table" else fmt, out, kinds,
-                     "turtle" if graph else "table", () if graph else TABLE)
+        fmt = choose(
+            None if graph and fmt == "table" else fmt,
+            out,
+            kinds,
+            "turtle" if graph else "table",
+            () if graph else TABLE,
+        )
     except FormatError as exc:
-        raise typer.BadParameter(f"{result.kind} gives {'a graph' if graph else 'rows'}: {exc}",
-                                 param_hint=exc.option) from None
+        raise typer.BadParameter(
+            f"{result.kind} gives {'a graph' if graph else 'rows'}: {exc}", param_hint=exc.option
+        ) from None
     if graph:
         with output(out, binary=True, keep_out=proj.data_dir) as handle:
             get(fmt, kinds).write()(result.graph, handle, prefixes)
@@ -106,8 +137,8 @@ def _query(ctx: typer.Context, sparql: str, fmt: Optional[str], out: Optional[st
 
 def queries(
     ctx: typer.Context,
-    fmt: Optional[str] = FORMAT,
-    out: Optional[str] = OUTPUT,
+    fmt: str | None = FORMAT,
+    out: str | None = OUTPUT,
 ) -> None:
     """List the named queries in queries/ with the question each one answers.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from kgraph.errors import printable
 
@@ -42,8 +43,7 @@ def console(stderr: bool = False) -> Console:
     width = int(columns) if columns.isdigit() else None if file.isatty() else 160
     # markup and emoji off: every string printed here is data (labels, quotes, remote values, error
     # text), so '[assessment]', '[sic]' or a label holding '[/]' or ':smile:' must print as written.
-    return PlainConsole(file=file, width=width, highlight=False, markup=False, emoji=False,
-                   soft_wrap=False)
+    return PlainConsole(file=file, width=width, highlight=False, markup=False, emoji=False, soft_wrap=False)
 
 
 def compact(term: Term, prefixes: dict[str, str]) -> str:
@@ -52,7 +52,7 @@ def compact(term: Term, prefixes: dict[str, str]) -> str:
         best = max((ns for ns in prefixes.values() if term.value.startswith(ns)), key=len, default=None)
         if best is not None:
             prefix = next(p for p, ns in prefixes.items() if ns == best)
-            return f"{prefix}:{term.value[len(best):]}"
+            return f"{prefix}:{term.value[len(best) :]}"
         return f"<{term.value}>"
     if term.kind == "bnode":
         return f"_:{term.value}"
@@ -79,8 +79,10 @@ def rows_table(variables: list[str], rows: Iterable[Row], prefixes: dict[str, st
 
 # --- one renderer for every command that prints rows ---
 
-def emit(listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *,
-         keep_out: str | list[str] | None = None) -> int:
+
+def emit(
+    listing: Rows | Sequence[Rows], fmt: str, out: str | None = None, *, keep_out: str | list[str] | None = None
+) -> int:
     """Print or write rows in ``fmt``, and return how many there were: the one renderer of every
     command that prints rows (as sqlite-utils' ``output_rows``).
 
@@ -138,22 +140,27 @@ def _write(parts: list[Rows], fmt: str, handle: IO[str]) -> int:
 
         line = csv.writer(handle, lineterminator="\r\n").writerow
     else:
+
         def line(cells: Iterable[str]) -> None:
             handle.write("\t".join(_tsv_escape(cell) for cell in cells) + "\n")
+
     line(names)
     for part in parts:
         where = {c.name: i for i, c in enumerate(part.columns) if c.data}
         for row in part.rows:
             count += 1
-            line([part.kind if name == SECTION and kinds else
-                  _text(row[where[name]]) if name in where else "" for name in names])
+            line(
+                [
+                    part.kind if name == SECTION and kinds else _text(row[where[name]]) if name in where else ""
+                    for name in names
+                ]
+            )
     return count
 
 
 def _tsv_escape(text: str) -> str:
     """A TSV cell holds no tab or line end: they are written as \\t, \\n, \\r (and \\ as \\\\)."""
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _json_value(value: object) -> object:
@@ -207,8 +214,13 @@ def _table(part: Rows, prefixes: dict[str, str]) -> int:
     from rich.table import Table
 
     shown = [i for i, c in enumerate(part.columns) if c.table]
-    table = Table(*(part.columns[i].header for i in shown), title=part.title or None,
-                  title_justify="left", show_lines=part.lines, header_style="bold")
+    table = Table(
+        *(part.columns[i].header for i in shown),
+        title=part.title or None,
+        title_justify="left",
+        show_lines=part.lines,
+        header_style="bold",
+    )
     count = 0
     for row in part.rows:
         count += 1
@@ -222,27 +234,40 @@ def _table(part: Rows, prefixes: dict[str, str]) -> int:
         return 0
     console().print(table)
     if count > MAX_TABLE_ROWS:
-        console(stderr=True).print(f"the table shows the first {MAX_TABLE_ROWS:,} of {count:,} rows; "
-                                   "--format csv, tsv or json writes them all")
+        console(stderr=True).print(
+            f"the table shows the first {MAX_TABLE_ROWS:,} of {count:,} rows; --format csv, tsv or json writes them all"
+        )
     return count
 
 
-def path_table(eg: EntityGraph, path: Path, number: int | None = None,
-               certain: Callable[[Statement], bool] | None = None) -> None:
+def path_table(
+    eg: EntityGraph, path: Path, number: int | None = None, certain: Callable[[Statement], bool] | None = None
+) -> None:
     """One path as numbered hops: subject, predicate, object, date, quote, source; a hop only
     possibly in force at the time asked (``certain`` says no) has its date marked so."""
     from rich.table import Table
 
     title = f"Path {number}: {len(path.hops)} hop(s)" if number else f"{len(path.hops)} hop(s)"
-    table = Table("#", "subject", "predicate", "object", "date", "quote", "source", title=title,
-                  title_justify="left", show_lines=True)
+    table = Table(
+        "#",
+        "subject",
+        "predicate",
+        "object",
+        "date",
+        "quote",
+        "source",
+        title=title,
+        title_justify="left",
+        show_lines=True,
+    )
     for index, hop in enumerate(path.hops, 1):
         e = hop.edge
         when = e.when or "undated"
         if certain is not None and not certain(e):
             when += " (possibly in force)"
-        table.add_row(str(index), _label(eg, e.subject), e.predicate_label, _label(eg, e.object),
-                      when, _quote(e), e.source or "")
+        table.add_row(
+            str(index), _label(eg, e.subject), e.predicate_label, _label(eg, e.object), when, _quote(e), e.source or ""
+        )
     console().print(table)
 
 
@@ -258,9 +283,13 @@ def _quote(edge: Statement) -> str:
     return quoted(edge)
 
 
-def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
-                fields: Iterable[tuple[str, str]] = (),
-                supported: tuple[list[Statement], list[Statement]] = ([], [])) -> None:
+def entity_card(
+    eg: EntityGraph,
+    info: EntityInfo,
+    edges: Iterable[Statement],
+    fields: Iterable[tuple[str, str]] = (),
+    supported: tuple[list[Statement], list[Statement]] = ([], []),
+) -> None:
     """Everything known about one entity: its fields, its relations, and those it supports."""
     from rich.table import Table
     from rich.text import Text
@@ -275,8 +304,7 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
         out.print(info.description)
     for name, value in fields:
         out.print(f"{name}: {value}")
-    table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations",
-                  title_justify="left")
+    table = Table("date", "relation", "quote", "source", show_lines=True, title="Relations", title_justify="left")
     count = 0
     for edge in edges:
         count += 1
@@ -289,15 +317,27 @@ def entity_card(eg: EntityGraph, info: EntityInfo, edges: Iterable[Statement],
         out.print(table)
     else:
         out.print("No relations.")
-    for edges_of_work, title in zip(supported, ("Relations quoted from it (its source)",
-                                                "Relations that cite it")):
+    for edges_of_work, title in zip(supported, ("Relations quoted from it (its source)", "Relations that cite it")):
         if not edges_of_work:
             continue
-        backed = Table("date", "subject", "relation", "object", "quote", show_lines=True,
-                       title=f"{title}: {len(edges_of_work)}", title_justify="left")
+        backed = Table(
+            "date",
+            "subject",
+            "relation",
+            "object",
+            "quote",
+            show_lines=True,
+            title=f"{title}: {len(edges_of_work)}",
+            title_justify="left",
+        )
         for edge in edges_of_work:
-            backed.add_row(edge.when or "undated", _label(eg, edge.subject), edge.predicate_label,
-                           _label(eg, edge.object), _quote(edge))
+            backed.add_row(
+                edge.when or "undated",
+                _label(eg, edge.subject),
+                edge.predicate_label,
+                _label(eg, edge.object),
+                _quote(edge),
+            )
         out.print(backed)
 
 
@@ -344,30 +384,48 @@ def coverage_tables(covs: list[SourceCoverage]) -> None:
     from kgraph.coverage import share
 
     for cov in covs:
-        rows = [(s.title or "(before the first heading)", str(s.line), str(s.sentences), str(s.quoted),
-                 share(s.share)) for s in cov.sections]
+        rows = [
+            (s.title or "(before the first heading)", str(s.line), str(s.sentences), str(s.quoted), share(s.share))
+            for s in cov.sections
+        ]
         rows.append(("total", "", str(cov.sentences), str(cov.quoted), share(cov.share)))
-        plain_table(f"{cov.source} ({cov.path}): sentences quoted", ("section", "line", "sentences", "quoted",
-                                                                    "share"), rows)
-        plain_table(f"sentences no relation quotes ({len(cov.unquoted)})", ("line", "section", "sentence"),
-                    ((str(s.line), s.section, s.text) for s in cov.unquoted))
+        plain_table(
+            f"{cov.source} ({cov.path}): sentences quoted", ("section", "line", "sentences", "quoted", "share"), rows
+        )
+        plain_table(
+            f"sentences no relation quotes ({len(cov.unquoted)})",
+            ("line", "section", "sentence"),
+            ((str(s.line), s.section, s.text) for s in cov.unquoted),
+        )
         grouped: dict[tuple[str, str], list[str]] = {}
         for m in cov.uncovered:
             grouped.setdefault((m.entity, m.name), []).append(str(m.line))
-        plain_table(f"entity names no relation quoting there mentions ({len(cov.uncovered)})",
-                    ("entity", "name", "count", "lines"),
-                    ((e, n, str(len(lines)), ", ".join(lines)) for (e, n), lines in sorted(grouped.items())))
-        plain_table(f"capitalised names that match no entity ({len(cov.candidates)})",
-                    ("name", "count", "first line"), ((c.name, str(c.count), str(c.line)) for c in cov.candidates))
+        plain_table(
+            f"entity names no relation quoting there mentions ({len(cov.uncovered)})",
+            ("entity", "name", "count", "lines"),
+            ((e, n, str(len(lines)), ", ".join(lines)) for (e, n), lines in sorted(grouped.items())),
+        )
+        plain_table(
+            f"capitalised names that match no entity ({len(cov.candidates)})",
+            ("name", "count", "first line"),
+            ((c.name, str(c.count), str(c.line)) for c in cov.candidates),
+        )
         if cov.footnotes:
-            plain_table(f"footnotes no relation cites ({len(cov.uncited)} of {cov.footnotes})",
-                        ("footnote", "line", "text"), ((str(n.number), str(n.line), n.text) for n in cov.uncited))
+            plain_table(
+                f"footnotes no relation cites ({len(cov.uncited)} of {cov.footnotes})",
+                ("footnote", "line", "text"),
+                ((str(n.number), str(n.line), n.text) for n in cov.uncited),
+            )
 
 
 # --- kgraph diff and kgraph agree ---
 
-_SECTION_NAMES = {"relation": ("relation", "relations"), "entity": ("entity", "entities"),
-                  "type": ("type", "types"), "predicate": ("predicate", "predicates")}
+_SECTION_NAMES = {
+    "relation": ("relation", "relations"),
+    "entity": ("entity", "entities"),
+    "type": ("type", "types"),
+    "predicate": ("predicate", "predicates"),
+}
 
 
 def diff_summary(diff: Diff) -> str:
@@ -411,9 +469,16 @@ def diff_table(diff: Diff) -> None:
 
     out = console()
     if diff.items:
-        table = Table("change", "what", "label", "id", show_lines=True,
-                      title=f"kgraph diff: {diff.old} \u2192 {diff.new}", title_justify="left",
-                      header_style="bold")
+        table = Table(
+            "change",
+            "what",
+            "label",
+            "id",
+            show_lines=True,
+            title=f"kgraph diff: {diff.old} \u2192 {diff.new}",
+            title_justify="left",
+            header_style="bold",
+        )
         table.add_column("where", no_wrap=True)  # a file:line cut short is no use
         table.add_column("details")
         for item in diff.items:
@@ -432,8 +497,9 @@ def agreement_table(result: Agreement) -> None:
     from rich.table import Table
 
     out = console()
-    scores = Table("measure", "value", title=f"agreement of {result.b} with {result.a}", title_justify="left",
-                   header_style="bold")
+    scores = Table(
+        "measure", "value", title=f"agreement of {result.b} with {result.a}", title_justify="left", header_style="bold"
+    )
     keyed = "subject, predicate, object" + (", date" if result.match_date else "")
     scores.add_row("relations in A / B", f"{result.a_relations} / {result.b_relations}")
     scores.add_row(f"matched ({keyed})", str(result.matched))
@@ -441,22 +507,31 @@ def agreement_table(result: Agreement) -> None:
     scores.add_row("recall", _ratio(result.recall))
     scores.add_row("F1", _ratio(result.f1))
     scores.add_row(f"Cohen's kappa ({result.kappa_items} pairs)", _ratio(result.kappa))
-    scores.add_row(f"quote overlap ({result.quote_pairs} matched pairs)",
-                   f"{_ratio(result.quote_overlap)} ({result.overlap_chars} of {result.union_chars} characters)")
+    scores.add_row(
+        f"quote overlap ({result.quote_pairs} matched pairs)",
+        f"{_ratio(result.quote_overlap)} ({result.overlap_chars} of {result.union_chars} characters)",
+    )
     out.print(scores)
     for title, claims in ((f"only in A ({result.a})", result.only_a), (f"only in B ({result.b})", result.only_b)):
         if not claims:
             continue
-        table = Table("relation (id)", title=f"{title}: {len(claims)}", title_justify="left",
-                      show_lines=True, header_style="bold")
+        table = Table(
+            "relation (id)", title=f"{title}: {len(claims)}", title_justify="left", show_lines=True, header_style="bold"
+        )
         table.add_column("where", no_wrap=True)  # a file:line cut short is no use
         table.add_column("quote")
         for claim in claims:
             table.add_row(f"{claim.label}\n({claim.id})", claim.where, f"\u201c{claim.quote}\u201d")
         out.print(table)
     if result.pairs:
-        table = Table("subject \u2192 object", "A", "B", header_style="bold", title_justify="left",
-                      title=f"pairs categorised differently (kappa's disagreements): {len(result.pairs)}")
+        table = Table(
+            "subject \u2192 object",
+            "A",
+            "B",
+            header_style="bold",
+            title_justify="left",
+            title=f"pairs categorised differently (kappa's disagreements): {len(result.pairs)}",
+        )
         for pair in result.pairs:
             table.add_row(pair.label, pair.a, pair.b)
         out.print(table)

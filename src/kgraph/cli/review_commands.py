@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import typer
 
@@ -15,32 +14,36 @@ DIFF_FORMATS = ("table", "markdown", "json")
 AGREE_FORMATS = ("table", "json")
 
 
-def _format(fmt: Optional[str], out: Optional[str], allowed: tuple[str, ...]) -> str:
+def _format(fmt: str | None, out: str | None, allowed: tuple[str, ...]) -> str:
     """--format, else from -o's suffix (.md, .json), else table; a table is for the terminal."""
     chosen = fmt
     if chosen is None:
         suffixes = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
-        chosen = next((f for s, f in suffixes.items() if out and out.lower().endswith(s) and f in allowed),
-                      "table")
+        chosen = next((f for s, f in suffixes.items() if out and out.lower().endswith(s) and f in allowed), "table")
     choice(chosen, allowed, "--format")
     if chosen == "table" and out not in (None, "-"):
         others = " or ".join(f for f in allowed if f != "table")
-        raise typer.BadParameter(f"a table is for the terminal: use --format {others} with -o",
-                                 param_hint="--format")
+        raise typer.BadParameter(f"a table is for the terminal: use --format {others} with -o", param_hint="--format")
     return chosen
 
 
 def diff(
     ctx: typer.Context,
-    old: Optional[str] = typer.Argument(None, metavar="[OLD]", help="The old data folder."),
-    new: Optional[str] = typer.Argument(None, metavar="[NEW]", help="The new data folder."),
-    rev: Optional[str] = typer.Option(None, "--rev", metavar="REV|A..B",
-                                      help="Compare the data folder (--data) at git revision REV with the "
-                                           "working tree, or at revision A with revision B."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="table, markdown or json [default: table, or from -o's suffix]."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write here (atomically) instead of stdout."),
+    old: str | None = typer.Argument(None, metavar="[OLD]", help="The old data folder."),
+    new: str | None = typer.Argument(None, metavar="[NEW]", help="The new data folder."),
+    rev: str | None = typer.Option(
+        None,
+        "--rev",
+        metavar="REV|A..B",
+        help="Compare the data folder (--data) at git revision REV with the "
+        "working tree, or at revision A with revision B.",
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="table, markdown or json [default: table, or from -o's suffix]."
+    ),
+    out: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
+    ),
 ) -> None:
     """Claim-level differences between two data folders, or two git revisions of one.
 
@@ -90,12 +93,11 @@ def diff(
 def agree(
     a: str = typer.Argument(..., metavar="A", help="The reference annotation (a data folder)."),
     b: str = typer.Argument(..., metavar="B", help="The annotation compared with it (a data folder)."),
-    match_date: bool = typer.Option(False, "--match-date",
-                                    help="Relations match only with the same date too."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="table or json [default: table, or from -o's suffix]."),
-    out: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                      help="Write here (atomically) instead of stdout."),
+    match_date: bool = typer.Option(False, "--match-date", help="Relations match only with the same date too."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="table or json [default: table, or from -o's suffix]."),
+    out: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
+    ),
 ) -> None:
     """How far two annotations of the same text(s) agree: B scored against A.
 

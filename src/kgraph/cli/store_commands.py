@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO, Optional
+from typing import IO
 
 import typer
 
@@ -13,19 +13,30 @@ TIMEOUT_HELP = "Seconds to wait for the server before giving up."
 
 def push(
     ctx: typer.Context,
-    endpoint: Optional[str] = typer.Option(
-        None, "--endpoint", metavar="URL",
-        help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data)."),
-    update_endpoint: Optional[str] = typer.Option(
-        None, "--update-endpoint", metavar="URL",
-        help="SPARQL Update URL, for stores without the Graph Store Protocol: sends INSERT DATA in batches."),
-    graph: Optional[str] = typer.Option(None, "--graph", metavar="IRI",
-                                        help="Named graph to write [default: the default graph]."),
-    replace: bool = typer.Option(False, "--replace",
-                                 help="Replace the graph's content (PUT) instead of adding to it (POST); "
-                                      "the graph is read back and its triples counted."),
-    batch: int = typer.Option(1000, "--batch-size", min=1, metavar="N",
-                              help="Triples per INSERT DATA request (with --update-endpoint)."),
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        metavar="URL",
+        help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data).",
+    ),
+    update_endpoint: str | None = typer.Option(
+        None,
+        "--update-endpoint",
+        metavar="URL",
+        help="SPARQL Update URL, for stores without the Graph Store Protocol: sends INSERT DATA in batches.",
+    ),
+    graph: str | None = typer.Option(
+        None, "--graph", metavar="IRI", help="Named graph to write [default: the default graph]."
+    ),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Replace the graph's content (PUT) instead of adding to it (POST); "
+        "the graph is read back and its triples counted.",
+    ),
+    batch: int = typer.Option(
+        1000, "--batch-size", min=1, metavar="N", help="Triples per INSERT DATA request (with --update-endpoint)."
+    ),
     timeout: float = typer.Option(60.0, "--timeout", min=0.1, metavar="SECONDS", help=TIMEOUT_HELP),
 ) -> None:
     """Upload the compiled graph to a SPARQL store and report how many triples were sent.
@@ -43,8 +54,10 @@ def push(
     from kgraph.export.rdf import write_ntriples
 
     if (endpoint is None) == (update_endpoint is None):
-        raise typer.BadParameter("give exactly one of --endpoint (Graph Store Protocol) or "
-                                 "--update-endpoint (SPARQL Update)", param_hint="--endpoint")
+        raise typer.BadParameter(
+            "give exactly one of --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)",
+            param_hint="--endpoint",
+        )
     check_timeout(timeout)
     where = f"graph <{graph}>" if graph else "the default graph"
     # The graph goes through a temporary file, streamed from there: memory stays bounded
@@ -57,29 +70,38 @@ def push(
     typer.echo(f"pushed {count} triples")
 
 
-def _send(data: IO[bytes], endpoint: str | None, update_endpoint: str | None, where: str,
-          graph: str | None, replace: bool, batch: int, timeout: float) -> None:
+def _send(
+    data: IO[bytes],
+    endpoint: str | None,
+    update_endpoint: str | None,
+    where: str,
+    graph: str | None,
+    replace: bool,
+    batch: int,
+    timeout: float,
+) -> None:
     from kgraph import remote
 
     if endpoint is not None:
         held = remote.push_graph_store(endpoint, data, graph, replace, timeout)
-        say(f"{'replaced' if replace else 'added to'} {where} at {endpoint}"
-            + (f"; read back: it holds {held} triples" if held is not None else ""))
+        say(
+            f"{'replaced' if replace else 'added to'} {where} at {endpoint}"
+            + (f"; read back: it holds {held} triples" if held is not None else "")
+        )
     else:
         assert update_endpoint is not None
         requests = remote.push_update(update_endpoint, data, graph, replace, batch, timeout)
-        say(f"{'replaced' if replace else 'added to'} {where} at {update_endpoint} "
-            f"in {requests} update request(s)")
+        say(f"{'replaced' if replace else 'added to'} {where} at {update_endpoint} in {requests} update request(s)")
 
 
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(7878, "--port", min=1, max=65535, help="Port to listen on."),
-    cors: bool = typer.Option(False, "--cors",
-                              help="Let web pages from other origins (a hosted YASGUI) query it."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, metavar="SECONDS",
-                                            help="Stop queries that run longer than this."),
+    cors: bool = typer.Option(False, "--cors", help="Let web pages from other origins (a hosted YASGUI) query it."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", min=1, metavar="SECONDS", help="Stop queries that run longer than this."
+    ),
 ) -> None:
     """Serve the compiled graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
@@ -94,8 +116,7 @@ def serve(
 
     if not host.strip() or any(c.isspace() for c in host):
         # Oxigraph would panic on the address (a Rust backtrace): say what to give instead.
-        raise typer.BadParameter("give an address to listen on, such as 127.0.0.1 or ::1",
-                                 param_hint="--host")
+        raise typer.BadParameter("give an address to listen on, such as 127.0.0.1 or ::1", param_hint="--host")
     check_timeout(timeout)
     oxigraph_binary()  # say how to install it before compiling anything
     data = ntriples(project(ctx))

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 import typer
 
 
 @contextlib.contextmanager
-def output(path: str | None, binary: bool = False,
-           keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+def output(path: str | None, binary: bool = False, keep_out: str | list[str] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     """stdout when ``path`` is None or '-', else an atomically written file (never inside the
     folder ``keep_out``, the data folder)."""
     if path is None or path == "-":

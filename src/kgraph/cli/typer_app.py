@@ -4,7 +4,7 @@ Imported by ``kgraph.cli.app.main()`` only when the fast path (fastquery.py) doe
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -47,7 +47,7 @@ app = typer.Typer(
     cls=KgraphGroup,
     name="kgraph",
     help="Build a knowledge graph from annotated YAML and query it: SPARQL, exports, "
-         "and paths between actors with the quoted evidence for every hop.",
+    "and paths between actors with the quoted evidence for every hop.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -64,20 +64,38 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    data: str = typer.Option("data", *GLOBAL_OPTIONS["data"], envvar=ENVIRONMENT["data"], metavar="DIR",
-                             help="Data folder holding entities.yaml and relations.yaml."),
-    base: str = typer.Option(DEFAULT_BASE, *GLOBAL_OPTIONS["base"], envvar=ENVIRONMENT["base"], metavar="IRI",
-                             help="Base IRI for entities and statements."),
-    queries: Optional[str] = typer.Option(None, *GLOBAL_OPTIONS["queries"], envvar=ENVIRONMENT["queries"],
-                                          metavar="DIR",
-                                          help="Folder of named queries [default: queries/ beside the data]."),
-    engine: Optional[str] = typer.Option(None, *GLOBAL_OPTIONS["engine"], envvar=ENVIRONMENT["engine"],
-                                         metavar="NAME",
-                                         help="oxigraph or rdflib for every operation "
-                                              "[default: the faster one for each, see docs/benchmarks.md]."),
+    data: str = typer.Option(
+        "data",
+        *GLOBAL_OPTIONS["data"],
+        envvar=ENVIRONMENT["data"],
+        metavar="DIR",
+        help="Data folder holding entities.yaml and relations.yaml.",
+    ),
+    base: str = typer.Option(
+        DEFAULT_BASE,
+        *GLOBAL_OPTIONS["base"],
+        envvar=ENVIRONMENT["base"],
+        metavar="IRI",
+        help="Base IRI for entities and statements.",
+    ),
+    queries: str | None = typer.Option(
+        None,
+        *GLOBAL_OPTIONS["queries"],
+        envvar=ENVIRONMENT["queries"],
+        metavar="DIR",
+        help="Folder of named queries [default: queries/ beside the data].",
+    ),
+    engine: str | None = typer.Option(
+        None,
+        *GLOBAL_OPTIONS["engine"],
+        envvar=ENVIRONMENT["engine"],
+        metavar="NAME",
+        help="oxigraph or rdflib for every operation [default: the faster one for each, see docs/benchmarks.md].",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Global options go before the command: kgraph --data other/ validate."""
     if engine is not None and engine not in ("oxigraph", "rdflib"):
@@ -105,8 +123,17 @@ def _register() -> None:
         vocab_commands,
     )
 
-    for module in (project_commands, data_commands, vocab_commands, query_commands, check_commands,
-                   coverage_commands, review_commands, graph_commands, store_commands):
+    for module in (
+        project_commands,
+        data_commands,
+        vocab_commands,
+        query_commands,
+        check_commands,
+        coverage_commands,
+        review_commands,
+        graph_commands,
+        store_commands,
+    ):
         module.register(app)
 
 

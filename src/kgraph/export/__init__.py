@@ -25,8 +25,7 @@ def write(project: Project, out: IO[bytes], fmt: Format) -> None:
     from kgraph.export.rdf import graph_name
 
     if fmt.parts:
-        raise KgraphError(f"{fmt.name} writes {len(fmt.parts)} files: use "
-                          f"kgraph export --format {fmt.name} -o BASE")
+        raise KgraphError(f"{fmt.name} writes {len(fmt.parts)} files: use kgraph export --format {fmt.name} -o BASE")
     writer = fmt.write()
     if fmt.consumes == GRAPH:
         writer(_rdf_source(project, fmt), out, project.prefixes)
@@ -43,9 +42,10 @@ def write(project: Project, out: IO[bytes], fmt: Format) -> None:
 def part_paths(path: str | None, fmt: Format) -> list[str]:
     """Where a several-file format goes: ``kg`` or ``kg.csv`` -> ``kg.nodes.csv``, ``kg.edges.csv``."""
     if not path or path == "-":
-        raise KgraphError(f"{fmt.name} writes {len(fmt.parts)} files ({', '.join(fmt.parts)}); "
-                          "give -o BASE to name them")
-    stem = path[:-len(fmt.suffixes[0])] if path.lower().endswith(fmt.suffixes[0]) else path
+        raise KgraphError(
+            f"{fmt.name} writes {len(fmt.parts)} files ({', '.join(fmt.parts)}); give -o BASE to name them"
+        )
+    stem = path[: -len(fmt.suffixes[0])] if path.lower().endswith(fmt.suffixes[0]) else path
     return [f"{stem}.{part}{fmt.suffixes[0]}" for part in fmt.parts]
 
 

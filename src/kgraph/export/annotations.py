@@ -34,8 +34,12 @@ def annotation_page(dataset: Dataset, base: str, records: list[Statement]) -> di
     """The page of annotations of the statements ``records`` (of ``dataset``), ordered by statement
     IRI (the same data gives the same bytes)."""
     found = sorted((s for s in records if s.anchors and s.source in dataset.texts), key=lambda s: s.iri)
-    return {"@context": context(base), "id": base + "annotations", "type": "AnnotationPage",
-            "items": [_annotation(dataset, base, record) for record in found]}
+    return {
+        "@context": context(base),
+        "id": base + "annotations",
+        "type": "AnnotationPage",
+        "items": [_annotation(dataset, base, record) for record in found],
+    }
 
 
 def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any]:
@@ -51,10 +55,15 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
 
     subject, obj = entity(record.subject), entity(record.object)
     body: dict[str, Any] = {
-        "id": stmt, "type": "rdf:Statement",
+        "id": stmt,
+        "type": "rdf:Statement",
         "label": f"{subject['label']} {record.predicate_label} {obj['label']}",
-        "rdf:subject": subject, "rdf:predicate": {"id": predicate.iri, "label": record.predicate_label},
-        "rdf:object": obj, "kg:kind": record.kind, "kg:quote": record.quote}
+        "rdf:subject": subject,
+        "rdf:predicate": {"id": predicate.iri, "label": record.predicate_label},
+        "rdf:object": obj,
+        "kg:kind": record.kind,
+        "kg:quote": record.quote,
+    }
     if record.status != "actual":  # as on the statement node: a planned claim is not asserted
         body["kg:status"] = {"id": status_iri(record.status)}
     for name in ("date", "start", "end"):
@@ -64,18 +73,41 @@ def _annotation(dataset: Dataset, base: str, record: Statement) -> dict[str, Any
             xsd = value.xsd_type
             body[f"kg:{name}"] = {"@value": str(value), "@type": "xsd:" + xsd if xsd else EDTF_DATATYPE}
     path, sha = dataset.text_files[record.source]
-    source = {"id": text_iri(base, record.source), "type": "Text", "format": "text/plain", "label": path,
-              "kg:sha256": sha}
+    source = {
+        "id": text_iri(base, record.source),
+        "type": "Text",
+        "format": "text/plain",
+        "label": path,
+        "kg:sha256": sha,
+    }
     text = dataset.texts[record.source]
     targets = []
     for index, (start, end) in enumerate(record.anchors, 1):
         target = f"{evidence_iri(stmt)}/{index}"
-        targets.append({"id": target, "type": "SpecificResource", "source": source, "selector": [
-            {"id": target + "/quote", "type": "TextQuoteSelector", "exact": text[start:end],
-             "prefix": text[max(start - CONTEXT_CHARS, 0):start], "suffix": text[end:end + CONTEXT_CHARS]},
-            {"id": target + "/position", "type": "TextPositionSelector", "start": start, "end": end}]})
-    return {"id": evidence_iri(stmt), "type": "Annotation", "motivation": "describing", "body": body,
-            "target": targets[0] if len(targets) == 1 else targets}
+        targets.append(
+            {
+                "id": target,
+                "type": "SpecificResource",
+                "source": source,
+                "selector": [
+                    {
+                        "id": target + "/quote",
+                        "type": "TextQuoteSelector",
+                        "exact": text[start:end],
+                        "prefix": text[max(start - CONTEXT_CHARS, 0) : start],
+                        "suffix": text[end : end + CONTEXT_CHARS],
+                    },
+                    {"id": target + "/position", "type": "TextPositionSelector", "start": start, "end": end},
+                ],
+            }
+        )
+    return {
+        "id": evidence_iri(stmt),
+        "type": "Annotation",
+        "motivation": "describing",
+        "body": body,
+        "target": targets[0] if len(targets) == 1 else targets,
+    }
 
 
 def write(dataset: Dataset, base: str, records: list[Statement], out: IO[bytes]) -> None:

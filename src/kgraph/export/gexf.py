@@ -31,30 +31,41 @@ def spell(edge: Statement) -> dict[str, str]:
 
 def to_xml(eg: EntityGraph) -> str:
     """The whole GEXF document as text (deterministic: entities by id, edges by date)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<gexf xmlns="{NAMESPACE}" version="1.3">',
-             '  <meta>', '    <creator>kgraph</creator>',
-             '    <description>Entities and dated, quoted relations</description>', '  </meta>',
-             '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<gexf xmlns="{NAMESPACE}" version="1.3">',
+        "  <meta>",
+        "    <creator>kgraph</creator>",
+        "    <description>Entities and dated, quoted relations</description>",
+        "  </meta>",
+        '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">',
+    ]
     for cls, names in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
         lines.append(f'    <attributes class="{cls}">')
         lines += [f'      <attribute id="{n}" title="{n}" type="string"/>' for n in names]
         lines.append("    </attributes>")
     lines.append("    <nodes>")
     for entity in sorted(eg.entities.values(), key=lambda e: e.id):
-        values = {"type": entity.type, "aliases": "; ".join(entity.aliases),
-                  "description": entity.description or ""}
+        values = {"type": entity.type, "aliases": "; ".join(entity.aliases), "description": entity.description or ""}
         lines.append(f"      <node id={quoteattr(entity.id)} label={quoteattr(entity.label)}>")
         lines += _attvalues(values, "        ")
         lines.append("      </node>")
     lines.append("    </nodes>")
     lines.append("    <edges>")
     for index, edge in enumerate(eg.edges):
-        values = {"predicate": edge.predicate, "date": edge.when or "", "quote": edge.quote or "",
-                  "source": edge.source or "", "claim": edge.kind, "statement": edge.iri}
-        lines.append(f'      <edge id="e{index}" source={quoteattr(edge.subject)} '
-                     f'target={quoteattr(edge.object)} label={quoteattr(edge.predicate_label)} '
-                     f'kind={quoteattr(edge.predicate)}>')
+        values = {
+            "predicate": edge.predicate,
+            "date": edge.when or "",
+            "quote": edge.quote or "",
+            "source": edge.source or "",
+            "claim": edge.kind,
+            "statement": edge.iri,
+        }
+        lines.append(
+            f'      <edge id="e{index}" source={quoteattr(edge.subject)} '
+            f"target={quoteattr(edge.object)} label={quoteattr(edge.predicate_label)} "
+            f"kind={quoteattr(edge.predicate)}>"
+        )
         lines += _attvalues(values, "        ")
         bounds = spell(edge)
         if bounds:

@@ -16,13 +16,28 @@ def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph[str]:
 
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for entity in sorted(eg.entities.values(), key=lambda e: e.id):
-        out.add_node(entity.id, label=entity.label, type=entity.type,
-                     aliases="; ".join(entity.aliases), description=entity.description or "")
+        out.add_node(
+            entity.id,
+            label=entity.label,
+            type=entity.type,
+            aliases="; ".join(entity.aliases),
+            description=entity.description or "",
+        )
     for index, edge in enumerate(eg.edges):
-        out.add_edge(edge.subject, edge.object, key=f"e{index}", predicate=edge.predicate,
-                     label=edge.predicate_label, date=edge.when or "", start=edge.earliest or "",
-                     end=edge.latest or "", quote=edge.quote or "", source=edge.source or "",
-                     kind=edge.kind, statement=edge.iri)
+        out.add_edge(
+            edge.subject,
+            edge.object,
+            key=f"e{index}",
+            predicate=edge.predicate,
+            label=edge.predicate_label,
+            date=edge.when or "",
+            start=edge.earliest or "",
+            end=edge.latest or "",
+            quote=edge.quote or "",
+            source=edge.source or "",
+            kind=edge.kind,
+            statement=edge.iri,
+        )
     return out
 
 

@@ -49,8 +49,9 @@ def write_ntriples(project: Project, out: IO[bytes]) -> None:
     if store.name == "oxigraph":  # by name: engine.py writes through this module, so it is not imported
         import pyoxigraph
 
-        store.store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES,  # type: ignore[attr-defined]  # OxigraphEngine's
-                         from_graph=pyoxigraph.DefaultGraph())
+        # OxigraphEngine's own store (the Engine protocol does not name it).
+        oxigraph_store = store.store  # type: ignore[attr-defined]
+        oxigraph_store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     else:
         store.write_rdf(get("nt", (GRAPH,)), out, project.prefixes)
 

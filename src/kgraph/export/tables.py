@@ -10,16 +10,39 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kgraph.entitygraph import EntityGraph
 
 NODE_COLUMNS = ("id", "label", "type", "aliases", "description")
-EDGE_COLUMNS = ("source", "target", "predicate", "label", "date", "earliest", "latest", "kind", "quote",
-                "document", "statement")
-EVENT_COLUMNS = ("date", "source_actor", "action", "target_actor", "quote", "source",
-                 "source_actor_id", "target_actor_id", "predicate", "earliest", "latest")
+EDGE_COLUMNS = (
+    "source",
+    "target",
+    "predicate",
+    "label",
+    "date",
+    "earliest",
+    "latest",
+    "kind",
+    "quote",
+    "document",
+    "statement",
+)
+EVENT_COLUMNS = (
+    "date",
+    "source_actor",
+    "action",
+    "target_actor",
+    "quote",
+    "source",
+    "source_actor_id",
+    "target_actor_id",
+    "predicate",
+    "earliest",
+    "latest",
+)
 
 
 def node_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
@@ -29,21 +52,44 @@ def node_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
 
 def edge_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
     for e in eg.edges:
-        yield (e.subject, e.object, e.predicate, e.predicate_label, e.when or "", e.earliest or "",
-               e.latest or "", e.kind, e.quote or "", e.source or "", e.iri)
+        yield (
+            e.subject,
+            e.object,
+            e.predicate,
+            e.predicate_label,
+            e.when or "",
+            e.earliest or "",
+            e.latest or "",
+            e.kind,
+            e.quote or "",
+            e.source or "",
+            e.iri,
+        )
 
 
 def event_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
     """Every dated relation, by date, as ``kgraph timeline`` orders them: one known only to have
     ended (``../1979``) has no first day, and comes first, like an open start on a timeline."""
+
     def label(entity_id: str | None) -> str:
         info = eg.entities.get(entity_id or "")
         return info.label if info else (entity_id or "")
 
     dated = sorted((e for e in eg.edges if e.when), key=lambda e: e.earliest or "0000-01-01")  # stable
     for e in dated:
-        yield (e.when or "", label(e.subject), e.predicate_label, label(e.object), e.quote or "",
-               label(e.source), e.subject, e.object, e.predicate, e.earliest or "", e.latest or "")
+        yield (
+            e.when or "",
+            label(e.subject),
+            e.predicate_label,
+            label(e.object),
+            e.quote or "",
+            label(e.source),
+            e.subject,
+            e.object,
+            e.predicate,
+            e.earliest or "",
+            e.latest or "",
+        )
 
 
 def to_csv(columns: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> bytes:
