@@ -38,13 +38,15 @@ PROLOGUE = "".join(
 )
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None, before: object = None) -> dict[str, float]:
+def timed(
+    cmd: list[str], runs: int, env: dict[str, str] | None = None, before: object = None, limit: int | None = None
+) -> dict[str, float]:
     """Median wall time and the largest peak memory over ``runs`` runs."""
     walls, peaks, cpus = [], [], []
     for _ in range(runs):
         if callable(before):
             before()
-        wall, peak, _out, cpu = _measure(cmd, env)
+        wall, peak, _out, cpu = _measure(cmd, env, limit)
         walls.append(wall)
         peaks.append(peak)
         cpus.append(cpu)
@@ -112,24 +114,60 @@ def edit_loop(relations: int, split: int, runs: int, work: str, results: dict) -
     row["query, nothing changed"] = timed(query, runs, env)
 
 
-def build_point(relations: int, split: int, work: str, results: dict) -> None:
+#: Every process of a --build point is killed when its resident memory passes this (MB): the
+#: 1M point must not take a shared machine's memory from everyone else (--max-rss).
+MAX_RSS_MB = 9000
+
+
+def build_point(relations: int, split: int, work: str, results: dict, runs: int = 3) -> None:
     """A cold ``kgraph build`` against the floor (PyYAML's C loader over the same files plus
-    pyoxigraph's bulk load of the same triples), one run each: the scale points of issue 15."""
+    pyoxigraph's bulk load of the same triples into an on-disk store, as kgraph's), one run each;
+    then, on that cache, the queries against a bare pyoxigraph script and ``path`` against
+    networkx on the cached edges (``runs`` each): the scale points of issue 15."""
     label = f"build {relations:,} relations, " + (f"files of {split:,}" if split else "one file")
     data = _generated(relations, split, work)
     cache = os.path.join(work, f"build-cache-{relations}-{split}")
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "KGRAPH_CACHE": cache}
     print(f"== {label}", file=sys.stderr)
-    row: dict[str, object] = {
-        "load before": subprocess.run(["cat", "/proc/loadavg"], capture_output=True, text=True).stdout.strip()
-    }
+    row: dict[str, object] = {"load before": _loadavg()}
     results[label] = row
-    row["kgraph build"] = timed([*KGRAPH, "--data", data, "build"], 1, env)
+    row["kgraph build"] = timed([*KGRAPH, "--data", data, "build"], 1, env, limit=MAX_RSS_MB)
+    row["load after build"] = _loadavg()
+    entry = os.path.dirname(next(p for p in _walk(cache) if p.endswith("manifest.json")))
+    with open(os.path.join(entry, "manifest.json"), encoding="utf-8") as handle:
+        row["triples"] = json.load(handle)["triples"]
+    # The floor loads the triples the cache holds, dumped by Oxigraph itself (kgraph's N-Triples
+    # export sorts in memory: at a million relations that alone would hold the graph whole).
     nt = os.path.join(work, f"build-{relations}-{split}.nt")
-    subprocess.run([*KGRAPH, "--data", data, "export", "-f", "nt", "-o", nt], check=True, env=env, capture_output=True)
-    row["floor"] = timed([PY, script(FLOOR_BUILD), data, nt], 1)
+    subprocess.run([PY, script(DUMP_NT), os.path.join(entry, "oxigraph"), nt], check=True)
+    store = os.path.join(work, f"floor-store-{relations}-{split}")
+    shutil.rmtree(store, ignore_errors=True)
+    row["floor"] = timed([PY, script(FLOOR_BUILD_DISK), data, nt, store], 1, limit=MAX_RSS_MB)
+    row["load after floor"] = _loadavg()
+    shutil.rmtree(store, ignore_errors=True)
     os.unlink(nt)
+    for name in QUERIES:
+        path = os.path.join(HERE, "queries", f"{name}.rq")
+        full = os.path.join(work, f"{name}.rq")
+        with open(path) as src, open(full, "w") as dst:
+            dst.write(PROLOGUE + src.read())
+        row[f"query {name}"] = timed([*KGRAPH, "--data", data, "query", path, "-f", "csv", "-o", os.devnull], runs, env)
+        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full], runs)
+    row["path"] = timed(
+        [*KGRAPH, "--data", data, "path", "chain-a-end", "chain-b-end", "-f", "json"], runs, env, limit=MAX_RSS_MB
+    )
+    row["floor path"] = timed(
+        [PY, script(FLOOR_PATH), os.path.join(entry, "entities.marshal"), "chain-a-end", "chain-b-end"],
+        runs,
+        limit=MAX_RSS_MB,
+    )
+    row["load after"] = _loadavg()
+
+
+def _loadavg() -> str:
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return handle.read().strip()
 
 
 def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str]:
@@ -137,15 +175,38 @@ def _measure_rss(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int
     return wall, peak, out
 
 
-def _measure(cmd: list[str], env: dict[str, str] | None) -> tuple[float, int, str, float]:
-    """Wall time, peak memory (MB), stdout and CPU time (user + system) of one fresh process."""
+def _measure(cmd: list[str], env: dict[str, str] | None, limit: int | None = None) -> tuple[float, int, str, float]:
+    """Wall time, peak memory (MB), stdout and CPU time (user + system) of one fresh process;
+    killed when its resident memory passes ``limit`` MB (read from /proc every 0.2 s)."""
+    import threading
+
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    killed: list[int] = []
+
+    def watch() -> None:
+        while proc.poll() is None:
+            try:
+                with open(f"/proc/{proc.pid}/status", encoding="ascii") as status:
+                    rss = next((int(x.split()[1]) // 1024 for x in status if x.startswith("VmRSS")), 0)
+            except (OSError, StopIteration):
+                return
+            if limit is not None and rss > limit:
+                killed.append(rss)
+                proc.kill()
+                return
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    if limit is not None:
+        watcher.start()
     out = proc.stdout.read()  # type: ignore[union-attr]
     err = proc.stderr.read()  # type: ignore[union-attr]
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - began
     proc.returncode = os.waitstatus_to_exitcode(status)
+    if killed:
+        raise RuntimeError(f"{' '.join(cmd)} killed: resident memory {killed[0]} MB passed {limit} MB")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
     return wall, usage.ru_maxrss // 1024, out.decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime
@@ -163,6 +224,15 @@ store.bulk_load(path=nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
 print(len(store))
 """
 FLOOR_BUILD_NOGC = "import gc; gc.disable()\n" + FLOOR_BUILD
+# The --build points' floor: the same, into an on-disk store (kgraph's cache is one; an
+# in-memory store of 29 M triples would not fit beside the other engineers' work).
+FLOOR_BUILD_DISK = FLOOR_BUILD.replace("pyoxigraph.Store()", "pyoxigraph.Store(sys.argv[3])")
+DUMP_NT = r"""
+import sys, pyoxigraph
+store = pyoxigraph.Store.read_only(sys.argv[1])
+with open(sys.argv[2], "wb") as out:
+    store.dump(out, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+"""
 BARE_QUERY = r"""
 import sys, pyoxigraph
 store = pyoxigraph.Store.read_only(sys.argv[1])
@@ -355,6 +425,7 @@ def machine() -> dict[str, str]:
 
 
 def main() -> None:
+    global MAX_RSS_MB
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (3 at 100k)")
@@ -370,12 +441,20 @@ def main() -> None:
     )
     parser.add_argument("--edit-runs", type=int, default=3, help="edits timed per edit loop")
     parser.add_argument(
+        "--max-rss",
+        type=int,
+        default=MAX_RSS_MB,
+        metavar="MB",
+        help=f"kill a --build point's process past this resident memory (default {MAX_RSS_MB})",
+    )
+    parser.add_argument(
         "--build",
         default="",
         metavar="RELATIONS:SPLIT,...",
         help="cold kgraph build against the floor only, e.g. 100000:0,1000000:5000; slow",
     )
     args = parser.parse_args()
+    MAX_RSS_MB = args.max_rss
     os.makedirs(args.work, exist_ok=True)
     results: dict = {"machine": machine()}
     jena = jena_classpath()
@@ -387,7 +466,7 @@ def main() -> None:
         edit_loop(relations, split, args.edit_runs, args.work, results)
     for point in filter(None, args.build.split(",")):
         relations, split = (int(x) for x in point.split(":"))
-        build_point(relations, split, args.work, results)
+        build_point(relations, split, args.work, results, min(args.runs, 3))
     if args.sizes:
         article(args.runs, args.work, results)
     for size in [int(s) for s in args.sizes.split(",") if s]:

@@ -11,8 +11,10 @@ no longer matches, old and new positions side by side, so nothing moves silently
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from kgraph.errors import Problem
@@ -69,17 +71,38 @@ def read(data_dir: str, cache_dir: str | None = None) -> dict[str, Any] | None:
 
 def write(data_dir: str, dataset: Dataset, cache_dir: str | None = None) -> None:
     """Record the places of this build (atomically; an unwritable cache only loses the record)."""
+    found = record(dataset)
+    write_quotes(data_dir, found["sources"], [found["quotes"]], cache_dir)
+
+
+def write_quotes(
+    data_dir: str, sources: dict[str, Any], quotes: Iterable[dict[str, Any]], cache_dir: str | None = None
+) -> None:
+    """Record the places of this build from ``quotes`` given a piece at a time (the incremental
+    build's per-file records), each written as it comes, so the record of a million quotes is
+    never one object in memory. Atomic; an unwritable cache only loses the record."""
     import tempfile
 
     path = record_path(data_dir, cache_dir)
+    tmp = None
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record(dataset), out, sort_keys=True)
+            out.write(f'{{"format": {FORMAT}, "sources": {json.dumps(sources, sort_keys=True)}, "quotes": {{')
+            first = True
+            for piece in quotes:
+                for key in sorted(piece):
+                    out.write(("" if first else ", ") + f"{json.dumps(key)}: {json.dumps(piece[key], sort_keys=True)}")
+                    first = False
+            out.write("}}")
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except BaseException as exc:  # a piece that cannot be read stops the record, leaving no file
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if not isinstance(exc, OSError):
+            raise
 
 
 def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:

@@ -30,7 +30,7 @@ import io
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kgraph import cache
@@ -578,28 +578,94 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
         for entity in listed:
             entities.setdefault(entity.id, entity)
         _check_entities(listed, b.problems, b.vocabulary)
-    relation_parts = []
+    # Each file's part is let go once read: what the build keeps across files is bounded by what
+    # the entry needs (the statement columns of entities.marshal) plus a hash per claim, so a
+    # million relations build in the memory of their entity graph, not of every part at once.
+    relation_parts: list[tuple[str, dict[str, Any]]] = []
+    statements = _Columns()
+    claims = _ClaimKeys()
+    acyclic: list[tuple[str, str, str, Location | None]] = []
     misses = 0
     with phase("relations"):
         for path in files.relations:
             name, part, misses = b.relation_part(path, entities, default_source, readable, misses)
-            relation_parts.append((name, part))
             b.problems.extend(part["problems"])
+            claims.add(name, part["claims"])
+            acyclic.extend(part["acyclic"])
+            statements.extend(part["statements"])
+            relation_parts.append((name, {"nt_sha": part.get("nt_sha"), "relations": part["relations"]}))
+            del part
     with phase("checks across files"):
         if readable:
-            claims = [c for _n, part in relation_parts for c in part["claims"]]
-            if len({c[0] for c in claims}) < len(claims):
-                check_duplicates(claims, b.problems)
-            stand_ins = [
-                Relation(s, p, o, "", "", location=loc)
-                for _n, part in relation_parts
-                for s, p, o, loc in part["acyclic"]
-            ]
+            if claims.repeated:
+                check_duplicates(claims.every(b.parts), b.problems)
+            stand_ins = [Relation(s, p, o, "", "", location=loc) for s, p, o, loc in acyclic]
             _check_cycles(Dataset(root=b.data_dir, entities=entities, relations=stand_ins), b.problems, b.vocabulary)
     b.hashes.save()
     if any(p.severity == "error" for p in b.problems):
         raise DataError(b.problems)
-    return _write(b, entity_parts, relation_parts, entities, notify)
+    return _write(b, entity_parts, relation_parts, statements.columns, entities, notify)
+
+
+class _Columns:
+    """The relation parts' statement columns, joined in file order as the parts are read."""
+
+    def __init__(self) -> None:
+        from kgraph.statement import FIELDS
+
+        self.columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+
+    def extend(self, part: dict[str, list[Any]] | None) -> None:
+        if part is not None:
+            for name, values in self.columns.items():
+                values.extend(part[name])
+
+
+class _ClaimKeys:
+    """Whether any claim is made twice, from a hash of each claim's key: the claims themselves
+    (with their dates and places) are read again from the parts only when two hashes meet."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.repeated = False
+        self.order: list[tuple[str, list[Any] | None]] = []  # part name; claims of unsaved parts
+
+    def add(self, name: str, claims: list[Any]) -> None:
+        self.order.append((name, None if name else claims))
+        for claim in claims:
+            key = hash(claim[0])
+            if key in self.seen:
+                self.repeated = True
+            self.seen.add(key)
+
+    def every(self, parts: _Parts) -> list[Any]:
+        """Every claim in file order (check_duplicates reports at the later one)."""
+        found: list[Any] = []
+        for name, kept in self.order:
+            if kept is None:
+                part = parts.load(name)
+                if part is None:
+                    raise _Stale(name)
+                kept = part["claims"]
+            found.extend(kept)
+        return found
+
+
+class MissingPart(Exception):
+    """A part the entry was made of is gone or damaged."""
+
+
+def recorded_quotes(data_dir: str, cache_dir: str | None, manifest: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Each relation file's quote places (anchors.record's ``quotes``) as the entry's parts hold
+    them, one file at a time: ``kgraph build`` writes its anchors record from these rather than
+    from every record in memory. Raises MissingPart when a part is gone or damaged."""
+    parts = _Parts(cache._slot(cache.cache_root(data_dir, cache_dir), data_dir))
+    for name, _sha in manifest.get("parts") or []:
+        if name.startswith("r-"):
+            part = parts.load(name)
+            if part is None or part.get("errors"):
+                raise MissingPart(name)
+            yield part.get("anchors") or {}
 
 
 def _texts_nt(b: _Build) -> bytes:
@@ -627,6 +693,7 @@ def _write(
     b: _Build,
     entity_parts: list[tuple[str, dict[str, Any]]],
     relation_parts: list[tuple[str, dict[str, Any]]],
+    statements: dict[str, list[Any]],
     entities: dict[str, Entity],
     notify: Callable[[str], None] | None,
 ) -> Compiled:
@@ -643,7 +710,7 @@ def _write(
     ]
     with phase("entity graph"):
         infos = [info for _n, part in entity_parts for info in part["infos"]]
-        records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
+        records = _entity_records(infos, statements)
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
@@ -653,6 +720,8 @@ def _write(
         "vocabulary": b.vocabulary.to_plain(),
         "parts": [list(m) for m in made],
         "context": b.context,
+        # The texts the quotes were found in: `kgraph build` compares them with its anchors record.
+        "sources": {pid: {"path": path, "sha256": sha} for pid, (path, sha) in b.text_files.items()},
     }
     with phase("check last entry"):
         base_entry = _base_entry(b, notify)
@@ -675,20 +744,18 @@ def _write(
     return compiled
 
 
-def _entity_records(infos: list[Any], parts: list[dict[str, list[Any]]]) -> dict[str, Any]:
+def _entity_records(infos: list[Any], joined: dict[str, list[Any]]) -> dict[str, Any]:
     """What ``entities.marshal`` holds (entitygraph.to_records): the parts' statement columns
-    joined and put in edge order, without making a record object."""
+    (joined in file order) put in edge order, without making a record object. Each column is
+    reordered in place, so the columns are held once, not twice."""
     from kgraph.entitygraph import edge_key, to_records
-    from kgraph.statement import FIELDS
 
-    joined: dict[str, list[Any]] = {name: [] for name in FIELDS}
-    for columns in parts:
-        for name in FIELDS:
-            joined[name].extend(columns[name])
     keys = list(map(edge_key, *(joined[name] for name in ("earliest", "subject", "predicate", "object", "iri"))))
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    ordered = {name: [values[i] for i in order] for name, values in joined.items()}
-    return {**to_records(infos, []), "statements": ordered}
+    del keys
+    for values in joined.values():
+        values[:] = [values[i] for i in order]
+    return {**to_records(infos, []), "statements": joined}
 
 
 def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:

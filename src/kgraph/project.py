@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kgraph.cache import Compiled
     from kgraph.engine import Engine
     from kgraph.entitygraph import EntityGraph
+    from kgraph.errors import Problem
     from kgraph.model import Dataset
     from kgraph.query import PreparedQuery
     from kgraph.results import QueryResult, Term
@@ -94,11 +95,42 @@ class Project:
                 self._dataset = load(self.data_dir, self.vocabulary(), anchors.read(self.data_dir, self.cache_dir))
         return self._dataset
 
-    def record_anchors(self) -> None:
-        """Record where every quote stands now, for the next validation to compare with."""
-        from kgraph import anchors
+    def counts(self) -> tuple[int, int]:
+        """How many entities and relations: as the cache entry records them when there is one (no
+        records loaded), else from the records."""
+        manifest = getattr(getattr(self, "_compiled", None), "manifest", None) or {}
+        if isinstance(manifest.get("entities"), int) and isinstance(manifest.get("relations"), int):
+            return manifest["entities"], manifest["relations"]
+        dataset = self.dataset()
+        return len(dataset.entities), len(dataset.relations)
 
-        anchors.write(self.data_dir, self.dataset(), self.cache_dir)
+    def record_anchors(self) -> list[Problem]:
+        """Record where every quote stands now, for the next validation to compare with; return
+        the quotes a changed source text moved since the last record (said once, then accepted).
+
+        After build(), when no source text changed since the last record, nothing moved and the
+        record is written from the cache entry's parts, one data file at a time: a million
+        relations are never loaded at once. Otherwise the records are loaded and compared.
+        """
+        from kgraph import anchors, incremental
+
+        compiled = getattr(self, "_compiled", None)
+        manifest = compiled.manifest if compiled is not None and not hasattr(self, "_dataset") else {}
+        sources = manifest.get("sources")
+        if isinstance(sources, dict) and isinstance(manifest.get("parts"), list):
+            last = (anchors.read(self.data_dir, self.cache_dir) or {}).get("sources") or {}
+            if not any(
+                isinstance(last.get(p), dict) and last[p].get("sha256") != s["sha256"] for p, s in sources.items()
+            ):
+                try:
+                    quotes = incremental.recorded_quotes(self.data_dir, self.cache_dir, manifest)
+                    anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir)
+                    return []
+                except incremental.MissingPart:
+                    pass
+        dataset = self.dataset()
+        anchors.write(self.data_dir, dataset, self.cache_dir)
+        return list(dataset.moved)
 
     def graph(self) -> Graph:
         """The compiled RDF graph of the data folder, as an rdflib Graph."""

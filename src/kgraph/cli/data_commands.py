@@ -73,17 +73,17 @@ def build(
     proj = project(ctx)
     with timed(time):
         fmt = get(pick_format(None, out, EXPORT), EXPORT) if out else None
-        dataset = proj.dataset()
+        # The build checks and compiles one file at a time; the records are not loaded whole.
         triples = proj.build()
         if out and fmt:
             with output(out, binary=True, keep_out=proj.data_dir) as handle:
                 write(proj, handle, fmt)
-        for moved in dataset.moved:  # said once, then accepted: the record below takes the new places
+        entities, relations = proj.counts()
+        for moved in proj.record_anchors():  # said once, then accepted: the record takes the new places
             say(str(moved))
-        proj.record_anchors()
     typer.echo(
-        f"built {triples} triples from {len(dataset.entities)} entities and "
-        f"{len(dataset.relations)} relations" + (f"; wrote {out}" if out else "")
+        f"built {triples} triples from {entities} entities and {relations} relations"
+        + (f"; wrote {out}" if out else "")
     )
 
 
