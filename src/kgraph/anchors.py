@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 from kgraph.errors import Problem
 from kgraph.model import Dataset, Location, Relation
@@ -79,30 +79,90 @@ def write_quotes(
     data_dir: str, sources: dict[str, Any], quotes: Iterable[dict[str, Any]], cache_dir: str | None = None
 ) -> None:
     """Record the places of this build from ``quotes`` given a piece at a time (the incremental
-    build's per-file records), each written as it comes, so the record of a million quotes is
-    never one object in memory. Atomic; an unwritable cache only loses the record."""
-    import tempfile
-
-    path = record_path(data_dir, cache_dir)
-    tmp = None
+    build's per-file records). Atomic; an unwritable cache only loses the record."""
+    writer = RecordWriter(data_dir, cache_dir)
+    writer.restart()
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(f'{{"format": {FORMAT}, "sources": {json.dumps(sources, sort_keys=True)}, "quotes": {{')
-            first = True
-            for piece in quotes:
-                for key in sorted(piece):
-                    out.write(("" if first else ", ") + f"{json.dumps(key)}: {json.dumps(piece[key], sort_keys=True)}")
-                    first = False
-            out.write("}}")
-        os.replace(tmp, path)
-    except BaseException as exc:  # a piece that cannot be read stops the record, leaving no file
-        if tmp is not None:
+        for piece in quotes:
+            writer.add(piece)
+    except BaseException:  # a piece that cannot be read stops the record, leaving no file
+        writer.discard()
+        raise
+    writer.commit(sources)
+
+
+class RecordWriter:
+    """The record written a piece at a time, each relation file's quotes as the build makes or
+    reads its part, so the places of a million quotes are never one object in memory; put in
+    place by commit() once the build is accepted (``kgraph build``), else discarded. An
+    unwritable cache only loses the record."""
+
+    #: Leftovers of killed builds are removed after a day (a build of a million relations may
+    #: write its last quote many minutes before it commits).
+    LEFTOVER_AGE = 86400
+
+    def __init__(self, data_dir: str, cache_dir: str | None = None) -> None:
+        self.path = record_path(data_dir, cache_dir)
+        self.out: IO[str] | None = None
+        self.tmp: str | None = None
+        self.first = True
+
+    def restart(self) -> None:
+        """Begin (again: a build that starts over writes every piece again)."""
+        import tempfile
+        import time
+
+        self.discard()
+        folder = os.path.dirname(self.path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            for name in os.listdir(folder):
+                leftover = os.path.join(folder, name)
+                if name.startswith(".anchors-") and time.time() - os.stat(leftover).st_mtime > self.LEFTOVER_AGE:
+                    os.unlink(leftover)
+            handle, self.tmp = tempfile.mkstemp(prefix=".anchors-", dir=folder)
+            self.out = os.fdopen(handle, "w", encoding="utf-8")
+            self.out.write(f'{{"format": {FORMAT}, "quotes": {{')
+        except OSError:
+            self.discard()
+        self.first = True
+
+    def add(self, quotes: dict[str, Any]) -> None:
+        """One relation file's quotes (anchors.record's ``quotes``)."""
+        if self.out is None:
+            return
+        try:
+            for key in sorted(quotes):
+                self.out.write(
+                    ("" if self.first else ", ") + f"{json.dumps(key)}: {json.dumps(quotes[key], sort_keys=True)}"
+                )
+                self.first = False
+        except OSError:
+            self.discard()
+
+    def commit(self, sources: dict[str, Any]) -> None:
+        """Put the record in place, with each source text's path and hash."""
+        if self.out is None or self.tmp is None:
+            return
+        try:
+            self.out.write(f'}}, "sources": {json.dumps(sources, sort_keys=True)}}}')
+            self.out.close()
+            self.out = None
+            os.replace(self.tmp, self.path)
+            self.tmp = None
+        except OSError:
+            pass
+        self.discard()
+
+    def discard(self) -> None:
+        if self.out is not None:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        if not isinstance(exc, OSError):
-            raise
+                self.out.close()
+            self.out = None
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+            self.tmp = None
 
 
 def compare(dataset: Dataset, built: dict[str, Any]) -> list[Problem]:

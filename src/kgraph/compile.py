@@ -40,21 +40,25 @@ Triple = tuple[str, str, str]
 _RDF, _RDFS, _XSD, _OWL = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"], PREFIXES["owl"]
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _IRI_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in ' <>"{}|^`\\'})
+# str.translate looks every character up in a dict: a search for the few characters that need it
+# is about four times faster, and most terms have none (29 M terms at a million relations).
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
+_NEEDS_ENCODING = re.compile(r'[ <>"{}|^`\\]').search
 
 
 def iri(value: str) -> str:
     """An IRI term (characters N-Triples forbids in IRIs are percent-encoded)."""
-    return "<" + value.translate(_IRI_UNSAFE) + ">"
+    return "<" + (value.translate(_IRI_UNSAFE) if _NEEDS_ENCODING(value) else value) + ">"
 
 
 def text(value: str) -> str:
     """A plain (xsd:string) literal term."""
-    return '"' + value.translate(_ESCAPES) + '"'
+    return '"' + (value.translate(_ESCAPES) if _NEEDS_ESCAPE(value) else value) + '"'
 
 
 def typed(value: str, datatype: str) -> str:
     """A literal term with a datatype IRI."""
-    return '"' + value.translate(_ESCAPES) + '"^^<' + datatype + ">"
+    return '"' + (value.translate(_ESCAPES) if _NEEDS_ESCAPE(value) else value) + '"^^<' + datatype + ">"
 
 
 _TYPE, _LABEL, _COMMENT, _SUBCLASS = (

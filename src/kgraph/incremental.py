@@ -40,6 +40,7 @@ from kgraph.timing import phase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from kgraph.anchors import RecordWriter
     from kgraph.cache import Compiled
     from kgraph.vocabulary import Vocabulary
 
@@ -244,6 +245,7 @@ class _Build:
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # publication -> text, read only when a file needs it
         self.text_files: dict[str, tuple[str, str]] = {}
+        self.record: RecordWriter | None = None  # where each file's quote places go, when asked
 
     def sha(self, path: str) -> str | None:
         try:
@@ -535,23 +537,31 @@ def build(
     built: dict[str, Any] | None = None,
     notify: Callable[[str], None] | None = None,
     loaded: Dataset | None = None,
+    record: RecordWriter | None = None,
 ) -> Compiled:
     """Check and compile the data folder into a new cache entry, reusing every part still current.
 
     ``loaded``: the folder's records as ``load`` gave them, when already at hand: parts are made
-    from them rather than from the files. Raises DataError with every problem (as ``load`` finds
-    them); OSError when the cache cannot be written.
+    from them rather than from the files. ``record``: given each relation file's quote places as
+    its part is read (``kgraph build`` records them). Raises DataError with every problem (as
+    ``load`` finds them); OSError when the cache cannot be written.
     """
     from kgraph.timing import gc_paused
 
+    def attempt(loaded: Dataset | None) -> Compiled:
+        b = _Build(data_dir, base, vocabulary, cache_dir, built, loaded)
+        b.record = record
+        if record is not None:
+            record.restart()
+        with gc_paused():
+            return _run(b, notify)
+
     for _attempt in range(3):
         try:
-            with gc_paused():
-                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded), notify)
+            return attempt(loaded)
         except (_Changed, _Stale):
             loaded = None  # a file changed under us, or a part was damaged: once more, from the files
-    with gc_paused():
-        return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
+    return attempt(None)
 
 
 def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
@@ -590,6 +600,8 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
         for path in files.relations:
             name, part, misses = b.relation_part(path, entities, default_source, readable, misses)
             b.problems.extend(part["problems"])
+            if b.record is not None:
+                b.record.add(part.get("anchors") or {})
             claims.add(name, part["claims"])
             acyclic.extend(part["acyclic"])
             statements.extend(part["statements"])

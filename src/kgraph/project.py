@@ -113,21 +113,29 @@ class Project:
         relations are never loaded at once. Otherwise the records are loaded and compared.
         """
         from kgraph import anchors, incremental
+        from kgraph.timing import gc_paused
 
         compiled = getattr(self, "_compiled", None)
         manifest = compiled.manifest if compiled is not None and not hasattr(self, "_dataset") else {}
         sources = manifest.get("sources")
+        gathered = getattr(self, "_quotes", None)
         if isinstance(sources, dict) and isinstance(manifest.get("parts"), list):
             last = (anchors.read(self.data_dir, self.cache_dir) or {}).get("sources") or {}
             if not any(
                 isinstance(last.get(p), dict) and last[p].get("sha256") != s["sha256"] for p, s in sources.items()
             ):
-                try:
-                    quotes = incremental.recorded_quotes(self.data_dir, self.cache_dir, manifest)
-                    anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir)
+                if gathered is not None and getattr(self, "_quotes_made", False):
+                    gathered.commit(sources)  # this process built the entry: its quotes are gathered
+                    return []
+                try:  # the entry was current: its parts hold the places
+                    with gc_paused():
+                        quotes = incremental.recorded_quotes(self.data_dir, self.cache_dir, manifest)
+                        anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir)
                     return []
                 except incremental.MissingPart:
                     pass
+        if gathered is not None:
+            gathered.discard()
         dataset = self.dataset()
         anchors.write(self.data_dir, dataset, self.cache_dir)
         return list(dataset.moved)
@@ -175,7 +183,16 @@ class Project:
         from kgraph.engine import choose
 
         if choose("build", self.engine) == "oxigraph":
-            self.compiled(verify=True)
+            from kgraph import anchors
+
+            # The quotes' places, gathered as the build reads each file; record_anchors() keeps them.
+            self._quotes: anchors.RecordWriter | None = anchors.RecordWriter(self.data_dir, self.cache_dir)
+            self._quotes_made = False
+            try:
+                self.compiled(verify=True)
+            except BaseException:
+                self._quotes.discard()
+                raise
         return self.triple_count("build")
 
     def statements(self) -> list[Statement]:
@@ -192,8 +209,9 @@ class Project:
         None when the cache folder cannot be written."""
         from kgraph import anchors, incremental
 
+        record = getattr(self, "_quotes", None)
         try:
-            return incremental.build(
+            found = incremental.build(
                 self.data_dir,
                 self.base,
                 self.vocabulary(),
@@ -201,9 +219,12 @@ class Project:
                 anchors.read(self.data_dir, self.cache_dir),
                 self.notify,
                 getattr(self, "_dataset", None),
+                record,
             )
         except OSError:
             return None
+        self._quotes_made = record is not None
+        return found
 
     def engine_for(self, operation: str = "query") -> Engine:
         """An engine holding the graph: Oxigraph from the cache, or rdflib (``--engine``)."""

@@ -1,0 +1,75 @@
+"""Issue 15, ten times the data: ``kgraph build`` checks and compiles one data file at a time and
+never holds every record at once, yet says and records exactly what loading everything would."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A generated project of 300 relations in three files, with its own cache."""
+    data = tmp_path / "data"
+    generate(300, 3, str(data), split=100)
+    monkeypatch.setenv("KGRAPH_CACHE", str(tmp_path / "cache"))
+    return data
+
+
+def _loaded(data: Path) -> object:
+    from kgraph.load import load
+    from kgraph.vocabulary import load_vocabulary
+
+    return load(str(data), load_vocabulary(str(data)))
+
+
+def test_build_never_loads_every_record(cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kgraph.load
+
+    dataset = _loaded(project)
+    expected = f"from {len(dataset.entities)} entities and {len(dataset.relations)} relations"  # type: ignore[attr-defined]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("kgraph build loaded every record at once")
+
+    monkeypatch.setattr(kgraph.load, "load", refuse)
+    run = cli("build", data=project)
+    assert run.code == 0, run
+    assert expected in run.out
+    again = cli("build", data=project)  # a current cache: checked, the record written from its parts
+    assert again.code == 0 and expected in again.out
+
+
+def test_build_records_every_quote_place_as_loading_would(cli, project: Path) -> None:
+    from kgraph import anchors
+
+    expected = anchors.record(_loaded(project))  # type: ignore[arg-type]
+    assert expected["quotes"]
+    assert cli("build", data=project).code == 0  # gathered as the build reads each file
+    [record] = (project.parent / "cache").glob("*/anchors.json")
+    assert json.loads(record.read_text(encoding="utf-8")) == expected
+    record.unlink()
+    assert cli("build", data=project).code == 0  # the cache was current: read from its parts
+    assert json.loads(record.read_text(encoding="utf-8")) == expected
+    assert not list(record.parent.glob(".anchors-*"))  # nothing left behind
+
+
+def test_build_finds_a_claim_two_files_make(cli, project: Path) -> None:
+    first, second, *_rest = sorted((project / "relations").glob("*.yaml"))
+    text = first.read_text(encoding="utf-8")
+    claim = text[text.index("- subject:") :].split("\n- ", 1)[0] + "\n"
+    second.write_text(second.read_text(encoding="utf-8") + claim, encoding="utf-8")
+    validate = cli("validate", data=project)
+    build = cli("build", data=project)
+    assert build.code == validate.code == 1
+    errors = [line for line in build.err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "duplicate relation" in errors[0] and first.name in errors[0]
+    assert errors == [line for line in validate.err.splitlines() if ": error: " in line]
