@@ -94,7 +94,11 @@ def write(data_dir: str, dataset: Dataset, cache_dir: str | None = None) -> None
 
 
 def write_quotes(
-    data_dir: str, sources: dict[str, Any], quotes: Iterable[dict[str, Any]], cache_dir: str | None = None
+    data_dir: str,
+    sources: dict[str, Any],
+    quotes: Iterable[dict[str, Any]],
+    cache_dir: str | None = None,
+    key: str | None = None,
 ) -> None:
     """Record the places of this build from ``quotes`` given a piece at a time (the incremental
     build's per-file records). Atomic; an unwritable cache only loses the record."""
@@ -106,7 +110,7 @@ def write_quotes(
     except BaseException:  # a piece that cannot be read stops the record, leaving no file
         writer.discard()
         raise
-    writer.commit(sources)
+    writer.commit(sources, key)
 
 
 class RecordWriter:
@@ -158,12 +162,14 @@ class RecordWriter:
         except OSError:
             self.discard()
 
-    def commit(self, sources: dict[str, Any]) -> None:
-        """Put the record in place, with each source text's path and hash."""
+    def commit(self, sources: dict[str, Any], key: str | None = None) -> None:
+        """Put the record in place, with each source text's path and hash, and the key of the
+        cache entry it describes (a later build of the same entry need not write it again)."""
         if self.out is None or self.tmp is None:
             return
         try:
-            self.out.write(f'}}, "sources": {json.dumps(sources, sort_keys=True)}}}')
+            entry = f', "entry": {json.dumps(key)}' if key else ""
+            self.out.write(f'}}, "sources": {json.dumps(sources, sort_keys=True)}{entry}}}')
             self.out.close()
             self.out = None
             os.replace(self.tmp, self.path)

@@ -120,17 +120,21 @@ class Project:
         sources = manifest.get("sources")
         gathered = getattr(self, "_quotes", None)
         if isinstance(sources, dict) and isinstance(manifest.get("parts"), list):
-            last = (anchors.read(self.data_dir, self.cache_dir) or {}).get("sources") or {}
+            recorded = anchors.read(self.data_dir, self.cache_dir) or {}
+            last = recorded.get("sources") or {}
             if not any(
                 isinstance(last.get(p), dict) and last[p].get("sha256") != s["sha256"] for p, s in sources.items()
             ):
+                key = manifest.get("key")
                 if gathered is not None and getattr(self, "_quotes_made", False):
-                    gathered.commit(sources)  # this process built the entry: its quotes are gathered
+                    gathered.commit(sources, key)  # this process built the entry: its quotes are gathered
                     return []
+                if key and recorded.get("entry") == key:
+                    return []  # recorded from this very entry already
                 try:  # the entry was current: its parts hold the places
                     with gc_paused():
                         quotes = incremental.recorded_quotes(self.data_dir, self.cache_dir, manifest)
-                        anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir)
+                        anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir, key)
                     return []
                 except incremental.MissingPart:
                     pass

@@ -53,12 +53,22 @@ def test_build_records_every_quote_place_as_loading_would(cli, project: Path) ->
 
     expected = anchors.record(_loaded(project))  # type: ignore[arg-type]
     assert expected["quotes"]
+
+    def written() -> dict[str, object]:
+        found = json.loads(record.read_text(encoding="utf-8"))
+        [manifest] = record.parent.glob("*/manifest.json")
+        assert found.pop("entry") == json.loads(manifest.read_text())["key"]  # the entry it describes
+        return found  # type: ignore[no-any-return]
+
     assert cli("build", data=project).code == 0  # gathered as the build reads each file
     [record] = (project.parent / "cache").glob("*/anchors.json")
-    assert json.loads(record.read_text(encoding="utf-8")) == expected
+    assert written() == expected
     record.unlink()
     assert cli("build", data=project).code == 0  # the cache was current: read from its parts
-    assert json.loads(record.read_text(encoding="utf-8")) == expected
+    assert written() == expected
+    before = record.stat()
+    assert cli("build", data=project).code == 0  # recorded from this entry already: left as it is
+    assert (record.stat().st_ino, record.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not list(record.parent.glob(".anchors-*"))  # nothing left behind
 
 
