@@ -288,8 +288,10 @@ def test_moscow_pyongyang_relations() -> None:
 
 def test_metonyms() -> None:
     rows = run("metonyms")
-    assert rows_with(rows, name="Moscow", entity="Russia")
-    assert len(rows_with(rows, name="Moscow")) == 1  # one entity only: the name stays unambiguous
+    # "Moscow" is a name in time (kg:alias), one entity's at a time, listed in order of period.
+    moscow = [(r["entity"], r["period"]) for r in rows_with(rows, name="Moscow")]
+    assert moscow == [("Soviet Union", "1922-12-30/1991-12-25"), ("Russia", "1991-12-26/..")]
+    assert rows_with(rows, name="Seoul", entity="South Korea", period="always")
     assert rows_with(rows, name="Pyongyang", entity="North Korea")
     assert rows_with(rows, subject="Soviet Union", relation="assured")
 

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.conftest import MINI, ROOT, run_cli
+from tests.conftest import DATA, MINI, ROOT, run_cli
 
 TEXT = """\
 In 1961 Moscow and Pyongyang signed a treaty of alliance.
@@ -281,6 +281,39 @@ def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
     assert "did not last long" in later.out and "seizure of a ship" not in later.out
     undated = run_cli("query", "relations-of", "--param", "actor=Moscow", "-f", "csv", data=data)
     assert undated.code == 1 and "'Moscow' is ambiguous" in undated.err
+
+
+# On the bundled article: "Moscow" is the Soviet Union in 1969 and 1989, Russia after 1991.
+
+
+def test_bundled_moscow_without_a_date_lists_both_with_their_periods() -> None:
+    run = run_cli("show", "Moscow", data=DATA)
+    assert run.code == 1 and run.out == "", run
+    assert run.err == (
+        "error: 'Moscow' is ambiguous: it names russia (Russia, State; 'Moscow' 1991-12-26/..), soviet-union "
+        "(Soviet Union, State; 'Moscow' 1922-12-30/1991-12-25); give the id, or a date (--at) that picks one\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "first_line"), [("1969", "Soviet Union  (State, id: soviet-union)"), ("2005", "Russia  (State, id: russia)")]
+)
+def test_bundled_moscow_at_a_date_is_the_state_of_then(at: str, first_line: str) -> None:
+    run = run_cli("show", "Moscow", "--at", at, data=DATA)
+    assert run.code == 0, run
+    assert run.out.splitlines()[0] == first_line
+
+
+def test_bundled_relations_of_moscow_in_1989_are_the_soviet_ones() -> None:
+    run = run_cli("query", "relations-of", "--param", "actor=Moscow", "--at", "1989", "-f", "csv", data=DATA)
+    assert run.code == 0, run
+    assert "Already in 1989 North Korea warned Moscow" in run.out
+    assert "in 1969 the Nixon administration had been assured by Moscow" in run.out
+    assert "did not last long" not in run.out  # Russia's, of 2000
+    later = run_cli("query", "relations-of", "--param", "actor=Moscow", "--at", "2005", "-f", "csv", data=DATA)
+    assert "did not last long" in later.out and "warned Moscow" not in later.out
+    # The two periods do not meet (day precision), so the bundled data validates without a warning.
+    assert run_cli("validate", data=DATA).err == ""
 
 
 def test_overlapping_periods_warn(tmp_path: Path) -> None:
