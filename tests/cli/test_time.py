@@ -258,8 +258,8 @@ def test_a_name_in_time_is_its_own_node_not_an_alt_label(tmp_path: Path) -> None
     ]
 
 
-def test_completion_offers_no_alias(tmp_path: Path) -> None:
-    """Completion offers ids and labels, never a name in time that could mean another entity."""
+def test_completion_offers_names_in_time(tmp_path: Path) -> None:
+    """Completion offers a name in time as typed; the lookup reads it at --at or lists its bearers."""
     from kgraph.cli.options import complete_entity
 
     class Ctx:
@@ -268,8 +268,9 @@ def test_completion_offers_no_alias(tmp_path: Path) -> None:
         def find_root(self) -> Ctx:
             return self
 
-    assert complete_entity(Ctx(), "Mos") == []  # type: ignore[arg-type]
+    assert complete_entity(Ctx(), "Mos") == ["Moscow"]  # type: ignore[arg-type]
     assert complete_entity(Ctx(), "Sov") == ["Soviet Union", "soviet-union"]  # type: ignore[arg-type]
+    assert complete_entity(Ctx(), "us") == ["USSR"]  # type: ignore[arg-type]
 
 
 def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
