@@ -149,6 +149,50 @@ def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path)
     assert "did not last long" in possible.out
 
 
+def test_timeline_marks_unsure_dates_and_relations_possibly_in_force(tmp_path: Path) -> None:
+    """A date the text leaves unsure (1896~, 2000/) and a relation only possibly in force in the
+    window asked are marked: after the date in the table, in date_doubt/in_force for programs."""
+    data = project(tmp_path)
+    rows = json.loads(run_cli("timeline", "-f", "json", data=data).out)
+    doubt = {r["date"]: (r["date_doubt"], r["in_force"]) for r in rows}
+    assert doubt["1896~"] == ("approximate", None) and doubt["2000/"] == ("end unknown", None)
+    assert doubt["1961"] == (None, None) and doubt["1945/.."] == (None, None)  # an open end is no doubt
+    window = ["timeline", "--from", "2015", "--to", "2015", "--possibly"]
+    later = {r["date"]: r["in_force"] for r in json.loads(run_cli(*window, "-f", "json", data=data).out)}
+    assert later == {"2000/": "possibly", "1945/..": "certainly"}
+    table = squeezed(run_cli(*window, data=data).out)
+    assert "2000/(endunknownpossiblyinforce)" in table and "1945/..(" not in table
+    header = run_cli("timeline", "-f", "csv", data=data).out.splitlines()[0]
+    assert header.endswith(",date_doubt,in_force")
+
+
+def test_timeline_picture_fades_an_unknown_end(tmp_path: Path) -> None:
+    """2000/ (it ended, the text does not say when) is a bar that fades out after 2000, not a mark
+    ending in 2000; an approximate date (1896~) is drawn pale."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    data = project(tmp_path)
+    out = tmp_path / "t.svg"
+    assert run_cli("timeline", "-o", str(out), data=data).code == 0
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.parse(out).getroot()
+    items = {g.find("s:title", ns).text.split("\n")[0]: g for g in root.iterfind(".//s:g[@class='item']", ns)}
+    ended = items["Russia agreed with North Korea (2000/: end unknown)"]
+    bar = ended.find("s:rect", ns)
+    assert bar is not None and bar.get("class") == "bar unknown-end"
+    years = {int(t.text): float(t.get("x")) for t in root.iterfind(".//s:text[@class='year']", ns)}
+    per_year = (years[max(years)] - years[min(years)]) / (max(years) - min(years))
+    assert float(bar.get("width")) > 5 * per_year  # lasts past its start year, how long unknown
+    fill = re.fullmatch(r"url\(#(.+)\)", bar.get("fill")).group(1)
+    gradient = root.find(f".//s:linearGradient[@id='{fill}']", ns)
+    assert [stop.get("stop-opacity") for stop in gradient.iterfind("s:stop", ns)] == [None, "0"]
+    assert re.fullmatch(r"url\(#.+\)", bar.get("stroke"))  # the outline fades too: no end drawn
+    shape = {title: g[1] for title, g in items.items()}  # the bar or mark after the title
+    assert shape["Korea agreed with Russia (1896~: approximate)"].get("fill-opacity") == "0.45"
+    assert shape["Soviet Union condemned North Korea (1969)"].get("fill-opacity") is None
+
+
 def test_literals_and_bounds_in_the_graph(tmp_path: Path) -> None:
     """Plain dates stay xsd literals, byte for byte; the rest are EDTF literals with their bounds."""
     data = project(tmp_path)
