@@ -140,6 +140,26 @@ def test_qualified_date_is_certain_only_over_its_whole_span(tmp_path: Path, valu
     assert run_cli("path", "Korea", "Russia", "--from", narrower, "--to", span[1], data=data).code == 1
 
 
+@pytest.mark.parametrize(
+    ("value", "in_force", "not_in_force"),
+    [
+        ("1960/1979", ("1960", "1979"), ("1959", "1980")),  # from 1960 to 1979
+        ("../1978", ("1950", "1978"), ("1979",)),  # until 1978, start not given ("before 1979")
+    ],
+)
+def test_each_interval_form_changes_what_path_at_finds(
+    tmp_path: Path, value: str, in_force: tuple[str, ...], not_in_force: tuple[str, ...]
+) -> None:
+    """The README's date forms, each read by --at as its table says."""
+    data = project(tmp_path, relations=RELATIONS.replace("date: 1969", f'date: "{value}"'))
+    for at in in_force:
+        run = run_cli("path", "Soviet Union", "North Korea", "--via", "condemned", "--at", at, data=data)
+        assert run.code == 0 and "seizureofaship" in squeezed(run.out), (at, run)
+    for at in not_in_force:
+        run = run_cli("path", "Soviet Union", "North Korea", "--via", "condemned", "--at", at, data=data)
+        assert run.code == 1, (at, run)
+
+
 def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path) -> None:
     data = project(tmp_path)
     certain = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "-f", "json", data=data)
