@@ -337,6 +337,23 @@ def test_completion_offers_names_in_time(tmp_path: Path) -> None:
     assert complete_entity(Ctx(), "us") == ["USSR"]  # type: ignore[arg-type]
 
 
+def test_exports_keep_names_in_time_with_their_periods(tmp_path: Path) -> None:
+    """The node tables, GraphML and GEXF list a name in time with its period (they dropped it)."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    data = project(tmp_path)
+    assert run_cli("export", "-f", "csv", "-o", str(tmp_path / "kg"), data=data).code == 0
+    with open(tmp_path / "kg.nodes.csv", encoding="utf-8", newline="") as handle:
+        aliases = {row["id"]: row["aliases"] for row in csv.DictReader(handle)}
+    assert aliases["soviet-union"] == "USSR; Moscow (1922/1991)" and aliases["russia"] == "Moscow (1991-12/..)"
+    assert run_cli("export", "-o", str(tmp_path / "kg.graphml"), data=data).code == 0
+    assert "USSR; Moscow (1922/1991)" in (tmp_path / "kg.graphml").read_text(encoding="utf-8")
+    assert run_cli("export", "-o", str(tmp_path / "kg.gexf"), data=data).code == 0
+    values = [v.get("value") for v in ET.parse(tmp_path / "kg.gexf").getroot().iter() if v.get("for") == "aliases"]
+    assert "Moscow (1991-12/..)" in values
+
+
 def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
     data = project(tmp_path)
     run = run_cli("query", "relations-of", "--param", "actor=Moscow", "--at", "1969", "-f", "csv", data=data)
