@@ -91,8 +91,8 @@ def timed(enabled: bool) -> Iterator[None]:
             say(f"time: {'total':<22} {(time.perf_counter() - began) * 1000:9.1f} ms")
 
 
-#: The phases of a cache build (incremental.py), in order, for the progress bar.
-BUILD_PHASES = ("entities", "relations", "checks across files", "entity graph", "load store", "write cache")
+#: The phases of a cache build, in order, for the progress bar.
+BUILD_PHASES = ("load and validate", "compile entity graph", "compile", "load store", "write cache")
 
 
 def check_timeout(seconds: float | None) -> None:
