@@ -728,8 +728,9 @@ def push_batches(
     it (a store's own load, with no copy after) and a failure clears it again; if it held
     triples, they go into a staging graph, moved (``--replace``) or added into place in one
     request once all have arrived and been counted, and a failure drops the staging graph. The
-    count catches a store that acknowledged a batch it did not store (Virtuoso answers 201 to a
-    body it could not parse).
+    undo matters even for one request: Virtuoso's loader commits as it reads, so a body it stops
+    reading at a bad line leaves the lines before it stored. The count catches a store that
+    acknowledged a batch it did not store.
     """
     import tempfile
     import uuid
@@ -762,8 +763,7 @@ def push_batches(
         held: int | None = count_graph(query_url, dest, timeout)
         if held != sent:
             raise RemoteError(
-                f"{store_url} acknowledged every batch, but the graph holds {held:,} triple(s), not the "
-                f"{sent:,} sent (Virtuoso answers 201 to a batch it could not parse: see its log)"
+                f"{store_url} acknowledged every batch, but the graph holds {held:,} triple(s), not the {sent:,} sent"
             )
         if staging is not None:
             _update(update_url, _put_in_place(staging, graph, replace), timeout)
