@@ -766,23 +766,25 @@ def push_batches(
                 f"{store_url} acknowledged every batch, but the graph holds {held:,} triple(s), not the {sent:,} sent"
             )
         if staging is not None:
-            _update(update_url, _put_in_place(staging, graph, replace), timeout)
-            requests += 1
-            if replace:
-                held = count_graph(query_url, graph, timeout)
-                if held != sent:
-                    raise RemoteError(
-                        f"{update_url} moved the staging graph into {where}, which now holds {held:,} "
-                        f"triple(s), not the {sent:,} sent"
-                    )
-            else:
-                held = None
+            # Nothing sent leaves no staging graph to move: a replace then clears the target.
+            empty = f"CLEAR {f'GRAPH <{graph}>' if graph else 'DEFAULT'}" if replace else None
+            put = _put_in_place(staging, graph, replace) if sent else empty
+            if put is not None:
+                _update(update_url, put, timeout)
+                requests += 1
     except (RemoteError, OSError) as exc:
         undone = _undo(update_url, graph, staging, timeout)
         raise RemoteError(f"{exc}; {undone}{_hint(str(exc), graph)}") from None
     except KeyboardInterrupt:
         _undo(update_url, graph, staging, timeout)  # Ctrl-C too leaves the target as it was
         raise
+    if staging is not None:
+        held = count_graph(query_url, graph, timeout) if replace else None
+        if held is not None and held != sent:
+            raise RemoteError(
+                f"{update_url} moved the staging graph into {where}, which now holds {held:,} "
+                f"triple(s), not the {sent:,} sent"
+            )
     return Pushed(sent, requests, held, staging is not None)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from conftest import MINI, assert_isomorphic, built_graph, integration, run_cli
-from servers import Seen, Store, oxigraph, scripted, virtuoso  # noqa: F401  (fixtures)
+from conftest import DATA, MINI, ROOT, assert_isomorphic, built_graph, integration, output_of, run_cli
+from servers import Seen, Store, oxigraph, scripted, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
 
 pytestmark = integration
 
@@ -236,3 +236,38 @@ def test_options_that_do_not_go_together() -> None:
     ):
         run = run_cli("push", *args)
         assert run.code == 2 and message in " ".join(run.err.split()), run
+
+
+@pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="no bundled data")
+def test_the_readme_virtuoso_example(tmp_path: Path) -> None:
+    """The README's Virtuoso session, command by command, against a Virtuoso started as it says."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("Virtuoso as the tests run it") :]
+    block = block[block.index("```\n") + 4 :]
+    block = block[: block.index("```")]
+    store = start_virtuoso(tmp_path / "virtuoso")
+    try:
+        base = store.query.rsplit("/", 1)[0]
+        ran = 0
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, expected = part.partition("\n")
+            if not command.startswith("kgraph "):
+                continue  # the server's own set-up, which start_virtuoso does the same way
+            command, expected = (text.replace("http://127.0.0.1:8890", base) for text in (command, expected))
+            assert sorted(output_of(command, DATA)) == sorted(expected.rstrip("\n").splitlines()), command
+            ran += 1
+        assert ran == 4
+    finally:
+        store.stop()
+
+
+def test_virtuoso_without_a_graph_says_what_to_add(virtuoso: Store) -> None:  # noqa: F811
+    """Virtuoso has no writable default graph (its default graph is the union of all): the MOVE or
+    ADD into it fails with SP031; the staging graph goes, and the fix is said."""
+    run = run_cli("push", *_urls(virtuoso))
+    assert run.code == 1, run
+    assert "SP031" in run.err and "the default graph was left as it was" in run.err, run
+    assert run.err.rstrip().endswith("add --graph IRI, e.g. --graph https://example.org/graph"), run
+    assert staging_graphs(virtuoso) == 0
