@@ -770,8 +770,21 @@ def push_batches(
             empty = f"CLEAR {f'GRAPH <{graph}>' if graph else 'DEFAULT'}" if replace else None
             put = _put_in_place(staging, graph, replace) if sent else empty
             if put is not None:
-                _update(update_url, put, timeout)
+                try:
+                    _update(update_url, put, timeout)
+                except RemoteError as exc:
+                    if "(--timeout)" not in str(exc):
+                        raise
+                    # The store may still be at work on it: dropping the staging graph now could
+                    # leave the target half moved, so nothing is undone and the state is said.
+                    raise _InFlight(
+                        f"{exc}; the store may still be putting the staging graph <{staging}> into {where}: "
+                        f"check {where}, then drop the staging graph if it is still there "
+                        "(a larger --timeout lets the push wait for it)"
+                    ) from None
                 requests += 1
+    except _InFlight:
+        raise
     except (RemoteError, OSError) as exc:
         undone = _undo(update_url, graph, staging, timeout)
         raise RemoteError(f"{exc}; {undone}{_hint(str(exc), graph)}") from None
@@ -786,6 +799,10 @@ def push_batches(
                 f"triple(s), not the {sent:,} sent"
             )
     return Pushed(sent, requests, held, staging is not None)
+
+
+class _InFlight(RemoteError):
+    """The MOVE or ADD timed out: the store may still be at it, so nothing may be undone."""
 
 
 def _undo(update_url: str, graph: str | None, staging: str | None, timeout: float) -> str:

@@ -302,3 +302,40 @@ def test_virtuoso_refusing_a_move_too_large_leaves_the_graph_and_says_why(virtuo
     assert "push into an empty graph instead" in run.err and "__dbf_set('txn_after_image_limit'" in run.err
     assert_isomorphic(built_graph(MINI), remote_graph(virtuoso, graph))
     assert staging_graphs(virtuoso) == 0
+
+
+def test_a_move_that_outlasts_the_timeout_is_not_undone(virtuoso: Store, scripted) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The store may still be moving the staging graph when --timeout runs out: dropping it then could
+    leave the target half moved, so the push says so and leaves both graphs for the user to check."""
+    import time
+    import urllib.parse
+
+    graph = "https://example.org/test/slow-move"
+    first = run_cli("push", *_urls(virtuoso), "--graph", graph, "--replace")
+    assert first.code == 0, first
+
+    def slow_moves(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+        if b"MOVE" in seen.body:
+            time.sleep(8)  # past the push's --timeout, and never applied
+            return 200, {}, b""
+        forward = {name: seen.headers[name] for name in ("Content-Type", "Accept") if name in seen.headers}
+        base = virtuoso.update.rsplit("/", 1)[0]  # the count's GET too: same path and query string
+        req = urllib.request.Request(base + seen.path, data=seen.body or None, method=seen.method, headers=forward)
+        with urllib.request.urlopen(req, timeout=60) as forwarded:
+            return forwarded.status, {"Content-Type": forwarded.headers["Content-Type"]}, forwarded.read()
+
+    proxy = scripted(slow_moves)
+    run = run_cli(
+        "push", "--endpoint", virtuoso.graph_store, "--update-endpoint", proxy.url + "/sparql",
+        "--graph", graph, "--replace", "--timeout", "5",
+    )  # fmt: skip
+    assert run.code == 1, run
+    assert "gave no answer within 5 s (--timeout)" in run.err
+    assert "the store may still be putting the staging graph <urn:kgraph:staging:" in run.err
+    assert "was left as it was" not in run.err
+    assert staging_graphs(virtuoso) == 1  # not dropped
+    staging = run.err.split("staging graph <", 1)[1].split(">", 1)[0]
+    drop = urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{staging}>"}).encode()
+    urllib.request.urlopen(urllib.request.Request(virtuoso.update, data=drop), timeout=60).read()
+    assert staging_graphs(virtuoso) == 0
+    assert_isomorphic(built_graph(MINI), remote_graph(virtuoso, graph))
