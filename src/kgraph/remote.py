@@ -914,7 +914,7 @@ def _hint(message: str, graph: str | None) -> str:
     if "SR325" in message and "after image" in message:  # the MOVE or ADD of a large staging graph
         return (
             "; Virtuoso refuses a MOVE or ADD whose transaction log exceeds its txn_after_image_limit "
-            "(50 MB by default: more than 576,000 and fewer than 2.9 million triples here): push into an "
+            "(50 MB by default: a MOVE of 576,000 triples passed it, one of 2.9 million did not): push into an "
             "empty graph instead (a new graph IRI, or after CLEAR GRAPH), where the batches go straight in, "
             "or have the store's dba raise the limit in isql: __dbf_set('txn_after_image_limit', 2000000000);"
         )
