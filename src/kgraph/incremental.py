@@ -663,20 +663,20 @@ class _ClaimKeys:
         return found
 
 
-class MissingPart(Exception):
+class _MissingPart(Exception):
     """A part the entry was made of is gone or damaged."""
 
 
 def recorded_quotes(data_dir: str, cache_dir: str | None, manifest: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Each relation file's quote places (anchors.record's ``quotes``) as the entry's parts hold
     them, one file at a time: ``kgraph build`` writes its anchors record from these rather than
-    from every record in memory. Raises MissingPart when a part is gone or damaged."""
+    from every record in memory. Raises _MissingPart when a part is gone or damaged."""
     parts = _Parts(cache._slot(cache.cache_root(data_dir, cache_dir), data_dir))
     for name, _sha in manifest.get("parts") or []:
         if name.startswith("r-"):
             part = parts.load(name)
             if part is None or part.get("errors"):
-                raise MissingPart(name)
+                raise _MissingPart(name)
             yield part.get("anchors") or {}
 
 

@@ -136,7 +136,7 @@ class Project:
                         quotes = incremental.recorded_quotes(self.data_dir, self.cache_dir, manifest)
                         anchors.write_quotes(self.data_dir, sources, quotes, self.cache_dir, key)
                     return []
-                except incremental.MissingPart:
+                except incremental._MissingPart:
                     pass
         if gathered is not None:
             gathered.discard()
