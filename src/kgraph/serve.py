@@ -2,7 +2,7 @@
 
 kgraph writes the graph into a fresh Oxigraph store (``oxigraph load``) in a temporary folder and
 runs ``oxigraph serve-read-only`` on it, on a private loopback port; the folder goes when the server
-stops. Clients reach it through kgraph's front (hostcheck.py), which refuses requests whose ``Host``
+stops. Clients reach it through kgraph's front (hostguard.py), which refuses requests whose ``Host``
 is not the server's own address (DNS rebinding). The ``oxigraph`` package from PyPI ships the
 binary: ``pip install 'kgraph[server]'``.
 """
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from kgraph.deadline import die_with_parent
 from kgraph.errors import ServerError
-from kgraph.hostcheck import Front, allowed_hosts
+from kgraph.hostguard import Front, allowed_hosts
 
 INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
 READY_WAIT = 30.0

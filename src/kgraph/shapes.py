@@ -1,5 +1,5 @@
-"""SHACL shapes for the data model, generated from the project's vocabulary, and a pySHACL check
-of the compiled graph.
+"""SHACL shapes for the data model, generated from the project's vocabulary, and the validation
+of the compiled graph against them (pySHACL).
 
 The shapes say what the YAML validator says, in a form other tools understand: every entity has
 one label, dates are xsd:date, gYearMonth or gYear, every statement has one subject, predicate,
@@ -200,7 +200,7 @@ def local_name(iri: Any) -> str:
     return str(iri).replace("#", "/").rsplit("/", 1)[-1]
 
 
-def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
+def validate(project: Project, extra: list[str] | None = None) -> list[Problem]:
     """Validate the compiled graph against the shapes (plus ``extra`` shape files) with pySHACL."""
     import pyshacl
     from rdflib.util import guess_format
