@@ -75,7 +75,7 @@ def dead(package: Path) -> list[str]:
     for path in sorted(package.rglob("*.py")):
         for node in _definitions(ast.parse(path.read_text(encoding="utf-8"))):
             name = node.name
-            if name.startswith("__") or name.startswith("do_") or name in HOOKS:
+            if name.startswith(("__", "do_")) or name in HOOKS:
                 continue
             if counts.get(name, 0) == 0:
                 found.append(f"{path.relative_to(package.parent)}:{node.lineno}: {name}")
