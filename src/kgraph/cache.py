@@ -121,7 +121,15 @@ class Hashes:
             except (OSError, ValueError):
                 self.known = {}
 
-    def sha(self, file: str) -> str:
+    def sha(self, file: str, linked: bool = False) -> str:
+        """The file's SHA-256, from memory when its identity and times are unchanged.
+
+        ``linked``: the file is one of a cache entry's, which are never written once in place: a
+        hard link to a file hashed before (same device, inode, size and mtime; linking changes
+        only the ctime) holds the bytes that were hashed, so the build that copies the last
+        entry's store does not read its 270 MB again (as ``write`` already trusts the checksums
+        of the files it links, see ``_linked``).
+        """
         if self.path is None:
             return _sha(file)
         st = os.stat(file)
@@ -136,10 +144,35 @@ class Hashes:
             and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS
         ):
             return str(entry[1])
+        if linked and self.trust:
+            found = self._links().get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            if found is not None:
+                self.known[name] = [signature, found[0], found[1]]
+                self.changed = True
+                return found[0]
         digest = _sha(file)
         self.known[name] = [signature, digest, time.time_ns()]
         self.changed = True
         return digest
+
+    def _links(self) -> dict[tuple[int, ...], tuple[str, int]]:
+        """Settled hashes of the cache slot's own files by identity without ctime (see ``sha``)."""
+        if not hasattr(self, "_by_identity"):
+            slot = os.path.dirname(os.path.abspath(self.path or "")) + os.sep
+            self._by_identity: dict[tuple[int, ...], tuple[str, int]] = {}
+            for name, entry in self.known.items():
+                if (
+                    name.startswith(slot)
+                    and isinstance(entry, list)
+                    and len(entry) == 3
+                    and isinstance(entry[0], list)
+                    and len(entry[0]) == 5
+                    # Settled against the last write of the bytes (mtime), not of the inode
+                    # (ctime, which each new link moves): the racy rule is about content.
+                    and entry[2] - entry[0][3] >= self.SETTLED_NS
+                ):
+                    self._by_identity[tuple(entry[0][:4])] = (str(entry[1]), int(entry[2]))
+        return self._by_identity
 
     def save(self) -> None:
         """Remember new hashes (atomically; a failure only costs re-hashing next time)."""
@@ -247,7 +280,7 @@ def _inventory(
 
     ``known``: checksums by file identity (device, inode, size, mtime) of files hard-linked here.
     """
-    sha = (hashes or Hashes()).sha
+    memo = hashes or Hashes()
     files = {}
     for parent, _dirs, names in os.walk(folder):
         for name in names:
@@ -256,7 +289,7 @@ def _inventory(
             if rel not in (MANIFEST, LOCK) and not name.startswith(("LOCK", "LOG")):
                 st = os.stat(full)
                 found = known.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) if known else None
-                files[rel] = [st.st_size, found or sha(full)]
+                files[rel] = [st.st_size, found or memo.sha(full, linked=True)]
     return files
 
 
@@ -423,6 +456,7 @@ def write(
     elsewhere: list[str],
     root: str | None = None,
     inherit: str | None = None,
+    hashes: Hashes | None = None,
 ) -> Compiled:
     """Build an entry in a temporary folder, rename it into place under a fresh name, make it
     current, then remove the entries and leftovers nobody uses.
@@ -431,7 +465,9 @@ def write(
     never sit in memory as one string. Or it makes the store itself, given its path (the
     incremental build copies the last entry's and changes it), and returns its triple count
     when it knows it. ``inherit``: that entry's folder;
-    a file hard-linked from it keeps the checksum its manifest records instead of being read again.
+    a file hard-linked from it keeps the checksum its manifest records instead of being read again,
+    and ``hashes`` remembers it under its new path (so the next build, which checks this entry
+    before copying it, does not read it either).
     """
     import shutil
     import tempfile
@@ -444,6 +480,7 @@ def write(
     held = lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
     folder = tmp
     try:
+        linked = _linked(inherit)
         if callable(nt):
             triples = nt(os.path.join(tmp, OXIGRAPH_DIR))
             if triples is None:
@@ -473,7 +510,7 @@ def write(
                 "data": os.path.abspath(data_dir),
                 "triples": triples,
                 **info,
-                "files": _inventory(tmp, known=_linked(inherit)),
+                "files": _inventory(tmp, known=linked),
             }
             with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as handle:
                 json.dump(manifest, handle, indent=1, sort_keys=True)
@@ -482,6 +519,8 @@ def write(
             os.rename(tmp, folder)
             _write_pointer(slot, {"key": key, "entry": os.path.basename(folder), "read": elsewhere})
             compiled = Compiled(folder, manifest)
+            if hashes is not None and linked:
+                _remember_links(hashes, folder, manifest["files"], linked)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         unlock(held)
@@ -490,6 +529,25 @@ def write(
     with phase("clean"):
         _clean(slot)
     return compiled
+
+
+def _remember_links(
+    hashes: Hashes, folder: str, files: dict[str, list[Any]], linked: dict[tuple[int, ...], str]
+) -> None:
+    """Remember the checksums of the entry's files linked from a checked entry, by their new path."""
+    now = time.time_ns()
+    for rel, (_size, digest) in files.items():
+        path = os.path.join(folder, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if linked.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) == digest:
+            signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            # Hashed "now" for the path rule; the identity rule (Hashes._links) goes by mtime.
+            hashes.known[os.path.abspath(path)] = [signature, digest, now]
+            hashes.changed = True
+    hashes.save()
 
 
 def _clean(slot: str) -> None:

@@ -30,6 +30,7 @@ import io
 import json
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -244,6 +245,11 @@ class _Build:
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # publication -> text, read only when a file needs it
         self.text_files: dict[str, tuple[str, str]] = {}
+        self.built_sources: dict[str, Any] = (built or {}).get("sources") or {}
+        self.facts: dict[str, tuple[Any, ...]] = {}  # fact() by id: the entities are set by then
+        # A relation file's part made from its last part, record by record: the N-Triples lines
+        # of the records that went and came, so the store's delta need not diff the whole file.
+        self.deltas: dict[str, tuple[str, set[bytes], set[bytes]]] = {}
 
     def sha(self, path: str) -> str | None:
         try:
@@ -343,23 +349,30 @@ class _Build:
     # -- relations --------------------------------------------------------------------------
     def dependencies(self, ids: list[str], entities: dict[str, Entity]) -> str:
         """What a relation file's checks and triples take from the rest of the project."""
-        built_sources = (self.built or {}).get("sources") or {}
-        facts: list[tuple[Any, ...]] = []
-        for eid in ids:
-            entity = entities.get(eid)
-            if entity is None:
-                facts.append((eid, None))
-                continue
-            text = self.text_files.get(eid)
-            recorded = built_sources.get(eid) if text else None
-            # The last build's record matters only where it differs from the text (quotes moved).
-            moved = (
-                recorded.get("sha256")
-                if isinstance(recorded, dict) and text and recorded.get("sha256") != text[1]
-                else None
-            )
-            facts.append((eid, entity.type, entity.extra.get("text"), text, moved))
-        return _digest(facts)
+        return _digest([self.fact(eid, entities) for eid in ids])
+
+    def fact(self, eid: str, entities: dict[str, Entity]) -> tuple[Any, ...]:
+        """What a record naming ``eid`` takes from it: its type, and for a publication its text's
+        file and hash, and the hash the last ``kgraph build`` recorded when the text changed since
+        (its quotes' moves are then reported)."""
+        known = self.facts.get(eid)
+        if known is None:
+            known = self.facts[eid] = self._fact(eid, entities)
+        return known
+
+    def _fact(self, eid: str, entities: dict[str, Entity]) -> tuple[Any, ...]:
+        entity = entities.get(eid)
+        if entity is None:
+            return (eid, None)
+        text = self.text_files.get(eid)
+        recorded = self.built_sources.get(eid) if text else None
+        # The last build's record matters only where it differs from the text (quotes moved).
+        moved = (
+            recorded.get("sha256")
+            if isinstance(recorded, dict) and text and recorded.get("sha256") != text[1]
+            else None
+        )
+        return (eid, entity.type, entity.extra.get("text"), text, moved)
 
     def relation_part(
         self, path: str, entities: dict[str, Entity], default_source: str | None, references: bool, misses: int
@@ -376,7 +389,14 @@ class _Build:
             if part is not None and not part["errors"]:
                 self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
                 return name, part, misses
-        part, sha, misses = self.check_relations(path, shown, entities, default_source, references, misses)
+        # The file's last part (under this context): its records whose text and dependencies are
+        # unchanged are reused, the others read alone.
+        last = f"l-{_digest(self.context, shown, default_source, references)}"
+        found = self.from_records(path, shown, entities, default_source, last) if references else None
+        if found is not None:
+            part, sha = found
+        else:
+            part, sha, misses = self.check_relations(path, shown, entities, default_source, references, misses)
         if sha:
             self.read[os.path.abspath(path)] = sha
             head = _digest(self.context, shown, sha, default_source, references)
@@ -384,11 +404,139 @@ class _Build:
             name = f"r-{_digest(head, self.dependencies(part['ids'], entities))}"
             nt = part.pop("nt")
             part["nt_sha"] = self.parts.save_nt(name + ".nt", nt) if nt is not None else None
+            if not part["errors"]:
+                part["facts"] = {eid: self.fact(eid, entities) for eid in part["ids"]}
+                self.parts.save(last, name)
+            delta = part.pop("delta", None)
+            if delta is not None:
+                self.deltas[name] = delta
             self.parts.save(name, part)
         else:
             name = ""
             part.pop("nt")
+        part.pop("delta", None)
         return name, part, misses
+
+    def from_records(
+        self, path: str, shown: str, entities: dict[str, Entity], default_source: str | None, last: str
+    ) -> tuple[dict[str, Any], str] | None:
+        """The file's part made from its last part: each record whose text and whose named
+        entities are unchanged is taken from there (its lines shifted), the others are read
+        alone, checked and compiled. None when that cannot give what reading the whole file gives
+        (no last part, the file not a plain list of records, a record with an error): then the
+        whole file is read."""
+        from kgraph.files import read_text
+
+        name = self.parts.load(last)
+        old = self.parts.load(name) if isinstance(name, str) else None
+        if not old or old.get("errors") or not old.get("records") or not old.get("nt_sha"):
+            return None
+        digests: dict[str, str] = {}
+        text = read_text(path, [], digests)
+        chunks = split_records(text) if text is not None else None
+        if chunks is None:
+            return None
+        sha = digests[os.path.abspath(path)]
+        changed = {eid for eid, fact in old["facts"].items() if tuple(fact) != self.fact(eid, entities)}
+        records = old["records"]
+        columns = old["statements"]
+        reusable: dict[bytes, int] = {}
+        for index, key in enumerate(records["key"]):
+            row_ids = (columns["subject"][index], columns["object"][index], columns["source"][index])
+            if not changed or not (changed.intersection(row_ids) or changed.intersection(columns["cites"][index])):
+                reusable.setdefault(key, index)
+        try:
+            old_nt = self.parts.read_nt(str(name) + ".nt", old["nt_sha"])
+        except (OSError, _Stale):
+            return None
+        keys = [_chunk_key(chunk) for _line, chunk in chunks]
+        taken: list[int | None] = [reusable.pop(key, None) for key in keys]
+        default = (default_source, None) if default_source else None
+        fresh: list[Relation] = []
+        for (line, chunk), at in zip(chunks, taken):
+            if at is None:
+                relation = _read_record(shown, line, chunk, default)
+                if relation is None:
+                    return None
+                fresh.append(relation)
+        problems: list[Problem] = []
+        if fresh:
+            ids = _references(fresh)
+            _relations, problems, _misses = self._checked(fresh, ids, entities, [], 0, every_text=False)
+            if any(p.severity == "error" for p in problems):
+                return None
+        made = self._relation_part(fresh, _references(fresh), problems, True) if fresh else None
+        return self._assemble(old, old_nt, chunks, keys, taken, made, str(name)), sha
+
+    def _assemble(
+        self,
+        old: dict[str, Any],
+        old_nt: bytes,
+        chunks: list[tuple[int, str]],
+        keys: list[bytes],
+        taken: list[int | None],
+        made: dict[str, Any] | None,
+        old_name: str,
+    ) -> dict[str, Any]:
+        """A file's part from its last part's records (``taken``: the index of each chunk's record
+        there, None for a record read again) and the part ``made`` of the records read again."""
+        from kgraph.statement import FIELDS
+
+        ends = old["records"]["end"]
+        starts = old["records"]["line"]
+        made_ends = made["records"]["end"] if made else []
+        columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        claims: list[Any] = []
+        problems: list[Problem] = []
+        pieces: list[bytes] = []
+        new_ends: list[int] = []
+        old_warnings = _by_record(old["problems"], starts)
+        made_warnings = (
+            _by_record(made["problems"], [line for (line, _c), i in zip(chunks, taken) if i is None]) if made else {}
+        )
+        used: set[int] = set()
+        fresh = 0
+        size = 0
+        for (line, _chunk), index in zip(chunks, taken):
+            if index is not None:
+                used.add(index)
+                shift = line - starts[index]
+                key, dates, location = old["claims"][index]
+                claims.append((key, dates, _moved(location, shift)))
+                problems.extend(_shifted(p, shift) for p in old_warnings.get(index, ()))
+                for name in FIELDS:
+                    columns[name].append(old["statements"][name][index])
+                piece = old_nt[ends[index - 1] if index else 0 : ends[index]]
+            else:
+                assert made is not None
+                claims.append(made["claims"][fresh])
+                problems.extend(made_warnings.get(fresh, ()))
+                for name in FIELDS:
+                    columns[name].append(made["statements"][name][fresh])
+                piece = made["nt"][made_ends[fresh - 1] if fresh else 0 : made_ends[fresh]]
+                fresh += 1
+            pieces.append(piece)
+            size += len(piece)
+            new_ends.append(size)
+        removed: set[bytes] = set()
+        for index in range(len(ends)):
+            if index not in used:
+                removed.update(old_nt[ends[index - 1] if index else 0 : ends[index]].splitlines())
+        added: set[bytes] = set(made["nt"].splitlines()) if made else set()
+        relations = len(chunks)
+        acyclic_ids = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
+        return {
+            "problems": problems,
+            "ids": _references_of(columns),
+            "errors": False,
+            "relations": relations,
+            "claims": claims,
+            "acyclic": [(k[0], k[1], k[2], loc) for k, _d, loc in claims if k[1] in acyclic_ids and k[0] != k[2]],
+            "statements": columns,
+            "nt": b"".join(pieces),
+            "records": {"key": keys, "line": [line for line, _c in chunks], "end": new_ends},
+            "delta": (old_name, removed, added),
+        }
 
     def check_relations(
         self,
@@ -404,11 +552,11 @@ class _Build:
 
         if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
             relations = self.by_file.get(shown, [])
-            return (
-                self._relation_part(relations, _references(relations), self._warnings(shown), references),
-                self.loaded.files[os.path.abspath(path)],
-                misses,
-            )
+            part = self._relation_part(relations, _references(relations), self._warnings(shown), references)
+            sha = self.loaded.files[os.path.abspath(path)]
+            if not part["errors"] and references:
+                _index_records(part, path, sha, relations)
+            return part, sha, misses
         problems: list[Problem] = []
         digests: dict[str, str] = {}
         shown_, root = _read_file(path, RELATIONS_FILE, problems, digests)
@@ -431,7 +579,11 @@ class _Build:
                 relations, problems, misses = self._checked(
                     _reparse(path, default), ids, entities, parse_problems, before, every_text=True
                 )
-        return self._relation_part(relations, ids, problems, references), digests.get(os.path.abspath(path)), misses
+        part = self._relation_part(relations, ids, problems, references)
+        read = digests.get(os.path.abspath(path))
+        if read and not part["errors"] and references:
+            _index_records(part, path, read, relations)
+        return part, read, misses
 
     def _relation_part(
         self, relations: list[Relation], ids: list[str], problems: list[Problem], references: bool
@@ -457,7 +609,6 @@ class _Build:
             if r.predicate in acyclic and r.subject != r.object
         ]
         if not errors and references:
-            from kgraph import anchors
             from kgraph.compile import _add_statement, _predicate_iris, to_ntriples
             from kgraph.statement import statements, to_columns
 
@@ -472,15 +623,24 @@ class _Build:
             )
             # Derived once (statement.py): the part's triples and the entity graph's edges.
             records = statements(mini, self.base)
-            out: list[tuple[str, str, str]] = []
             predicates = _predicate_iris(self.vocabulary)
+            # One piece per record, and where each ends: the next edit of the file reuses the
+            # records it leaves alone (from_records).
+            pieces = []
+            ends = []
+            size = 0
             for record in records:
+                out: list[tuple[str, str, str]] = []
                 _add_statement(out, self.base, record, predicates, texts)
-            part["nt"] = to_ntriples(out)
+                piece = to_ntriples(out)
+                size += len(piece)
+                pieces.append(piece)
+                ends.append(size)
+            part["nt"] = b"".join(pieces)
+            part["records"] = {"end": ends}
             # Kept as the cache's plain columns: a part is read on every build, and unpickling
             # record objects would cost several times more (about 1.7 s per 100k relations).
             part["statements"] = to_columns(records)
-            part["anchors"] = anchors.record(mini)["quotes"]
         return part
 
     def _checked(
@@ -521,6 +681,124 @@ def _reparse(path: str, default: tuple[str | None, Location | None] | None) -> l
     shown, root = _read_file(path, RELATIONS_FILE, problems, {})
     root, _source = _file_source(shown, root, problems)
     return [r for r in (_relation(rec, default) for rec in _records(shown, root, "relation", problems)) if r]
+
+
+#: Where a record of a relation file in the plain list form starts: a ``-`` at the start of a line.
+_RECORD_START = re.compile(r"(?m)^-(?=[ \n])")
+#: What makes a file's records depend on each other when read as one document: document markers
+#: and directives (a record read alone would be a document of its own), line breaks other than
+#: LF (YAML breaks lines at CR, NEL, LS and PS too), and anchors (one defined twice in a document
+#: is an error that no record read alone shows).
+_ENTANGLED = re.compile(r"(?m)^(?:---|\.\.\.|%)|[\r\x85\u2028\u2029]|(?:^|[\s\[{,])&\S")
+
+
+def split_records(text: str) -> list[tuple[int, str]] | None:
+    r"""A relation file's records as (first line, text), each from a ``-`` at the start of a line
+    to the next, when the file is a plain list whose head holds only comments; None otherwise.
+
+    Each record read alone as YAML (a one-item list) is what reading the file gives for it, as
+    long as it reads alone without error: its first line starts the list's item at column 0,
+    and an item that went on past the next one (a quoted text or a bracketed list spanning a
+    ``-`` line) would leave its record unfinished, which reading it alone reports.
+
+    >>> split_records("# head\n- a: 1\n  b: 2\n- a: 3\n")
+    [(2, '- a: 1\n  b: 2\n'), (4, '- a: 3\n')]
+    """
+    if _ENTANGLED.search(text):
+        return None
+    starts = [match.start() for match in _RECORD_START.finditer(text)]
+    if not starts:
+        return None
+    head = text[: starts[0]]
+    if any(line.strip() and not line.lstrip().startswith("#") for line in head.split("\n")):
+        return None
+    line = head.count("\n") + 1
+    chunks = []
+    for index, at in enumerate(starts):
+        chunk = text[at : starts[index + 1] if index + 1 < len(starts) else len(text)]
+        chunks.append((line, chunk))
+        line += chunk.count("\n")
+    return chunks
+
+
+def _chunk_key(chunk: str) -> bytes:
+    return hashlib.blake2b(chunk.encode("utf-8"), digest_size=16).digest()
+
+
+def _record_index(path: str, sha: str, relations: list[Relation]) -> dict[str, Any] | None:
+    """The file's records (their keys and first lines) when each relation read from the whole file
+    is one record of split_records, in order; None otherwise (then the next edit reads the file whole)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None
+    try:
+        chunks = split_records(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+    if chunks is None or len(chunks) != len(relations):
+        return None
+    for (line, _chunk), relation in zip(chunks, relations):
+        if relation.location is None or relation.location.line != line:
+            return None
+    return {"key": [_chunk_key(chunk) for _line, chunk in chunks], "line": [line for line, _chunk in chunks]}
+
+
+def _index_records(part: dict[str, Any], path: str, sha: str, relations: list[Relation]) -> None:
+    """Add the file's records (_record_index) to its part, beside where each one's lines end."""
+    index = _record_index(path, sha, relations)
+    part["records"] = {**part["records"], **index} if index and part.get("records") else None
+
+
+def _read_record(
+    shown: str, line: int, chunk: str, default: tuple[str | None, Location | None] | None
+) -> Relation | None:
+    """One record read alone, at its lines in the file; None when it has any problem (the whole
+    file is then read, so every message is the one reading the file gives)."""
+    from kgraph.load import _records, _relation
+    from kgraph.yamlnodes import read_yaml
+
+    problems: list[Problem] = []
+    root = read_yaml(shown, "\n" * (line - 1) + chunk, problems, frozenset({"quote"}))
+    if problems or root is None or root.kind != "list" or len(root.value) != 1:
+        return None
+    found = _records(shown, root, "relation", problems)
+    relation = _relation(found[0], default) if len(found) == 1 else None
+    return None if problems else relation
+
+
+def _by_record(problems: list[Problem], starts: list[int]) -> dict[int, list[Problem]]:
+    """Problems by the record whose lines hold them (``starts``: each record's first line)."""
+    import bisect
+
+    found: dict[int, list[Problem]] = {}
+    for problem in problems:
+        found.setdefault(max(bisect.bisect_right(starts, problem.line) - 1, 0), []).append(problem)
+    return found
+
+
+def _moved(location: Location | None, shift: int) -> Location | None:
+    return location if location is None or not shift else location._replace(line=location.line + shift)
+
+
+def _shifted(problem: Problem, shift: int) -> Problem:
+    if not shift:
+        return problem
+    return Problem(
+        problem.path, problem.line + shift, problem.column, problem.message, problem.severity, problem.field_name
+    )
+
+
+def _references_of(columns: dict[str, list[Any]]) -> list[str]:
+    """What ``_references`` gives, from a part's statement columns."""
+    ids = {*columns["subject"], *columns["object"], *columns["source"]}
+    for cites in columns["cites"]:
+        ids.update(cites)
+    ids.discard("")
+    return sorted(ids)
 
 
 class _Changed(Exception):
@@ -656,6 +934,7 @@ def _write(
     }
     with phase("check last entry"):
         base_entry = _base_entry(b, notify)
+        b.hashes.save()  # its files' checksums: the next build's entry links most of them
     fill = _Filler(b, made, base_entry)
     try:
         compiled = cache.write(
@@ -668,6 +947,7 @@ def _write(
             elsewhere,
             b.cache_dir,
             inherit=base_entry[0] if base_entry else None,
+            hashes=b.hashes,
         )
     finally:
         fill.release()
@@ -760,10 +1040,20 @@ class _Filler:
         with phase("delta"):
             removed: set[bytes] = set()
             added: set[bytes] = set()
+            # A file's part made record by record from the one it replaces knows its records'
+            # lines that went and came: the rest of the file's lines stay as they are.
+            gone_names = {name for name, _sha in gone}
+            shortcuts = {name for name, _sha in came if self.b.deltas.get(name, ("",))[0] in gone_names}
+            replaced = {self.b.deltas[name][0] for name in shortcuts}
             for name, sha in gone:
-                removed.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+                if name not in replaced:
+                    removed.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
             for name, sha in came:
-                added.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+                if name in shortcuts:
+                    removed.update(self.b.deltas[name][1])
+                    added.update(self.b.deltas[name][2])
+                else:
+                    added.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
             removed, added = removed - added, added - removed
             if len(removed) + len(added) > DELTA_SHARE * max(triples, 1):
                 return False
