@@ -210,7 +210,12 @@ class Editor:
 
 
 @pytest.mark.integration  # about 20 s on a loaded 2-core machine: run with --integration (CI does)
-def test_incremental_builds_equal_full_rebuilds_after_random_edits(tmp_path: Path) -> None:
+def test_incremental_builds_equal_full_rebuilds_after_random_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgraph.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SEGMENT", 16)  # the entity graph in many segments, patched
     data, cache = tmp_path / "data", tmp_path / "cache"
     generate(400, 3, str(data), split=80)
     rng = random.Random(15)
@@ -342,9 +347,18 @@ def _spy_records(mp: pytest.MonkeyPatch) -> tuple[list[int], list[str]]:
     return alone, whole
 
 
-def test_an_edit_inside_one_file_reads_only_the_records_it_changed(tmp_path: Path) -> None:
+def test_an_edit_inside_one_file_reads_only_the_records_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In one big relation file, a changed record is read alone; the records after it (whose lines
-    moved) are reused, shifted; the answer equals a full rebuild, also for the problems' places."""
+    moved) are reused, shifted; the entity graph's segments it does not touch are linked, not
+    written again; the answer equals a full rebuild, also for the problems' places."""
+    import kgraph.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SEGMENT", 16)
+    cuts: list[int] = []
+    cut = incremental._cut
+    monkeypatch.setattr(incremental, "_cut", lambda columns: cuts.append(len(columns["iri"])) or cut(columns))
     data, cache = tmp_path / "data", tmp_path / "cache"
     generate(300, 6, str(data))
     path = data / "relations.yaml"
@@ -358,8 +372,10 @@ def test_an_edit_inside_one_file_reads_only_the_records_it_changed(tmp_path: Pat
     blocks[2] = blocks[2].replace("  quote:", "  note: edited\n  quote:", 1)
     blocks.insert(40, blocks.pop(30))  # a record moved: reused at its new place
     _write(path, blocks)
+    cuts.clear()
     outcome, alone, whole = _spied(data, cache, "one record of a big file")
     assert outcome == "ok" and "relations.yaml" not in whole and len(alone) == 2, (alone, whole)
+    assert not cuts  # the last entry's segments were changed, not cut again from every statement
     # A warning (a short quote) moves with its record when lines above it are added.
     blocks[50] = re.sub(r'(?m)^  quote: ".*"$', '  quote: "State"', blocks[50], count=1)
     _write(path, blocks)

@@ -47,6 +47,9 @@ POINTER = "current.json"
 LOCK = "lock"
 HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
+#: The entity graph's statements, in edge order, cut into files (``00000.marshal``...) that the
+#: next entry links when an edit leaves them alone (``entities.marshal`` then lists them).
+EDGES = "edges"
 OXIGRAPH_DIR = "oxigraph"
 #: The incremental build's per-file parts (incremental.py), kept across entries.
 PARTS = ".parts"
@@ -252,10 +255,17 @@ class Compiled:
 
         self.path, self.manifest = path, manifest
         self._entities = open(os.path.join(path, ENTITIES), "rb")  # noqa: SIM115 - kept for later reads
+        # Opened now, as the entity file is: a later build may remove the entry before they are read.
+        self._edges = []
         try:
+            folder = os.path.join(path, EDGES)
+            names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+            self._edges = [open(os.path.join(folder, name), "rb") for name in names]  # noqa: SIM115
             self.store = pyoxigraph.Store.read_only(os.path.join(path, OXIGRAPH_DIR))
         except BaseException:
             self._entities.close()
+            for handle in self._edges:
+                handle.close()
             raise
 
     @property
@@ -270,7 +280,19 @@ class Compiled:
         """The entity graph's records as written (entitygraph.to_records: by field name, with
         their schema, which the reader checks)."""
         self._entities.seek(0)
-        return marshal.load(self._entities)
+        payload = marshal.load(self._entities)
+        if isinstance(payload, dict) and isinstance(payload.get("segments"), int):
+            if payload["segments"] != len(self._edges):
+                return None  # not the records this entry was written with: rebuilt by the caller
+            columns: dict[str, list[Any]] = {name: [] for name in payload.get("statement_fields", ())}
+            for handle in self._edges:
+                handle.seek(0)
+                segment = marshal.load(handle)
+                for name, values in columns.items():
+                    values.extend(segment[name])
+            payload["statements"] = columns
+            del payload["segments"]
+        return payload
 
 
 def _inventory(
@@ -500,6 +522,22 @@ def write(
                 del store
                 os.unlink(dump)
         with phase("write cache"):
+            segments = records.get("segments")
+            if isinstance(segments, list):
+                # The statements by segment: a path is a file of the last entry, linked; columns
+                # are written.
+                os.makedirs(os.path.join(tmp, EDGES))
+                for index, segment in enumerate(segments):
+                    target = os.path.join(tmp, EDGES, f"{index:05d}.marshal")
+                    if isinstance(segment, str):
+                        try:
+                            os.link(segment, target)
+                        except OSError:  # no hard links here: a copy holds the same bytes
+                            shutil.copyfile(segment, target)
+                    else:
+                        with open(target, "wb") as handle:
+                            marshal.dump(segment, handle)
+                records = {**records, "segments": len(segments)}
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
                 marshal.dump(records, handle)
             manifest = {

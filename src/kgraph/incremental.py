@@ -249,7 +249,7 @@ class _Build:
         self.facts: dict[str, tuple[Any, ...]] = {}  # fact() by id: the entities are set by then
         # A relation file's part made from its last part, record by record: the N-Triples lines
         # of the records that went and came, so the store's delta need not diff the whole file.
-        self.deltas: dict[str, tuple[str, set[bytes], set[bytes]]] = {}
+        self.deltas: dict[str, tuple[str, set[bytes], set[bytes], set[tuple[str, ...]], list[tuple[Any, ...]]]] = {}
 
     def sha(self, path: str) -> str | None:
         try:
@@ -519,10 +519,14 @@ class _Build:
             size += len(piece)
             new_ends.append(size)
         removed: set[bytes] = set()
+        gone_keys: set[tuple[str, ...]] = set()
+        key_of = _key_of(FIELDS)
         for index in range(len(ends)):
             if index not in used:
                 removed.update(old_nt[ends[index - 1] if index else 0 : ends[index]].splitlines())
+                gone_keys.add(key_of(tuple(old["statements"][name][index] for name in FIELDS)))
         added: set[bytes] = set(made["nt"].splitlines()) if made else set()
+        came_rows = list(zip(*(made["statements"][name] for name in FIELDS))) if made else []
         relations = len(chunks)
         acyclic_ids = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
         return {
@@ -535,7 +539,7 @@ class _Build:
             "statements": columns,
             "nt": b"".join(pieces),
             "records": {"key": keys, "line": [line for line, _c in chunks], "end": new_ends},
-            "delta": (old_name, removed, added),
+            "delta": (old_name, removed, added, gone_keys, came_rows),
         }
 
     def check_relations(
@@ -919,9 +923,12 @@ def _write(
         (texts_name, texts_sha),
         *((n, p["nt_sha"]) for n, p in relation_parts),
     ]
+    with phase("check last entry"):
+        base_entry = _base_entry(b, notify)
+        b.hashes.save()  # its files' checksums: the next build's entry links most of them
     with phase("entity graph"):
         infos = [info for _n, part in entity_parts for info in part["infos"]]
-        records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
+        records, index = _entity_records(b, infos, relation_parts, made, base_entry)
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
@@ -931,10 +938,8 @@ def _write(
         "vocabulary": b.vocabulary.to_plain(),
         "parts": [list(m) for m in made],
         "context": b.context,
+        "edges": index,
     }
-    with phase("check last entry"):
-        base_entry = _base_entry(b, notify)
-        b.hashes.save()  # its files' checksums: the next build's entry links most of them
     fill = _Filler(b, made, base_entry)
     try:
         compiled = cache.write(
@@ -955,20 +960,148 @@ def _write(
     return compiled
 
 
-def _entity_records(infos: list[Any], parts: list[dict[str, list[Any]]]) -> dict[str, Any]:
-    """What ``entities.marshal`` holds (entitygraph.to_records): the parts' statement columns
-    joined and put in edge order, without making a record object."""
-    from kgraph.entitygraph import edge_key, to_records
+#: Statements per file of the entity graph (cache.EDGES), at least: an edit rewrites the files
+#: its statements fall in and links the others.
+SEGMENT = 4096
+_KEY_FIELDS = ("earliest", "subject", "predicate", "object", "iri")
+
+
+def _entity_records(
+    b: _Build,
+    infos: list[Any],
+    relation_parts: list[tuple[str, dict[str, Any]]],
+    made: list[tuple[str, str]],
+    base_entry: tuple[str, dict[str, Any], int] | None,
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """What ``entities.marshal`` holds (entitygraph.to_records), its statements in edge order cut
+    into segments (cache.EDGES), and their index (each one's length and first edge key): the last
+    entry's segments changed where statements went and came, or all made again."""
+    from kgraph.entitygraph import to_records
+
+    head = {**to_records(infos, []), "statements": None}
+    found = _patched(b, relation_parts, made, base_entry) if base_entry else None
+    if found is None:
+        found = _cut(_ordered([part["statements"] for _n, part in relation_parts]))
+    segments, index = found
+    return {**head, "segments": segments}, index
+
+
+def _key_of(fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[str, ...]]:
+    """The edge key (entitygraph.edge_key) of a row of statement values in ``fields`` order."""
+    from kgraph.entitygraph import edge_key
+
+    at = [fields.index(name) for name in _KEY_FIELDS]
+    return lambda row: edge_key(*(row[i] for i in at))
+
+
+def _ordered(parts: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """The parts' statement columns joined and put in edge order, without making a record object."""
+    from kgraph.entitygraph import edge_key
     from kgraph.statement import FIELDS
 
     joined: dict[str, list[Any]] = {name: [] for name in FIELDS}
     for columns in parts:
         for name in FIELDS:
             joined[name].extend(columns[name])
-    keys = list(map(edge_key, *(joined[name] for name in ("earliest", "subject", "predicate", "object", "iri"))))
+    keys = list(map(edge_key, *(joined[name] for name in _KEY_FIELDS)))
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    ordered = {name: [values[i] for i in order] for name, values in joined.items()}
-    return {**to_records(infos, []), "statements": ordered}
+    return {name: [values[i] for i in order] for name, values in joined.items()}
+
+
+def _cut(columns: dict[str, list[Any]]) -> tuple[list[Any], list[list[Any]]]:
+    """Ordered statement columns cut into segments of about the same size (at most 64 of them)."""
+    from kgraph.entitygraph import edge_key
+
+    total = len(columns["iri"])
+    size = max(SEGMENT, -(-total // 64))
+    segments: list[Any] = []
+    index: list[list[Any]] = []
+    for start in range(0, total, size):
+        segments.append({name: values[start : start + size] for name, values in columns.items()})
+        first = edge_key(*(columns[name][start] for name in _KEY_FIELDS))
+        index.append([min(size, total - start), list(first)])
+    return segments, index
+
+
+def _patched(
+    b: _Build,
+    relation_parts: list[tuple[str, dict[str, Any]]],
+    made: list[tuple[str, str]],
+    base_entry: tuple[str, dict[str, Any], int],
+) -> tuple[list[Any], list[list[Any]]] | None:
+    """The last entry's segments with the statements of the parts (or records) that went taken
+    out and those that came put in; None when that entry's segments cannot be used."""
+    import bisect
+    import marshal
+
+    from kgraph.statement import FIELDS
+
+    folder, manifest, _held = base_entry
+    index = manifest.get("edges")
+    edges = os.path.join(folder, cache.EDGES)
+    try:
+        names = sorted(os.listdir(edges))
+    except OSError:
+        return None
+    if not isinstance(index, list) or len(names) != len(index) or not index:
+        return None
+    key_of = _key_of(FIELDS)
+    old = {tuple(m) for m in manifest["parts"]}
+    gone = {name for name, _sha in old - set(made) if name.startswith("r-")}
+    came = {name for name, _sha in set(made) - old if name.startswith("r-")}
+    parts = dict(relation_parts)
+    removed: set[tuple[str, ...]] = set()
+    added: list[tuple[Any, ...]] = []
+    for name in came:
+        delta = b.deltas.get(name)
+        if delta is not None and delta[0] in gone:
+            gone.discard(delta[0])
+            removed.update(delta[3])
+            added.extend(delta[4])
+        else:
+            columns = parts[name]["statements"]
+            added.extend(zip(*(columns[field] for field in FIELDS)))
+    for name in gone:
+        part = b.parts.load(name)
+        if part is None or part.get("statements") is None:
+            return None
+        columns = part["statements"]
+        removed.update(map(key_of, zip(*(columns[field] for field in FIELDS))))
+    firsts = [tuple(first) for _count, first in index]
+    touched: dict[int, tuple[set[tuple[str, ...]], list[tuple[Any, ...]]]] = {}
+    for key in removed:
+        touched.setdefault(max(bisect.bisect_right(firsts, key) - 1, 0), (set(), []))[0].add(key)
+    for row in added:
+        touched.setdefault(max(bisect.bisect_right(firsts, key_of(row)) - 1, 0), (set(), []))[1].append(row)
+    target = max(SEGMENT, -(-(sum(count for count, _first in index) + len(added)) // 64))
+    segments: list[Any] = []
+    new_index: list[list[Any]] = []
+    for at, (count, first) in enumerate(index):
+        path = os.path.join(edges, names[at])
+        if at not in touched:
+            segments.append(path)
+            new_index.append([count, first])
+            continue
+        try:
+            with open(path, "rb") as handle:
+                segment = marshal.load(handle)
+            rows = list(zip(*(segment[field] for field in FIELDS)))
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return None
+        out, into = touched[at]
+        kept = [row for row in rows if key_of(row) not in out]
+        if len(rows) - len(kept) != len(out):
+            return None  # a statement to take out is not where the index says
+        kept.extend(into)
+        kept.sort(key=key_of)
+        # A segment grown past twice the size a fresh cut would give is cut again.
+        pieces = -(-len(kept) // target) if len(kept) > 2 * target else 1
+        size = max(-(-len(kept) // pieces), 1)
+        for start in range(0, len(kept), size):
+            rows = kept[start : start + size]
+            segments.append({field: [row[i] for row in rows] for i, field in enumerate(FIELDS)})
+            new_index.append([len(rows), list(key_of(rows[0]))])
+    return segments, new_index
 
 
 def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:
