@@ -67,6 +67,10 @@ class _Parts:
         self.used.add(name)
         return os.path.join(self.folder, name)
 
+    def keep(self, *names: str) -> None:
+        """Mark parts as used by this build without reading them (clean() keeps them)."""
+        self.used.update(names)
+
     def clean(self) -> None:
         """Remove the parts this build did not use once they are LEFTOVER_AGE old (another build
         may be using a newer one)."""
@@ -215,8 +219,15 @@ class _Build:
         cache_dir: str | None,
         built: dict[str, Any] | None,
         loaded: Dataset | None = None,
+        fast: bool = True,
     ) -> None:
         from kgraph.files import display_path
+
+        # What every relation file's part depends on besides its own bytes (entity files, texts,
+        # the last build's record, the default source), once known: while it is unchanged, an
+        # unchanged file's part is found without working out its dependencies.
+        self.world = ""
+        self.fast = fast
 
         # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
         # part is made from them instead of reading its file a second time.
@@ -382,16 +393,25 @@ class _Build:
         shown = display_path(path)
         sha = self.sha(path)
         head = _digest(self.context, shown, sha, default_source, references) if sha else None
+        last = f"l-{_digest(self.context, shown, default_source, references)}"
+        pointer = f"w-{_digest(self.world, head)}" if head and self.world else None
+        if pointer and self.fast:
+            name = self.parts.load(pointer)
+            summary = self.parts.load(f"h-{name}") if isinstance(name, str) else None
+            if summary is not None and os.path.exists(self.parts.path(str(name))):
+                self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
+                self.parts.keep(f"d-{head}", last, f"{name}.nt")
+                return str(name), {**summary, "body": name}, misses
         ids = self.parts.load(f"d-{head}") if head else None
         if ids is not None:
             name = f"r-{_digest(head, self.dependencies(ids, entities))}"
             part = self.parts.load(name)
             if part is not None and not part["errors"]:
                 self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
+                self._summarize(pointer, name, part)
                 return name, part, misses
         # The file's last part (under this context): its records whose text and dependencies are
         # unchanged are reused, the others read alone.
-        last = f"l-{_digest(self.context, shown, default_source, references)}"
         found = self.from_records(path, shown, entities, default_source, last) if references else None
         if found is not None:
             part, sha = found
@@ -410,12 +430,23 @@ class _Build:
             delta = part.pop("delta", None)
             if delta is not None:
                 self.deltas[name] = delta
+            part["claim_digests"] = _claim_digests(part["claims"])
             self.parts.save(name, part)
+            self._summarize(pointer, name, part)
         else:
             name = ""
             part.pop("nt")
         part.pop("delta", None)
         return name, part, misses
+
+    def _summarize(self, pointer: str | None, name: str, part: dict[str, Any]) -> None:
+        """File what every build needs of a valid part apart (its summary: problems, counts,
+        acyclic edges, claim digests), and the part under the file's bytes and the world."""
+        if pointer is None or part["errors"] or "claim_digests" not in part:
+            return
+        if self.parts.load(f"h-{name}") is None:
+            self.parts.save(f"h-{name}", {key: part[key] for key in SUMMARY})
+        self.parts.save(pointer, name)
 
     def from_records(
         self, path: str, shown: str, entities: dict[str, Entity], default_source: str | None, last: str
@@ -708,7 +739,11 @@ def split_records(text: str) -> list[tuple[int, str]] | None:
     >>> split_records("# head\n- a: 1\n  b: 2\n- a: 3\n")
     [(2, '- a: 1\n  b: 2\n'), (4, '- a: 3\n')]
     """
-    if _ENTANGLED.search(text):
+    if ("&" in text or "\n---" in text or "\n..." in text or "\n%" in text or not text.isascii()) and _ENTANGLED.search(
+        text
+    ):
+        return None
+    if "\r" in text:
         return None
     starts = [match.start() for match in _RECORD_START.finditer(text)]
     if not starts:
@@ -723,6 +758,28 @@ def split_records(text: str) -> list[tuple[int, str]] | None:
         chunks.append((line, chunk))
         line += chunk.count("\n")
     return chunks
+
+
+#: What a relation part's summary holds: what every build needs of an unchanged file.
+SUMMARY = ("problems", "errors", "relations", "acyclic", "nt_sha", "claim_digests")
+
+
+def _claim_digests(claims: list[Any]) -> bytes:
+    """Eight bytes per claim (of its subject, predicate, object and folded quote): two claims with
+    the same digest are then compared in full (validate.check_duplicates)."""
+    return b"".join(hashlib.blake2b("\0".join(key).encode(), digest_size=8).digest() for key, _d, _l in claims)
+
+
+def _body(b: _Build, name: str, part: dict[str, Any]) -> dict[str, Any]:
+    """The whole part of a part found by its summary (claims, statements), read on first need."""
+    if "body" not in part:
+        return part
+    found = b.parts.load(name)
+    if found is None:
+        raise _Stale(name)
+    part.update(found)
+    del part["body"]
+    return part
 
 
 def _chunk_key(chunk: str) -> bytes:
@@ -826,14 +883,17 @@ def build(
     """
     from kgraph.timing import gc_paused
 
+    fast = True
     for _attempt in range(3):
         try:
             with gc_paused():
-                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded), notify)
+                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded, fast), notify)
         except (_Changed, _Stale):
-            loaded = None  # a file changed under us, or a part was damaged: once more, from the files
+            # A file changed under us, or a part was damaged: once more, from the files, and
+            # without the parts' summaries.
+            loaded, fast = None, False
     with gc_paused():
-        return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
+        return _run(_Build(data_dir, base, vocabulary, cache_dir, built, fast=False), notify)
 
 
 def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
@@ -860,6 +920,9 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
         for entity in listed:
             entities.setdefault(entity.id, entity)
         _check_entities(listed, b.problems, b.vocabulary)
+        b.world = _digest(
+            b.context, [n for n, _p in entity_parts], b.text_files, b.built_sources, default_source, readable
+        )
     relation_parts = []
     misses = 0
     with phase("relations"):
@@ -869,8 +932,13 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
             b.problems.extend(part["problems"])
     with phase("checks across files"):
         if readable:
-            claims = [c for _n, part in relation_parts for c in part["claims"]]
-            if len({c[0] for c in claims}) < len(claims):
+            digests = [
+                part["claim_digests"] if "claim_digests" in part else _claim_digests(part["claims"])
+                for _n, part in relation_parts
+            ]
+            joined = b"".join(digests)
+            if len({joined[at : at + 8] for at in range(0, len(joined), 8)}) < len(joined) // 8:
+                claims = [c for n, part in relation_parts for c in _body(b, n, part)["claims"]]
                 check_duplicates(claims, b.problems)
             stand_ins = [
                 Relation(s, p, o, "", "", location=loc)
@@ -981,7 +1049,7 @@ def _entity_records(
     head = {**to_records(infos, []), "statements": None}
     found = _patched(b, relation_parts, made, base_entry) if base_entry else None
     if found is None:
-        found = _cut(_ordered([part["statements"] for _n, part in relation_parts]))
+        found = _cut(_ordered([_body(b, n, part)["statements"] for n, part in relation_parts]))
     segments, index = found
     return {**head, "segments": segments}, index
 
@@ -1059,7 +1127,7 @@ def _patched(
             removed.update(delta[3])
             added.extend(delta[4])
         else:
-            columns = parts[name]["statements"]
+            columns = _body(b, name, parts[name])["statements"]
             added.extend(zip(*(columns[field] for field in FIELDS)))
     for name in gone:
         part = b.parts.load(name)
