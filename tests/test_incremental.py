@@ -434,3 +434,38 @@ def test_files_whose_records_cannot_be_read_alone_are_read_whole(tmp_path: Path,
         blocks[3] = blocks[3] + "...\n"
     _write(path, blocks)
     _compare(data, cache, layout)
+
+
+def test_unchanged_files_cost_their_summaries_only(tmp_path: Path) -> None:
+    """After an edit of one file, the other files' parts are found by their summaries (problems,
+    counts, claim digests): no whole part of theirs is read; a change of an entity they name (a
+    rename) makes them be checked again, and the answer equals a full rebuild each time."""
+    import kgraph.incremental as incremental
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    generate(400, 10, str(data), split=80)
+    assert _incremental(data, cache)[0] == "ok"
+    files = sorted((data / "relations").glob("*.yaml"))
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace("  quote:", "  note: a\n  quote:", 1))
+    assert _compare(data, cache, "first edit") == "ok"  # the summaries are filed under this world
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace("  quote:", "  note: b\n  quote:", 1))
+    loaded: list[str] = []
+    original = incremental._Parts.load
+
+    def spy(self: Any, name: str) -> Any:
+        loaded.append(name)
+        return original(self, name)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(incremental._Parts, "load", spy)
+    try:
+        assert _incremental(data, cache)[0] == "ok"
+    finally:
+        mp.undo()
+    assert _compare(data, cache, "second edit") == "ok"
+    whole = [name for name in loaded if name.startswith("r-")]
+    assert len(whole) == 1, whole  # the edited file's last part, whose records are reused
+    # Each unchanged file's summary (and the edited file's new one, looked up before it is filed).
+    assert len([name for name in loaded if name.startswith("h-")]) == len(files)
+    editor = Editor(data, random.Random(3))
+    assert _compare(data, cache, editor.rename()) in ("ok", "error")

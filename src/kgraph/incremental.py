@@ -992,8 +992,7 @@ def _write(
         *((n, p["nt_sha"]) for n, p in relation_parts),
     ]
     with phase("check last entry"):
-        base_entry = _base_entry(b, notify)
-        b.hashes.save()  # its files' checksums: the next build's entry links most of them
+        base_entry = _base_entry(b, notify)  # its checksums are saved with the new entry's (cache.write)
     with phase("entity graph"):
         infos = [info for _n, part in entity_parts for info in part["infos"]]
         records, index = _entity_records(b, infos, relation_parts, made, base_entry)
