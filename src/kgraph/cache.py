@@ -147,7 +147,9 @@ class Hashes:
             and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS
         ):
             return str(entry[1])
-        if linked and self.trust:
+        # Not for a path remembered with other times: its inode changed since (a write with the
+        # mtime set back shows in the ctime), so its bytes are read again.
+        if linked and self.trust and (entry is None or (isinstance(entry, list) and entry[:1] == [signature])):
             found = self._links().get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
             if found is not None:
                 self.known[name] = [signature, found[0], found[1]]
@@ -557,8 +559,6 @@ def write(
             os.rename(tmp, folder)
             _write_pointer(slot, {"key": key, "entry": os.path.basename(folder), "read": elsewhere})
             compiled = Compiled(folder, manifest)
-            if hashes is not None and linked:
-                _remember_links(hashes, folder, manifest["files"], linked)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         unlock(held)
@@ -566,6 +566,9 @@ def write(
     unlock(held)
     with phase("clean"):
         _clean(slot)
+    if hashes is not None and linked:
+        # After the clean-up: removing the last entry unlinks these files, which moves their ctime.
+        _remember_links(hashes, folder, manifest["files"], linked)
     return compiled
 
 
