@@ -83,3 +83,31 @@ def test_build_finds_a_claim_two_files_make(cli, project: Path) -> None:
     errors = [line for line in build.err.splitlines() if ": error: " in line]
     assert len(errors) == 1 and "duplicate relation" in errors[0] and first.name in errors[0]
     assert errors == [line for line in validate.err.splitlines() if ": error: " in line]
+
+
+def test_quote_places_survive_an_edit_inside_a_file(cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit that reuses a file's unchanged records (the edit loop's record-level reuse),
+    `kgraph build` records every quote's place as loading the edited folder would: the reused
+    records' places come from the file's last part, the other files' from their parts."""
+    import kgraph.incremental as incremental
+    from kgraph import anchors
+
+    assert cli("build", data=project).code == 0
+    path = project / "relations" / "part-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, *records = text.split("\n- ")
+    records[3] = records[3].replace("\n  quote:", "\n  note: edited\n  quote:", 1)
+    records.insert(40, records.pop(10))  # a record moved: reused at its new place
+    path.write_text("\n- ".join([head, *records]), encoding="utf-8")
+    assembled: list[str] = []
+    assemble = incremental._Build._assemble
+    monkeypatch.setattr(
+        incremental._Build, "_assemble", lambda self, *args: assembled.append(args[-1]) or assemble(self, *args)
+    )
+    expected = anchors.record(_loaded(project))  # type: ignore[arg-type]
+    assert cli("build", data=project).code == 0
+    assert assembled  # the file's part was made from its last part's records
+    [record] = (project.parent / "cache").glob("*/anchors.json")
+    found = json.loads(record.read_text(encoding="utf-8"))
+    found.pop("entry")
+    assert found == expected

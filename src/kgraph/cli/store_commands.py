@@ -154,12 +154,20 @@ def serve(
     timeout: float | None = typer.Option(
         None, "--timeout", min=1, metavar="SECONDS", help="Stop queries that run longer than this."
     ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        metavar="NAME",
+        help="Also answer requests addressed to this host name or address (repeatable); "
+        "requests naming any other Host get 403.",
+    ),
 ) -> None:
     """Serve the compiled graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
     Runs Oxigraph's server (pip install 'kgraph[server]'). Query it with
     kgraph query --endpoint http://127.0.0.1:7878/query, with YASGUI, or open
-    http://127.0.0.1:7878/ in a browser.
+    http://127.0.0.1:7878/ in a browser. Requests whose Host header is not the server's
+    own address are refused (a web page cannot reach it by DNS rebinding).
     """
     from kgraph.errors import ServerError
     from kgraph.export.rdf import ntriples
@@ -169,18 +177,22 @@ def serve(
     if not host.strip() or any(c.isspace() for c in host):
         # Oxigraph would panic on the address (a Rust backtrace): say what to give instead.
         raise typer.BadParameter("give an address to listen on, such as 127.0.0.1 or ::1", param_hint="--host")
+    if any(not name.strip() or any(c.isspace() or c in "/@" for c in name.strip()) for name in allow_host):
+        raise typer.BadParameter("give a host name or address, such as kg.example.org", param_hint="--allow-host")
     check_timeout(timeout)
     oxigraph_binary()  # say how to install it before compiling anything
     data = ntriples(project(ctx))
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"warning: listening on {host} lets other machines read the graph")
+        if host in ("0.0.0.0", "::") and not allow_host:
+            say("warning: give --allow-host with the name other machines use, or only loopback requests are answered")
 
     triples = data.count(b"\n")
 
     def ready(server: Running) -> None:
         say(f"serving {triples} triples read-only at {server.url} (Ctrl-C stops)")
 
-    code = run_server(data, host, port, cors, timeout, ready)
+    code = run_server(data, host, port, cors, timeout, ready, tuple(name.strip() for name in allow_host))
     if code:
         raise ServerError(f"the oxigraph server stopped by itself (exit {code})")
     say("stopped")
