@@ -114,11 +114,30 @@ def pytest_configure(config: pytest.Config) -> None:
     import os
     import tempfile
 
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        # GNU readline, set up in each pytest-xdist worker, exports COLUMNS=80 and LINES=24; the tests
+        # check tables as kgraph prints them into a pipe (160 columns unless COLUMNS says otherwise).
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
     if "TMPDIR" in os.environ or not os.access(IN_MEMORY, os.W_OK):
         return
     if shutil.disk_usage(IN_MEMORY).free >= IN_MEMORY_ROOM:
         os.environ["TMPDIR"] = str(IN_MEMORY)
         tempfile.tempdir = None  # gettempdir() asks the environment again
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many worker processes ``-n auto`` (pyproject's addopts) starts: pytest-xdist's own
+    choice (one per core) for the whole quick run; none (this process runs the tests) for a run of
+    chosen files, where starting workers costs more than it saves, or with ``--integration``, whose
+    servers, browser and scale tests would compete for memory and ports in several workers."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # the user's choice, which xdist reads
+    if config.getoption("--integration") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
