@@ -37,14 +37,23 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def both() -> tuple[Project, Project]:
+    """The bundled data on Oxigraph and on rdflib, made once for the module: queries only read them,
+    and rdflib's graph takes a third of a second to compile, once per project."""
+    return Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
+
+
 def rows(project: Project, text: str, values: dict[str, str]) -> list[dict[str, Term]] | bool:
     result = project.run(PreparedQuery.from_argument(text, project.query_folder, values))
     return bool(result.boolean) if result.kind == "ASK" else list(result.rows)
 
 
 @pytest.mark.parametrize("text, values", CASES, ids=[f"{t[:30]} {v}" for t, v in CASES])
-def test_native_bindings_and_the_splice_give_the_same_rows(text: str, values: dict[str, str]) -> None:
-    oxigraph, rdflib = Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
+def test_native_bindings_and_the_splice_give_the_same_rows(
+    both: tuple[Project, Project], text: str, values: dict[str, str]
+) -> None:
+    oxigraph, rdflib = both
     native = rows(oxigraph, text, values)
     assert native == rows(rdflib, text, values)
     query = PreparedQuery.from_argument(text, oxigraph.query_folder, values)
@@ -53,7 +62,9 @@ def test_native_bindings_and_the_splice_give_the_same_rows(text: str, values: di
     assert native  # each case finds something: an unbound parameter would find more, a wrong one nothing
 
 
-def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(
+    both: tuple[Project, Project], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Oxigraph substitutes (SEP-0007) only variables a SELECT projects; rdflib binds any."""
     import kgraph.params
 
@@ -64,7 +75,7 @@ def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(mon
         return splice(text, bound)
 
     monkeypatch.setattr(kgraph.params, "splice", counting)
-    oxigraph, rdflib = Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
+    oxigraph, rdflib = both
     assert rows(oxigraph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [
         {"x": Term("uri", KGR + "russia"), "l": Term("literal", "Russia")}
     ]
