@@ -15,9 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner, Result
-
-from kgraph.cli.app import app
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -57,6 +54,8 @@ def kgraph_command() -> Any:
     signature inspection, a quarter of the quick run's CPU time)."""
     import typer.main
 
+    from kgraph.cli.app import app
+
     return typer.main.get_command(app)
 
 
@@ -64,6 +63,8 @@ def run_cli(*args: str, data: Path | str | None = MINI, input: str | None = None
     """Invoke ``kgraph [--data DATA] ARGS`` in-process and capture stdout and stderr apart.
 
     As ``typer.testing.CliRunner.invoke`` does, but on the command made once (kgraph_command)."""
+    from typer.testing import CliRunner, Result  # here: xdist's controller process needs no Typer
+
     argv = (["--data", str(data)] if data is not None else []) + list(args)
     runner = CliRunner()
     code, exception, exc_info = 0, None, None
