@@ -38,8 +38,8 @@ def test_every_named_query_states_its_question() -> None:
 
 def test_timeline_is_in_date_order_from_1884_to_2017() -> None:
     rows = run("timeline")
-    days = [r["earliest"] for r in rows]
-    assert days == sorted(days)
+    days = [r["earliest"] or r["latest"] for r in rows]
+    assert days == sorted(days) and all(days)
     assert days[0] == "1884-07-07"
     assert days[-1] <= "2017-12-31"
     assert rows_with(rows, subject="Russian Empire", relation="signed", date="1884-07-07")
@@ -49,6 +49,10 @@ def test_timeline_is_in_date_order_from_1884_to_2017() -> None:
     assert rows_with(rows, subject="Russia", relation="supported", date="2006-07", status="actual")
     # "as NATO was about to attack Serbia": listed in its place, and said to be a plan
     assert rows_with(rows, subject="NATO", relation="attacked", object="Serbia", date="1999-03", status="planned")
+    # "Before 1979" (../1978) has no first day: it stays, in its place at its last day.
+    [before] = rows_with(rows, subject="Soviet Union", relation="traded with", object="South Korea")
+    assert (before["date"], before["earliest"], before["latest"]) == ("../1978", "", "1978-12-31")
+    assert rows.index(before) + 1 == next(i for i, r in enumerate(rows) if r["earliest"] > "1978-12-31")
     order = [r["date"] for r in rows if r["relation"] == "signed"]
     assert order.index("1961") < order.index("2000-02") < order.index("2000-07")
 
@@ -288,8 +292,10 @@ def test_moscow_pyongyang_relations() -> None:
 
 def test_metonyms() -> None:
     rows = run("metonyms")
-    assert rows_with(rows, name="Moscow", entity="Russia")
-    assert len(rows_with(rows, name="Moscow")) == 1  # one entity only: the name stays unambiguous
+    # "Moscow" is a name in time (kg:alias), one entity's at a time, listed in order of period.
+    moscow = [(r["entity"], r["period"]) for r in rows_with(rows, name="Moscow")]
+    assert moscow == [("Soviet Union", "1922-12-30/1991-12-25"), ("Russia", "1991-12-26/..")]
+    assert rows_with(rows, name="Seoul", entity="South Korea", period="always")
     assert rows_with(rows, name="Pyongyang", entity="North Korea")
     assert rows_with(rows, subject="Soviet Union", relation="assured")
 

@@ -18,22 +18,31 @@ from conftest import DATA
 
 KGR = "https://w3id.org/kgraph/resource/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: (query, values): variables projected or not, typed values, OPTIONAL and FILTER around them.
-CASES = [
-    ("relations-of", {"actor": "Pyongyang"}),
-    ("relations-of", {"actor": "Soviet Union"}),
-    ("SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
-    ("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}),
+#: "Moscow" names Russia from December 1991 on (the Soviet Union before): read in 2005.
+AT_2005 = ("2005-01-01", "2005-12-31")
+#: (query, values, date the names are read at): variables projected or not, typed values,
+#: OPTIONAL and FILTER around them.
+CASES: list[tuple[str, dict[str, str], tuple[str, str] | None]] = [
+    ("relations-of", {"actor": "Pyongyang"}, None),
+    ("relations-of", {"actor": "Soviet Union"}, None),
+    ("SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}, AT_2005),
+    ("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}, AT_2005),
     (
         "# @param year date  a year\nSELECT ?t WHERE { ?x a kg:Treaty ; kg:date ?year ; rdfs:label ?t }",
         {"year": "1961"},
+        None,
     ),
     (
         "# @param least number\nSELECT ?v WHERE { ?q schema:value ?v FILTER(?v >= ?least) } ORDER BY ?v",
         {"least": "1e10"},
+        None,
     ),
-    ("SELECT ?s ?o WHERE { ?s kg:signed ?o OPTIONAL { ?o kg:date ?d } FILTER(?s = ?x) } ORDER BY ?o", {"x": "russia"}),
-    ("ASK { ?x kg:signed ?t }", {"x": "north-korea"}),
+    (
+        "SELECT ?s ?o WHERE { ?s kg:signed ?o OPTIONAL { ?o kg:date ?d } FILTER(?s = ?x) } ORDER BY ?o",
+        {"x": "russia"},
+        None,
+    ),
+    ("ASK { ?x kg:signed ?t }", {"x": "north-korea"}, None),
 ]
 
 
@@ -44,19 +53,21 @@ def both() -> tuple[Project, Project]:
     return Project(data_dir=str(DATA), engine="oxigraph"), Project(data_dir=str(DATA), engine="rdflib")
 
 
-def rows(project: Project, text: str, values: dict[str, str]) -> list[dict[str, Term]] | bool:
-    result = project.run(PreparedQuery.from_argument(text, project.query_folder, values))
+def rows(
+    project: Project, text: str, values: dict[str, str], at: tuple[str, str] | None = None
+) -> list[dict[str, Term]] | bool:
+    result = project.run(PreparedQuery.from_argument(text, project.query_folder, values, at))
     return bool(result.boolean) if result.kind == "ASK" else list(result.rows)
 
 
-@pytest.mark.parametrize("text, values", CASES, ids=[f"{t[:30]} {v}" for t, v in CASES])
+@pytest.mark.parametrize("text, values, at", CASES, ids=[f"{t[:30]} {v}" for t, v, _ in CASES])
 def test_native_bindings_and_the_splice_give_the_same_rows(
-    both: tuple[Project, Project], text: str, values: dict[str, str]
+    both: tuple[Project, Project], text: str, values: dict[str, str], at: tuple[str, str] | None
 ) -> None:
     oxigraph, rdflib = both
-    native = rows(oxigraph, text, values)
-    assert native == rows(rdflib, text, values)
-    query = PreparedQuery.from_argument(text, oxigraph.query_folder, values)
+    native = rows(oxigraph, text, values, at)
+    assert native == rows(rdflib, text, values, at)
+    query = PreparedQuery.from_argument(text, oxigraph.query_folder, values, at)
     spliced = oxigraph.engine_for().query(splice(query.text, oxigraph.bindings(query)).text, prefixes=oxigraph.prefixes)
     assert native == (bool(spliced.boolean) if spliced.kind == "ASK" else list(spliced.rows))
     assert native  # each case finds something: an unbound parameter would find more, a wrong one nothing
@@ -76,14 +87,18 @@ def test_the_engines_bind_natively_and_oxigraph_splices_only_what_it_refuses(
 
     monkeypatch.setattr(kgraph.params, "splice", counting)
     oxigraph, rdflib = both
-    assert rows(oxigraph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [
+    assert rows(oxigraph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}, AT_2005) == [
         {"x": Term("uri", KGR + "russia"), "l": Term("literal", "Russia")}
     ]
     assert rows(oxigraph, "ASK { ?x kg:signed ?t }", {"x": "russia"}) is True
     assert spliced == []
-    assert rows(rdflib, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [{"l": Term("literal", "Russia")}]
+    assert rows(rdflib, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}, AT_2005) == [
+        {"l": Term("literal", "Russia")}
+    ]
     assert spliced == []
-    assert rows(oxigraph, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}) == [{"l": Term("literal", "Russia")}]
+    assert rows(oxigraph, "SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": "Moscow"}, AT_2005) == [
+        {"l": Term("literal", "Russia")}
+    ]
     assert spliced == ["SELECT ?l WHERE { ?x rdfs:label ?l }"]
 
 

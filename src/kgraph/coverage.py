@@ -101,7 +101,8 @@ class Passage:
 
 @dataclass
 class Mention:
-    """A known entity's name in a sentence whose quoting relations leave the entity out."""
+    """A known entity's name in a sentence whose quoting relations leave the entity out (``entity``:
+    its id, or ``a or b`` for a name several entities bear)."""
 
     entity: str
     name: str
@@ -452,17 +453,22 @@ def coverage(dataset: Dataset, source_id: str, path: str) -> SourceCoverage:
     )
 
 
-def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
-    """Every occurrence of an entity's label or alias: start, end, entity id, name.
+def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
+    """Every occurrence of an entity's label or alias: start, end, the entities it names, name.
 
     One pattern of every name, longest first, so that where names overlap the longest wins
     (``North Korea`` over ``Korea``) and the text is read once however many entities there are.
+    A name that several entities bear at different times (``Russian``: the Russian Empire to
+    1917, Russia from 1991) names each of them: the sentence alone does not say which.
     """
-    owner: dict[str, tuple[str, str]] = {}  # a name's words, spaced one way -> (entity, name)
+    owner: dict[str, tuple[tuple[str, ...], str]] = {}  # a name's words, spaced one way -> (entities, name)
     for entity in dataset.entities.values():
         for name in entity.names[1:]:  # label and aliases, names in time too
             if len(name) >= 2:
-                owner.setdefault(" ".join(name.split()), (entity.id, name))
+                key = " ".join(name.split())
+                ids, first = owner.get(key, ((), name))
+                if entity.id not in ids:
+                    owner[key] = ((*ids, entity.id), first)
     if not owner:
         return []
     names = sorted(owner, key=len, reverse=True)
@@ -473,17 +479,21 @@ def _mentions(dataset: Dataset, text: str) -> list[tuple[int, int, str, str]]:
 
 
 def _uncovered(
-    mentions: list[tuple[int, int, str, str]], sentences: list[Sentence], involved: list[set[str]], lines: Lines
+    mentions: list[tuple[int, int, tuple[str, ...], str]],
+    sentences: list[Sentence],
+    involved: list[set[str]],
+    lines: Lines,
 ) -> list[Mention]:
-    """Mentions in a sentence that no relation quoting into that sentence has as subject or object."""
+    """Mentions in a sentence that no relation quoting into that sentence has as subject or
+    object (a name several entities bear is covered by any of them)."""
     starts = [s.start for s in sentences]
     out = []
-    for start, end, entity, name in mentions:
+    for start, end, entities, name in mentions:
         i = bisect.bisect_right(starts, start) - 1
         if i < 0 or sentences[i].end < end:
             continue  # in a heading or a footnote, not in a sentence
-        if entity not in involved[i]:
-            out.append(Mention(entity, name, lines.line(start)))
+        if not involved[i].intersection(entities):
+            out.append(Mention(" or ".join(entities), name, lines.line(start)))
     return out
 
 
@@ -498,7 +508,11 @@ _NOT_NAMES = frozenset(
 
 
 def _candidates(
-    dataset: Dataset, body: str, sentences: list[Sentence], mentions: list[tuple[int, int, str, str]], lines: Lines
+    dataset: Dataset,
+    body: str,
+    sentences: list[Sentence],
+    mentions: list[tuple[int, int, tuple[str, ...], str]],
+    lines: Lines,
 ) -> list[Candidate]:
     """Capitalised names in sentences that are no entity's name, by count.
 

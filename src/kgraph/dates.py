@@ -351,6 +351,38 @@ def _parse(text: str, interval: bool) -> Edtf:
     )
 
 
+#: The words :func:`doubts` uses, in the order it gives them.
+DOUBTS = ("approximate", "uncertain", "unspecified", "start unknown", "end unknown")
+
+
+@functools.lru_cache(maxsize=4096)
+def doubts(when: str) -> tuple[str, ...]:
+    """What leaves a date or interval as written unsure, in words (none for a plain date, an
+    interval of plain dates or an open end ``..``, which says "still in force", not "unknown").
+
+    >>> doubts("1896~"), doubts("1945%/2000"), doubts("196X"), doubts("2000/"), doubts("1961/..")
+    (('approximate',), ('approximate', 'uncertain'), ('unspecified',), ('end unknown',), ())
+    """
+    value = Edtf.parse(when)
+    if value.plain is not None:
+        return ()
+    found: set[str] = set()
+    for point in (value.start, value.end):
+        if point is None:
+            continue
+        if point.qualifier in ("~", "%"):
+            found.add("approximate")
+        if point.qualifier in ("?", "%"):
+            found.add("uncertain")
+        if "X" in point.text:
+            found.add("unspecified")
+    if value.unknown_start:
+        found.add("start unknown")
+    if value.unknown_end:
+        found.add("end unknown")
+    return tuple(word for word in DOUBTS if word in found)
+
+
 def _day(value: date | None, default: str) -> str:
     return value.isoformat() if value is not None else default
 

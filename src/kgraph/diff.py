@@ -406,7 +406,7 @@ def _entity_values(entity: Entity, dataset: Dataset) -> dict[str, str | None]:
     values: dict[str, str | None] = {
         "type": entity.type,
         "label": entity.label,
-        "aliases": _text([*entity.aliases, *(f"{a.name} ({a.period})" for a in entity.timed_aliases)]),
+        "aliases": _text(entity.shown_aliases),
         "description": _text(entity.description),
         "date": _text(entity.date),
         "start": _text(entity.start),

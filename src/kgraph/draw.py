@@ -413,7 +413,7 @@ def explorer_data(pic: Picture) -> dict[str, object]:
                 "id": e.id,
                 "label": e.label,
                 "type": e.type,
-                "aliases": list(e.aliases),
+                "aliases": e.shown_aliases,
                 "colour": colour(e.type),
                 "related": e.id in related,
                 # Without Graphviz, a box about as wide as 11 px Helvetica needs.

@@ -31,6 +31,14 @@ class EntityInfo:
     #: Names held for a period only: (name, period as EDTF), sorted.
     timed_aliases: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def shown_aliases(self) -> list[str]:
+        """The aliases as listed (``show``, exports, the explorer): those held always, then each
+        name in time with its period (``Moscow (1922/1991)``)."""
+        from kgraph.model import timed_name
+
+        return [*self.aliases, *(timed_name(name, period) for name, period in self.timed_aliases)]
+
     def named(self, wanted: str, window: tuple[str, str] | None = None) -> bool:
         """Whether ``wanted`` (casefolded) names this entity: always by id, label or alias, or by
         a name in time when its period may meet ``window`` (any period when no window is given)."""

@@ -34,6 +34,12 @@ class TimedAlias:
     location: Location | None = None
 
 
+def timed_name(name: str, period: object) -> str:
+    """A name held for a period as listings and exports show it: ``Moscow (1922/1991)``, so that
+    a reader never takes it for a name held always."""
+    return f"{name} ({period})"
+
+
 @dataclass
 class Entity:
     """One annotated thing: a state, person, treaty, event, publication..."""
@@ -57,6 +63,11 @@ class Entity:
     def names(self) -> list[str]:
         """Every name the entity can be found by: id, label and aliases (at some time or always)."""
         return [self.id, self.label, *self.aliases, *(a.name for a in self.timed_aliases)]
+
+    @property
+    def shown_aliases(self) -> list[str]:
+        """The aliases as listed: those held always, then each name in time with its period."""
+        return [*self.aliases, *(timed_name(a.name, a.period) for a in self.timed_aliases)]
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,22 @@ class Moment:
     when: str
     edge: Statement | None = None
     entity: EntityInfo | None = None
+    #: With a time window, whether the relation is ``certainly`` or only ``possibly`` (kept by
+    #: ``--possibly``) in force in it; None without a window, or for an entity.
+    in_force: str | None = None
+
+    @property
+    def doubts(self) -> tuple[str, ...]:
+        """What leaves its date unsure (``approximate``, ``end unknown``...: dates.doubts)."""
+        from kgraph.dates import doubts
+
+        return doubts(self.when)
+
+    @property
+    def marks(self) -> str:
+        """The doubts and a relation only possibly in force, as a table shows them after the date."""
+        said = [*self.doubts, *(["possibly in force"] if self.in_force == "possibly" else [])]
+        return f" ({', '.join(said)})" if said else ""
 
 
 def timeline(eg: EntityGraph, entity: EntityInfo | None = None, flt: Filter | None = None) -> list[Moment]:
@@ -71,7 +87,8 @@ def timeline(eg: EntityGraph, entity: EntityInfo | None = None, flt: Filter | No
         if entity is not None and entity.id not in (edge.subject, edge.object):
             continue
         if flt.keeps_edge(edge) and edge.when:
-            out.append(Moment(edge.earliest or "0000-01-01", edge.when, edge=edge))
+            in_force = None if flt.window is None else "certainly" if flt.certain(edge) else "possibly"
+            out.append(Moment(edge.earliest or "0000-01-01", edge.when, edge=edge, in_force=in_force))
     window = flt.window
     for info in eg.entities.values():
         if info.when is None or eg.vocabulary.is_publication(info.type):
@@ -287,19 +304,35 @@ def ego_rows(eg: EntityGraph, ego: Ego) -> list[Rows]:
 
 
 def timeline_rows(eg: EntityGraph, moments: list[Moment]) -> Rows:
-    """A timeline: what happened when, with its quote (a dated entity: its description)."""
-    shown = (*columns("date", "what"), *table_only("quote", "source"))
-    data = data_only("entity", "type", "description")
+    """A timeline: what happened when, with its quote (a dated entity: its description). A date
+    the text leaves unsure, or a relation only possibly in force in the window asked, is marked
+    after the date in the table (``1896~ (approximate)``) and in ``date_doubt``/``in_force`` for
+    programs."""
+    shown = (*table_only("date"), *data_only("date"), *columns("what"), *table_only("quote", "source"))
+    data = data_only("entity", "type", "description", "date_doubt", "in_force")
 
     def row(m: Moment) -> list[object]:
+        marked = [m.when + m.marks, m.when]
+        doubt = ", ".join(m.doubts) or None
         if m.edge is not None:
             e = m.edge
             what = f"{label_of(eg, e.subject)} {e.predicate_label} {label_of(eg, e.object)}"
-            return [m.when, what, quoted(e), e.source or "", *relation_data(eg, e), None, None, None]
+            return [
+                *marked,
+                what,
+                quoted(e),
+                e.source or "",
+                *relation_data(eg, e),
+                None,
+                None,
+                None,
+                doubt,
+                m.in_force,
+            ]
         info = m.entity
         assert info is not None
         return [
-            m.when,
+            *marked,
             f"{info.label} ({info.type})",
             info.description or "",
             "",
@@ -307,6 +340,8 @@ def timeline_rows(eg: EntityGraph, moments: list[Moment]) -> Rows:
             info.id,
             info.type,
             info.description,
+            doubt,
+            None,
         ]
 
     return Rows(shown + RELATION_DATA + data, (row(m) for m in moments), lines=True, empty="No dated relations.")

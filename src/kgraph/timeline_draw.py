@@ -1,5 +1,9 @@
 """A timeline picture: one lane per actor, intervals as bars, points as marks, the quote on hover.
 
+A relation still in force (``2000/..``) runs to the axis's end with a dashed outline; one that
+ended when the text does not say (``2000/``) fades out after its start, never drawn as ending
+then; a date the text gives as approximate, uncertain or with unspecified digits is drawn pale.
+
 Drawn as plain SVG (a chart on a time axis, not a graph layout); the HTML page wraps the same SVG.
 Text reaches the SVG only through XML escaping, so no label can become markup.
 """
@@ -17,6 +21,9 @@ if TYPE_CHECKING:
 LANE_LABEL = 250  # px for the actor names (longer ones are cut, whole on hover)
 ROW = 18  # px per row; a lane stacks rows so that no two items overlap
 CHAR = 6.0  # px per character of 10 px text, for packing labels
+#: Years over which a bar whose end is unknown (``2000/``) fades out: it lasted some time after its
+#: start, how long the text does not say.
+FADE = 8.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,10 @@ class Item:
     label: str
     tip: str
     colour: str
+    #: It ended, the text does not say when (``2000/``): drawn fading out, not ending at its start.
+    unknown_end: bool = False
+    #: Its date is approximate, uncertain or has unspecified digits: drawn pale.
+    doubtful: bool = False
 
 
 def _year(day: str) -> float:
@@ -61,7 +72,7 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
                 if lane == e.subject
                 else f"{eg.entities[e.subject].label} {e.predicate_label}"
             )
-            tip = f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label} ({m.when})" + (
+            tip = f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label} ({_when(m)})" + (
                 f"\n\u201c{e.quote}\u201d" if e.quote else ""
             )
             fill = colour(eg.entities[other].type)
@@ -70,18 +81,28 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
             lane, label = info.id, info.label
             opens, last = _bounds(m.when)
             first = opens or last or m.earliest  # "../1953": known only by its end, marked there
-            tip = f"{info.label} ({info.type}, {m.when})" + (f"\n{info.description}" if info.description else "")
+            tip = f"{info.label} ({info.type}, {_when(m)})" + (f"\n{info.description}" if info.description else "")
             fill = colour(info.type)
         else:  # pragma: no cover - a Moment is one or the other
             continue
         start = _year(first)
         open_end = "/" in m.when and m.when.endswith("/..")
+        doubts = m.doubts
+        unknown_end = "end unknown" in doubts
         end = _year(last) if last else start
+        if unknown_end:  # from the end of its start's grain (2000/: 2000-12-31), fading out
+            end = _year(_bounds(m.when.split("/")[0])[1] or first) + FADE
         point = "/" not in m.when and end - start <= 1.0
         if open_end:
             end = float("inf")
-        out.append(Item(lane, start, end, point, label, tip, fill))
+        doubtful = any(d in doubts for d in ("approximate", "uncertain", "unspecified"))
+        out.append(Item(lane, start, end, point, label, tip, fill, unknown_end, doubtful))
     return out
+
+
+def _when(m: Moment) -> str:
+    """The date as given, with what leaves it unsure (``2000/: end unknown``)."""
+    return f"{m.when}: {', '.join(m.doubts)}" if m.doubts else m.when
 
 
 def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None = None, year_px: float = 11.0) -> str:
@@ -102,6 +123,7 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
     for item in sorted(found, key=lambda i: (i.start, i.label)):
         lanes.setdefault(item.lane, []).append(item)
     body: list[str] = []
+    fades: set[str] = set()  # the colours of bars that fade out
     y = 50
     in_order = sorted(lanes, key=lambda k: (min(i.start for i in lanes[k]), eg.entities[k].label))
     for rows_total, lane in enumerate(in_order):
@@ -127,19 +149,25 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
             top = y + 3 + row * ROW
             left = x(item.start)
             tip = f"<title>{escape(item.tip)}</title>"
+            pale = ' fill-opacity="0.45"' if item.doubtful else ""
             if item.point:
                 cx, cy = left, top + 7
                 shape = (
                     f'<path class="mark" d="M{cx},{cy - 6}L{cx + 6},{cy}L{cx},{cy + 6}'
-                    f'L{cx - 6},{cy}Z" fill="{item.colour}" stroke="#444"/>'
+                    f'L{cx - 6},{cy}Z" fill="{item.colour}"{pale} stroke="#444"/>'
                 )
                 text_x = cx + 9
             else:
                 right = max(x(item.end), left + 3)
                 dash = ' stroke-dasharray="3,2"' if item.end == float("inf") else ""
+                if item.unknown_end:  # a gradient to nothing, outline too: no end is drawn
+                    fades.add(item.colour)
+                    paint, kind = f'fill="url(#{_fade_id(item.colour)})" stroke="url(#fade-edge)"', "bar unknown-end"
+                else:
+                    paint, kind = f'fill="{item.colour}"{pale} stroke="#444"{dash}', "bar"
                 shape = (
-                    f'<rect class="bar" x="{left}" y="{top + 1}" width="{right - left:.1f}" '
-                    f'height="12" rx="3" fill="{item.colour}" stroke="#444"{dash}/>'
+                    f'<rect class="{kind}" x="{left}" y="{top + 1}" width="{right - left:.1f}" '
+                    f'height="12" rx="3" {paint}/>'
                 )
                 text_x = right + 4
             body.append(
@@ -152,7 +180,27 @@ def to_svg(eg: EntityGraph, moments: list[Moment], title: str, focus: str | None
             f'<line x1="{x(year)}" y1="40" x2="{x(year)}" y2="{y}" stroke="#ccc"/>'
             f'<text class="year" x="{x(year)}" y="36" text-anchor="middle">{year}</text>'
         )
-    return _svg(title, width, y + 20, axis + body)
+    return _svg(title, width, y + 20, _fade_defs(fades) + axis + body)
+
+
+def _fade_id(colour: str) -> str:
+    return "fade-" + "".join(ch for ch in colour if ch.isalnum())
+
+
+def _fade_defs(colours: set[str]) -> list[str]:
+    """Left-to-right gradients from each colour (and from the outline's grey) to transparent."""
+    if not colours:
+        return []
+
+    def gradient(gid: str, colour: str) -> str:
+        return (
+            f'<linearGradient id="{gid}" x1="0" y1="0" x2="1" y2="0">'
+            f'<stop offset="0" stop-color="{colour}"/><stop offset="1" stop-color="{colour}" stop-opacity="0"/>'
+            "</linearGradient>"
+        )
+
+    stops = [gradient("fade-edge", "#444")] + [gradient(_fade_id(c), escape(c)) for c in sorted(colours)]
+    return ["<defs>" + "".join(stops) + "</defs>"]
 
 
 def _cut(text: str, most: int) -> str:

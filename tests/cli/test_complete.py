@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import complete, integration
+from conftest import DATA, complete, integration
 
 # Each case runs kgraph in a process of its own, as a shell does.
 pytestmark = integration
@@ -16,6 +16,13 @@ def test_entity_names_complete_ids_and_labels() -> None:
     assert complete("path putin So") == ["South Korea", "Soviet Union"]
     assert complete("show ki") == ["kim-jong-il"] and complete("show Ki") == ["Kim Jong-il"]
     assert "Test network text" not in complete("neighbors T")  # the publication is not an actor
+
+
+def test_aliases_complete_names_in_time_too() -> None:
+    assert complete("path putin US") == ["USSR"]  # an alias for all time
+    # "Moscow" is the Soviet Union's name to 1991 and Russia's after: offered once, looked up at --at.
+    assert complete("show Mos", data=DATA) == ["Moscow"]
+    assert complete("show Russian", data=DATA)[:3] == ["Russian", "Russian Empire", "Russian Far East"]
 
 
 def test_predicates_and_types_complete() -> None:

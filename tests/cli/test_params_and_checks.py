@@ -40,12 +40,19 @@ def test_relations_of_binds_the_actor_by_label_id_or_alias(cli, engine: str) -> 
     assert first_days[: len(dated)] == sorted(dated) and len(dated) > 10
     by_id = cli("--engine", engine, "query", "relations-of", "-p", "actor=soviet-union", "-f", "csv", data=DATA)
     assert by_id.out == by_label.out
-    moscow = rows(cli("--engine", engine, "query", "relations-of", "-p", "actor=Moscow", "-f", "csv", data=DATA))
+    # "Moscow" is read at the date given: Russia in 2006, the Soviet Union in 1989.
+    moscow = cli(
+        "--engine", engine, "query", "relations-of", "-p", "actor=Moscow", "--at", "2006", "-f", "csv", data=DATA
+    )
     assert {
         "subject": "Russia",
         "relation": "supported",
         "object": "UN Security Council Resolution 1695",
-    }.items() <= next(r for r in moscow if r["relation"] == "supported" and "1695" in r["object"]).items()
+    }.items() <= next(r for r in rows(moscow) if r["relation"] == "supported" and "1695" in r["object"]).items()
+    soviet = cli(
+        "--engine", engine, "query", "relations-of", "-p", "actor=Moscow", "--at", "1989", "-f", "csv", data=DATA
+    )
+    assert soviet.out == by_label.out
 
 
 def test_parameters_are_listed_with_the_queries(cli) -> None:

@@ -82,3 +82,22 @@ def test_an_effort_recorded_with_its_status_is_not_an_outcome(cli, tmp_path: Pat
     assert _status(cli("check", data=data).out, "effort-recorded-as-outcome") == "ok"
     relations.write_text(base + "\n" + claim, encoding="utf-8")
     assert _status(cli("check", "--quiet", data=data).out, "effort-recorded-as-outcome") == "1 row(s)"
+
+
+@pytest.mark.parametrize(("date", "caught"), [("2000/..", True), ("2000~/..", True), ("2000/", False), ("2000", False)])
+def test_an_edtf_open_end_whose_quote_ended_is_caught(cli, tmp_path: Path, date: str, caught: bool) -> None:
+    """`date: 2000/..` says "still in force" as `start: 2000` does: caught when the quote says it
+    ended; `2000/` (ended, the text does not say when) is what such a quote calls for."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    claim = (
+        "- subject: russia\n  predicate: alliedWith\n  object: north-korea\n  kind: assessment\n"
+        f'  date: "{date}"\n  quote: "this strategic \\"friendship\\" did not last long"\n'
+    )
+    relations = data / "relations.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8") + "\n" + claim, encoding="utf-8")
+    assert cli("validate", data=data).code == 0
+    run = cli("check", data=data)
+    assert _status(run.out, "open-end-that-ended") == ("1 row(s)" if caught else "ok"), run
+    assert run.code == (1 if caught else 0)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, ROOT, run_cli
+from conftest import DATA, MINI, ROOT, run_cli
 
 TEXT = """\
 In 1961 Moscow and Pyongyang signed a treaty of alliance.
@@ -141,6 +141,26 @@ def test_qualified_date_is_certain_only_over_its_whole_span(tmp_path: Path, valu
     assert run_cli("path", "Korea", "Russia", "--from", narrower, "--to", span[1], data=data).code == 1
 
 
+@pytest.mark.parametrize(
+    ("value", "in_force", "not_in_force"),
+    [
+        ("1960/1979", ("1960", "1979"), ("1959", "1980")),  # from 1960 to 1979
+        ("../1978", ("1950", "1978"), ("1979",)),  # until 1978, start not given ("before 1979")
+    ],
+)
+def test_each_interval_form_changes_what_path_at_finds(
+    tmp_path: Path, value: str, in_force: tuple[str, ...], not_in_force: tuple[str, ...]
+) -> None:
+    """The README's date forms, each read by --at as its table says."""
+    data = project(tmp_path, relations=RELATIONS.replace("date: 1969", f'date: "{value}"'))
+    for at in in_force:
+        run = run_cli("path", "Soviet Union", "North Korea", "--via", "condemned", "--at", at, data=data)
+        assert run.code == 0 and "seizureofaship" in squeezed(run.out), (at, run)
+    for at in not_in_force:
+        run = run_cli("path", "Soviet Union", "North Korea", "--via", "condemned", "--at", at, data=data)
+        assert run.code == 1, (at, run)
+
+
 def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path) -> None:
     data = project(tmp_path)
     certain = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "-f", "json", data=data)
@@ -148,6 +168,50 @@ def test_timeline_period_keeps_certain_relations_unless_possibly(tmp_path: Path)
     assert "did not last long" not in certain.out
     possible = run_cli("timeline", "Russia", "--from", "2010", "--to", "2020", "--possibly", "-f", "json", data=data)
     assert "did not last long" in possible.out
+
+
+def test_timeline_marks_unsure_dates_and_relations_possibly_in_force(tmp_path: Path) -> None:
+    """A date the text leaves unsure (1896~, 2000/) and a relation only possibly in force in the
+    window asked are marked: after the date in the table, in date_doubt/in_force for programs."""
+    data = project(tmp_path)
+    rows = json.loads(run_cli("timeline", "-f", "json", data=data).out)
+    doubt = {r["date"]: (r["date_doubt"], r["in_force"]) for r in rows}
+    assert doubt["1896~"] == ("approximate", None) and doubt["2000/"] == ("end unknown", None)
+    assert doubt["1961"] == (None, None) and doubt["1945/.."] == (None, None)  # an open end is no doubt
+    window = ["timeline", "--from", "2015", "--to", "2015", "--possibly"]
+    later = {r["date"]: r["in_force"] for r in json.loads(run_cli(*window, "-f", "json", data=data).out)}
+    assert later == {"2000/": "possibly", "1945/..": "certainly"}
+    table = squeezed(run_cli(*window, data=data).out)
+    assert "2000/(endunknownpossiblyinforce)" in table and "1945/..(" not in table
+    header = run_cli("timeline", "-f", "csv", data=data).out.splitlines()[0]
+    assert header.endswith(",date_doubt,in_force")
+
+
+def test_timeline_picture_fades_an_unknown_end(tmp_path: Path) -> None:
+    """2000/ (it ended, the text does not say when) is a bar that fades out after 2000, not a mark
+    ending in 2000; an approximate date (1896~) is drawn pale."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    data = project(tmp_path)
+    out = tmp_path / "t.svg"
+    assert run_cli("timeline", "-o", str(out), data=data).code == 0
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.parse(out).getroot()
+    items = {g.find("s:title", ns).text.split("\n")[0]: g for g in root.iterfind(".//s:g[@class='item']", ns)}
+    ended = items["Russia agreed with North Korea (2000/: end unknown)"]
+    bar = ended.find("s:rect", ns)
+    assert bar is not None and bar.get("class") == "bar unknown-end"
+    years = {int(t.text): float(t.get("x")) for t in root.iterfind(".//s:text[@class='year']", ns)}
+    per_year = (years[max(years)] - years[min(years)]) / (max(years) - min(years))
+    assert float(bar.get("width")) > 5 * per_year  # lasts past its start year, how long unknown
+    fill = re.fullmatch(r"url\(#(.+)\)", bar.get("fill")).group(1)
+    gradient = root.find(f".//s:linearGradient[@id='{fill}']", ns)
+    assert [stop.get("stop-opacity") for stop in gradient.iterfind("s:stop", ns)] == [None, "0"]
+    assert re.fullmatch(r"url\(#.+\)", bar.get("stroke"))  # the outline fades too: no end drawn
+    shape = {title: g[1] for title, g in items.items()}  # the bar or mark after the title
+    assert shape["Korea agreed with Russia (1896~: approximate)"].get("fill-opacity") == "0.45"
+    assert shape["Soviet Union condemned North Korea (1969)"].get("fill-opacity") is None
 
 
 def test_literals_and_bounds_in_the_graph(tmp_path: Path) -> None:
@@ -259,8 +323,8 @@ def test_a_name_in_time_is_its_own_node_not_an_alt_label(tmp_path: Path) -> None
     ]
 
 
-def test_completion_offers_no_alias(tmp_path: Path) -> None:
-    """Completion offers ids and labels, never a name in time that could mean another entity."""
+def test_completion_offers_names_in_time(tmp_path: Path) -> None:
+    """Completion offers a name in time as typed; the lookup reads it at --at or lists its bearers."""
     from kgraph.cli.options import complete_entity
 
     class Ctx:
@@ -269,8 +333,26 @@ def test_completion_offers_no_alias(tmp_path: Path) -> None:
         def find_root(self) -> Ctx:
             return self
 
-    assert complete_entity(Ctx(), "Mos") == []  # type: ignore[arg-type]
+    assert complete_entity(Ctx(), "Mos") == ["Moscow"]  # type: ignore[arg-type]
     assert complete_entity(Ctx(), "Sov") == ["Soviet Union", "soviet-union"]  # type: ignore[arg-type]
+    assert complete_entity(Ctx(), "us") == ["USSR"]  # type: ignore[arg-type]
+
+
+def test_exports_keep_names_in_time_with_their_periods(tmp_path: Path) -> None:
+    """The node tables, GraphML and GEXF list a name in time with its period (they dropped it)."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    data = project(tmp_path)
+    assert run_cli("export", "-f", "csv", "-o", str(tmp_path / "kg"), data=data).code == 0
+    with open(tmp_path / "kg.nodes.csv", encoding="utf-8", newline="") as handle:
+        aliases = {row["id"]: row["aliases"] for row in csv.DictReader(handle)}
+    assert aliases["soviet-union"] == "USSR; Moscow (1922/1991)" and aliases["russia"] == "Moscow (1991-12/..)"
+    assert run_cli("export", "-o", str(tmp_path / "kg.graphml"), data=data).code == 0
+    assert "USSR; Moscow (1922/1991)" in (tmp_path / "kg.graphml").read_text(encoding="utf-8")
+    assert run_cli("export", "-o", str(tmp_path / "kg.gexf"), data=data).code == 0
+    values = [v.get("value") for v in ET.parse(tmp_path / "kg.gexf").getroot().iter() if v.get("for") == "aliases"]
+    assert "Moscow (1991-12/..)" in values
 
 
 def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
@@ -282,6 +364,39 @@ def test_query_param_reads_names_at_the_date(tmp_path: Path) -> None:
     assert "did not last long" in later.out and "seizure of a ship" not in later.out
     undated = run_cli("query", "relations-of", "--param", "actor=Moscow", "-f", "csv", data=data)
     assert undated.code == 1 and "'Moscow' is ambiguous" in undated.err
+
+
+# On the bundled article: "Moscow" is the Soviet Union in 1969 and 1989, Russia after 1991.
+
+
+def test_bundled_moscow_without_a_date_lists_both_with_their_periods() -> None:
+    run = run_cli("show", "Moscow", data=DATA)
+    assert run.code == 1 and run.out == "", run
+    assert run.err == (
+        "error: 'Moscow' is ambiguous: it names russia (Russia, State; 'Moscow' 1991-12-26/..), soviet-union "
+        "(Soviet Union, State; 'Moscow' 1922-12-30/1991-12-25); give the id, or a date (--at) that picks one\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "first_line"), [("1969", "Soviet Union  (State, id: soviet-union)"), ("2005", "Russia  (State, id: russia)")]
+)
+def test_bundled_moscow_at_a_date_is_the_state_of_then(at: str, first_line: str) -> None:
+    run = run_cli("show", "Moscow", "--at", at, data=DATA)
+    assert run.code == 0, run
+    assert run.out.splitlines()[0] == first_line
+
+
+def test_bundled_relations_of_moscow_in_1989_are_the_soviet_ones() -> None:
+    run = run_cli("query", "relations-of", "--param", "actor=Moscow", "--at", "1989", "-f", "csv", data=DATA)
+    assert run.code == 0, run
+    assert "Already in 1989 North Korea warned Moscow" in run.out
+    assert "in 1969 the Nixon administration had been assured by Moscow" in run.out
+    assert "did not last long" not in run.out  # Russia's, of 2000
+    later = run_cli("query", "relations-of", "--param", "actor=Moscow", "--at", "2005", "-f", "csv", data=DATA)
+    assert "did not last long" in later.out and "warned Moscow" not in later.out
+    # The two periods do not meet (day precision), so the bundled data validates without a warning.
+    assert run_cli("validate", data=DATA).err == ""
 
 
 def test_overlapping_periods_warn(tmp_path: Path) -> None:

@@ -30,7 +30,9 @@ def _vocabulary(ctx: Any) -> Vocabulary:
 
 
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Entity ids and labels from the entity files that start with what was typed (not works)."""
+    """Entity ids, labels and aliases (names in time too) from the entity files that start with
+    what was typed (not works). A name in time (``Moscow``) completes as typed, whichever entity
+    bears it: the lookup then reads it at ``--at`` or lists its bearers, never guesses."""
     try:
         import yaml
 
@@ -50,9 +52,10 @@ def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
         for record in records:
             if not isinstance(record, dict) or vocabulary.is_publication(str(record.get("type"))):
                 continue
-            for key in ("id", "label"):
-                if isinstance(record.get(key), (str, int)):
-                    names[str(record[key])] = None
+            aliases = record.get("aliases")
+            for name in (record.get("id"), record.get("label"), *_alias_names(aliases)):
+                if isinstance(name, (str, int)):
+                    names[str(name)] = None
         wanted = incomplete.casefold()
         # A name holding control characters is refused by validation; never hand it to the shell.
         from kgraph.errors import printable
@@ -60,6 +63,12 @@ def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
         return sorted(n for n in names if n.casefold().startswith(wanted) and printable(n) == n)
     except Exception:  # noqa: BLE001 - completion must never break the shell
         return []
+
+
+def _alias_names(aliases: object) -> list[object]:
+    """The names an ``aliases:`` value gives: plain items, and the ``name`` of a name in time."""
+    items = aliases if isinstance(aliases, list) else [aliases]
+    return [item.get("name") if isinstance(item, dict) else item for item in items]
 
 
 def complete_predicate(ctx: typer.Context, incomplete: str) -> list[str]:

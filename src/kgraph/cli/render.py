@@ -297,9 +297,8 @@ def entity_card(
     out = console()
 
     out.print(Text.assemble((info.label, "bold"), f"  ({info.type}, id: {info.id})"))
-    names = [*info.aliases, *(f"{name} ({period})" for name, period in info.timed_aliases)]
-    if names:
-        out.print("also: " + ", ".join(names))
+    if info.shown_aliases:
+        out.print("also: " + ", ".join(info.shown_aliases))
     if info.description:
         out.print(info.description)
     for name, value in fields:

@@ -46,7 +46,11 @@ def to_xml(eg: EntityGraph) -> str:
         lines.append("    </attributes>")
     lines.append("    <nodes>")
     for entity in sorted(eg.entities.values(), key=lambda e: e.id):
-        values = {"type": entity.type, "aliases": "; ".join(entity.aliases), "description": entity.description or ""}
+        values = {
+            "type": entity.type,
+            "aliases": "; ".join(entity.shown_aliases),
+            "description": entity.description or "",
+        }
         lines.append(f"      <node id={quoteattr(entity.id)} label={quoteattr(entity.label)}>")
         lines += _attvalues(values, "        ")
         lines.append("      </node>")

@@ -20,7 +20,7 @@ def to_networkx(eg: EntityGraph) -> nx.MultiDiGraph[str]:
             entity.id,
             label=entity.label,
             type=entity.type,
-            aliases="; ".join(entity.aliases),
+            aliases="; ".join(entity.shown_aliases),
             description=entity.description or "",
         )
     for index, edge in enumerate(eg.edges):

@@ -47,7 +47,7 @@ EVENT_COLUMNS = (
 
 def node_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
     for e in sorted(eg.entities.values(), key=lambda e: e.id):
-        yield e.id, e.label, e.type, "; ".join(e.aliases), e.description or ""
+        yield e.id, e.label, e.type, "; ".join(e.shown_aliases), e.description or ""
 
 
 def edge_rows(eg: EntityGraph) -> Iterator[tuple[str, ...]]:
