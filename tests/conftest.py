@@ -127,18 +127,26 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # gettempdir() asks the environment again
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """How many worker processes ``-n auto`` (pyproject's addopts) starts: pytest-xdist's own
-    choice (one per core) for the whole quick run; none (this process runs the tests) for a run of
-    chosen files, where starting workers costs more than it saves, or with ``--integration``, whose
-    servers, browser and scale tests would compete for memory and ports in several workers."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The whole quick run (no paths, no ``--integration``) spreads over the cores through
+    pytest-xdist (``-n auto``) when it is installed and ``-n`` is not given. A run of chosen files
+    stays in this process (starting workers would cost more than it saves), and so does the
+    ``--integration`` run, whose servers, browser and scale tests would compete for memory and ports
+    in several workers. ``-n 0`` keeps any run in one process; ``-n N`` chooses for any run.
+
+    This runs before xdist's own pytest_cmdline_main, which turns ``auto`` into a count."""
     import os
 
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # the user's choice, which xdist reads
+    if hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ:
+        # A worker (xdist calls this hook in each, with -n reset), or a pytest a test started in
+        # one: it must not start workers of its own, which would start theirs, and so on.
+        return
+    if getattr(config.option, "numprocesses", "no xdist") is not None:
+        return  # pytest-xdist is not installed, or -n was given
     if config.getoption("--integration") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
-        return 0
-    return None
+        return
+    config.option.numprocesses = "auto"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
