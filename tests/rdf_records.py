@@ -87,7 +87,7 @@ def from_rdf(graph: Graph, base: str, vocabulary: Vocabulary | None = None) -> E
                 ),
             )
             entities[info.id] = info
-    ids = vocabulary.by_iri()
+    ids = {p.iri: p.id for p in vocabulary.predicates.values()}  # predicate ids by IRI
     records = []
     for stmt in graph.subjects(RDF.type, RDF.Statement):
         subject, predicate, obj = (graph.value(stmt, p) for p in (RDF.subject, RDF.predicate, RDF.object))

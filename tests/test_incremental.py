@@ -210,7 +210,12 @@ class Editor:
 
 
 @pytest.mark.integration  # about 20 s on a loaded 2-core machine: run with --integration (CI does)
-def test_incremental_builds_equal_full_rebuilds_after_random_edits(tmp_path: Path) -> None:
+def test_incremental_builds_equal_full_rebuilds_after_random_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgraph.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SEGMENT", 16)  # the entity graph in many segments, patched
     data, cache = tmp_path / "data", tmp_path / "cache"
     generate(400, 3, str(data), split=80)
     rng = random.Random(15)
@@ -303,3 +308,164 @@ def test_a_triple_another_file_still_makes_stays(tmp_path: Path, reverse: bool) 
     triple = f"<{base}{subject}> <https://w3id.org/kgraph/ontology#met> <{base}{obj}> ."
     assert _compare(data, cache, "removed") == "ok"
     assert triple in _incremental(data, cache)[1][0]
+
+
+def _spied(data: Path, cache: Path, what: str) -> tuple[str, list[int], list[str]]:
+    """_compare, and the records the incremental build read alone (their first lines) and the
+    files it read whole."""
+    mp = pytest.MonkeyPatch()
+    alone, whole = _spy_records(mp)
+    try:
+        incremental = _incremental(data, cache)
+    finally:
+        mp.undo()
+    full = _full(data)
+    assert incremental[0] == full[0], f"{what}: {incremental[0]} but a full build: {full[0]}"
+    assert incremental[1] == full[1], what
+    return full[0], alone, whole
+
+
+def _spy_records(mp: pytest.MonkeyPatch) -> tuple[list[int], list[str]]:
+    """Count the records read alone and the files read whole during a build."""
+    import kgraph.incremental as incremental
+    import kgraph.load as load
+
+    alone: list[int] = []
+    whole: list[str] = []
+    read_record, read_file = incremental._read_record, load._read_file
+
+    def record(shown: str, line: int, *args: Any) -> Any:
+        alone.append(line)
+        return read_record(shown, line, *args)
+
+    def file(path: str, *args: Any) -> Any:
+        whole.append(os.path.basename(path))
+        return read_file(path, *args)
+
+    mp.setattr(incremental, "_read_record", record)
+    mp.setattr(load, "_read_file", file)
+    return alone, whole
+
+
+def test_an_edit_inside_one_file_reads_only_the_records_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one big relation file, a changed record is read alone; the records after it (whose lines
+    moved) are reused, shifted; the entity graph's segments it does not touch are linked, not
+    written again; the answer equals a full rebuild, also for the problems' places."""
+    import kgraph.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SEGMENT", 16)
+    cuts: list[int] = []
+    cut = incremental._cut
+    monkeypatch.setattr(incremental, "_cut", lambda columns: cuts.append(len(columns["iri"])) or cut(columns))
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    generate(300, 6, str(data))
+    path = data / "relations.yaml"
+    assert _compare(data, cache, "first build") == "ok"
+    blocks = _records(path)
+    blocks[5] = blocks[5].replace("  quote:", "  note: first line\n  note2: x\n  quote:", 1)
+    _write(path, blocks)  # an unknown field: an error, found by reading the whole file
+    outcome, alone, whole = _spied(data, cache, "unknown field")
+    assert outcome == "error" and "relations.yaml" in whole
+    blocks[5] = blocks[5].replace("  note2: x\n", "")
+    blocks[2] = blocks[2].replace("  quote:", "  note: edited\n  quote:", 1)
+    blocks.insert(40, blocks.pop(30))  # a record moved: reused at its new place
+    _write(path, blocks)
+    cuts.clear()
+    outcome, alone, whole = _spied(data, cache, "one record of a big file")
+    assert outcome == "ok" and "relations.yaml" not in whole and len(alone) == 2, (alone, whole)
+    assert not cuts  # the last entry's segments were changed, not cut again from every statement
+    # A warning (a short quote) moves with its record when lines above it are added.
+    blocks[50] = re.sub(r'(?m)^  quote: ".*"$', '  quote: "State"', blocks[50], count=1)
+    _write(path, blocks)
+    _compare(data, cache, "a short quote")
+    blocks[1] = blocks[1].replace("  quote:", "  note: one\n  quote:", 1)
+    _write(path, blocks)
+    _outcome, alone, whole = _spied(data, cache, "lines added above a warning")
+    assert len(alone) == 1 and "relations.yaml" not in whole, (alone, whole)
+
+
+def test_records_that_quote_a_changed_text_or_name_a_changed_entity_are_read_again(tmp_path: Path) -> None:
+    """A record is reused only while its text and what it names are unchanged: a source text
+    that moves its quotes, an entity whose type changed, a vocabulary change."""
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    generate(300, 8, str(data))
+    assert _compare(data, cache, "first build") == "ok"
+    source = sorted((data / "sources").glob("*.txt"))[0]
+    source.write_text("A new first paragraph moves every quote.\n\n" + source.read_text(encoding="utf-8"))
+    _outcome, alone, whole = _spied(data, cache, "quotes moved")
+    relations = (data / "relations.yaml").read_text(encoding="utf-8")
+    assert len(alone) == relations.count("source: source-0\n") and "relations.yaml" not in whole
+    entities = data / "entities.yaml"
+    text = entities.read_text(encoding="utf-8")
+    victim = re.search(r"(?m)^- id: (person-\d+)\n  type: Person", text).group(1)  # type: ignore[union-attr]
+    entities.write_text(text.replace(f"- id: {victim}\n  type: Person", f"- id: {victim}\n  type: State"))
+    _compare(data, cache, "an entity's type changed")
+    entities.write_text(text)
+    assert _compare(data, cache, "the type back") == "ok"
+    (data / "vocabulary.yaml").write_text(
+        (data / "vocabulary.yaml").read_text(encoding="utf-8")
+        + 'predicates:\n  sponsored:\n    description: "paid for"\n    subject: [State]\n    object: [Project]\n'
+    )
+    assert _compare(data, cache, "the vocabulary changed") == "ok"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "quoted",  # a quoted text spanning a line that starts with '- '
+        "anchor",  # an anchor defined in two records: reading them alone hides the error
+        "document",  # a second document after '...'
+    ],
+)
+def test_files_whose_records_cannot_be_read_alone_are_read_whole(tmp_path: Path, layout: str) -> None:
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    generate(200, 9, str(data))
+    path = data / "relations.yaml"
+    assert _compare(data, cache, "first build") == "ok"
+    blocks = _records(path)
+    if layout == "quoted":
+        blocks[3] = blocks[3].replace("  note: x\n", "").replace("  quote:", '  note: "two\n- lines"\n  quote:', 1)
+    elif layout == "anchor":
+        blocks[3] = blocks[3].replace("  quote:", "  note: &n one\n  quote:", 1)
+        blocks[4] = blocks[4].replace("  quote:", "  note: &n two\n  quote:", 1)
+    else:
+        blocks[3] = blocks[3] + "...\n"
+    _write(path, blocks)
+    _compare(data, cache, layout)
+
+
+def test_unchanged_files_cost_their_summaries_only(tmp_path: Path) -> None:
+    """After an edit of one file, the other files' parts are found by their summaries (problems,
+    counts, claim digests): no whole part of theirs is read; a change of an entity they name (a
+    rename) makes them be checked again, and the answer equals a full rebuild each time."""
+    import kgraph.incremental as incremental
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    generate(400, 10, str(data), split=80)
+    assert _incremental(data, cache)[0] == "ok"
+    files = sorted((data / "relations").glob("*.yaml"))
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace("  quote:", "  note: a\n  quote:", 1))
+    assert _compare(data, cache, "first edit") == "ok"  # the summaries are filed under this world
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace("  quote:", "  note: b\n  quote:", 1))
+    loaded: list[str] = []
+    original = incremental._Parts.load
+
+    def spy(self: Any, name: str) -> Any:
+        loaded.append(name)
+        return original(self, name)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(incremental._Parts, "load", spy)
+    try:
+        assert _incremental(data, cache)[0] == "ok"
+    finally:
+        mp.undo()
+    assert _compare(data, cache, "second edit") == "ok"
+    whole = [name for name in loaded if name.startswith("r-")]
+    assert len(whole) == 1, whole  # the edited file's last part, whose records are reused
+    # Each unchanged file's summary (and the edited file's new one, looked up before it is filed).
+    assert len([name for name in loaded if name.startswith("h-")]) == len(files)
+    editor = Editor(data, random.Random(3))
+    assert _compare(data, cache, editor.rename()) in ("ok", "error")

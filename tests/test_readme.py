@@ -14,6 +14,13 @@ from conftest import DATA, OWN_TEXT, ROOT, examples, output_of, readme_section, 
 EXAMPLES = examples()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _warm_cache() -> None:
+    """The examples show what a warm cache prints: run first on a cold one, an example would also
+    print the build's notice on stderr and fail for the order the tests ran in."""
+    assert run_cli("build", data=DATA).code == 0
+
+
 def test_the_readme_has_examples_to_check() -> None:
     assert len(EXAMPLES) >= 6, EXAMPLES
 
@@ -55,3 +62,19 @@ def test_your_own_text(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     )
     run = run_cli("validate", data=None)
     assert run.code == 1 and run.err.splitlines()[0] == typo[2]
+
+
+def test_the_evidence_share_the_readme_gives_is_the_bundled_graphs() -> None:
+    """The README counts the bundled graph's evidence triples: the count must follow the data."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"\((\d+) statements\) the evidence is ([\d,]+) of the\s+graph's ([\d,]+) triples", text)
+    assert said is not None
+    statements, evidence, total = (int(group.replace(",", "")) for group in said.groups())
+    result = run_cli("export", "-f", "nt", data=DATA)
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert len(lines) == total
+    # Evidence: every triple about a statement's annotation (IRI .../evidence), its targets and selectors.
+    subjects = [line.split(" ", 1)[0] for line in lines]
+    assert sum(1 for subject in subjects if "/evidence" in subject) == evidence
+    assert len({subject for subject in subjects if subject.endswith("/evidence>")}) == statements

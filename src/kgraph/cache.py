@@ -47,6 +47,9 @@ POINTER = "current.json"
 LOCK = "lock"
 HASHES = "hashes.json"
 ENTITIES = "entities.marshal"
+#: The entity graph's statements, in edge order, cut into files (``00000.marshal``...) that the
+#: next entry links when an edit leaves them alone (``entities.marshal`` then lists them).
+EDGES = "edges"
 OXIGRAPH_DIR = "oxigraph"
 #: The incremental build's per-file parts (incremental.py), kept across entries.
 PARTS = ".parts"
@@ -121,7 +124,15 @@ class Hashes:
             except (OSError, ValueError):
                 self.known = {}
 
-    def sha(self, file: str) -> str:
+    def sha(self, file: str, linked: bool = False) -> str:
+        """The file's SHA-256, from memory when its identity and times are unchanged.
+
+        ``linked``: the file is one of a cache entry's, which are never written once in place: a
+        hard link to a file hashed before (same device, inode, size and mtime; linking changes
+        only the ctime) holds the bytes that were hashed, so the build that copies the last
+        entry's store does not read its 270 MB again (as ``write`` already trusts the checksums
+        of the files it links, see ``_linked``).
+        """
         if self.path is None:
             return _sha(file)
         st = os.stat(file)
@@ -136,10 +147,37 @@ class Hashes:
             and entry[2] - max(st.st_mtime_ns, st.st_ctime_ns) >= self.SETTLED_NS
         ):
             return str(entry[1])
+        # Not for a path remembered with other times: its inode changed since (a write with the
+        # mtime set back shows in the ctime), so its bytes are read again.
+        if linked and self.trust and (entry is None or (isinstance(entry, list) and entry[:1] == [signature])):
+            found = self._links().get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            if found is not None:
+                self.known[name] = [signature, found[0], found[1]]
+                self.changed = True
+                return found[0]
         digest = _sha(file)
         self.known[name] = [signature, digest, time.time_ns()]
         self.changed = True
         return digest
+
+    def _links(self) -> dict[tuple[int, ...], tuple[str, int]]:
+        """Settled hashes of the cache slot's own files by identity without ctime (see ``sha``)."""
+        if not hasattr(self, "_by_identity"):
+            slot = os.path.dirname(os.path.abspath(self.path or "")) + os.sep
+            self._by_identity: dict[tuple[int, ...], tuple[str, int]] = {}
+            for name, entry in self.known.items():
+                if (
+                    name.startswith(slot)
+                    and isinstance(entry, list)
+                    and len(entry) == 3
+                    and isinstance(entry[0], list)
+                    and len(entry[0]) == 5
+                    # Settled against the last write of the bytes (mtime), not of the inode
+                    # (ctime, which each new link moves): the racy rule is about content.
+                    and entry[2] - entry[0][3] >= self.SETTLED_NS
+                ):
+                    self._by_identity[tuple(entry[0][:4])] = (str(entry[1]), int(entry[2]))
+        return self._by_identity
 
     def save(self) -> None:
         """Remember new hashes (atomically; a failure only costs re-hashing next time)."""
@@ -219,10 +257,17 @@ class Compiled:
 
         self.path, self.manifest = path, manifest
         self._entities = open(os.path.join(path, ENTITIES), "rb")  # noqa: SIM115 - kept for later reads
+        # Opened now, as the entity file is: a later build may remove the entry before they are read.
+        self._edges = []
         try:
+            folder = os.path.join(path, EDGES)
+            names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+            self._edges = [open(os.path.join(folder, name), "rb") for name in names]  # noqa: SIM115
             self.store = pyoxigraph.Store.read_only(os.path.join(path, OXIGRAPH_DIR))
         except BaseException:
             self._entities.close()
+            for handle in self._edges:
+                handle.close()
             raise
 
     @property
@@ -237,7 +282,19 @@ class Compiled:
         """The entity graph's records as written (entitygraph.to_records: by field name, with
         their schema, which the reader checks)."""
         self._entities.seek(0)
-        return marshal.load(self._entities)
+        payload = marshal.load(self._entities)
+        if isinstance(payload, dict) and isinstance(payload.get("segments"), int):
+            if payload["segments"] != len(self._edges):
+                return None  # not the records this entry was written with: rebuilt by the caller
+            columns: dict[str, list[Any]] = {name: [] for name in payload.get("statement_fields", ())}
+            for handle in self._edges:
+                handle.seek(0)
+                segment = marshal.load(handle)
+                for name, values in columns.items():
+                    values.extend(segment[name])
+            payload["statements"] = columns
+            del payload["segments"]
+        return payload
 
 
 def _inventory(
@@ -247,7 +304,7 @@ def _inventory(
 
     ``known``: checksums by file identity (device, inode, size, mtime) of files hard-linked here.
     """
-    sha = (hashes or Hashes()).sha
+    memo = hashes or Hashes()
     files = {}
     for parent, _dirs, names in os.walk(folder):
         for name in names:
@@ -256,7 +313,7 @@ def _inventory(
             if rel not in (MANIFEST, LOCK) and not name.startswith(("LOCK", "LOG")):
                 st = os.stat(full)
                 found = known.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) if known else None
-                files[rel] = [st.st_size, found or sha(full)]
+                files[rel] = [st.st_size, found or memo.sha(full, linked=True)]
     return files
 
 
@@ -423,6 +480,7 @@ def write(
     elsewhere: list[str],
     root: str | None = None,
     inherit: str | None = None,
+    hashes: Hashes | None = None,
 ) -> Compiled:
     """Build an entry in a temporary folder, rename it into place under a fresh name, make it
     current, then remove the entries and leftovers nobody uses.
@@ -431,7 +489,9 @@ def write(
     never sit in memory as one string. Or it makes the store itself, given its path (the
     incremental build copies the last entry's and changes it), and returns its triple count
     when it knows it. ``inherit``: that entry's folder;
-    a file hard-linked from it keeps the checksum its manifest records instead of being read again.
+    a file hard-linked from it keeps the checksum its manifest records instead of being read again,
+    and ``hashes`` remembers it under its new path (so the next build, which checks this entry
+    before copying it, does not read it either).
     """
     import shutil
     import tempfile
@@ -444,6 +504,7 @@ def write(
     held = lock(tmp, exclusive=True, create=True)  # held until this entry is open: see _clean
     folder = tmp
     try:
+        linked = _linked(inherit)
         if callable(nt):
             triples = nt(os.path.join(tmp, OXIGRAPH_DIR))
             if triples is None:
@@ -463,6 +524,22 @@ def write(
                 del store
                 os.unlink(dump)
         with phase("write cache"):
+            segments = records.get("segments")
+            if isinstance(segments, list):
+                # The statements by segment: a path is a file of the last entry, linked; columns
+                # are written.
+                os.makedirs(os.path.join(tmp, EDGES))
+                for index, segment in enumerate(segments):
+                    target = os.path.join(tmp, EDGES, f"{index:05d}.marshal")
+                    if isinstance(segment, str):
+                        try:
+                            os.link(segment, target)
+                        except OSError:  # no hard links here: a copy holds the same bytes
+                            shutil.copyfile(segment, target)
+                    else:
+                        with open(target, "wb") as handle:
+                            marshal.dump(segment, handle)
+                records = {**records, "segments": len(segments)}
             with open(os.path.join(tmp, ENTITIES), "wb") as handle:
                 marshal.dump(records, handle)
             manifest = {
@@ -473,7 +550,7 @@ def write(
                 "data": os.path.abspath(data_dir),
                 "triples": triples,
                 **info,
-                "files": _inventory(tmp, known=_linked(inherit)),
+                "files": _inventory(tmp, known=linked),
             }
             with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as handle:
                 json.dump(manifest, handle, indent=1, sort_keys=True)
@@ -489,7 +566,29 @@ def write(
     unlock(held)
     with phase("clean"):
         _clean(slot)
+    if hashes is not None and linked:
+        # After the clean-up: removing the last entry unlinks these files, which moves their ctime.
+        _remember_links(hashes, folder, manifest["files"], linked)
     return compiled
+
+
+def _remember_links(
+    hashes: Hashes, folder: str, files: dict[str, list[Any]], linked: dict[tuple[int, ...], str]
+) -> None:
+    """Remember the checksums of the entry's files linked from a checked entry, by their new path."""
+    now = time.time_ns()
+    for rel, (_size, digest) in files.items():
+        path = os.path.join(folder, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if linked.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) == digest:
+            signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            # Hashed "now" for the path rule; the identity rule (Hashes._links) goes by mtime.
+            hashes.known[os.path.abspath(path)] = [signature, digest, now]
+            hashes.changed = True
+    hashes.save()
 
 
 def _clean(slot: str) -> None:

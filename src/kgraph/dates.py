@@ -218,8 +218,8 @@ class Edtf:
     ``open_end`` or ``unknown_end`` say which); a single date is its own start and end.
 
     >>> d = Edtf.parse("1896~")
-    >>> d.earliest, d.latest, d.uncertain
-    (datetime.date(1895, 1, 1), datetime.date(1897, 12, 31), True)
+    >>> d.earliest, d.latest
+    (datetime.date(1895, 1, 1), datetime.date(1897, 12, 31))
     >>> Edtf.parse("1961").year, Edtf.parse("../1978").year
     (1961, 1978)
     >>> Edtf.parse("2000/..").latest is None, Edtf.parse("2000/").span()
@@ -246,15 +246,6 @@ class Edtf:
     def parse(cls, value: str, interval: bool = True) -> Edtf:
         """Parse a date or (when ``interval``) an interval; ValueError says what is wrong and why."""
         return _parse(value.strip(), interval)
-
-    @property
-    def uncertain(self) -> bool:
-        """Whether the text leaves it unsure when this was: a qualifier or an unknown end."""
-        return (
-            self.unknown_start
-            or self.unknown_end
-            or any(p is not None and bool(p.qualifier) for p in (self.start, self.end))
-        )
 
     @property
     def earliest(self) -> date | None:

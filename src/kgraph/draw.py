@@ -25,31 +25,42 @@ if TYPE_CHECKING:
     from kgraph.network import Ego
     from kgraph.pathfilters import Filter
     from kgraph.paths import Path
+    from kgraph.vocabulary import Vocabulary
 
-#: Fill colours for entity types: light hues that keep dark text readable. A type's colour comes
-#: from a hash of its name, so any vocabulary's types get one, the same in every picture.
+#: Fill colours for entity types: light hues that keep dark text readable (contrast 11:1 or
+#: more) and tell each other apart. A vocabulary's types take them in the order it declares them
+#: (core's and politics' nine first: each its own hue), so the same vocabulary colours a type the
+#: same in every picture, and adding a type never recolours the others.
 PALETTE = (
-    "#9ecae9",
-    "#f4b183",
-    "#b7e1cd",
-    "#f9e79f",
-    "#d7bde2",
-    "#f5b7b1",
-    "#d5dbdb",
-    "#e5e7e9",
-    "#a9dfbf",
-    "#fad7a0",
+    "#e6ccb2",  # tan
+    "#f9e79f",  # yellow
+    "#f5b7b1",  # pink
+    "#d2b4de",  # lilac
+    "#f4b183",  # orange
+    "#d5dbdb",  # grey
+    "#9ecae9",  # blue
+    "#a3e4d7",  # teal
+    "#c5e1a5",  # green
     "#aed6f1",
     "#f5cba7",
-    "#d2b4de",
-    "#a3e4d7",
+    "#a9dfbf",
     "#f7dc6f",
     "#e6b0aa",
+    "#e5e7e9",
+    "#fad7a0",
 )
 
 
-def colour(type_name: str) -> str:
-    """The fill colour of a type: stable across runs, projects and Python's hash seed."""
+def type_colours(vocabulary: Vocabulary) -> dict[str, str]:
+    """The fill colour of each type of ``vocabulary``, by declaration order."""
+    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(vocabulary.types)}
+
+
+def colour(type_name: str, colours: dict[str, str] | None = None) -> str:
+    """The fill colour of a type: from ``colours`` (``type_colours``), else from a hash of its
+    name, so a type no vocabulary declares still gets one, stable across runs and hash seeds."""
+    if colours and type_name in colours:
+        return colours[type_name]
     import hashlib
 
     digest = hashlib.sha256(type_name.encode("utf-8")).digest()
@@ -58,7 +69,7 @@ def colour(type_name: str) -> str:
 
 def legend(pic: Picture) -> dict[str, str]:
     """The colour of each type drawn, by type name."""
-    return {t: colour(t) for t in sorted({info.type for info in pic.entities})}
+    return {t: colour(t, pic.colours) for t in sorted({info.type for info in pic.entities})}
 
 
 ENGINES = ("auto", "dot", "neato", "sfdp", "fdp", "circo", "twopi")
@@ -89,6 +100,7 @@ class Picture:
     entities: list[EntityInfo]
     edges: list[Statement]
     symmetric: frozenset[str] = field(default=frozenset())
+    colours: dict[str, str] = field(default_factory=dict)
 
 
 def symmetric_predicates(eg: EntityGraph) -> frozenset[str]:
@@ -104,7 +116,9 @@ def of_paths(eg: EntityGraph, paths: list[Path], title: str) -> Picture:
     for path in paths:
         ids.update(dict.fromkeys(path.nodes))
         edges.update(dict.fromkeys(h.edge for h in path.hops))
-    return Picture(title, [eg.entities[i] for i in ids], list(edges), symmetric_predicates(eg))
+    return Picture(
+        title, [eg.entities[i] for i in ids], list(edges), symmetric_predicates(eg), type_colours(eg.vocabulary)
+    )
 
 
 def of_ego(eg: EntityGraph, ego: Ego, title: str | None = None) -> Picture:
@@ -115,6 +129,7 @@ def of_ego(eg: EntityGraph, ego: Ego, title: str | None = None) -> Picture:
         [eg.entities[i] for i in order],
         ego.edges,
         symmetric_predicates(eg),
+        type_colours(eg.vocabulary),
     )
 
 
@@ -122,7 +137,8 @@ def of_graph(eg: EntityGraph, flt: Filter | None = None, title: str = "kgraph") 
     """Every relation ``flt`` keeps, and the entities taking part in them."""
     edges = [e for e in eg.edges if e.subject != e.object and (flt is None or flt.keeps_edge(e))]
     used = {e.subject for e in edges} | {e.object for e in edges}
-    return Picture(title, [e for e in eg.entities.values() if e.id in used], edges, symmetric_predicates(eg))
+    entities = [e for e in eg.entities.values() if e.id in used]
+    return Picture(title, entities, edges, symmetric_predicates(eg), type_colours(eg.vocabulary))
 
 
 def top(pic: Picture, n: int, metric: str = "degree", keep: frozenset[str] = frozenset()) -> Picture:
@@ -135,7 +151,8 @@ def top(pic: Picture, n: int, metric: str = "degree", keep: frozenset[str] = fro
     chosen = set(keep) | {info.id for info, _ in ranking.rows[:n]}
     edges = [e for e in pic.edges if e.subject in chosen and e.object in chosen]
     used = {e.subject for e in edges} | {e.object for e in edges} | (set(keep) & chosen)
-    return Picture(f"{pic.title}, top {n} by {metric}", [e for e in pic.entities if e.id in used], edges, pic.symmetric)
+    entities = [e for e in pic.entities if e.id in used]
+    return Picture(f"{pic.title}, top {n} by {metric}", entities, edges, pic.symmetric, pic.colours)
 
 
 @dataclass(frozen=True)
@@ -281,7 +298,7 @@ def to_dot(pic: Picture, engine: str = "auto", group: str | None = None) -> str:
     nodes = {
         info.id: (
             f"  {_dot_string(info.id)} [label={_dot_string(info.label)}, "
-            f'fillcolor="{colour(info.type)}", '
+            f'fillcolor="{colour(info.type, pic.colours)}", '
             f"tooltip={_dot_string(f'{info.label} ({info.type})')}];"
         )
         for info in pic.entities
@@ -414,7 +431,7 @@ def explorer_data(pic: Picture) -> dict[str, object]:
                 "label": e.label,
                 "type": e.type,
                 "aliases": e.shown_aliases,
-                "colour": colour(e.type),
+                "colour": colour(e.type, pic.colours),
                 "related": e.id in related,
                 # Without Graphviz, a box about as wide as 11 px Helvetica needs.
                 "box": [round(v, 1) for v in boxes.get(e.id, (0, 0, 14 + 6.2 * len(e.label), 36))],

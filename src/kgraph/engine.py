@@ -75,16 +75,16 @@ def _no_phantom_group(rows: Iterable[Row]) -> Iterator[Row]:
         yield from iterator
 
 
-def check_with(
+def preflight(
     engine: str | None, text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None
 ) -> None:
-    """Check a query the way the chosen engine will read it, before any graph is built."""
+    """Preflight: check a query the way the chosen engine will read it, before any graph is built."""
     if choose("query", engine) == "rdflib":
         from kgraph.rdflib_query import prepare
 
         prepare(text, allow_network, prefixes)
     else:
-        check_oxigraph(text, allow_network, prefixes)
+        preflight_oxigraph(text, allow_network, prefixes)
 
 
 class RdflibEngine:
@@ -145,14 +145,14 @@ class OxigraphEngine:
         CONSTRUCT, DESCRIBE); for a variable outside the SELECT projection, which it refuses, a
         VALUES block is spliced in and its errors moved back to the user's columns.
         A query that could name a SERVICE runs cut off from the network (kgraph.sandbox) unless
-        ``allow_network``: the pre-check above gives the clear message, the sandbox the guarantee.
+        ``allow_network``: the preflight above gives the clear message, the sandbox the guarantee.
         """
         import functools
 
         from kgraph.deadline import run_interruptible, run_limited
         from kgraph.sandbox import may_reach_network
 
-        check_text(text, allow_network)
+        refuse_unsafe(text, allow_network)
         isolate = not allow_network and may_reach_network(text)
         work = functools.partial(self._query, text, allow_network, prefixes, isolate, bindings or {})
         if timeout is None and not isolate:
@@ -234,12 +234,12 @@ class OxigraphEngine:
         )
 
 
-def check_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
+def preflight_oxigraph(text: str, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
     """Refuse updates and (unless allowed) SERVICE/FROM; report syntax errors with positions."""
     from kgraph.errors import SandboxUnavailable
     from kgraph.sandbox import may_reach_network
 
-    check_text(text, allow_network)
+    refuse_unsafe(text, allow_network)
     try:
         if may_reach_network(text):
             import functools
@@ -294,7 +294,7 @@ def _parse(text: str, prefixes: dict[str, str] | None) -> QueryResult:
     return QueryResult("ASK", boolean=True)
 
 
-def check_text(text: str, allow_network: bool) -> None:
+def refuse_unsafe(text: str, allow_network: bool) -> None:
     """The engine-independent safety checks: read-only, and local unless allowed."""
     from kgraph import sparqlscan
 

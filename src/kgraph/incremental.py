@@ -30,6 +30,7 @@ import io
 import json
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -65,6 +66,10 @@ class _Parts:
     def path(self, name: str) -> str:
         self.used.add(name)
         return os.path.join(self.folder, name)
+
+    def keep(self, *names: str) -> None:
+        """Mark parts as used by this build without reading them (clean() keeps them)."""
+        self.used.update(names)
 
     def clean(self) -> None:
         """Remove the parts this build did not use once they are LEFTOVER_AGE old (another build
@@ -214,8 +219,15 @@ class _Build:
         cache_dir: str | None,
         built: dict[str, Any] | None,
         loaded: Dataset | None = None,
+        fast: bool = True,
     ) -> None:
         from kgraph.files import display_path
+
+        # What every relation file's part depends on besides its own bytes (entity files, texts,
+        # the last build's record, the default source), once known: while it is unchanged, an
+        # unchanged file's part is found without working out its dependencies.
+        self.world = ""
+        self.fast = fast
 
         # Records ``load`` already read and checked (``kgraph build`` reports from them): a missing
         # part is made from them instead of reading its file a second time.
@@ -244,6 +256,11 @@ class _Build:
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # publication -> text, read only when a file needs it
         self.text_files: dict[str, tuple[str, str]] = {}
+        self.built_sources: dict[str, Any] = (built or {}).get("sources") or {}
+        self.facts: dict[str, tuple[Any, ...]] = {}  # fact() by id: the entities are set by then
+        # A relation file's part made from its last part, record by record: the N-Triples lines
+        # of the records that went and came, so the store's delta need not diff the whole file.
+        self.deltas: dict[str, tuple[str, set[bytes], set[bytes], set[tuple[str, ...]], list[tuple[Any, ...]]]] = {}
 
     def sha(self, path: str) -> str | None:
         try:
@@ -343,23 +360,30 @@ class _Build:
     # -- relations --------------------------------------------------------------------------
     def dependencies(self, ids: list[str], entities: dict[str, Entity]) -> str:
         """What a relation file's checks and triples take from the rest of the project."""
-        built_sources = (self.built or {}).get("sources") or {}
-        facts: list[tuple[Any, ...]] = []
-        for eid in ids:
-            entity = entities.get(eid)
-            if entity is None:
-                facts.append((eid, None))
-                continue
-            text = self.text_files.get(eid)
-            recorded = built_sources.get(eid) if text else None
-            # The last build's record matters only where it differs from the text (quotes moved).
-            moved = (
-                recorded.get("sha256")
-                if isinstance(recorded, dict) and text and recorded.get("sha256") != text[1]
-                else None
-            )
-            facts.append((eid, entity.type, entity.extra.get("text"), text, moved))
-        return _digest(facts)
+        return _digest([self.fact(eid, entities) for eid in ids])
+
+    def fact(self, eid: str, entities: dict[str, Entity]) -> tuple[Any, ...]:
+        """What a record naming ``eid`` takes from it: its type, and for a publication its text's
+        file and hash, and the hash the last ``kgraph build`` recorded when the text changed since
+        (its quotes' moves are then reported)."""
+        known = self.facts.get(eid)
+        if known is None:
+            known = self.facts[eid] = self._fact(eid, entities)
+        return known
+
+    def _fact(self, eid: str, entities: dict[str, Entity]) -> tuple[Any, ...]:
+        entity = entities.get(eid)
+        if entity is None:
+            return (eid, None)
+        text = self.text_files.get(eid)
+        recorded = self.built_sources.get(eid) if text else None
+        # The last build's record matters only where it differs from the text (quotes moved).
+        moved = (
+            recorded.get("sha256")
+            if isinstance(recorded, dict) and text and recorded.get("sha256") != text[1]
+            else None
+        )
+        return (eid, entity.type, entity.extra.get("text"), text, moved)
 
     def relation_part(
         self, path: str, entities: dict[str, Entity], default_source: str | None, references: bool, misses: int
@@ -369,14 +393,30 @@ class _Build:
         shown = display_path(path)
         sha = self.sha(path)
         head = _digest(self.context, shown, sha, default_source, references) if sha else None
+        last = f"l-{_digest(self.context, shown, default_source, references)}"
+        pointer = f"w-{_digest(self.world, head)}" if head and self.world else None
+        if pointer and self.fast:
+            name = self.parts.load(pointer)
+            summary = self.parts.load(f"h-{name}") if isinstance(name, str) else None
+            if summary is not None and os.path.exists(self.parts.path(str(name))):
+                self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
+                self.parts.keep(f"d-{head}", last, f"{name}.nt")
+                return str(name), {**summary, "body": name}, misses
         ids = self.parts.load(f"d-{head}") if head else None
         if ids is not None:
             name = f"r-{_digest(head, self.dependencies(ids, entities))}"
             part = self.parts.load(name)
             if part is not None and not part["errors"]:
                 self.read[os.path.abspath(path)] = sha  # type: ignore[assignment]
+                self._summarize(pointer, name, part)
                 return name, part, misses
-        part, sha, misses = self.check_relations(path, shown, entities, default_source, references, misses)
+        # The file's last part (under this context): its records whose text and dependencies are
+        # unchanged are reused, the others read alone.
+        found = self.from_records(path, shown, entities, default_source, last) if references else None
+        if found is not None:
+            part, sha = found
+        else:
+            part, sha, misses = self.check_relations(path, shown, entities, default_source, references, misses)
         if sha:
             self.read[os.path.abspath(path)] = sha
             head = _digest(self.context, shown, sha, default_source, references)
@@ -384,11 +424,154 @@ class _Build:
             name = f"r-{_digest(head, self.dependencies(part['ids'], entities))}"
             nt = part.pop("nt")
             part["nt_sha"] = self.parts.save_nt(name + ".nt", nt) if nt is not None else None
+            if not part["errors"]:
+                part["facts"] = {eid: self.fact(eid, entities) for eid in part["ids"]}
+                self.parts.save(last, name)
+            delta = part.pop("delta", None)
+            if delta is not None:
+                self.deltas[name] = delta
+            part["claim_digests"] = _claim_digests(part["claims"])
             self.parts.save(name, part)
+            self._summarize(pointer, name, part)
         else:
             name = ""
             part.pop("nt")
+        part.pop("delta", None)
         return name, part, misses
+
+    def _summarize(self, pointer: str | None, name: str, part: dict[str, Any]) -> None:
+        """File what every build needs of a valid part apart (its summary: problems, counts,
+        acyclic edges, claim digests), and the part under the file's bytes and the world."""
+        if pointer is None or part["errors"] or "claim_digests" not in part:
+            return
+        if self.parts.load(f"h-{name}") is None:
+            self.parts.save(f"h-{name}", {key: part[key] for key in SUMMARY})
+        self.parts.save(pointer, name)
+
+    def from_records(
+        self, path: str, shown: str, entities: dict[str, Entity], default_source: str | None, last: str
+    ) -> tuple[dict[str, Any], str] | None:
+        """The file's part made from its last part: each record whose text and whose named
+        entities are unchanged is taken from there (its lines shifted), the others are read
+        alone, checked and compiled. None when that cannot give what reading the whole file gives
+        (no last part, the file not a plain list of records, a record with an error): then the
+        whole file is read."""
+        from kgraph.files import read_text
+
+        name = self.parts.load(last)
+        old = self.parts.load(name) if isinstance(name, str) else None
+        if not old or old.get("errors") or not old.get("records") or not old.get("nt_sha"):
+            return None
+        digests: dict[str, str] = {}
+        text = read_text(path, [], digests)
+        chunks = split_records(text) if text is not None else None
+        if chunks is None:
+            return None
+        sha = digests[os.path.abspath(path)]
+        changed = {eid for eid, fact in old["facts"].items() if tuple(fact) != self.fact(eid, entities)}
+        records = old["records"]
+        columns = old["statements"]
+        reusable: dict[bytes, int] = {}
+        for index, key in enumerate(records["key"]):
+            row_ids = (columns["subject"][index], columns["object"][index], columns["source"][index])
+            if not changed or not (changed.intersection(row_ids) or changed.intersection(columns["cites"][index])):
+                reusable.setdefault(key, index)
+        try:
+            old_nt = self.parts.read_nt(str(name) + ".nt", old["nt_sha"])
+        except (OSError, _Stale):
+            return None
+        keys = [_chunk_key(chunk) for _line, chunk in chunks]
+        taken: list[int | None] = [reusable.pop(key, None) for key in keys]
+        default = (default_source, None) if default_source else None
+        fresh: list[Relation] = []
+        for (line, chunk), at in zip(chunks, taken):
+            if at is None:
+                relation = _read_record(shown, line, chunk, default)
+                if relation is None:
+                    return None
+                fresh.append(relation)
+        problems: list[Problem] = []
+        if fresh:
+            ids = _references(fresh)
+            _relations, problems, _misses = self._checked(fresh, ids, entities, [], 0, every_text=False)
+            if any(p.severity == "error" for p in problems):
+                return None
+        made = self._relation_part(fresh, _references(fresh), problems, True) if fresh else None
+        return self._assemble(old, old_nt, chunks, keys, taken, made, str(name)), sha
+
+    def _assemble(
+        self,
+        old: dict[str, Any],
+        old_nt: bytes,
+        chunks: list[tuple[int, str]],
+        keys: list[bytes],
+        taken: list[int | None],
+        made: dict[str, Any] | None,
+        old_name: str,
+    ) -> dict[str, Any]:
+        """A file's part from its last part's records (``taken``: the index of each chunk's record
+        there, None for a record read again) and the part ``made`` of the records read again."""
+        from kgraph.statement import FIELDS
+
+        ends = old["records"]["end"]
+        starts = old["records"]["line"]
+        made_ends = made["records"]["end"] if made else []
+        columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        claims: list[Any] = []
+        problems: list[Problem] = []
+        pieces: list[bytes] = []
+        new_ends: list[int] = []
+        old_warnings = _by_record(old["problems"], starts)
+        made_warnings = (
+            _by_record(made["problems"], [line for (line, _c), i in zip(chunks, taken) if i is None]) if made else {}
+        )
+        used: set[int] = set()
+        fresh = 0
+        size = 0
+        for (line, _chunk), index in zip(chunks, taken):
+            if index is not None:
+                used.add(index)
+                shift = line - starts[index]
+                key, dates, location = old["claims"][index]
+                claims.append((key, dates, _moved(location, shift)))
+                problems.extend(_shifted(p, shift) for p in old_warnings.get(index, ()))
+                for name in FIELDS:
+                    columns[name].append(old["statements"][name][index])
+                piece = old_nt[ends[index - 1] if index else 0 : ends[index]]
+            else:
+                assert made is not None
+                claims.append(made["claims"][fresh])
+                problems.extend(made_warnings.get(fresh, ()))
+                for name in FIELDS:
+                    columns[name].append(made["statements"][name][fresh])
+                piece = made["nt"][made_ends[fresh - 1] if fresh else 0 : made_ends[fresh]]
+                fresh += 1
+            pieces.append(piece)
+            size += len(piece)
+            new_ends.append(size)
+        removed: set[bytes] = set()
+        gone_keys: set[tuple[str, ...]] = set()
+        key_of = _key_of(FIELDS)
+        for index in range(len(ends)):
+            if index not in used:
+                removed.update(old_nt[ends[index - 1] if index else 0 : ends[index]].splitlines())
+                gone_keys.add(key_of(tuple(old["statements"][name][index] for name in FIELDS)))
+        added: set[bytes] = set(made["nt"].splitlines()) if made else set()
+        came_rows = list(zip(*(made["statements"][name] for name in FIELDS))) if made else []
+        relations = len(chunks)
+        acyclic_ids = {p.id for p in self.vocabulary.predicates.values() if p.acyclic}
+        return {
+            "problems": problems,
+            "ids": _references_of(columns),
+            "errors": False,
+            "relations": relations,
+            "claims": claims,
+            "acyclic": [(k[0], k[1], k[2], loc) for k, _d, loc in claims if k[1] in acyclic_ids and k[0] != k[2]],
+            "statements": columns,
+            "nt": b"".join(pieces),
+            "records": {"key": keys, "line": [line for line, _c in chunks], "end": new_ends},
+            "delta": (old_name, removed, added, gone_keys, came_rows),
+        }
 
     def check_relations(
         self,
@@ -404,11 +587,11 @@ class _Build:
 
         if self.loaded is not None and os.path.abspath(path) in self.loaded.files:
             relations = self.by_file.get(shown, [])
-            return (
-                self._relation_part(relations, _references(relations), self._warnings(shown), references),
-                self.loaded.files[os.path.abspath(path)],
-                misses,
-            )
+            part = self._relation_part(relations, _references(relations), self._warnings(shown), references)
+            sha = self.loaded.files[os.path.abspath(path)]
+            if not part["errors"] and references:
+                _index_records(part, path, sha, relations)
+            return part, sha, misses
         problems: list[Problem] = []
         digests: dict[str, str] = {}
         shown_, root = _read_file(path, RELATIONS_FILE, problems, digests)
@@ -431,7 +614,11 @@ class _Build:
                 relations, problems, misses = self._checked(
                     _reparse(path, default), ids, entities, parse_problems, before, every_text=True
                 )
-        return self._relation_part(relations, ids, problems, references), digests.get(os.path.abspath(path)), misses
+        part = self._relation_part(relations, ids, problems, references)
+        read = digests.get(os.path.abspath(path))
+        if read and not part["errors"] and references:
+            _index_records(part, path, read, relations)
+        return part, read, misses
 
     def _relation_part(
         self, relations: list[Relation], ids: list[str], problems: list[Problem], references: bool
@@ -457,7 +644,6 @@ class _Build:
             if r.predicate in acyclic and r.subject != r.object
         ]
         if not errors and references:
-            from kgraph import anchors
             from kgraph.compile import _add_statement, _predicate_iris, to_ntriples
             from kgraph.statement import statements, to_columns
 
@@ -472,15 +658,24 @@ class _Build:
             )
             # Derived once (statement.py): the part's triples and the entity graph's edges.
             records = statements(mini, self.base)
-            out: list[tuple[str, str, str]] = []
             predicates = _predicate_iris(self.vocabulary)
+            # One piece per record, and where each ends: the next edit of the file reuses the
+            # records it leaves alone (from_records).
+            pieces = []
+            ends = []
+            size = 0
             for record in records:
+                out: list[tuple[str, str, str]] = []
                 _add_statement(out, self.base, record, predicates, texts)
-            part["nt"] = to_ntriples(out)
+                piece = to_ntriples(out)
+                size += len(piece)
+                pieces.append(piece)
+                ends.append(size)
+            part["nt"] = b"".join(pieces)
+            part["records"] = {"end": ends}
             # Kept as the cache's plain columns: a part is read on every build, and unpickling
             # record objects would cost several times more (about 1.7 s per 100k relations).
             part["statements"] = to_columns(records)
-            part["anchors"] = anchors.record(mini)["quotes"]
         return part
 
     def _checked(
@@ -523,6 +718,150 @@ def _reparse(path: str, default: tuple[str | None, Location | None] | None) -> l
     return [r for r in (_relation(rec, default) for rec in _records(shown, root, "relation", problems)) if r]
 
 
+#: Where a record of a relation file in the plain list form starts: a ``-`` at the start of a line.
+_RECORD_START = re.compile(r"(?m)^-(?=[ \n])")
+#: What makes a file's records depend on each other when read as one document: document markers
+#: and directives (a record read alone would be a document of its own), line breaks other than
+#: LF (YAML breaks lines at CR, NEL, LS and PS too), and anchors (one defined twice in a document
+#: is an error that no record read alone shows).
+_ENTANGLED = re.compile(r"(?m)^(?:---|\.\.\.|%)|[\r\x85\u2028\u2029]|(?:^|[\s\[{,])&\S")
+
+
+def split_records(text: str) -> list[tuple[int, str]] | None:
+    r"""A relation file's records as (first line, text), each from a ``-`` at the start of a line
+    to the next, when the file is a plain list whose head holds only comments; None otherwise.
+
+    Each record read alone as YAML (a one-item list) is what reading the file gives for it, as
+    long as it reads alone without error: its first line starts the list's item at column 0,
+    and an item that went on past the next one (a quoted text or a bracketed list spanning a
+    ``-`` line) would leave its record unfinished, which reading it alone reports.
+
+    >>> split_records("# head\n- a: 1\n  b: 2\n- a: 3\n")
+    [(2, '- a: 1\n  b: 2\n'), (4, '- a: 3\n')]
+    """
+    if ("&" in text or "\n---" in text or "\n..." in text or "\n%" in text or not text.isascii()) and _ENTANGLED.search(
+        text
+    ):
+        return None
+    if "\r" in text:
+        return None
+    starts = [match.start() for match in _RECORD_START.finditer(text)]
+    if not starts:
+        return None
+    head = text[: starts[0]]
+    if any(line.strip() and not line.lstrip().startswith("#") for line in head.split("\n")):
+        return None
+    line = head.count("\n") + 1
+    chunks = []
+    for index, at in enumerate(starts):
+        chunk = text[at : starts[index + 1] if index + 1 < len(starts) else len(text)]
+        chunks.append((line, chunk))
+        line += chunk.count("\n")
+    return chunks
+
+
+#: What a relation part's summary holds: what every build needs of an unchanged file.
+SUMMARY = ("problems", "errors", "relations", "acyclic", "nt_sha", "claim_digests")
+
+
+def _claim_digests(claims: list[Any]) -> bytes:
+    """Eight bytes per claim (of its subject, predicate, object and folded quote): two claims with
+    the same digest are then compared in full (validate.check_duplicates)."""
+    return b"".join(hashlib.blake2b("\0".join(key).encode(), digest_size=8).digest() for key, _d, _l in claims)
+
+
+def _body(b: _Build, name: str, part: dict[str, Any]) -> dict[str, Any]:
+    """The whole part of a part found by its summary (claims, statements), read on first need."""
+    if "body" not in part:
+        return part
+    found = b.parts.load(name)
+    if found is None:
+        raise _Stale(name)
+    part.update(found)
+    del part["body"]
+    return part
+
+
+def _chunk_key(chunk: str) -> bytes:
+    return hashlib.blake2b(chunk.encode("utf-8"), digest_size=16).digest()
+
+
+def _record_index(path: str, sha: str, relations: list[Relation]) -> dict[str, Any] | None:
+    """The file's records (their keys and first lines) when each relation read from the whole file
+    is one record of split_records, in order; None otherwise (then the next edit reads the file whole)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None
+    try:
+        chunks = split_records(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+    if chunks is None or len(chunks) != len(relations):
+        return None
+    for (line, _chunk), relation in zip(chunks, relations):
+        if relation.location is None or relation.location.line != line:
+            return None
+    return {"key": [_chunk_key(chunk) for _line, chunk in chunks], "line": [line for line, _chunk in chunks]}
+
+
+def _index_records(part: dict[str, Any], path: str, sha: str, relations: list[Relation]) -> None:
+    """Add the file's records (_record_index) to its part, beside where each one's lines end."""
+    index = _record_index(path, sha, relations)
+    part["records"] = {**part["records"], **index} if index and part.get("records") else None
+
+
+def _read_record(
+    shown: str, line: int, chunk: str, default: tuple[str | None, Location | None] | None
+) -> Relation | None:
+    """One record read alone, at its lines in the file; None when it has any problem (the whole
+    file is then read, so every message is the one reading the file gives)."""
+    from kgraph.load import _records, _relation
+    from kgraph.yamlnodes import read_yaml
+
+    problems: list[Problem] = []
+    root = read_yaml(shown, "\n" * (line - 1) + chunk, problems, frozenset({"quote"}))
+    if problems or root is None or root.kind != "list" or len(root.value) != 1:
+        return None
+    found = _records(shown, root, "relation", problems)
+    relation = _relation(found[0], default) if len(found) == 1 else None
+    return None if problems else relation
+
+
+def _by_record(problems: list[Problem], starts: list[int]) -> dict[int, list[Problem]]:
+    """Problems by the record whose lines hold them (``starts``: each record's first line)."""
+    import bisect
+
+    found: dict[int, list[Problem]] = {}
+    for problem in problems:
+        found.setdefault(max(bisect.bisect_right(starts, problem.line) - 1, 0), []).append(problem)
+    return found
+
+
+def _moved(location: Location | None, shift: int) -> Location | None:
+    return location if location is None or not shift else location._replace(line=location.line + shift)
+
+
+def _shifted(problem: Problem, shift: int) -> Problem:
+    if not shift:
+        return problem
+    return Problem(
+        problem.path, problem.line + shift, problem.column, problem.message, problem.severity, problem.field_name
+    )
+
+
+def _references_of(columns: dict[str, list[Any]]) -> list[str]:
+    """What ``_references`` gives, from a part's statement columns."""
+    ids = {*columns["subject"], *columns["object"], *columns["source"]}
+    for cites in columns["cites"]:
+        ids.update(cites)
+    ids.discard("")
+    return sorted(ids)
+
+
 class _Changed(Exception):
     """A file changed while the build read it: start again."""
 
@@ -544,14 +883,17 @@ def build(
     """
     from kgraph.timing import gc_paused
 
+    fast = True
     for _attempt in range(3):
         try:
             with gc_paused():
-                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded), notify)
+                return _run(_Build(data_dir, base, vocabulary, cache_dir, built, loaded, fast), notify)
         except (_Changed, _Stale):
-            loaded = None  # a file changed under us, or a part was damaged: once more, from the files
+            # A file changed under us, or a part was damaged: once more, from the files, and
+            # without the parts' summaries.
+            loaded, fast = None, False
     with gc_paused():
-        return _run(_Build(data_dir, base, vocabulary, cache_dir, built), notify)
+        return _run(_Build(data_dir, base, vocabulary, cache_dir, built, fast=False), notify)
 
 
 def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
@@ -578,6 +920,9 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
         for entity in listed:
             entities.setdefault(entity.id, entity)
         _check_entities(listed, b.problems, b.vocabulary)
+        b.world = _digest(
+            b.context, [n for n, _p in entity_parts], b.text_files, b.built_sources, default_source, readable
+        )
     relation_parts = []
     misses = 0
     with phase("relations"):
@@ -587,8 +932,13 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
             b.problems.extend(part["problems"])
     with phase("checks across files"):
         if readable:
-            claims = [c for _n, part in relation_parts for c in part["claims"]]
-            if len({c[0] for c in claims}) < len(claims):
+            digests = [
+                part["claim_digests"] if "claim_digests" in part else _claim_digests(part["claims"])
+                for _n, part in relation_parts
+            ]
+            joined = b"".join(digests)
+            if len({joined[at : at + 8] for at in range(0, len(joined), 8)}) < len(joined) // 8:
+                claims = [c for n, part in relation_parts for c in _body(b, n, part)["claims"]]
                 check_duplicates(claims, b.problems)
             stand_ins = [
                 Relation(s, p, o, "", "", location=loc)
@@ -641,9 +991,11 @@ def _write(
         (texts_name, texts_sha),
         *((n, p["nt_sha"]) for n, p in relation_parts),
     ]
+    with phase("check last entry"):
+        base_entry = _base_entry(b, notify)  # its checksums are saved with the new entry's (cache.write)
     with phase("entity graph"):
         infos = [info for _n, part in entity_parts for info in part["infos"]]
-        records = _entity_records(infos, [part["statements"] for _n, part in relation_parts])
+        records, index = _entity_records(b, infos, relation_parts, made, base_entry)
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
@@ -653,9 +1005,8 @@ def _write(
         "vocabulary": b.vocabulary.to_plain(),
         "parts": [list(m) for m in made],
         "context": b.context,
+        "edges": index,
     }
-    with phase("check last entry"):
-        base_entry = _base_entry(b, notify)
     fill = _Filler(b, made, base_entry)
     try:
         compiled = cache.write(
@@ -668,6 +1019,7 @@ def _write(
             elsewhere,
             b.cache_dir,
             inherit=base_entry[0] if base_entry else None,
+            hashes=b.hashes,
         )
     finally:
         fill.release()
@@ -675,20 +1027,148 @@ def _write(
     return compiled
 
 
-def _entity_records(infos: list[Any], parts: list[dict[str, list[Any]]]) -> dict[str, Any]:
-    """What ``entities.marshal`` holds (entitygraph.to_records): the parts' statement columns
-    joined and put in edge order, without making a record object."""
-    from kgraph.entitygraph import edge_key, to_records
+#: Statements per file of the entity graph (cache.EDGES), at least: an edit rewrites the files
+#: its statements fall in and links the others.
+SEGMENT = 4096
+_KEY_FIELDS = ("earliest", "subject", "predicate", "object", "iri")
+
+
+def _entity_records(
+    b: _Build,
+    infos: list[Any],
+    relation_parts: list[tuple[str, dict[str, Any]]],
+    made: list[tuple[str, str]],
+    base_entry: tuple[str, dict[str, Any], int] | None,
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """What ``entities.marshal`` holds (entitygraph.to_records), its statements in edge order cut
+    into segments (cache.EDGES), and their index (each one's length and first edge key): the last
+    entry's segments changed where statements went and came, or all made again."""
+    from kgraph.entitygraph import to_records
+
+    head = {**to_records(infos, []), "statements": None}
+    found = _patched(b, relation_parts, made, base_entry) if base_entry else None
+    if found is None:
+        found = _cut(_ordered([_body(b, n, part)["statements"] for n, part in relation_parts]))
+    segments, index = found
+    return {**head, "segments": segments}, index
+
+
+def _key_of(fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[str, ...]]:
+    """The edge key (entitygraph.edge_key) of a row of statement values in ``fields`` order."""
+    from kgraph.entitygraph import edge_key
+
+    at = [fields.index(name) for name in _KEY_FIELDS]
+    return lambda row: edge_key(*(row[i] for i in at))
+
+
+def _ordered(parts: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """The parts' statement columns joined and put in edge order, without making a record object."""
+    from kgraph.entitygraph import edge_key
     from kgraph.statement import FIELDS
 
     joined: dict[str, list[Any]] = {name: [] for name in FIELDS}
     for columns in parts:
         for name in FIELDS:
             joined[name].extend(columns[name])
-    keys = list(map(edge_key, *(joined[name] for name in ("earliest", "subject", "predicate", "object", "iri"))))
+    keys = list(map(edge_key, *(joined[name] for name in _KEY_FIELDS)))
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    ordered = {name: [values[i] for i in order] for name, values in joined.items()}
-    return {**to_records(infos, []), "statements": ordered}
+    return {name: [values[i] for i in order] for name, values in joined.items()}
+
+
+def _cut(columns: dict[str, list[Any]]) -> tuple[list[Any], list[list[Any]]]:
+    """Ordered statement columns cut into segments of about the same size (at most 64 of them)."""
+    from kgraph.entitygraph import edge_key
+
+    total = len(columns["iri"])
+    size = max(SEGMENT, -(-total // 64))
+    segments: list[Any] = []
+    index: list[list[Any]] = []
+    for start in range(0, total, size):
+        segments.append({name: values[start : start + size] for name, values in columns.items()})
+        first = edge_key(*(columns[name][start] for name in _KEY_FIELDS))
+        index.append([min(size, total - start), list(first)])
+    return segments, index
+
+
+def _patched(
+    b: _Build,
+    relation_parts: list[tuple[str, dict[str, Any]]],
+    made: list[tuple[str, str]],
+    base_entry: tuple[str, dict[str, Any], int],
+) -> tuple[list[Any], list[list[Any]]] | None:
+    """The last entry's segments with the statements of the parts (or records) that went taken
+    out and those that came put in; None when that entry's segments cannot be used."""
+    import bisect
+    import marshal
+
+    from kgraph.statement import FIELDS
+
+    folder, manifest, _held = base_entry
+    index = manifest.get("edges")
+    edges = os.path.join(folder, cache.EDGES)
+    try:
+        names = sorted(os.listdir(edges))
+    except OSError:
+        return None
+    if not isinstance(index, list) or len(names) != len(index) or not index:
+        return None
+    key_of = _key_of(FIELDS)
+    old = {tuple(m) for m in manifest["parts"]}
+    gone = {name for name, _sha in old - set(made) if name.startswith("r-")}
+    came = {name for name, _sha in set(made) - old if name.startswith("r-")}
+    parts = dict(relation_parts)
+    removed: set[tuple[str, ...]] = set()
+    added: list[tuple[Any, ...]] = []
+    for name in came:
+        delta = b.deltas.get(name)
+        if delta is not None and delta[0] in gone:
+            gone.discard(delta[0])
+            removed.update(delta[3])
+            added.extend(delta[4])
+        else:
+            columns = _body(b, name, parts[name])["statements"]
+            added.extend(zip(*(columns[field] for field in FIELDS)))
+    for name in gone:
+        part = b.parts.load(name)
+        if part is None or part.get("statements") is None:
+            return None
+        columns = part["statements"]
+        removed.update(map(key_of, zip(*(columns[field] for field in FIELDS))))
+    firsts = [tuple(first) for _count, first in index]
+    touched: dict[int, tuple[set[tuple[str, ...]], list[tuple[Any, ...]]]] = {}
+    for key in removed:
+        touched.setdefault(max(bisect.bisect_right(firsts, key) - 1, 0), (set(), []))[0].add(key)
+    for row in added:
+        touched.setdefault(max(bisect.bisect_right(firsts, key_of(row)) - 1, 0), (set(), []))[1].append(row)
+    target = max(SEGMENT, -(-(sum(count for count, _first in index) + len(added)) // 64))
+    segments: list[Any] = []
+    new_index: list[list[Any]] = []
+    for at, (count, first) in enumerate(index):
+        path = os.path.join(edges, names[at])
+        if at not in touched:
+            segments.append(path)
+            new_index.append([count, first])
+            continue
+        try:
+            with open(path, "rb") as handle:
+                segment = marshal.load(handle)
+            rows = list(zip(*(segment[field] for field in FIELDS)))
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return None
+        out, into = touched[at]
+        kept = [row for row in rows if key_of(row) not in out]
+        if len(rows) - len(kept) != len(out):
+            return None  # a statement to take out is not where the index says
+        kept.extend(into)
+        kept.sort(key=key_of)
+        # A segment grown past twice the size a fresh cut would give is cut again.
+        pieces = -(-len(kept) // target) if len(kept) > 2 * target else 1
+        size = max(-(-len(kept) // pieces), 1)
+        for start in range(0, len(kept), size):
+            rows = kept[start : start + size]
+            segments.append({field: [row[i] for row in rows] for i, field in enumerate(FIELDS)})
+            new_index.append([len(rows), list(key_of(rows[0]))])
+    return segments, new_index
 
 
 def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:
@@ -760,10 +1240,20 @@ class _Filler:
         with phase("delta"):
             removed: set[bytes] = set()
             added: set[bytes] = set()
+            # A file's part made record by record from the one it replaces knows its records'
+            # lines that went and came: the rest of the file's lines stay as they are.
+            gone_names = {name for name, _sha in gone}
+            shortcuts = {name for name, _sha in came if self.b.deltas.get(name, ("",))[0] in gone_names}
+            replaced = {self.b.deltas[name][0] for name in shortcuts}
             for name, sha in gone:
-                removed.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+                if name not in replaced:
+                    removed.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
             for name, sha in came:
-                added.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
+                if name in shortcuts:
+                    removed.update(self.b.deltas[name][1])
+                    added.update(self.b.deltas[name][2])
+                else:
+                    added.update(self.b.parts.read_nt(name + ".nt", sha).splitlines())
             removed, added = removed - added, added - removed
             if len(removed) + len(added) > DELTA_SHARE * max(triples, 1):
                 return False

@@ -73,7 +73,7 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
     return values
 
 
-def check(text: str, values: dict[str, str]) -> None:
+def preflight(text: str, values: dict[str, str]) -> None:
     """Refuse parameters the query does not take, and required ones left out, before any graph
     is built: the names alone decide.
 
@@ -93,7 +93,7 @@ def check(text: str, values: dict[str, str]) -> None:
 
 
 def terms(text: str, values: dict[str, str], resolve_entity: Callable[[str], str]) -> dict[str, Term]:
-    """Each parameter's value as an RDF term, typed by its declaration (``check`` comes first).
+    """Each parameter's value as an RDF term, typed by its declaration (``preflight`` comes first).
 
     ``resolve_entity`` turns an id, label or alias into an IRI (raising NotFoundError).
     """

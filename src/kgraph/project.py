@@ -217,7 +217,7 @@ class Project:
         from kgraph.query import vocabulary_warnings
 
         prefixes = self.prefixes
-        query.check("remote" if endpoint is not None else self.engine, allow_network, prefixes)
+        query.preflight("remote" if endpoint is not None else self.engine, allow_network, prefixes)
         for warning in vocabulary_warnings(query.text, self.vocabulary, prefixes):
             if warn is not None:
                 warn(warning)

@@ -147,12 +147,14 @@ class PreparedQuery(Record):
             origin = origin if shown.startswith(os.pardir) else shown
         return cls(text, origin, values, at)
 
-    def check(self, engine: str | None, allow_network: bool = False, prefixes: dict[str, str] | None = None) -> None:
+    def preflight(
+        self, engine: str | None, allow_network: bool = False, prefixes: dict[str, str] | None = None
+    ) -> None:
         """Everything that can be known without the graph: the text is UTF-8, parses as the engine
         will read it (``engine`` None: the default; "remote": SPARQL 1.1 as rdflib reads it), is
         read-only and local unless allowed; the parameters given are the ones the query takes."""
         from kgraph.errors import ensure_utf8
-        from kgraph.params import check
+        from kgraph.params import preflight as preflight_params
 
         for text in (self.text, *self.values.values()):
             ensure_utf8(text)  # argv bytes that were not UTF-8, named before any engine sees them
@@ -162,12 +164,12 @@ class PreparedQuery(Record):
 
                 prepare(self.text, True, prefixes)  # the server decides what it reaches
             else:
-                from kgraph.engine import check_with
+                from kgraph.engine import preflight
 
-                check_with(engine, self.text, allow_network, prefixes)
+                preflight(engine, self.text, allow_network, prefixes)
         except QueryError as exc:
             raise self.locate(exc) from None
-        check(self.text, self.values)
+        preflight_params(self.text, self.values)
 
     def locate(self, error: QueryError) -> QueryError:
         """``error`` as a problem of this query's file (``<query>``, ``<stdin>`` when it has a place).

@@ -3,7 +3,7 @@ refusing updates and remote data, evaluation with initial bindings under a deadl
 plain terms. engine.RdflibEngine answers through it; query.py checks remote queries with it.
 
 Apart from query.py (resolution and the query a user prepared) so that engine.py, which query.py
-asks to check a query, does not import query.py back.
+asks to preflight a query, does not import query.py back.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """A read-only SPARQL endpoint over the compiled graph, served by Oxigraph's own server.
 
 kgraph writes the graph into a fresh Oxigraph store (``oxigraph load``) in a temporary folder and
-runs ``oxigraph serve-read-only`` on it; the folder goes when the server stops. The ``oxigraph``
-package from PyPI ships the binary: ``pip install 'kgraph[server]'``.
+runs ``oxigraph serve-read-only`` on it, on a private loopback port; the folder goes when the server
+stops. Clients reach it through kgraph's front (hostguard.py), which refuses requests whose ``Host``
+is not the server's own address (DNS rebinding). The ``oxigraph`` package from PyPI ships the
+binary: ``pip install 'kgraph[server]'``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from kgraph.deadline import die_with_parent
 from kgraph.errors import ServerError
+from kgraph.hostguard import Front, allowed_hosts
 
 INSTALL_HINT = "install it with: pip install 'kgraph[server]' (the oxigraph package ships the server)"
 READY_WAIT = 30.0
@@ -63,18 +67,11 @@ class Running:
     process: subprocess.Popen  # type: ignore[type-arg]
 
 
-def check_port_free(host: str, port: int) -> None:
-    """Fail early and clearly when something already listens on the port."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        # As servers do: a port left in TIME_WAIT by a stopped server is free, a listening one is not.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise ServerError(
-                f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port)"
-            ) from None
+def _private_port() -> int:
+    """A free loopback port for Oxigraph itself, which only the front talks to."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def wait_until_listening(
@@ -124,10 +121,12 @@ def serve(
     cors: bool = False,
     timeout: float | None = None,
     on_ready: Callable[[Running], None] | None = None,
+    allow_hosts: tuple[str, ...] = (),
 ) -> int:
     """Serve ``ntriples`` read-only until Ctrl-C or SIGTERM; return the server's exit code.
 
-    ``on_ready`` is called once the port accepts connections.
+    Requests must name the server in their ``Host`` (its address or ``allow_hosts``); ``on_ready``
+    is called once the port accepts connections.
     """
     from kgraph.cache import lock, remove_abandoned, unlock
 
@@ -138,7 +137,11 @@ def serve(
     with tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX) as folder, _sigterm_as_interrupt():
         owner = lock(folder, exclusive=True, create=True)  # tells later servers this one lives
         try:
-            return _serve_from(folder, binary, ntriples, host, port, cors, timeout, on_ready)
+            front = Front(host, port, allowed_hosts(host, port, allow_hosts), ("127.0.0.1", _private_port()))
+            try:
+                return _serve_from(folder, binary, ntriples, front, cors, timeout, on_ready)
+            finally:
+                front.server_close()
         finally:
             unlock(owner)
 
@@ -147,21 +150,19 @@ def _serve_from(
     folder: str,
     binary: str,
     ntriples: bytes,
-    host: str,
-    port: int,
+    front: Front,
     cors: bool,
     timeout: float | None,
     on_ready: Callable[[Running], None] | None,
 ) -> int:
     location = os.path.join(folder, "store")
     load_store(binary, location, ntriples)
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    command = [binary, "serve-read-only", "--location", location, "--bind", bind]
+    inner_host, inner_port = front.upstream
+    command = [binary, "serve-read-only", "--location", location, "--bind", f"{inner_host}:{inner_port}"]
     if cors:
         command.append("--cors")
     if timeout:
         command += ["--timeout-s", str(max(1, round(timeout)))]
-    check_port_free(host, port)
     log = os.path.join(folder, "server.log")
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
@@ -171,15 +172,18 @@ def _serve_from(
             stderr=log_file,
             preexec_fn=die_with_parent(signal.SIGTERM),
         )
+    worker = threading.Thread(target=front.serve_forever, name="kgraph-serve-front", daemon=True)
     try:
-        wait_until_listening(host, port, process, log)
-        url_host = f"[{host}]" if ":" in host else host
+        wait_until_listening(inner_host, inner_port, process, log)
+        worker.start()
         if on_ready:
-            on_ready(Running(f"http://{url_host}:{port}/query", process))
+            on_ready(Running(f"{front.url}/query", process))
         return process.wait()
     except KeyboardInterrupt:
         return 0
     finally:
+        if worker.is_alive():
+            front.shutdown()
         _stop(process)
 
 

@@ -1,5 +1,5 @@
-"""SHACL shapes for the data model, generated from the project's vocabulary, and a pySHACL check
-of the compiled graph.
+"""SHACL shapes for the data model, generated from the project's vocabulary, and the validation
+of the compiled graph against them (pySHACL).
 
 The shapes say what the YAML validator says, in a form other tools understand: every entity has
 one label, dates are xsd:date, gYearMonth or gYear, every statement has one subject, predicate,
@@ -10,6 +10,7 @@ are reported at the YAML record a focus node comes from (``data/relations.yaml:1
 
 from __future__ import annotations
 
+import itertools
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,6 @@ _SUBJECT, _OBJECT = "-subject", "-object"
 def shapes_graph(vocabulary: Vocabulary) -> Graph:
     """The SHACL shapes of kgraph's data model for a project's vocabulary."""
     from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-    from rdflib.collection import Collection
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     graph = Graph()
@@ -43,15 +43,25 @@ def shapes_graph(vocabulary: Vocabulary) -> Graph:
         prefix, local = curie.split(":", 1)
         return URIRef(PREFIXES[prefix] + local)
 
-    def listed(items: list[Any]) -> BNode:
-        head = BNode()
-        Collection(graph, head, items)
-        return head
+    # Blank nodes named by a counter, in the order the shapes are built: rdflib's own names are
+    # random, so each export of the shapes (JSON-LD, RDF/XML) would differ from the last.
+    numbers = itertools.count(1)
 
-    def alternatives(key: Any, values: list[Any]) -> BNode:
+    def blank() -> BNode:
+        return BNode(f"b{next(numbers)}")
+
+    def listed(items: list[Any]) -> Any:
+        """An RDF list (rdf:first/rdf:rest) of ``items``; its head."""
+        cells = [blank() for _ in items]
+        for cell, item, rest in zip(cells, items, [*cells[1:], RDF.nil]):
+            graph.add((cell, RDF.first, item))
+            graph.add((cell, RDF.rest, rest))
+        return cells[0] if cells else RDF.nil
+
+    def alternatives(key: Any, values: list[Any]) -> Any:
         options = []
         for value in values:
-            option = BNode()
+            option = blank()
             graph.add((option, key, value))
             options.append(option)
         return listed(options)
@@ -190,7 +200,7 @@ def local_name(iri: Any) -> str:
     return str(iri).replace("#", "/").rsplit("/", 1)[-1]
 
 
-def check(project: Project, extra: list[str] | None = None) -> list[Problem]:
+def validate(project: Project, extra: list[str] | None = None) -> list[Problem]:
     """Validate the compiled graph against the shapes (plus ``extra`` shape files) with pySHACL."""
     import pyshacl
     from rdflib.util import guess_format

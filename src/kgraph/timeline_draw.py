@@ -58,8 +58,9 @@ def _bounds(when: str) -> tuple[str | None, str | None]:
 def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> list[Item]:
     """Moments as lane items: a relation sits on its subject's lane (its object's when the
     subject is the selected actor), an event or treaty on its own."""
-    from kgraph.draw import colour
+    from kgraph.draw import colour, type_colours
 
+    colours = type_colours(eg.vocabulary)
     out = []
     for m in moments:
         if m.edge is not None:
@@ -75,14 +76,14 @@ def items(eg: EntityGraph, moments: list[Moment], focus: str | None = None) -> l
             tip = f"{eg.entities[e.subject].label} {e.predicate_label} {eg.entities[e.object].label} ({_when(m)})" + (
                 f"\n\u201c{e.quote}\u201d" if e.quote else ""
             )
-            fill = colour(eg.entities[other].type)
+            fill = colour(eg.entities[other].type, colours)
         elif m.entity is not None:
             info = m.entity
             lane, label = info.id, info.label
             opens, last = _bounds(m.when)
             first = opens or last or m.earliest  # "../1953": known only by its end, marked there
             tip = f"{info.label} ({info.type}, {_when(m)})" + (f"\n{info.description}" if info.description else "")
-            fill = colour(info.type)
+            fill = colour(info.type, colours)
         else:  # pragma: no cover - a Moment is one or the other
             continue
         start = _year(first)

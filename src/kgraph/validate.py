@@ -113,7 +113,7 @@ def _check_relations(
     """The per-relation checks; returns how many quotes were not found so far (``misses``: the
     count before these relations, as the incremental build checks one file at a time).
     ``duplicates=False`` leaves the duplicate claims to ``check_duplicates`` over every file."""
-    names = entity_names(dataset)
+    names: dict[str, str] | None = None  # every name of every entity: made for the first unknown one
     texts = {pid: SourceText(t) for pid, t in dataset.texts.items()}
     source_paths = _source_paths(dataset)
     claims = []
@@ -122,6 +122,7 @@ def _check_relations(
         for role in ("subject", "object"):
             eid = getattr(rel, role)
             if eid not in dataset.entities:
+                names = entity_names(dataset) if names is None else names
                 problems.append(_at(loc[role], f"unknown entity '{eid}'{did_you_mean(eid, names)}"))
         pred = vocabulary.predicates.get(rel.predicate)
         if pred is None:

@@ -308,10 +308,6 @@ class Vocabulary:
         name = self.inverse_id(pred)
         return None if name is None else namespace_of(pred.iri) + name
 
-    def by_iri(self) -> dict[str, str]:
-        """Predicate ids by IRI (for reading a compiled graph back)."""
-        return {p.iri: p.id for p in self.predicates.values()}
-
     def suggest_predicate(self, name: str) -> str:
         """A hint for an unknown predicate (see :func:`hint`)."""
         return hint(

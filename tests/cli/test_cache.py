@@ -420,3 +420,65 @@ def test_records_of_another_schema_are_rebuilt_not_misread(
     assert pointer["entry"] != old.name  # a new entry is current
     third = cli("path", "putin", "kim-jong-il", "-f", "json", "--time", data=folder)
     assert third.out == fresh.out and "time: compile" not in third.err  # and the new entry is reused
+
+
+@integration  # two settling pauses and four processes
+def test_damage_with_its_mtime_set_back_is_seen_in_an_entry_linked_from_the_last(make_data, cache: Path) -> None:
+    """An edit's entry links the last entry's store files and remembers their checksums by file
+    identity (device, inode, size, mtime); bytes changed in place with the mtime set back are
+    still read again (the ctime moved), so the damage is found, not trusted."""
+    import time
+
+    folder = make_data()
+    assert kgraph(folder, cache, "build").returncode == 0
+    time.sleep(2.1)  # the hashes settle (Hashes.SETTLED_NS)
+    relations = folder / "relations.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8") + "# checked again\n", encoding="utf-8")
+    edited = kgraph(folder, cache, "query", COUNT_SIGNED, "-f", "csv", "--time")
+    assert edited.returncode == 0 and "copy store" in edited.stderr, edited.stderr  # linked, not loaded
+    time.sleep(2.1)
+    [entry] = entries(cache)
+    tables = list((entry / "oxigraph").glob("*.sst"))
+    times = {table: table.stat() for table in tables}
+    flip_store_bytes(entry)
+    for table, st in times.items():
+        os.utime(table, ns=(st.st_atime_ns, st.st_mtime_ns))
+    done = kgraph(folder, cache, "query", COUNT_SIGNED, "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "3"
+    assert "is damaged" in done.stderr
+
+
+@integration  # settling pauses
+def test_the_last_entry_is_checked_without_reading_the_files_it_linked(
+    make_data, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: before copying the last entry's store, a build checks it; the files that entry
+    linked from a checked one are known by identity, so only the files the last edit wrote are
+    read (it was every byte of the store, 270 MB at 100k relations)."""
+    import time
+
+    from kgraph import cache as cache_module
+    from kgraph.project import Project
+
+    folder = make_data()
+    relations = folder / "relations.yaml"
+    original = relations.read_text(encoding="utf-8")
+    assert Project(str(folder)).compiled() is not None
+    [first] = entries(cache)
+    inodes = {p.stat().st_ino for p in (first / "oxigraph").glob("*.sst")}
+    time.sleep(2.1)
+    relations.write_text(original + "# one\n", encoding="utf-8")
+    assert Project(str(folder)).compiled() is not None
+    [entry] = entries(cache)
+    linked = {p.name for p in (entry / "oxigraph").glob("*.sst") if p.stat().st_ino in inodes}
+    assert linked  # the edit's entry links the last entry's store files
+    time.sleep(2.1)
+    relations.write_text(original + "# two\n", encoding="utf-8")
+    read: list[str] = []
+    sha = cache_module._sha
+    monkeypatch.setattr(cache_module, "_sha", lambda path: read.append(path) or sha(path))
+    compiled = Project(str(folder)).compiled()
+    assert compiled is not None and compiled.triples > 0
+    assert read  # the files the last edit wrote were read
+    assert not [p for p in read if entry.name in p and Path(p).name in linked], read

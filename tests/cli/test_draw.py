@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NET, integration
+from conftest import DATA, NET, integration, needs_bundled_data
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
 
@@ -246,3 +246,62 @@ def test_without_graphviz_the_error_says_how_to_install_and_html_works(tmp_path:
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert "Vladimir Putin" in page and _page_data(page)["layout"] == "cose"  # Cytoscape lays it out
+
+
+def _linear(fill: str) -> tuple[float, ...]:
+    """Linear-light red, green, blue of an sRGB colour such as #f9e79f."""
+    return tuple(
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    )
+
+
+def _lab(fill: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour, to measure how far apart two fills look."""
+    r, g, b = _linear(fill)
+    x, y, z = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.9505,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.089,
+    )
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _contrast_with_black(fill: str) -> float:
+    r, g, b = _linear(fill)
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05) / 0.05
+
+
+def test_every_default_type_has_its_own_readable_colour() -> None:
+    """Person and Treaty were both pale yellow: each type of the shipped vocabularies gets a fill
+    that looks different from every other's (CIE76 distance 15 or more) and keeps black text
+    readable (WCAG AAA, 7:1)."""
+    import itertools
+
+    from kgraph.draw import type_colours
+    from kgraph.vocabulary import packaged
+
+    fills = type_colours(packaged("politics"))
+    assert set(fills) == set(packaged("politics").types) >= set(packaged("core").types)
+    distance = {
+        (a, b): sum((p - q) ** 2 for p, q in zip(_lab(fills[a]), _lab(fills[b]))) ** 0.5
+        for a, b in itertools.combinations(fills, 2)
+    }
+    assert {pair: round(d, 1) for pair, d in distance.items() if d < 15} == {}
+    assert {t: round(_contrast_with_black(f), 1) for t, f in fills.items() if _contrast_with_black(f) < 7} == {}
+
+
+@needs_bundled_data
+def test_the_bundled_pictures_give_each_type_its_own_fill(cli) -> None:
+    """From the user's side: the whole bundled graph drawn as DOT, fill by type."""
+    run = cli("draw", "-f", "dot", data=DATA)
+    assert run.code == 0, run
+    fills: dict[str, set[str]] = {}
+    for fill, kind in re.findall(r'fillcolor="(#[0-9a-f]{6})", tooltip=".*\(([A-Za-z]+)\)"\]', run.out):
+        fills.setdefault(kind, set()).add(fill)
+    assert len(fills) >= 5 and all(len(f) == 1 for f in fills.values()), fills
+    assert len({f for f in fills.values() for f in f}) == len(fills), fills  # no two types share one

@@ -65,7 +65,7 @@ def test_the_sandbox_holds_when_the_pre_check_misses(cli, recorder, project: Pat
     """Take the pre-check away: the engine still cannot connect, and the message says why."""
     import kgraph.engine
 
-    monkeypatch.setattr(kgraph.engine, "check_text", lambda text, allow_network: None)
+    monkeypatch.setattr(kgraph.engine, "refuse_unsafe", lambda text, allow_network: None)
     text = _payloads(recorder.port)[payload]
     (project / "queries" / "checks" / "hidden.rq").write_bytes(("# severity: error\n" + text).encode())
     data = project / "data"

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from kgraph.draw import colour
+from kgraph.draw import type_colours
+from kgraph.vocabulary import load_vocabulary
 
 from conftest import complete, integration, run_cli
 
@@ -190,10 +191,11 @@ def test_export_turtle_and_graphml(cli, project: Path, tmp_path: Path) -> None:
 def test_draw_colours_the_new_type_with_a_legend(cli, project: Path) -> None:
     run = cli("draw", "-f", "dot", data=project)
     assert run.code == 0, run
-    assert f'fillcolor="{colour("Award")}"' in run.out
+    award = type_colours(load_vocabulary(str(project)))["Award"]
+    assert f'fillcolor="{award}"' in run.out
     legend = next(line for line in run.out.splitlines() if line.startswith('  "legend:types"'))
-    assert f'<td bgcolor="{colour("Award")}" width="14"> </td><td align="left">Award</td>' in legend
-    assert colour("Award") == colour("Award") and colour("Award").startswith("#")
+    assert f'<td bgcolor="{award}" width="14"> </td><td align="left">Award</td>' in legend
+    assert legend.count(f'bgcolor="{award}"') == 1  # no other type drawn shares it
 
 
 def test_check(cli, project: Path) -> None:

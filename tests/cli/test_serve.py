@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -137,3 +138,97 @@ def test_a_killed_servers_folder_is_removed_by_the_next_server(tmp_path: Path) -
     finally:
         stop(second)
     assert list(tmp_path.glob("kgraph-serve-*")) == []
+
+
+def raw_request(port: int, *requests: bytes) -> bytes:
+    """Send raw HTTP requests on one connection and return everything the server sends back."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
+        connection.sendall(b"".join(requests))
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def ask(host: bytes | None, close: bool = True) -> bytes:
+    head = b"GET /query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D HTTP/1.1\r\nAccept: application/sparql-results+json\r\n"
+    return (
+        head
+        + (b"Host: " + host + b"\r\n" if host is not None else b"")
+        + (b"Connection: close\r\n" if close else b"")
+        + b"\r\n"
+    )
+
+
+def status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+def test_requests_naming_another_host_are_refused(served) -> None:  # type: ignore[no-untyped-def]
+    """DNS rebinding: a page on evil.example resolved to 127.0.0.1 sends Host: evil.example:PORT."""
+    url, _process = served
+    port = int(url.split(":")[2].split("/")[0])
+    for good in (b"127.0.0.1:%d" % port, b"localhost:%d" % port, b"LOCALHOST:%d" % port, b"[::1]:%d" % port):
+        answer = raw_request(port, ask(good))
+        assert status(answer) == 200 and b'"boolean":true' in answer.replace(b" ", b""), answer[:300]
+    for bad in (b"evil.example:%d" % port, b"evil.example", b"127.0.0.1", b"127.0.0.1:1", b"localhost.:%d" % port):
+        answer = raw_request(port, ask(bad))
+        assert status(answer) == 403, (bad, answer[:300])
+        assert b"boolean" not in answer
+    assert status(raw_request(port, ask(None))) == 403  # no Host at all
+    two = ask(b"127.0.0.1:%d" % port, close=False).replace(b"\r\n\r\n", b"\r\nHost: evil.example\r\n\r\n")
+    assert status(raw_request(port, two)) == 403
+    # Each request on a kept-alive connection is checked, not only the first.
+    answer = raw_request(port, ask(b"127.0.0.1:%d" % port, close=False), ask(b"evil.example:%d" % port))
+    assert answer.count(b"HTTP/1.1 200") == 1 and answer.count(b"HTTP/1.1 403") == 1
+    assert answer.index(b"HTTP/1.1 200") < answer.index(b"HTTP/1.1 403")
+
+
+def listening_addresses(pid: int) -> set[str]:
+    """The local addresses of the TCP sockets process ``pid`` listens on, from /proc."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    found = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                found.add(fields[1])
+    return found
+
+
+def test_kgraph_and_oxigraph_listen_on_loopback_only(served) -> None:  # type: ignore[no-untyped-def]
+    _url, process = served
+    [server] = children(process.pid)
+    for pid in (process.pid, server):
+        addresses = listening_addresses(pid)
+        assert addresses and all(a.startswith("0100007F:") for a in addresses), (pid, addresses)
+
+
+def test_allow_host_adds_a_name(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*KGRAPH, "--data", str(MINI), "serve", "--port", str(port), "--allow-host", "kg.example.org"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith("serving ")
+        assert status(raw_request(port, ask(b"kg.example.org:%d" % port))) == 200
+        assert status(raw_request(port, ask(b"other.example.org:%d" % port))) == 403
+    finally:
+        stop(process)
+
+
+def test_allow_host_needs_a_name() -> None:
+    run = run_cli("serve", "--port", str(free_port()), "--allow-host", "a b")
+    assert run.code == 2 and "--allow-host" in run.err

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kgraph.project import Project
-from kgraph.shapes import check
+from kgraph.shapes import validate
 
 from conftest import DATA, MINI
 
@@ -92,7 +92,7 @@ def test_the_bundled_shapes_catch_a_broken_graph() -> None:
     graph.add((URIRef(KGR + "putin"), URIRef(KG + "date"), Literal("2000")))
     statement = next(s for s in graph.subjects(URIRef(KG + "quote"), None) if "russia.signed.treaty" in str(s))
     graph.remove((statement, URIRef(KG + "quote"), None))
-    found = local("\n".join(str(p) for p in check(project)))
+    found = local("\n".join(str(p) for p in validate(project)))
     assert found == [
         "entities.yaml:7:3: error: shacl: kgr:russia rdfs:label: an entity has exactly one label, a plain string "
         "[shape Entity-label]",

@@ -43,9 +43,9 @@ def validate(
     )
     if shacl or shapes:
         from kgraph.errors import DataError
-        from kgraph.shapes import check
+        from kgraph.shapes import validate
 
-        problems = check(proj, shapes)
+        problems = validate(proj, shapes)
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
         for problem in problems:

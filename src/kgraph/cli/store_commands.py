@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import IO
 
 import typer
@@ -17,13 +18,23 @@ def push(
         None,
         "--endpoint",
         metavar="URL",
-        help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data).",
+        help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; "
+        "Virtuoso: http://HOST:8890/sparql-graph-crud; Fuseki: http://HOST:3030/DS/data). "
+        "With --update-endpoint too, the graph goes in batches.",
     ),
     update_endpoint: str | None = typer.Option(
         None,
         "--update-endpoint",
         metavar="URL",
-        help="SPARQL Update URL, for stores without the Graph Store Protocol: sends INSERT DATA in batches.",
+        help="SPARQL Update URL. Alone: sends INSERT DATA in batches, for stores without the Graph Store Protocol. "
+        "With --endpoint: puts the batches in place (MOVE or ADD) and counts them.",
+    ),
+    query_endpoint: str | None = typer.Option(
+        None,
+        "--query-endpoint",
+        metavar="URL",
+        help="SPARQL query URL where --endpoint pushes are counted (SELECT COUNT) "
+        "[default: the --update-endpoint URL; without it, a GET of the graph].",
     ),
     graph: str | None = typer.Option(
         None, "--graph", metavar="IRI", help="Named graph to write [default: the default graph]."
@@ -31,11 +42,15 @@ def push(
     replace: bool = typer.Option(
         False,
         "--replace",
-        help="Replace the graph's content (PUT) instead of adding to it (POST); "
-        "the graph is read back and its triples counted.",
+        help="Replace the graph's content instead of adding to it; the graph is then counted in the store.",
     ),
-    batch: int = typer.Option(
-        1000, "--batch-size", min=1, metavar="N", help="Triples per INSERT DATA request (with --update-endpoint)."
+    batch: int | None = typer.Option(
+        None,
+        "--batch-size",
+        min=1,
+        metavar="N",
+        help="Triples per request: INSERT DATA with --update-endpoint alone [1000], "
+        "Graph Store Protocol POST with both endpoints [50000].",
     ),
     timeout: float = typer.Option(60.0, "--timeout", min=0.1, metavar="SECONDS", help=TIMEOUT_HELP),
 ) -> None:
@@ -46,17 +61,28 @@ def push(
 
       kgraph push --endpoint http://127.0.0.1:7878/store --graph https://example.org/korea --replace
 
-      kgraph push --update-endpoint http://127.0.0.1:8890/sparql --graph https://example.org/korea
+      kgraph push --endpoint http://127.0.0.1:8890/sparql-graph-crud --update-endpoint http://127.0.0.1:8890/sparql
+      --graph https://example.org/korea --replace
+
+      kgraph push --update-endpoint http://127.0.0.1:3030/ds/update --graph https://example.org/korea
     """
     import tempfile
 
     from kgraph import remote
     from kgraph.export.rdf import write_ntriples
 
-    if (endpoint is None) == (update_endpoint is None):
+    if endpoint is None and update_endpoint is None:
         raise typer.BadParameter(
-            "give exactly one of --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)",
+            "give --endpoint (Graph Store Protocol), --update-endpoint (SPARQL Update) or both (batches, "
+            "for large graphs into Virtuoso)",
             param_hint="--endpoint",
+        )
+    if query_endpoint is not None and endpoint is None:
+        raise typer.BadParameter("counts a push through --endpoint: give --endpoint too", param_hint="--query-endpoint")
+    if batch is not None and update_endpoint is None:
+        raise typer.BadParameter(
+            "a single Graph Store Protocol request is not cut in batches: give --update-endpoint too",
+            param_hint="--batch-size",
         )
     check_timeout(timeout)
     where = f"graph <{graph}>" if graph else "the default graph"
@@ -66,32 +92,58 @@ def push(
         write_ntriples(project(ctx), data)
         count = remote.count_triples(data)
         data.seek(0)
-        _send(data, endpoint, update_endpoint, where, graph, replace, batch, timeout)
+        target = _Target(endpoint, update_endpoint, query_endpoint, graph, where)
+        _send(data, target, replace, batch, timeout)
     typer.echo(f"pushed {count} triples")
 
 
-def _send(
-    data: IO[bytes],
-    endpoint: str | None,
-    update_endpoint: str | None,
-    where: str,
-    graph: str | None,
-    replace: bool,
-    batch: int,
-    timeout: float,
-) -> None:
+@dataclass(frozen=True)
+class _Target:
+    """Where a push goes: the store's URLs and the graph."""
+
+    endpoint: str | None
+    update_endpoint: str | None
+    query_endpoint: str | None
+    graph: str | None
+    where: str
+
+
+def _send(data: IO[bytes], to: _Target, replace: bool, batch: int | None, timeout: float) -> None:
     from kgraph import remote
 
-    if endpoint is not None:
-        held = remote.push_graph_store(endpoint, data, graph, replace, timeout)
+    done = "replaced" if replace else "added to"
+    if to.endpoint is not None and to.update_endpoint is not None:
+        pushed = remote.push_batches(
+            to.endpoint,
+            to.update_endpoint,
+            data,
+            to.graph,
+            replace,
+            batch or remote.DEFAULT_GSP_BATCH,
+            timeout,
+            to.query_endpoint,
+        )
+        how = (
+            "through a staging graph, then " + ("MOVE" if replace else "ADD")
+            if pushed.staged
+            else "straight into it (it held no triples)"
+        )
         say(
-            f"{'replaced' if replace else 'added to'} {where} at {endpoint}"
+            f"{done} {to.where} at {to.endpoint} in {pushed.requests} request(s), {how}"
+            + (f"; counted: it holds {pushed.held} triples" if pushed.held is not None else "")
+        )
+    elif to.endpoint is not None:
+        held = remote.push_graph_store(to.endpoint, data, to.graph, replace, timeout, to.query_endpoint)
+        say(
+            f"{done} {to.where} at {to.endpoint}"
             + (f"; read back: it holds {held} triples" if held is not None else "")
         )
     else:
-        assert update_endpoint is not None
-        requests = remote.push_update(update_endpoint, data, graph, replace, batch, timeout)
-        say(f"{'replaced' if replace else 'added to'} {where} at {update_endpoint} in {requests} update request(s)")
+        assert to.update_endpoint is not None
+        requests = remote.push_update(
+            to.update_endpoint, data, to.graph, replace, batch or remote.DEFAULT_BATCH, timeout
+        )
+        say(f"{done} {to.where} at {to.update_endpoint} in {requests} update request(s)")
 
 
 def serve(
@@ -102,12 +154,20 @@ def serve(
     timeout: float | None = typer.Option(
         None, "--timeout", min=1, metavar="SECONDS", help="Stop queries that run longer than this."
     ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        metavar="NAME",
+        help="Also answer requests addressed to this host name or address (repeatable); "
+        "requests naming any other Host get 403.",
+    ),
 ) -> None:
     """Serve the compiled graph as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
     Runs Oxigraph's server (pip install 'kgraph[server]'). Query it with
     kgraph query --endpoint http://127.0.0.1:7878/query, with YASGUI, or open
-    http://127.0.0.1:7878/ in a browser.
+    http://127.0.0.1:7878/ in a browser. Requests whose Host header is not the server's
+    own address are refused (a web page cannot reach it by DNS rebinding).
     """
     from kgraph.errors import ServerError
     from kgraph.export.rdf import ntriples
@@ -117,18 +177,22 @@ def serve(
     if not host.strip() or any(c.isspace() for c in host):
         # Oxigraph would panic on the address (a Rust backtrace): say what to give instead.
         raise typer.BadParameter("give an address to listen on, such as 127.0.0.1 or ::1", param_hint="--host")
+    if any(not name.strip() or any(c.isspace() or c in "/@" for c in name.strip()) for name in allow_host):
+        raise typer.BadParameter("give a host name or address, such as kg.example.org", param_hint="--allow-host")
     check_timeout(timeout)
     oxigraph_binary()  # say how to install it before compiling anything
     data = ntriples(project(ctx))
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"warning: listening on {host} lets other machines read the graph")
+        if host in ("0.0.0.0", "::") and not allow_host:
+            say("warning: give --allow-host with the name other machines use, or only loopback requests are answered")
 
     triples = data.count(b"\n")
 
     def ready(server: Running) -> None:
         say(f"serving {triples} triples read-only at {server.url} (Ctrl-C stops)")
 
-    code = run_server(data, host, port, cors, timeout, ready)
+    code = run_server(data, host, port, cors, timeout, ready, tuple(name.strip() for name in allow_host))
     if code:
         raise ServerError(f"the oxigraph server stopped by itself (exit {code})")
     say("stopped")

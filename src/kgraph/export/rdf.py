@@ -84,8 +84,16 @@ def write_nt(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
 
 
 def write_xml(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
+    """RDF/XML; an rdflib graph goes through Oxigraph's writer, in sorted order.
+
+    rdflib's own writer lists subjects, and names the namespaces it has no prefix for, in hash
+    order: different with every PYTHONHASHSEED. Oxigraph's writes triples in the order given.
+    """
     if not _engine_writes(graph, "xml", out, prefixes):
-        out.write(graph.serialize(format="xml", encoding="utf-8"))
+        import pyoxigraph
+
+        triples = pyoxigraph.parse(sorted_ntriples(_rdflib_graph(graph)), pyoxigraph.RdfFormat.N_TRIPLES)
+        pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
 
 
 def write_jsonld(graph: Any, out: IO[bytes], prefixes: dict[str, str]) -> None:
