@@ -3,6 +3,7 @@ leaves out exactly the tests marked integration."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -60,3 +61,26 @@ def test_the_quick_run_leaves_out_the_integration_tests_and_the_full_run_has_the
     scale = "tests/test_scale.py::test_a_flat_file_above_the_old_cap_validates"
     assert scale in full and scale not in quick
     assert quick < full and all(name.startswith("tests/test_ci.py") for name in quick)
+
+
+def _workers_started(*args: str) -> bool:
+    """Whether a run of one quick test, chosen by name, with ``args`` started pytest-xdist workers."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "test_ci_runs_the_readmes", *args],
+        cwd=ROOT,
+        # Without the choices a user or an outer xdist run may have made in the environment.
+        env={k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST_", "PYTEST_ADDOPTS"))},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return "created: " in done.stdout  # xdist's "created: 2/2 workers"
+
+
+@integration
+def test_the_quick_run_spreads_over_the_cores_and_other_runs_stay_in_one_process() -> None:
+    assert _workers_started()
+    assert not _workers_started("tests/test_ci.py")
+    assert not _workers_started("--integration")
+    assert not _workers_started("-n", "0")

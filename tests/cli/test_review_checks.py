@@ -11,7 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import DATA, ROOT
+
+from conftest import DATA, ROOT
 
 OLD_CLAIMS = Path(__file__).resolve().parent.parent / "data" / "review" / "old-claims.yaml"
 

@@ -12,7 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.conftest import DATA, MINI, ROOT, run_cli
+
+from conftest import DATA, MINI, ROOT, run_cli
 
 TEXT = """\
 In 1961 Moscow and Pyongyang signed a treaty of alliance.
