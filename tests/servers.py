@@ -20,10 +20,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import run_cli
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 READY_WAIT = 60.0
 
@@ -414,3 +418,28 @@ def assert_same_answers(query: str, endpoint: str, data: Path, lossy_year_months
         assert local == remote, f"rows or their order differ for {query}"
     else:
         assert sorted(local) == sorted(remote), f"rows differ for {query}"
+
+
+def remote_graph(store: Store, graph: str | None = None) -> Graph:
+    """What ``store`` holds in ``graph`` (its default graph without one), read back through kgraph."""
+    from rdflib import Graph
+
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    run = run_cli("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "--endpoint", store.query, "-f", "nt")
+    assert run.code == 0, run
+    return Graph().parse(data=run.out, format="nt")
+
+
+def staging_graphs(store: Store) -> int:
+    """How many of kgraph's staging graphs ``store`` holds (a push must leave none behind)."""
+    run = run_cli(
+        "query",
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }",
+        "-f",
+        "csv",
+        "--endpoint",
+        store.query,
+    )
+    assert run.code == 0, run
+    return int(run.out.splitlines()[1])

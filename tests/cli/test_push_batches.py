@@ -14,7 +14,16 @@ import pytest
 from rdflib import Graph
 
 from conftest import DATA, MINI, ROOT, assert_isomorphic, built_graph, integration, output_of, run_cli
-from servers import Seen, Store, oxigraph, scripted, start_virtuoso, virtuoso  # noqa: F401  (fixtures)
+from servers import (  # noqa: F401  (fixtures)
+    Seen,
+    Store,
+    oxigraph,
+    remote_graph,
+    scripted,
+    staging_graphs,
+    start_virtuoso,
+    virtuoso,
+)
 
 pytestmark = integration
 
@@ -34,33 +43,6 @@ def _urls(store: Store) -> list[str]:
 @pytest.fixture(params=["virtuoso", "oxigraph"])
 def store(request: pytest.FixtureRequest) -> Store:
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
-
-
-def remote_graph(store: Store, graph: str) -> Graph:
-    run = run_cli(
-        "query",
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-        "--endpoint",
-        store.query,
-        "-f",
-        "nt",
-    )
-    assert run.code == 0, run
-    return Graph().parse(data=run.out, format="nt")
-
-
-def staging_graphs(store: Store) -> int:
-    run = run_cli(
-        "query",
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }",
-        "-f",
-        "csv",
-        "--endpoint",
-        store.query,
-    )
-    assert run.code == 0, run
-    return int(run.out.splitlines()[1])
 
 
 def tricky_data(make_data: Callable[..., Path]) -> Path:

@@ -14,7 +14,9 @@ from servers import (  # noqa: F401  (fixtures)
     Store,
     assert_same_answers,
     oxigraph,
+    remote_graph,
     scripted,
+    staging_graphs,
     start_oxigraph,
     start_virtuoso,
     virtuoso,
@@ -29,13 +31,6 @@ def push(store_url: str, *args: str, data: Path = MINI):  # type: ignore[no-unty
     run = run_cli("push", "--endpoint", store_url, *args, data=data)
     assert run.code == 0, run
     return run
-
-
-def remote_graph(store: Store, graph: str | None = None) -> Graph:
-    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    run = run_cli("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "--endpoint", store.query, "-f", "nt")
-    assert run.code == 0, run
-    return Graph().parse(data=run.out, format="nt")
 
 
 @pytest.fixture(scope="module")
@@ -76,20 +71,6 @@ def test_update_endpoint_sends_insert_data_in_batches(oxigraph: Store) -> None:
     assert run.out == f"pushed {triples} triples\n"
     assert f"in {-(-triples // 100) + 1} update request(s)" in run.err  # the batches, then one MOVE
     assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
-
-
-def _staging_graphs(store: Store) -> int:
-    run = run_cli(
-        "query",
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(STRSTARTS(STR(?g), 'urn:kgraph:staging:')) }",
-        "-f",
-        "csv",
-        "--endpoint",
-        store.query,
-    )
-    assert run.code == 0, run
-    return int(run.out.splitlines()[1])
 
 
 @pytest.mark.parametrize("replace", [True, False], ids=["replace", "add"])
@@ -136,7 +117,7 @@ def test_a_failed_batch_leaves_the_graph_as_it_was(
         data=other,
     )
     assert_isomorphic(built_graph(), remote_graph(oxigraph, graph))
-    assert _staging_graphs(oxigraph) == 0
+    assert staging_graphs(oxigraph) == 0
     assert run.code == 1 and "disk full" in run.err and f"graph <{graph}> was left as it was" in run.err, run
 
 
