@@ -237,6 +237,11 @@ class ServerError(KgraphError):
     """The Oxigraph server is missing, could not start, or stopped by itself."""
 
 
+class StoreUnreadable(KgraphError):
+    """A cached graph's store does not open though its files match their checksums: the project
+    rebuilds it (Project.engine_for); the message says which entry and why if that fails too."""
+
+
 class ProjectExistsError(KgraphError):
     """``kgraph init`` was pointed at a folder that already holds a project."""
 

@@ -175,6 +175,9 @@ class Project:
 
         if hasattr(self, "_compiled") and not (rebuild or verify):
             return self._compiled
+        last: Compiled | None = getattr(self, "_compiled", None)
+        if last is not None:
+            last.release()  # a rebuild may replace its entry now
         found = None if rebuild else cache.find(self.data_dir, self.base, self.cache_dir, verify, self.notify)
         if found is None:
             found = self._build()
@@ -238,7 +241,16 @@ class Project:
             return RdflibEngine(self.graph())
         compiled = self.compiled()
         if compiled is not None:
-            return OxigraphEngine(compiled.open_store())
+            from kgraph.errors import StoreUnreadable
+
+            try:
+                return OxigraphEngine(compiled.open_store())
+            except StoreUnreadable as unreadable:
+                if self.notify:
+                    self.notify(f"{unreadable}; rebuilding it")
+                compiled = self.compiled(rebuild=True)
+                if compiled is not None:
+                    return OxigraphEngine(compiled.open_store())
         import pyoxigraph
 
         from kgraph.compile import ntriples_chunks
