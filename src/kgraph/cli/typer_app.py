@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from kgraph import __version__
 from kgraph.cli.failures import failure
 from kgraph.cli.fastquery import ENVIRONMENT, GLOBAL_OPTIONS
+from kgraph.engine import ENGINES
 from kgraph.errors import printable
 from kgraph.project import Project
 from kgraph.vocab import DEFAULT_BASE, base_problem
@@ -90,7 +91,7 @@ def main_options(
         *GLOBAL_OPTIONS["engine"],
         envvar=ENVIRONMENT["engine"],
         metavar="NAME",
-        help="oxigraph or rdflib for every operation [default: the faster one for each, see docs/benchmarks.md].",
+        help=f"{' or '.join(ENGINES)} for every operation [default: the faster one for each, see docs/benchmarks.md].",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
     version: bool = typer.Option(
@@ -98,8 +99,8 @@ def main_options(
     ),
 ) -> None:
     """Global options go before the command: kgraph --data other/ validate."""
-    if engine is not None and engine not in ("oxigraph", "rdflib"):
-        raise typer.BadParameter("choose oxigraph or rdflib", param_hint="--engine")
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(f"choose {' or '.join(ENGINES)}", param_hint="--engine")
     problem = base_problem(base)
     if problem is not None:
         raise typer.BadParameter(f"{problem}, not {base!r}", param_hint="--base")
