@@ -29,6 +29,29 @@ FIXTURES = Path(__file__).resolve().parent / "data"
 MINI = FIXTURES / "mini"
 #: A network of entities made for path, measure and picture tests.
 NET = FIXTURES / "net"
+#: The bundled project's vocabulary chain, from the shipped core to the data folder's own file.
+BUNDLED_VOCABULARY = (
+    SRC / "vocabularies" / "core.yaml",
+    SRC / "vocabularies" / "politics.yaml",
+    DATA / "vocabulary.yaml",
+)
+
+
+def declared(*chain: Path) -> tuple[set[str], set[str]]:
+    """The type and predicate names a chain of vocabulary files declares, read with PyYAML rather
+    than kgraph's loader: tests count what the vocabulary holds without restating its size, so
+    adding a predicate touches the vocabulary, not the tests."""
+    import yaml
+
+    types: set[str] = set()
+    predicates: set[str] = set()
+    for file in chain:
+        document = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        types |= set(document.get("types") or {})
+        predicates |= set(document.get("predicates") or {})
+    return types, predicates
+
+
 #: Skip a test that needs the bundled annotation when it is not there (a trimmed checkout).
 needs_bundled_data = pytest.mark.skipif(not (DATA / "relations.yaml").exists(), reason="the bundled data is not here")
 
