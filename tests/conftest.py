@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import shlex
@@ -251,6 +252,10 @@ class RecordingServer:
 
     def close(self) -> None:
         self.stop = True
+        # Wake the accept() at once (on Linux shutting a listening socket down ends it) instead of
+        # waiting out its timeout: 0.2 s a test, over four seconds of the quick run.
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.thread.join()
         self.sock.close()
 

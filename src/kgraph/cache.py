@@ -214,7 +214,7 @@ class Hashes:
         tmp = os.path.join(os.path.dirname(self.path), f".tmp-hashes.{os.getpid()}")
         try:
             with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(self.known, handle)
+                handle.write(json.dumps(self.known))  # dumps: the C encoder (dump streams in Python)
             os.replace(tmp, self.path)
         except OSError:
             try:

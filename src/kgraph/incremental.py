@@ -1299,8 +1299,8 @@ class _Filler:
             cache.unlock(self.base_entry[2])
             self.base_entry = None
 
-    def __call__(self, target: str) -> int | None:
-        """Make the store at ``target``; return its triple count when known without counting."""
+    def __call__(self, target: str) -> int:
+        """Make the store at ``target``; return its triple count."""
         try:
             if self.base_entry is not None and self._delta(target):
                 return self.triples
@@ -1315,8 +1315,10 @@ class _Filler:
                 pyoxigraph.RdfFormat.N_TRIPLES,
             )
             store.flush()
+        with phase("count"):
+            triples = len(store)  # in the store just loaded: opening it again costs RocksDB's start-up
             del store
-        return None
+        return triples
 
     def _delta(self, target: str) -> bool:
         import pyoxigraph
