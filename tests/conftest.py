@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import re
@@ -112,6 +113,32 @@ def run_cli(*args: str, data: Path | str | None = MINI, input: str | None = None
     run = Run(Result(runner, *captured, None, code, exception, exc_info))
     assert "Traceback" not in run.err, run
     return run
+
+
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of a Python file, parsed once per test process while the file is unchanged.
+
+    Six tests read the whole package's code (names, imports, vocabulary, exit codes): each parsing
+    and walking every module again cost about five seconds of the quick run. Trees are shared, so
+    a test must not change one."""
+    st = path.stat()
+    return _parsed(str(path), st.st_mtime_ns, st.st_size)
+
+
+def walked(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of ``parsed(path)``, in ``ast.walk`` order, listed once per process."""
+    st = path.stat()
+    return _walked(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.cache
+def _parsed(path: str, _mtime_ns: int, _size: int) -> ast.Module:
+    return ast.parse(Path(path).read_text(encoding="utf-8"), path)
+
+
+@functools.cache
+def _walked(path: str, mtime_ns: int, size: int) -> tuple[ast.AST, ...]:
+    return tuple(ast.walk(_parsed(path, mtime_ns, size)))
 
 
 #: Mark a test that needs more than this process: a real server, a browser, other processes, both

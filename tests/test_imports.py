@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conftest import SRC
+from conftest import SRC, walked
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -19,10 +19,10 @@ def _module_name(path: Path, root: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _type_checking_only(tree: ast.Module) -> set[int]:
+def _type_checking_only(path: Path) -> set[int]:
     """The ids of the nodes under ``if TYPE_CHECKING:``."""
     skipped: set[int] = set()
-    for node in ast.walk(tree):
+    for node in walked(path):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for child in node.body:
                 skipped.update(id(sub) for sub in ast.walk(child))
@@ -35,9 +35,8 @@ def import_graph(package: Path) -> dict[str, set[str]]:
     files = {_module_name(path, root): path for path in sorted(package.rglob("*.py"))}
     graph: dict[str, set[str]] = {name: set() for name in files}
     for name, path in files.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        skipped = _type_checking_only(tree)
-        for node in ast.walk(tree):
+        skipped = _type_checking_only(path)
+        for node in walked(path):
             if id(node) in skipped:
                 continue
             targets: list[str] = []
@@ -136,7 +135,7 @@ def test_test_modules_import_helpers_not_each_other() -> None:
     modules = {path.stem for path in tests.rglob("test_*.py")}
     found = []
     for path in sorted(tests.rglob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in walked(path):
             names = (
                 [alias.name for alias in node.names]
                 if isinstance(node, ast.Import)

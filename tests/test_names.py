@@ -13,7 +13,7 @@ import ast
 import re
 from pathlib import Path
 
-from conftest import SRC
+from conftest import SRC, walked
 
 #: The modules of the curators' checks: the only ones whose definitions may be called plain "check".
 CHECK_MODULES = {"checks.py", "cli/check_commands.py"}
@@ -29,14 +29,14 @@ HOOKS = {
 }
 
 
-def _definitions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
-    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+def _definitions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    return [n for n in walked(path) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
+def _docstrings(path: Path) -> set[int]:
     """The ids of the docstring nodes: a name used only in a docstring's example is not used."""
     found = set()
-    for node in ast.walk(tree):
+    for node in walked(path):
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
@@ -49,9 +49,8 @@ def uses(package: Path) -> dict[str, int]:
     string constants (the format registry names its writers as ``"module:function"``)."""
     counts: dict[str, int] = {}
     for path in sorted(package.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        skipped = _docstrings(tree)
-        for node in ast.walk(tree):
+        skipped = _docstrings(path)
+        for node in walked(path):
             words: list[str] = []
             if isinstance(node, ast.Name):
                 words = [node.id]
@@ -73,7 +72,7 @@ def dead(package: Path) -> list[str]:
     counts = uses(package)
     found = []
     for path in sorted(package.rglob("*.py")):
-        for node in _definitions(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _definitions(path):
             name = node.name
             if name.startswith(("__", "do_")) or name in HOOKS:
                 continue
@@ -90,9 +89,7 @@ def test_check_names_only_the_curators_checks() -> None:
             continue
         if "check" in path.stem:
             found.append(module)
-        found += [
-            f"{module}:{n.lineno}: {n.name}" for n in _definitions(ast.parse(path.read_text())) if n.name == "check"
-        ]
+        found += [f"{module}:{n.lineno}: {n.name}" for n in _definitions(path) if n.name == "check"]
     assert found == []
 
 

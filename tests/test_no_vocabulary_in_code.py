@@ -17,17 +17,16 @@ from pathlib import Path
 from kgraph.vocab import META_PROPERTIES, STATUSES
 from kgraph.vocabulary import packaged
 
-from conftest import SRC
+from conftest import SRC, walked
 
 #: The one module that may name kgraph's own types (Thing, the root; Publication, the sources).
 LOADER = "vocabulary.py"
 
 
 def _literals(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
         (node.lineno, node.value)
-        for node in ast.walk(tree)
+        for node in walked(path)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     ]
 

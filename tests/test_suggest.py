@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kgraph.suggest import closest, did_you_mean
 
-from conftest import DATA, ROOT, SRC, run_cli
+from conftest import DATA, ROOT, SRC, run_cli, walked
 
 
 def test_case_initials_then_spelling() -> None:
@@ -31,10 +31,7 @@ def test_only_suggest_py_matches_names_by_spelling() -> None:
     callers = sorted(
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")
-        if any(
-            isinstance(node, ast.Attribute) and node.attr == "get_close_matches"
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        )
+        if any(isinstance(node, ast.Attribute) and node.attr == "get_close_matches" for node in walked(path))
     )
     assert callers == ["suggest.py"]
 

@@ -8,7 +8,7 @@ import sys
 
 from kgraph import __version__
 
-from conftest import ROOT, SRC
+from conftest import ROOT, SRC, walked
 
 
 def test_version(cli) -> None:
@@ -103,7 +103,7 @@ def test_exit_codes_are_named_in_one_module_that_imports_nothing() -> None:
     assert not [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
     bare = []
     for path in sorted((SRC / "cli").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in walked(path):
             if (
                 isinstance(node, ast.Call)
                 and ast.unparse(node.func) in ("typer.Exit", "sys.exit", "Exit")
