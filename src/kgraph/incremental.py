@@ -37,7 +37,7 @@ from typing import Any
 from kgraph import cache
 from kgraph.errors import DataError, Problem
 from kgraph.model import Dataset, Entity, Location, Relation
-from kgraph.timing import phase
+from kgraph.timing import advance, phase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -957,13 +957,15 @@ def _run(b: _Build, notify: Callable[[str], None] | None) -> Compiled:
     relation_parts: list[tuple[str, dict[str, Any]]] = []
     misses = 0
     with phase("relations"):
-        for path in files.relations:
+        for done, path in enumerate(files.relations):
+            advance("relations", done, len(files.relations))
             name, part, misses = b.relation_part(path, entities, default_source, readable, misses)
             b.problems.extend(part["problems"])
             if b.record is not None:
                 b.record.add(_body(b, name, part).get("anchors") or {})
             relation_parts.append((name, _let_go(name, part)))
             del part
+        advance("relations", len(files.relations), len(files.relations))
     with phase("checks across files"):
         if readable:
             joined = b"".join(part["claim_digests"] for _n, part in relation_parts)

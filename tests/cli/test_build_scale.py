@@ -111,3 +111,39 @@ def test_quote_places_survive_an_edit_inside_a_file(cli, project: Path, monkeypa
     found = json.loads(record.read_text(encoding="utf-8"))
     found.pop("entry")
     assert found == expected
+
+
+def test_a_long_build_shows_its_progress_file_by_file(cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: at a million relations the build checks 200 files for minutes; its progress names
+    each step and counts the relation files (plain lines, a tenth at a time, when stderr is a file
+    or a pipe; a bar in a terminal). Shown once a build has run PROGRESS_AFTER seconds: here at once."""
+    from kgraph.cli import context
+
+    monkeypatch.setattr(context, "PROGRESS_AFTER", -1.0)
+    run = cli("build", data=project)
+    assert run.code == 0, run
+    lines = run.err.splitlines()
+    assert lines[:2] == [
+        "building the graph: reading entities...",
+        "building the graph: reading and checking relations...",
+    ]
+    counts = [line for line in lines if line.endswith(" files")]
+    assert counts == [f"building the graph: reading and checking relations: {n} of 3 files" for n in (0, 1, 2, 3)]
+    assert "building the graph: loading the store..." in lines and "building the graph: writing the cache..." in lines
+    assert run.out.startswith("built ")
+
+
+def test_a_terminal_sees_a_bar_over_the_relation_files(cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgraph.cli import context
+
+    monkeypatch.setattr(context, "PROGRESS_AFTER", -1.0)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws as in a terminal
+    run = cli("build", data=project)
+    assert run.code == 0, run
+    assert "3/3" in run.err and "building the graph: writing the cache" in run.err
+    assert "of 3 files" not in run.err  # no plain lines beside the bar
+
+
+def test_a_quick_build_shows_no_progress(cli, project: Path) -> None:
+    run = cli("build", data=project)
+    assert run.code == 0 and run.out.startswith("built ") and run.err == "", run

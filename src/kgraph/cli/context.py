@@ -60,23 +60,23 @@ TIME_OPTION_HELP = "Print the elapsed time of each phase to stderr."
 
 @contextlib.contextmanager
 def timed(enabled: bool) -> Iterator[None]:
-    """Show a progress bar when building takes over a second; with ``enabled``, phase times."""
+    """Show a build's progress when it takes over PROGRESS_AFTER seconds; with ``enabled``, phase times."""
     from kgraph import timing
 
     timing.reset()
     began = time.perf_counter()
     shown: dict[str, object] = {}
 
-    def listen(name: str, event: str) -> None:
+    def listen(name: str, event: str, done: int, total: int) -> None:
         if name not in BUILD_PHASES:
             return
-        if "bar" not in shown and time.perf_counter() - began > 1.0:
+        if "bar" not in shown and time.perf_counter() - began > PROGRESS_AFTER:
             from kgraph.cli import render
 
-            shown["bar"] = render.build_progress(len(BUILD_PHASES))
+            shown["bar"] = render.build_progress()
         bar = shown.get("bar")
         if bar is not None:
-            bar.step(name, event)  # type: ignore[attr-defined]
+            bar.step(BUILD_PHASES[name], event, done, total)  # type: ignore[attr-defined]
 
     timing.listener = listen
     try:
@@ -91,8 +91,20 @@ def timed(enabled: bool) -> Iterator[None]:
             say(f"time: {'total':<22} {(time.perf_counter() - began) * 1000:9.1f} ms")
 
 
-#: The phases of a cache build, in order, for the progress bar.
-BUILD_PHASES = ("load and validate", "compile entity graph", "compile", "load store", "write cache")
+#: A build that has run this long (seconds) starts showing its progress on stderr.
+PROGRESS_AFTER = 1.0
+#: The phases of a cache build the progress display names (timing.phase names -> what it shows).
+BUILD_PHASES = {
+    "entities": "reading entities",
+    "relations": "reading and checking relations",
+    "checks across files": "checking across files",
+    "entity graph": "writing the entity graph",
+    "load store": "loading the store",
+    "delta": "changing the store",
+    "copy store": "copying the last store",
+    "count": "counting triples",
+    "write cache": "writing the cache",
+}
 
 
 def check_timeout(seconds: float | None) -> None:

@@ -341,34 +341,48 @@ def entity_card(
 
 
 class _BuildProgress:
-    """A progress bar on stderr over the phases of a build (plain lines when stderr is not a terminal)."""
+    """A build's progress on stderr: a bar over the relation files with the current step in a
+    terminal; otherwise plain lines, one per step and one per tenth of the files (for logs)."""
 
-    def __init__(self, total: int) -> None:
-        from rich.progress import Progress
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.out = console(stderr=True)
         self.live = self.out.is_terminal
-        self.progress = Progress(console=self.out, transient=True)
-        self.task = self.progress.add_task("building the graph", total=total)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.out,
+            transient=True,
+        )
+        self.task = self.progress.add_task("building the graph", total=None)
+        self.tenth = -1
         if self.live:
             self.progress.start()
 
-    def step(self, name: str, event: str) -> None:
+    def step(self, what: str, event: str, done: int, total: int) -> None:
         if event == "start":
             if self.live:
-                self.progress.update(self.task, description=f"building the graph: {name}")
+                self.progress.update(self.task, description=f"building the graph: {what}")
             else:
-                self.out.print(f"building the graph: {name}...")
-        elif self.live:
-            self.progress.advance(self.task)
+                self.out.print(f"building the graph: {what}...", markup=False, highlight=False)
+        elif event == "advance" and total:
+            if self.live:
+                self.progress.update(self.task, completed=done, total=total)
+            elif done * 10 // total > self.tenth:
+                self.tenth = done * 10 // total
+                line = f"building the graph: {what}: {done:,} of {total:,} files"
+                self.out.print(line, markup=False, highlight=False)
 
     def close(self) -> None:
         if self.live:
             self.progress.stop()
 
 
-def build_progress(total: int) -> _BuildProgress:
-    return _BuildProgress(total)
+def build_progress() -> _BuildProgress:
+    return _BuildProgress()
 
 
 def plain_table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
