@@ -27,6 +27,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from kgraph import formats
+from kgraph.engine import ENGINES
 from kgraph.formats import FORMATS, Format
 
 from conftest import MINI, run_cli
@@ -294,7 +295,7 @@ def test_names_and_suffixes_are_unambiguous_within_a_kind() -> None:
 # --- the same name, the same document ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_construct_jsonld_is_the_export_jsonld(engine: str) -> None:
     """`query CONSTRUCT -f jsonld` is compacted with the export's context, byte for byte (it was
     expanded, without a context, on Oxigraph)."""

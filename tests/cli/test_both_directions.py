@@ -9,9 +9,10 @@ import io
 
 import pytest
 
+from kgraph.engine import ENGINES
+
 from conftest import DATA, needs_bundled_data, run_cli
 
-ENGINES = ["oxigraph", "rdflib"]
 KGR = "https://w3id.org/kgraph/resource/"
 
 

@@ -15,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kgraph.engine import ENGINES
+
 from conftest import MINI, RecordingServer, integration
 
 
@@ -43,7 +45,7 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("payload", ["cr-comment", "escaped-iri"])
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_hidden_service_inline_named_and_check_never_connects(
     cli, recorder, project: Path, payload: str, engine: str
 ) -> None:

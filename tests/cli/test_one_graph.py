@@ -16,10 +16,12 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from kgraph.engine import ENGINES
+
 from conftest import DATA, integration, needs_bundled_data, run_cli
 
 RAPPER = shutil.which("rapper")
-ENGINES = ["oxigraph", "rdflib"]
+
 #: kgraph's format name -> (pyoxigraph's, rapper's or None when rapper does not read it).
 EXPORTS = {
     "nt": ("N_TRIPLES", "ntriples"),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kgraph.engine import ENGINES
+
 from conftest import DATA, MINI, ROOT
 
 
@@ -17,7 +19,7 @@ def rows(run) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     return list(csv.DictReader(io.StringIO(run.out)))
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_relations_of_binds_the_actor_by_label_id_or_alias(cli, engine: str) -> None:
     by_label = cli("--engine", engine, "query", "relations-of", "--param", "actor=Soviet Union", "-f", "csv", data=DATA)
     found = rows(by_label)
@@ -192,7 +194,7 @@ def test_a_publication_that_relations_are_quoted_from_is_not_an_orphan(cli, tmp_
 BROKEN = "# @param actor entity  who\nSELECT ?o WHERE { ?actor kg:signed ?o . FILTER(?o = ) }\n"
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_error_on_a_parameterised_line_points_at_the_users_column(cli, tmp_path: Path, engine: str) -> None:
     """The VALUES block spliced into the WHERE line moved the error's column (80 instead of 19)."""
     queries = tmp_path / "queries"

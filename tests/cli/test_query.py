@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kgraph.engine import ENGINES
+
 TREATIES = "SELECT ?t ?date WHERE { ?t a kg:Treaty ; kg:date ?date } ORDER BY ?date"
 KGR = "https://w3id.org/kgraph/resource/"
 
@@ -100,7 +102,7 @@ def test_unknown_named_query_suggests(cli, make_data) -> None:
     assert "no named query 'treatys'" in run.err and "did you mean treaties?" in run.err
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_syntax_error_reports_line_and_column(cli, engine: str) -> None:
     """Inline text is ``<query>``, stdin ``<stdin>``, as a file name would be (issue 12)."""
     run = cli("--engine", engine, "query", "SELECT ?s WHERE {\n  ?s ?p\n}")
@@ -117,7 +119,7 @@ def test_unknown_prefix(cli) -> None:
     assert "Unknown namespace prefix: foo" in run.err
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(
     "update",
     [
@@ -133,7 +135,7 @@ def test_updates_are_refused(cli, update: str, engine: str) -> None:
     assert "update operations" in run.err and "refused" in run.err
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_service_and_from_are_refused_without_a_connection(cli, recorder, engine: str) -> None:
     url = f"http://127.0.0.1:{recorder.port}/sparql"
     service = cli("--engine", engine, "query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
@@ -152,7 +154,7 @@ def test_service_and_from_are_refused_without_a_connection(cli, recorder, engine
     assert recorder.connections == 0
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_keywords_inside_names_strings_and_comments_are_not_refused(cli, engine: str) -> None:
     query = (
         "PREFIX service: <http://example.org/service#>\n"
