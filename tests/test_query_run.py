@@ -133,3 +133,38 @@ def test_errors_know_their_origin_and_a_run_needs_no_cli() -> None:
     heard: list[str] = []
     project.run(PreparedQuery("SELECT ?x WHERE { ?x kg:particpatedIn ?y }"), warn=heard.append)
     assert len(heard) == 1 and "kg:particpatedIn is not in kgraph's vocabulary" in heard[0]
+
+
+def test_a_warm_query_warns_of_unknown_terms_from_the_cache_entry(tmp_path, monkeypatch) -> None:
+    """The build writes the ontology's kg: names into the entry's manifest: a query on a current
+    cache warns without reading the vocabulary's YAML or importing the compiler (about 40 ms, more
+    than Oxigraph takes for a short query); an entry without them (older kgraph) still warns."""
+    import json
+    import shutil
+    import sys
+
+    from conftest import MINI
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    monkeypatch.setenv("KGRAPH_CACHE", str(tmp_path / "cache"))
+    assert Project(str(data)).compiled() is not None
+    text = "SELECT ?x WHERE { ?x kg:signd ?y }"
+
+    def refuse(self: Project) -> None:
+        raise AssertionError("the vocabulary was read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Project, "vocabulary", refuse)
+        patched.delitem(sys.modules, "kgraph.compile", raising=False)
+        heard: list[str] = []
+        Project(str(data)).run(PreparedQuery(text), warn=heard.append)
+        assert "kgraph.compile" not in sys.modules
+    assert len(heard) == 1 and "kg:signd is not in kgraph's vocabulary" in heard[0] and "kg:signed" in heard[0]
+    [manifest] = (tmp_path / "cache").glob("*/*/manifest.json")
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    del content["terms"]
+    manifest.write_text(json.dumps(content), encoding="utf-8")
+    again: list[str] = []
+    Project(str(data)).run(PreparedQuery(text), warn=again.append)
+    assert again == heard

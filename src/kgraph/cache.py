@@ -301,6 +301,11 @@ class Compiled:
     def triples(self) -> int:
         return int(self.manifest["triples"])
 
+    def declared_terms(self) -> frozenset[str] | None:
+        """The ``kg:`` names the build's ontology declared (None from an entry that lacks them)."""
+        terms = self.manifest.get("terms")
+        return frozenset(terms) if isinstance(terms, list) else None
+
     def open_store(self) -> Any:
         """The Oxigraph store, opened read-only (several processes may read it at once).
 

@@ -1079,10 +1079,15 @@ def _write(
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
+    from kgraph.compile import declared_terms
+
     info = {
         "entities": len(entities),
         "relations": sum(p["relations"] for _n, p in relation_parts),
         "vocabulary": b.vocabulary.to_plain(),
+        # What a query may name in kg: (Project.declared_terms), so that a query's warnings need
+        # neither the vocabulary's YAML nor the compiler.
+        "terms": sorted(declared_terms(b.vocabulary)),
         "parts": [list(m) for m in made],
         "context": b.context,
         # The texts the quotes were found in: `kgraph build` compares them with its anchors record.

@@ -287,7 +287,8 @@ class Project:
 
         prefixes = self.prefixes
         query.preflight("remote" if endpoint is not None else self.engine, allow_network, prefixes)
-        for warning in vocabulary_warnings(query.text, self.vocabulary, prefixes):
+        terms = self.declared_terms if endpoint is None else self._derived_terms
+        for warning in vocabulary_warnings(query.text, terms, prefixes):
             if warn is not None:
                 warn(warning)
         bindings = self.bindings(query)
@@ -308,6 +309,26 @@ class Project:
             if exc.line is None:  # a failure of the run, not of the text
                 raise
             raise query.locate(exc) from None
+
+    def declared_terms(self) -> frozenset[str]:
+        """The ``kg:`` local names the project's ontology declares (what a query may name there).
+
+        From the cache entry when it is current (the build wrote them into its manifest); derived
+        from the vocabulary otherwise, which means reading its YAML and importing the compiler:
+        about 40 ms, more than Oxigraph takes to answer a short query."""
+        from kgraph.engine import choose
+
+        if choose("query", self.engine) == "oxigraph":
+            found = self.cached()
+            terms = found.declared_terms() if found is not None else None
+            if terms is not None:
+                return terms
+        return self._derived_terms()
+
+    def _derived_terms(self) -> frozenset[str]:
+        from kgraph.compile import declared_terms
+
+        return declared_terms(self.vocabulary())
 
     def bindings(self, query: PreparedQuery) -> dict[str, Term]:
         """The query's parameter values as terms; entities are looked up (this needs the graph)."""

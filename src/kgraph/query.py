@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from kgraph.params import Parameter
     from kgraph.rows import Rows
-    from kgraph.vocabulary import Vocabulary
 
 QUERY_SUFFIXES = (".rq", ".sparql")
 #: Where inline query text and stdin come from, in messages, as a file name would be.
@@ -187,13 +186,13 @@ class PreparedQuery(Record):
 
 
 def vocabulary_warnings(
-    text: str, vocabulary: Callable[[], Vocabulary], prefixes: dict[str, str] | None = None
+    text: str, declared_terms: Callable[[], frozenset[str]], prefixes: dict[str, str] | None = None
 ) -> list[str]:
     """A warning for each ``kg:`` name the query uses that the project's ontology does not declare,
     with the closest declared one: such a pattern matches nothing, and the query would answer in silence.
 
-    ``vocabulary`` is asked for only when the query names a ``kg:`` term: the declared terms come
-    from the whole ontology, too dear to compute for the queries that need none (the fast path).
+    ``declared_terms`` (Project.declared_terms) is asked for only when the query names a ``kg:``
+    term: they come from the whole ontology, too dear to derive for the queries that need none.
     """
     from kgraph.sparqlscan import terms_in
     from kgraph.vocab import ONTOLOGY
@@ -201,9 +200,7 @@ def vocabulary_warnings(
     used = terms_in(text, ONTOLOGY, prefixes or PREFIXES)
     if not used:
         return []
-    from kgraph.compile import declared_terms
-
-    declared = declared_terms(vocabulary())
+    declared = declared_terms()
     warnings = []
     for local, line, column in used:
         if local not in declared:
