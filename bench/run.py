@@ -258,12 +258,19 @@ with open(sys.argv[2], encoding="utf-8") as handle:
 store.query(text).serialize(sys.stdout.buffer, pyoxigraph.QueryResultsFormat.CSV)
 """
 FLOOR_PATH = r"""
-import marshal, sys, networkx as nx
+import glob, marshal, os, sys, networkx as nx
 with open(sys.argv[1], "rb") as handle:
     records = marshal.load(handle)
 graph = nx.Graph()
 graph.add_nodes_from(records["entities"]["id"])
-graph.add_edges_from(zip(records["statements"]["subject"], records["statements"]["object"]))
+# The statements are in the entry's edges/ segments (entities.marshal keeps them only when unsplit).
+segments = sorted(glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "edges", "*.marshal")))
+for segment in segments:
+    with open(segment, "rb") as handle:
+        columns = marshal.load(handle)
+    graph.add_edges_from(zip(columns["subject"], columns["object"]))
+if not segments:
+    graph.add_edges_from(zip(records["statements"]["subject"], records["statements"]["object"]))
 print(len(nx.shortest_path(graph, sys.argv[2], sys.argv[3])) - 1)
 """
 RDFLIB_PEER = r"""
