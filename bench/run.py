@@ -490,22 +490,26 @@ def main() -> None:
     # Bytecode as `pip install` leaves it; with PYTHONDONTWRITEBYTECODE set, an editable install
     # would otherwise recompile kgraph's modules on every call (~10 ms).
     subprocess.run([PY, "-m", "compileall", "-q", os.path.join(ROOT, "src", "kgraph")], check=True)
-    for point in filter(None, args.edit_loop.split(",")):
-        relations, split = (int(x) for x in point.split(":"))
-        edit_loop(relations, split, args.edit_runs, args.work, results)
-    for point in filter(None, args.build.split(",")):
-        relations, split = (int(x) for x in point.split(":"))
-        build_point(relations, split, args.work, results, min(args.runs, 3), args.queries_only)
-    if args.sizes:
-        article(args.runs, args.work, results)
-    for size in [int(s) for s in args.sizes.split(",") if s]:
-        bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
-    results["machine"]["load after"] = subprocess.run(
-        ["cat", "/proc/loadavg"], capture_output=True, text=True
-    ).stdout.strip()
-    if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(results, handle, indent=1)
+    try:
+        for point in filter(None, args.edit_loop.split(",")):
+            relations, split = (int(x) for x in point.split(":"))
+            edit_loop(relations, split, args.edit_runs, args.work, results)
+        for point in filter(None, args.build.split(",")):
+            relations, split = (int(x) for x in point.split(":"))
+            build_point(relations, split, args.work, results, min(args.runs, 3), args.queries_only)
+        if args.sizes:
+            article(args.runs, args.work, results)
+        for size in [int(s) for s in args.sizes.split(",") if s]:
+            bench_size(size, min(args.runs, 3) if size >= 100000 else args.runs, args.work, results, jena)
+    finally:
+        # Whatever was measured is kept, even when a later step fails: the 1M point takes half an
+        # hour, and a failure in its last step once lost every figure before it.
+        results["machine"]["load after"] = subprocess.run(
+            ["cat", "/proc/loadavg"], capture_output=True, text=True
+        ).stdout.strip()
+        if args.json:
+            with open(args.json, "w") as handle:
+                json.dump(results, handle, indent=1)
     from report import render  # bench/report.py
 
     with open(args.out, "w", encoding="utf-8") as handle:
