@@ -260,6 +260,7 @@ FOLDABLE = st.text(
 )
 
 
+@integration  # a randomised run (300 examples), as the README files them
 @settings(max_examples=300, deadline=None)
 @given(FOLDABLE, st.data())
 def test_a_passage_folds_back_to_the_quote_that_found_it(text: str, data) -> None:  # type: ignore[no-untyped-def]
