@@ -282,7 +282,9 @@ class Compiled:
     """
 
     def __init__(self, path: str, manifest: dict[str, Any], held: int = -1) -> None:
-        self.path, self.manifest, self._held = path, manifest, held
+        # The lock is the caller's until this entry is made: if opening a file fails, __del__
+        # must not close it too.
+        self.path, self.manifest, self._held = path, manifest, -1
         self._store: Any = None
         self._entities = open(os.path.join(path, ENTITIES), "rb")  # noqa: SIM115 - kept for later reads
         # Opened now, as the entity file is: a later build may remove the entry before they are read.
@@ -296,6 +298,7 @@ class Compiled:
             for handle in self._edges:
                 handle.close()
             raise
+        self._held = held
 
     @property
     def triples(self) -> int:
