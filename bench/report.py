@@ -73,7 +73,7 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
     ]
     if shared:
         lines.append(f"- Shared machine: {shared}")
-    loops = [(label, row) for label, row in results.items() if label.startswith("edit loop")]
+    loops = [(label, row) for label, row in results.items() if str(label).startswith("edit loop")]
     if loops:
         lines += [
             "",
@@ -93,7 +93,7 @@ def render(results: dict[str, Any], shared: str, jena: bool) -> str:
                 f"| {label[len('edit loop ') :]} | {_t(full)} | {_t(edit)} (median of {edit['runs']}) | "
                 f"{_ratio(edit, full)} | {edit['cpu']:.2f} s | {_t(warm)} | {_mb(edit)} |"
             )
-    points = [(label, row) for label, row in results.items() if label.startswith("build ")]
+    points = [(label, row) for label, row in results.items() if str(label).startswith("build ")]
     if points:
         lines += [
             "",
