@@ -104,14 +104,25 @@ def _sha(path: str) -> str:
 
 
 def source_files(data_dir: str) -> list[str]:
-    """Every file of the data folder (relative paths, sorted), hidden ones aside."""
+    """Every file of the data folder (relative paths, sorted), hidden ones aside.
+
+    Each folder's relative path is taken once, not each file's: at a million relations (1,400
+    files) ``os.path.relpath`` per file was a fifth of a warm query's start-up."""
     found = []
     for folder, dirs, files in os.walk(data_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if not name.startswith("."):
-                found.append(os.path.relpath(os.path.join(folder, name), data_dir))
+        inside = os.path.relpath(folder, data_dir)
+        prefix = "" if inside == os.curdir else inside + os.sep
+        found += [prefix + name for name in files if not name.startswith(".")]
     return sorted(found)
+
+
+def _absolute(path: str) -> str:
+    """``os.path.abspath(path)``, without its cost for a path that is already absolute and plain (no
+    ``.``, ``..`` or doubled separator to resolve): the key's 1,400 files at a million relations."""
+    if os.path.isabs(path) and os.sep + "." not in path and os.sep * 2 not in path and path[-1:] != os.sep:
+        return path
+    return os.path.abspath(path)
 
 
 class Hashes:
@@ -160,7 +171,7 @@ class Hashes:
             return _sha(file)
         st = os.stat(file)
         signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        name = os.path.abspath(file)
+        name = _absolute(file)
         entry = self.known.get(name)
         if (
             self.trust

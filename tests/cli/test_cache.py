@@ -533,3 +533,18 @@ def test_the_last_entry_is_checked_without_reading_the_files_it_linked(
     assert compiled is not None and compiled.triples > 0
     assert read  # the files the last edit wrote were read
     assert not [p for p in read if entry.name in p and Path(p).name in linked], read
+
+
+def test_the_key_lists_every_file_of_the_folder_by_its_path_inside_it(tmp_path: Path) -> None:
+    """cache.source_files names each file relative to the data folder, however the folder is
+    given, hidden files and folders aside (it takes each folder's relative path once)."""
+    from kgraph.cache import _absolute, source_files
+
+    for rel in ("a.yaml", "relations/b.yaml", "relations/deep/c.yaml", ".hidden.yaml", ".cache/x", "relations/.d"):
+        (tmp_path / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "data" / rel).write_text("x", encoding="utf-8")
+    expected = ["a.yaml", "relations/b.yaml", "relations/deep/c.yaml"]
+    for given in (tmp_path / "data", f"{tmp_path}/data/", f"{tmp_path}/./data"):
+        assert source_files(str(given)) == expected
+    for path in ("/a/b", "/a/./b", "/a/../b", "a/b", "/a//b", "/a/.hidden/b", "/a/b/"):
+        assert _absolute(path) == os.path.abspath(path), path
