@@ -375,9 +375,11 @@ def _inventory(
     memo = hashes or Hashes()
     files = {}
     for parent, _dirs, names in os.walk(folder):
+        inside = os.path.relpath(parent, folder)  # once a folder, as source_files does
+        prefix = "" if inside == os.curdir else inside + os.sep
         for name in names:
             full = os.path.join(parent, name)
-            rel = os.path.relpath(full, folder)
+            rel = prefix + name
             if rel not in (MANIFEST, LOCK) and not name.startswith(("LOCK", "LOG")):
                 st = os.stat(full)
                 found = known.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) if known else None
