@@ -166,16 +166,32 @@ def _floor(relations: int, split: int, work: str, entry: str, data: str, row: di
     os.unlink(nt)
 
 
+def _query_against_bare(
+    row: dict[str, object],
+    kg: list[str],
+    name: str,
+    entry: str,
+    env: dict[str, str],
+    work: str,
+    runs: int,
+    prefix: str = "",
+) -> str:
+    """Time ``kgraph query`` on bench/queries/NAME.rq against the bare pyoxigraph script on the
+    cache entry's store, both answering on stdout (``-o /dev/null`` would take kgraph off its fast
+    path); the script reads the query with kgraph's prefixes written out. Returns that file."""
+    path = os.path.join(HERE, "queries", f"{name}.rq")
+    full = os.path.join(work, f"{prefix}{name}.rq")
+    with open(path) as src, open(full, "w") as dst:
+        dst.write(PROLOGUE + src.read())
+    row[f"query {name}"] = timed([*kg, "query", path, "-f", "csv"], runs, env)
+    row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full], runs)
+    return full
+
+
 def _cached_queries(data: str, entry: str, env: dict[str, str], work: str, runs: int, row: dict[str, object]) -> None:
-    """The queries on the built cache against a bare pyoxigraph script, both answering on stdout
-    (``-o /dev/null`` would take kgraph off its fast path), and ``path`` against networkx."""
+    """The queries on the built cache against a bare pyoxigraph script, and ``path`` against networkx."""
     for name in QUERIES:
-        path = os.path.join(HERE, "queries", f"{name}.rq")
-        full = os.path.join(work, f"{name}.rq")
-        with open(path) as src, open(full, "w") as dst:
-            dst.write(PROLOGUE + src.read())
-        row[f"query {name}"] = timed([*KGRAPH, "--data", data, "query", path, "-f", "csv"], runs, env)
-        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full], runs)
+        _query_against_bare(row, [*KGRAPH, "--data", data], name, entry, env, work, runs)
     row["path"] = timed(
         [*KGRAPH, "--data", data, "path", "chain-a-end", "chain-b-end", "-f", "json"], runs, env, limit=MAX_RSS_MB
     )
@@ -342,13 +358,9 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
     entry = os.path.dirname(manifest)
     full = {}
     for name in QUERIES:
-        path = os.path.join(HERE, "queries", f"{name}.rq")
-        full[name] = os.path.join(work, f"{name}.rq")
-        with open(path) as src, open(full[name], "w") as dst:
-            dst.write(PROLOGUE + src.read())
         # To stdout, as the bare script answers and a script would read it (`-o /dev/null` is
         # written by the full CLI, not the fast path: about 130 ms against 57 ms).
-        row[f"query {name}"] = timed([*kg, "query", path, "-f", "csv"], runs, env)
+        full[name] = _query_against_bare(row, kg, name, entry, env, work, runs)
         # A real file: the CLI refuses /dev/null ("Invalid argument", os error 22).
         row[f"oxigraph query {name}"] = timed(
             [
@@ -364,9 +376,6 @@ def bench_size(relations: int, runs: int, work: str, results: dict, jena: str | 
                 os.path.join(work, "oxigraph-out.csv"),
             ],
             runs,
-        )
-        row[f"pyoxigraph query {name}"] = timed(
-            [PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full[name]], runs
         )
         if jena:
             try:
@@ -415,12 +424,7 @@ def article(runs: int, work: str, results: dict) -> None:
     subprocess.run([*KGRAPH, "--data", data, "build"], check=True, env=env, capture_output=True)
     entry = os.path.dirname(next(p for p in _walk(cache) if p.endswith("manifest.json")))
     for name in ("count_by_type", "date_range"):
-        path = os.path.join(HERE, "queries", f"{name}.rq")
-        full = os.path.join(work, f"article-{name}.rq")
-        with open(path) as src, open(full, "w") as dst:
-            dst.write(PROLOGUE + src.read())
-        row[f"query {name}"] = timed([*KGRAPH, "--data", data, "query", path, "-f", "csv"], runs, env)
-        row[f"pyoxigraph query {name}"] = timed([PY, script(BARE_QUERY), os.path.join(entry, "oxigraph"), full], runs)
+        _query_against_bare(row, [*KGRAPH, "--data", data], name, entry, env, work, runs, prefix="article-")
     row["validate"] = timed([*KGRAPH, "--data", data, "validate"], runs, env)
     row["path"] = (
         timed([*KGRAPH, "--data", data, "path", "vladimir-putin", "kim-jong-il"], runs, env)
