@@ -168,3 +168,33 @@ def test_a_warm_query_warns_of_unknown_terms_from_the_cache_entry(tmp_path, monk
     again: list[str] = []
     Project(str(data)).run(PreparedQuery(text), warn=again.append)
     assert again == heard
+
+
+def test_the_stored_terms_follow_the_vocabulary_across_edits(tmp_path, monkeypatch) -> None:
+    """An edit of the relations keeps the last entry's kg: names (same vocabulary); an edit of the
+    vocabulary makes them again, so a predicate just declared is no longer warned about."""
+    import shutil
+
+    from conftest import MINI
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    monkeypatch.setenv("KGRAPH_CACHE", str(tmp_path / "cache"))
+    text = "SELECT ?x WHERE { ?x kg:sponsored ?y }"
+
+    def warnings() -> list[str]:
+        heard: list[str] = []
+        Project(str(data)).run(PreparedQuery(text), warn=heard.append)
+        return heard
+
+    assert len(warnings()) == 1
+    relations = data / "relations.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert len(warnings()) == 1  # rebuilt from the last entry: its names kept, still without 'sponsored'
+    vocabulary = data / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8")
+        + 'predicates:\n  sponsored:\n    description: "paid for"\n    subject: [State]\n    object: [Project]\n',
+        encoding="utf-8",
+    )
+    assert warnings() == []

@@ -1079,15 +1079,13 @@ def _write(
     with phase("key"):
         elsewhere = cache.read_elsewhere(b.data_dir, b.read)
         key = cache.source_key(b.data_dir, b.base, elsewhere, b.hashes, read=b.read)
-    from kgraph.compile import declared_terms
-
     info = {
         "entities": len(entities),
         "relations": sum(p["relations"] for _n, p in relation_parts),
         "vocabulary": b.vocabulary.to_plain(),
         # What a query may name in kg: (Project.declared_terms), so that a query's warnings need
         # neither the vocabulary's YAML nor the compiler.
-        "terms": sorted(declared_terms(b.vocabulary)),
+        "terms": _declared_terms(b, base_entry),
         "parts": [list(m) for m in made],
         "context": b.context,
         # The texts the quotes were found in: `kgraph build` compares them with its anchors record.
@@ -1265,6 +1263,16 @@ def _patched(
             segments.append({field: [row[i] for row in rows] for i, field in enumerate(FIELDS)})
             new_index.append([len(rows), list(key_of(rows[0]))])
     return segments, new_index
+
+
+def _declared_terms(b: _Build, base_entry: tuple[str, dict[str, Any], int] | None) -> list[str]:
+    """The ``kg:`` names the ontology declares: the last entry's when it was built under the same
+    context (an edit: same vocabulary and code), else derived from the whole ontology."""
+    if base_entry is not None and isinstance(base_entry[1].get("terms"), list):
+        return list(base_entry[1]["terms"])
+    from kgraph.compile import declared_terms
+
+    return sorted(declared_terms(b.vocabulary))
 
 
 def _base_entry(b: _Build, notify: Callable[[str], None] | None) -> tuple[str, dict[str, Any], int] | None:
