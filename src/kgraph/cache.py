@@ -55,7 +55,7 @@ OXIGRAPH_DIR = "oxigraph"
 PARTS = ".parts"
 #: A temporary file or folder without a live owner's lock, this many seconds old, is a leftover.
 LEFTOVER_AGE = 600
-#: Marks a remembered hash as one a build took of a file it had just written (Hashes.remember_built).
+#: Marks a remembered hash as one a build took of a file it had just written (Hashes.remember).
 BUILT = "built"
 #: The package whose code the key covers (a test points it at a copy).
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -117,6 +117,11 @@ def source_files(data_dir: str) -> list[str]:
     return sorted(found)
 
 
+def _signature(st: os.stat_result) -> list[int]:
+    """A file's identity and times as the hash memo compares them (any write moves the ctime)."""
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
 def _absolute(path: str) -> str:
     """``os.path.abspath(path)``, without its cost for a path that is already absolute and plain (no
     ``.``, ``..`` or doubled separator to resolve): the key's 1,400 files at a million relations."""
@@ -135,20 +140,6 @@ class Hashes:
     """
 
     SETTLED_NS = 2_000_000_000
-
-    def remember_built(self, path: str, digest: str) -> None:
-        """Remember the hash of a file a build has just written into a new entry and hashed.
-
-        Trusted while its identity and times are unchanged though it is not settled: the racy rule
-        guards against a second write in the same clock tick as the hashing, and nothing writes an
-        entry's files once the build that made them has closed them (later builds link them, which
-        moves only the ctime: see ``sha``'s ``linked``). The first command after ``kgraph build``
-        then stats the store instead of reading it again (3.4 GB, 4 s, at a million relations).
-        """
-        st = os.stat(path)
-        signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        self.known[os.path.abspath(path)] = [signature, digest, time.time_ns(), BUILT]
-        self.changed = True
 
     def __init__(self, path: str | None = None, trust: bool = True) -> None:
         self.path, self.known, self.changed, self.trust = path, {}, False, trust
@@ -170,7 +161,7 @@ class Hashes:
         if self.path is None:
             return _sha(file)
         st = os.stat(file)
-        signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        signature = _signature(st)
         name = _absolute(file)
         entry = self.known.get(name)
         if (
@@ -186,13 +177,24 @@ class Hashes:
         if linked and self.trust and (entry is None or (isinstance(entry, list) and entry[:1] == [signature])):
             found = self._links().get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
             if found is not None:
-                self.known[name] = [signature, found[0], found[1]]
-                self.changed = True
+                self.remember(file, st, found[0], found[1])
                 return found[0]
         digest = _sha(file)
-        self.known[name] = [signature, digest, time.time_ns()]
-        self.changed = True
+        self.remember(file, st, digest, time.time_ns())
         return digest
+
+    def remember(self, path: str, st: os.stat_result, digest: str, hashed_at: int, built: bool = False) -> None:
+        """Remember ``digest`` as the hash of ``path`` while its identity and times are ``st``'s.
+
+        ``built``: a file a build has just written into a new entry and hashed, trusted though it
+        is not settled: the racy rule guards against a second write in the same clock tick as the
+        hashing, and nothing writes an entry's files once the build that made them has closed them
+        (later builds link them, which moves only the ctime: see ``sha``'s ``linked``). The first
+        command after ``kgraph build`` then stats the store instead of reading it again (3.4 GB,
+        4 s, at a million relations).
+        """
+        self.known[_absolute(path)] = [_signature(st), digest, hashed_at, *([BUILT] if built else [])]
+        self.changed = True
 
     def _links(self) -> dict[tuple[int, ...], tuple[str, int]]:
         """Settled hashes of the cache slot's own files by identity without ctime (see ``sha``)."""
@@ -655,7 +657,7 @@ def _remember_links(
     hashes: Hashes, folder: str, files: dict[str, list[Any]], linked: dict[tuple[int, ...], str]
 ) -> None:
     """Remember the checksums of the entry's files by their new path: those linked from a checked
-    entry, and those this build wrote (``Hashes.remember_built``)."""
+    entry, and those this build wrote (``Hashes.remember``'s ``built``)."""
     now = time.time_ns()
     for rel, (_size, digest) in files.items():
         path = os.path.join(folder, rel)
@@ -664,12 +666,10 @@ def _remember_links(
         except OSError:
             continue
         if linked.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)) == digest:
-            signature = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
             # Hashed "now" for the path rule; the identity rule (Hashes._links) goes by mtime.
-            hashes.known[os.path.abspath(path)] = [signature, digest, now]
-            hashes.changed = True
+            hashes.remember(path, st, digest, now)
         elif st.st_nlink == 1:  # written by this build (a link count above one: not ours alone)
-            hashes.remember_built(path, digest)
+            hashes.remember(path, st, digest, now, built=True)
     hashes.save()
 
 
